@@ -1,0 +1,107 @@
+"""Configuration from ``ICLIENT_*`` environment variables, each with an embedded default.
+
+See ``docs/configuration.md`` for the full table.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work (e.g. production without a secret key)."""
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _secret_key(environ: Mapping[str, str], instance: Path, production: bool) -> str:
+    configured = environ.get("ICLIENT_SECRET_KEY", "")
+    if configured:
+        if len(configured) < 32:
+            raise ConfigError("ICLIENT_SECRET_KEY must have at least 32 characters (256 bits)")
+        return configured
+    if production:
+        raise ConfigError("ICLIENT_SECRET_KEY must be set when ICLIENT_ENV=production")
+    # Development: generated once and kept in the instance folder, readable by us only.
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+@attrs.frozen(kw_only=True)
+class Config:
+    """Everything the composition root needs to build a working portal."""
+
+    instance_path: Path
+    database_url: str
+    storage_url: str
+    mail_url: str
+    mail_from: str
+    secret_key: str
+    secret_key_fallbacks: tuple[str, ...] = ()
+    base_url: str = DEFAULT_BASE_URL
+    ratelimit_url: str = "memory://"
+    business_name: str = "iclient"
+    production: bool = False
+    password_min_length: int = 12
+    session_idle_minutes: int = 60
+    session_absolute_hours: int = 12
+    trusted_hosts: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, instance_path: str | Path | None = None
+    ) -> Config:
+        """Read the configuration from ``environ`` (``os.environ`` by default).
+
+        Raises:
+            ConfigError: a value is malformed, or production lacks a secret key.
+        """
+        env = os.environ if environ is None else environ
+        instance = Path(
+            instance_path or env.get("ICLIENT_INSTANCE_PATH") or Path.cwd() / "instance"
+        ).resolve()
+        production = env.get("ICLIENT_ENV", "development") == "production"
+        base_url = env.get("ICLIENT_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+        host = base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        fallbacks = tuple(
+            k for k in env.get("ICLIENT_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+        )
+        return cls(
+            instance_path=instance,
+            database_url=env.get("ICLIENT_DATABASE_URL") or f"sqlite:///{instance / 'iclient.db'}",
+            storage_url=env.get("ICLIENT_STORAGE_URL") or (instance / "files").as_uri(),
+            mail_url=env.get("ICLIENT_MAIL_URL") or (instance / "mail").as_uri(),
+            mail_from=env.get("ICLIENT_MAIL_FROM") or f"iclient <no-reply@{host or 'localhost'}>",
+            secret_key=_secret_key(env, instance, production),
+            secret_key_fallbacks=fallbacks,
+            base_url=base_url,
+            ratelimit_url=env.get("ICLIENT_RATELIMIT_URL", "memory://"),
+            business_name=env.get("ICLIENT_BUSINESS_NAME", "iclient"),
+            production=production,
+            password_min_length=_int(env, "ICLIENT_PASSWORD_MIN_LENGTH", 12),
+            session_idle_minutes=_int(env, "ICLIENT_SESSION_IDLE_MINUTES", 60),
+            session_absolute_hours=_int(env, "ICLIENT_SESSION_ABSOLUTE_HOURS", 12),
+            trusted_hosts=tuple(
+                h.strip() for h in env.get("ICLIENT_TRUSTED_HOSTS", host).split(",") if h.strip()
+            ),
+        )

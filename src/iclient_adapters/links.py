@@ -1,0 +1,35 @@
+"""Absolute links for e-mails, built from ``ICLIENT_BASE_URL`` only (never a Host header)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+class PortalLinks:
+    """The ``Links`` port for the bundled Flask portal's routes."""
+
+    def __init__(self, base_url: str) -> None:
+        self._base = base_url.rstrip("/")
+
+    def _url(self, language: str, path: str) -> str:
+        return f"{self._base}/{quote(language)}/{path}"
+
+    def activation(self, language: str, token: str) -> str:
+        """``/<lang>/auth/activate/<token>``."""
+        return self._url(language, f"auth/activate/{quote(token)}")
+
+    def password_reset(self, language: str, token: str) -> str:
+        """``/<lang>/auth/reset-password/<token>``."""
+        return self._url(language, f"auth/reset-password/{quote(token)}")
+
+    def email_change(self, language: str, token: str) -> str:
+        """``/<lang>/account/email/<token>``."""
+        return self._url(language, f"account/email/{quote(token)}")
+
+    def sign_in(self, language: str) -> str:
+        """``/<lang>/auth/sign-in``."""
+        return self._url(language, "auth/sign-in")
+
+    def forgot_password(self, language: str) -> str:
+        """``/<lang>/auth/forgot-password``."""
+        return self._url(language, "auth/forgot-password")

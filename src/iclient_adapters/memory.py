@@ -1,0 +1,247 @@
+"""In-memory persistence: a real, transactional fake for tests, demos and embedding.
+
+A ``MemoryStore`` holds the committed state. Each ``MemoryUnitOfWork`` works on a private
+copy taken at ``__enter__`` and swaps it in on ``commit()``; leaving without committing
+discards it, exactly like a database transaction. Unique e-mail keys are enforced at commit.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+
+import attrs
+
+from iclient_core.accounts import Account, Role, Status
+from iclient_core.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.notifications import OutboxMessage
+from iclient_core.sessions import SignInSession
+
+
+@attrs.define
+class _State:
+    accounts: dict[str, Account] = attrs.Factory(dict)
+    sessions: dict[str, SignInSession] = attrs.Factory(dict)
+    outbox: dict[str, OutboxMessage] = attrs.Factory(dict)
+    generation: int = 0
+
+
+@attrs.define
+class MemoryStore:
+    """The committed state shared by every unit of work made from it."""
+
+    state: _State = attrs.Factory(_State)
+    lock: threading.RLock = attrs.Factory(threading.RLock)
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        """A new unit of work over this store (use as the ``UnitOfWorkFactory``)."""
+        return MemoryUnitOfWork(self)
+
+
+class MemoryAccountRepository:
+    """Accounts in a dict, looked up by id or e-mail key."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def add(self, account: Account) -> None:
+        """Store a new account."""
+        if any(a.email.key == account.email.key for a in self._state.accounts.values()):
+            raise AlreadyExists(account.email.address)
+        self._state.accounts[account.id] = copy.deepcopy(account)
+
+    def get(self, account_id: str) -> Account | None:
+        """The account with this id, or None."""
+        found = self._state.accounts.get(account_id)
+        return copy.deepcopy(found) if found else None
+
+    def get_by_email_key(self, key: str) -> Account | None:
+        """The account whose e-mail key is ``key``, or None."""
+        for account in self._state.accounts.values():
+            if account.email.key == key:
+                return copy.deepcopy(account)
+        return None
+
+    def save(self, account: Account) -> None:
+        """Write back a changed account (optimistic version check)."""
+        stored = self._state.accounts.get(account.id)
+        if stored is None or stored.version != account.version:
+            raise ConcurrentUpdate(account.id)
+        clash = self.get_by_email_key(account.email.key)
+        if clash is not None and clash.id != account.id:
+            raise AlreadyExists(account.email.address)
+        account.version += 1
+        self._state.accounts[account.id] = copy.deepcopy(account)
+
+    def list(
+        self,
+        *,
+        role: Role | None = None,
+        status: Status | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[Account]:
+        """Accounts, oldest first, optionally filtered."""
+        found = [
+            a
+            for a in self._state.accounts.values()
+            if (role is None or a.role is role) and (status is None or a.status is status)
+        ]
+        found.sort(key=lambda a: (a.created_at, a.id))
+        return [copy.deepcopy(a) for a in found[offset : offset + limit]]
+
+    def count_admins(self) -> int:
+        """How many active admins there are."""
+        return sum(
+            1
+            for a in self._state.accounts.values()
+            if a.role is Role.ADMIN and a.status is Status.ACTIVE
+        )
+
+
+class MemorySessionRepository:
+    """Sessions in a dict keyed by the digest of their secret."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def add(self, session: SignInSession) -> None:
+        """Store a new session."""
+        self._state.sessions[session.id] = copy.deepcopy(session)
+
+    def get(self, session_id: str) -> SignInSession | None:
+        """The session, or None."""
+        found = self._state.sessions.get(session_id)
+        return copy.deepcopy(found) if found else None
+
+    def touch(self, session_id: str, when: datetime) -> None:
+        """Record activity."""
+        if session_id in self._state.sessions:
+            self._state.sessions[session_id].last_seen_at = when
+
+    def delete(self, session_id: str) -> None:
+        """End one session."""
+        self._state.sessions.pop(session_id, None)
+
+    def delete_for_account(self, account_id: str, *, keep: str | None = None) -> int:
+        """End every session of an account except ``keep``."""
+        doomed = [
+            s.id
+            for s in self._state.sessions.values()
+            if s.account_id == account_id and s.id != keep
+        ]
+        for session_id in doomed:
+            del self._state.sessions[session_id]
+        return len(doomed)
+
+    def list_for_account(self, account_id: str) -> Sequence[SignInSession]:
+        """The account's sessions, newest first."""
+        found = [s for s in self._state.sessions.values() if s.account_id == account_id]
+        found.sort(key=lambda s: s.created_at, reverse=True)
+        return [copy.deepcopy(s) for s in found]
+
+
+class MemoryOutboxRepository:
+    """Outbox messages in a dict."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def add(self, message: OutboxMessage) -> None:
+        """Queue a message."""
+        self._state.outbox[message.id] = copy.deepcopy(message)
+
+    def get(self, message_id: str) -> OutboxMessage | None:
+        """The message, or None."""
+        found = self._state.outbox.get(message_id)
+        return copy.deepcopy(found) if found else None
+
+    def claim_due(
+        self, now: datetime, *, limit: int, lease: timedelta
+    ) -> Sequence[OutboxMessage]:
+        """Reserve up to ``limit`` due messages, oldest first."""
+        due = sorted(
+            (m for m in self._state.outbox.values() if m.is_due(now)),
+            key=lambda m: (m.created_at, m.id),
+        )[:limit]
+        for message in due:
+            message.claim(now, lease)
+        return [copy.deepcopy(m) for m in due]
+
+    def save(self, message: OutboxMessage) -> None:
+        """Write back a message."""
+        self._state.outbox[message.id] = copy.deepcopy(message)
+
+    def pending_count(self) -> int:
+        """Messages neither sent nor given up."""
+        return sum(
+            1 for m in self._state.outbox.values() if m.sent_at is None and not m.given_up
+        )
+
+
+class MemoryUnitOfWork:
+    """A transaction over a ``MemoryStore``: a private copy, swapped in on commit."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._begin()
+
+    def _begin(self) -> None:
+        with self._store.lock:
+            # Committed states are replaced, never changed in place: a reference is a snapshot.
+            self._snapshot = self._store.state
+            self._base_generation = self._snapshot.generation
+            self._working = copy.deepcopy(self._snapshot)
+        self.accounts = MemoryAccountRepository(self._working)
+        self.sessions = MemorySessionRepository(self._working)
+        self.outbox = MemoryOutboxRepository(self._working)
+
+    def __enter__(self) -> MemoryUnitOfWork:
+        self._begin()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        """Swap the working copy in; refuse if another commit changed a row we changed."""
+        with self._store.lock:
+            current = self._store.state
+            if current.generation != self._base_generation:
+                self._merge_into(current)
+            self._working.generation = current.generation + 1
+            self._store.state = self._working
+        self._begin()
+
+    def _merge_into(self, current: _State) -> None:
+        """Replay our changes over state committed meanwhile (row-level, like a database)."""
+        base = self._working
+        merged = copy.deepcopy(current)
+        for name in ("accounts", "sessions", "outbox"):
+            ours: dict[str, object] = getattr(base, name)
+            theirs: dict[str, object] = getattr(merged, name)
+            original: dict[str, object] = getattr(self._snapshot, name)
+            for key, value in ours.items():
+                if original.get(key) != value:
+                    if key in theirs and theirs[key] != original.get(key):
+                        raise ConcurrentUpdate(key)
+                    theirs[key] = value
+            for key in original:
+                if key not in ours:
+                    theirs.pop(key, None)
+        keys = [a.email.key for a in merged.accounts.values()]
+        if len(keys) != len(set(keys)):
+            raise AlreadyExists("email")
+        self._working = merged
+
+    def rollback(self) -> None:
+        """Discard the working copy."""
+        self._begin()

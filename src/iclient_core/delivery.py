@@ -1,0 +1,60 @@
+"""Use case: deliver what waits in the outbox, with retries and back-off."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import attrs
+
+from iclient_core.errors import DeliveryFailed
+from iclient_core.ports import Mailer
+from iclient_core.services import Services
+
+logger = logging.getLogger("iclient.mail")
+
+LEASE = timedelta(minutes=5)
+"""How long a claimed message is reserved for the deliverer that claimed it."""
+
+
+@attrs.frozen
+class DeliveryReport:
+    """What one delivery round did."""
+
+    sent: int = 0
+    failed: int = 0
+
+
+def deliver_outbox(*, services: Services, mailer: Mailer, limit: int = 50) -> DeliveryReport:
+    """Send the due messages; failures are retried later with growing delays.
+
+    Messages are claimed in one transaction (so concurrent deliverers skip each other) and
+    each result is recorded in its own transaction right after the hand-over.
+    """
+    with services.uow() as uow:
+        claimed = list(uow.outbox.claim_due(services.clock.now(), limit=limit, lease=LEASE))
+        uow.commit()
+    sent = failed = 0
+    for message in claimed:
+        try:
+            mailer.send(message)
+        except DeliveryFailed as error:
+            with services.uow() as uow:
+                message.failed(services.clock.now(), str(error))
+                uow.outbox.save(message)
+                uow.commit()
+            failed += 1
+            logger.warning(
+                "mail %s to %s failed (attempt %d): %s",
+                message.id,
+                message.notification.kind,
+                message.attempts,
+                error,
+            )
+            continue
+        with services.uow() as uow:
+            message.delivered(services.clock.now())
+            uow.outbox.save(message)
+            uow.commit()
+        sent += 1
+    return DeliveryReport(sent=sent, failed=failed)

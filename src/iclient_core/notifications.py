@@ -1,0 +1,105 @@
+"""Notifications the core asks to send, and the outbox that holds them until they are sent."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+import attrs
+
+
+class Kind(enum.StrEnum):
+    """Every e-mail the portal can send; each has a template per language in the mail adapter."""
+
+    ACTIVATION = "activation"
+    ALREADY_REGISTERED = "already_registered"
+    PASSWORD_RESET = "password_reset"
+    PASSWORD_CHANGED = "password_changed"
+    EMAIL_CHANGE_CONFIRM = "email_change_confirm"
+    EMAIL_CHANGED = "email_changed"
+
+
+@attrs.frozen
+class Notification:
+    """What to tell whom, in which language; rendered to an e-mail by the mail adapter.
+
+    ``context`` holds only strings (names, links) so that it stores and renders anywhere.
+    """
+
+    kind: Kind
+    to_address: str
+    to_name: str
+    language: str
+    context: dict[str, str] = attrs.field(factory=dict)
+
+
+MAX_ATTEMPTS = 12
+"""After this many failed attempts a message is given up and left for staff to look at."""
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next attempt: 30 s doubling per failure, at most one hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+@attrs.define
+class OutboxMessage:
+    """A notification waiting in the outbox, written in the same transaction as its cause.
+
+    ``message_id`` is fixed when the message is queued, so a retry after an uncertain
+    hand-over carries the same Message-ID and the receiving side can de-duplicate it.
+    """
+
+    id: str
+    notification: Notification
+    message_id: str
+    created_at: datetime
+    next_attempt_at: datetime
+    attempts: int = 0
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    locked_until: datetime | None = None
+
+    @classmethod
+    def queue(
+        cls, *, id: str, notification: Notification, now: datetime, domain: str
+    ) -> OutboxMessage:
+        """Put a notification in the outbox, due at once."""
+        return cls(
+            id=id,
+            notification=notification,
+            message_id=f"<{id}@{domain}>",
+            created_at=now,
+            next_attempt_at=now,
+        )
+
+    @property
+    def given_up(self) -> bool:
+        """True when no further attempt will be made."""
+        return self.sent_at is None and self.attempts >= MAX_ATTEMPTS
+
+    def is_due(self, now: datetime) -> bool:
+        """True when a deliverer may pick this message now."""
+        return (
+            self.sent_at is None
+            and not self.given_up
+            and self.next_attempt_at <= now
+            and (self.locked_until is None or self.locked_until <= now)
+        )
+
+    def claim(self, now: datetime, lease: timedelta) -> None:
+        """Reserve the message for one deliverer for ``lease``."""
+        self.locked_until = now + lease
+
+    def delivered(self, now: datetime) -> None:
+        """Mark the message as handed over to the mail server."""
+        self.sent_at = now
+        self.locked_until = None
+        self.last_error = None
+
+    def failed(self, now: datetime, error: str) -> None:
+        """Record a failed attempt and schedule the next one."""
+        self.attempts += 1
+        self.last_error = error[:500]
+        self.locked_until = None
+        self.next_attempt_at = now + backoff(self.attempts)

@@ -1,0 +1,192 @@
+"""Use cases: a signed-in person updates their data, password and e-mail address."""
+
+from __future__ import annotations
+
+from iclient_core import tokens
+from iclient_core.accounts import Account
+from iclient_core.errors import FieldError, InvalidInput, NotFound, TokenInvalid
+from iclient_core.notifications import Kind
+from iclient_core.passwords import normalise_password
+from iclient_core.ports import UnitOfWork
+from iclient_core.registration import _personal, clean_email, clean_profile
+from iclient_core.security_log import security_event
+from iclient_core.services import Services
+from iclient_core.tokens import Purpose
+
+
+def _load(uow: UnitOfWork, account_id: str) -> Account:
+    account = uow.accounts.get(account_id)
+    if account is None or not account.is_active:
+        raise NotFound()
+    return account
+
+
+def _check_current_password(services: Services, account: Account, password: str | None) -> None:
+    """Refuse with a field error unless ``password`` is the account's current one."""
+    key = f"reauth:{account.id}"
+    limit = services.settings.sign_in_per_account
+    services.check_limit(key, limit, count=False)
+    assert account.password_hash is not None
+    if not services.hasher.verify(normalise_password(password or ""), account.password_hash):
+        services.limiter.hit(key, amount=limit.amount, per=limit.per)
+        raise InvalidInput.single("current_password", "password_wrong")
+
+
+def update_profile(
+    *,
+    services: Services,
+    account_id: str,
+    first_name: str | None,
+    last_name: str | None,
+    phone: str | None,
+    language: str | None = None,
+) -> Account:
+    """Replace the names and phone (and, if given, the preferred language).
+
+    Raises:
+        InvalidInput: a field is missing or invalid.
+        NotFound: no such active account.
+    """
+    errors: list[FieldError] = []
+    profile = clean_profile(services, first_name, last_name, phone, errors)
+    if errors:
+        raise InvalidInput(errors)
+    with services.uow() as uow:
+        account = _load(uow, account_id)
+        account.update_profile(profile, services.settings.language(language) if language else None)
+        uow.accounts.save(account)
+        uow.commit()
+    return account
+
+
+def change_password(
+    *,
+    services: Services,
+    account_id: str,
+    session_id: str | None,
+    current_password: str | None,
+    password: str | None,
+    password_confirm: str | None,
+    ip: str,
+) -> None:
+    """Replace the password, given the current one; every other session is ended.
+
+    Raises:
+        InvalidInput: wrong current password (``current_password``) or a weak new one.
+        RateLimited: too many wrong current passwords.
+    """
+    with services.uow() as uow:
+        account = _load(uow, account_id)
+        _check_current_password(services, account, current_password)
+        new = services.settings.password_policy.check(
+            password or "",
+            password_confirm or "",
+            strength=services.strength,
+            personal=_personal(services, account),
+        )
+        account.set_password(services.hasher.hash(new))
+        uow.accounts.save(account)
+        ended = uow.sessions.delete_for_account(account.id, keep=session_id)
+        services.notify(
+            uow,
+            account,
+            Kind.PASSWORD_CHANGED,
+            {
+                "reset_link": services.links.forgot_password(account.language),
+            },
+        )
+        uow.commit()
+    security_event("password_changed", account_id=account.id, ip=ip, sessions_ended=ended)
+
+
+def request_email_change(
+    *,
+    services: Services,
+    account_id: str,
+    current_password: str | None,
+    email: str | None,
+    ip: str,
+) -> None:
+    """E-mail a confirmation link to a new address; nothing changes until it is followed.
+
+    When the new address already belongs to another account nothing is sent, and the
+    caller cannot tell.
+
+    Raises:
+        InvalidInput: wrong password, malformed address, or the address already in use here.
+    """
+    errors: list[FieldError] = []
+    address = clean_email(services, email, errors)
+    with services.uow() as uow:
+        account = _load(uow, account_id)
+        _check_current_password(services, account, current_password)
+        if address is None:
+            raise InvalidInput(errors)
+        if address.key == account.email.key:
+            raise InvalidInput.single("email", "email_unchanged")
+        if uow.accounts.get_by_email_key(address.key) is None:
+            token = tokens.issue(services, account, Purpose.EMAIL_CHANGE, email=address.address)
+            services.notify(
+                uow,
+                account,
+                Kind.EMAIL_CHANGE_CONFIRM,
+                {
+                    "link": services.links.email_change(account.language, token),
+                    "new_email": address.address,
+                },
+                to_address=address.address,
+            )
+            uow.commit()
+    security_event("email_change_requested", account_id=account_id, ip=ip)
+
+
+def check_email_change(*, services: Services, token: str) -> tuple[Account, str]:
+    """Check an e-mail change link without spending it; returns the account and new address.
+
+    Raises:
+        TokenInvalid, TokenExpired: as for the other links.
+    """
+    with services.uow() as uow:
+        account, claims = tokens.redeem(
+            services, uow, Purpose.EMAIL_CHANGE, token, services.settings.email_change_max_age
+        )
+        if not account.is_active or "email" not in claims.data:
+            raise TokenInvalid()
+        return account, claims.data["email"]
+
+
+def confirm_email_change(*, services: Services, token: str, ip: str) -> Account:
+    """Spend an e-mail change link: the account moves to the new address; the old is told.
+
+    Raises:
+        TokenInvalid, TokenExpired: as for the other links.
+        InvalidInput: the new address was taken by another account meanwhile.
+    """
+    with services.uow() as uow:
+        account, claims = tokens.redeem(
+            services, uow, Purpose.EMAIL_CHANGE, token, services.settings.email_change_max_age
+        )
+        if not account.is_active or "email" not in claims.data:
+            raise TokenInvalid()
+        errors: list[FieldError] = []
+        address = clean_email(services, claims.data["email"], errors)
+        if address is None:
+            raise TokenInvalid()
+        if uow.accounts.get_by_email_key(address.key) is not None:
+            raise InvalidInput.single("email", "email_taken")
+        old = account.email.address
+        account.change_email(address)
+        uow.accounts.save(account)
+        services.notify(
+            uow,
+            account,
+            Kind.EMAIL_CHANGED,
+            {
+                "old_email": old,
+                "new_email": address.address,
+            },
+            to_address=old,
+        )
+        uow.commit()
+    security_event("email_changed", account_id=account.id, ip=ip)
+    return account

@@ -1,0 +1,116 @@
+"""Use cases: a forgotten password is replaced through an e-mailed, single-use link."""
+
+from __future__ import annotations
+
+from iclient_core import tokens
+from iclient_core.accounts import Account, Status
+from iclient_core.authentication import sign_in_keys
+from iclient_core.errors import FieldError, InvalidInput, TokenInvalid
+from iclient_core.notifications import Kind
+from iclient_core.registration import _personal, _send_activation, clean_email
+from iclient_core.security_log import security_event
+from iclient_core.services import Services
+from iclient_core.tokens import Purpose
+
+
+def request_password_reset(*, services: Services, email: str | None, ip: str) -> None:
+    """E-mail a reset link to the account with this address, if there is one.
+
+    The caller's outcome is the same whether or not the address exists, and nothing is
+    sent to addresses without an account. An account still waiting for activation gets a
+    fresh activation link instead.
+
+    Raises:
+        InvalidInput: the address is malformed.
+        RateLimited: too many requests for this address or from this IP.
+    """
+    errors: list[FieldError] = []
+    address = clean_email(services, email, errors)
+    if address is None:
+        raise InvalidInput(errors)
+    settings = services.settings
+    services.check_limit(f"reset:ip:{ip}", settings.reset_per_ip, count=True)
+    services.check_limit(f"reset:account:{address.key}", settings.reset_per_address, count=True)
+    with services.uow() as uow:
+        account = uow.accounts.get_by_email_key(address.key)
+        if account is None or account.status is Status.DISABLED:
+            security_event("reset_requested", ip=ip, known=False)
+            return
+        if account.status is Status.PENDING_ACTIVATION:
+            _send_activation(services, uow, account)
+        else:
+            token = tokens.issue(services, account, Purpose.PASSWORD_RESET)
+            services.notify(
+                uow,
+                account,
+                Kind.PASSWORD_RESET,
+                {
+                    "link": services.links.password_reset(account.language, token),
+                    "minutes": str(int(settings.reset_max_age.total_seconds() // 60)),
+                },
+            )
+        uow.commit()
+    security_event("reset_requested", account_id=account.id, ip=ip, known=True)
+
+
+def check_password_reset(*, services: Services, token: str) -> Account:
+    """Check a reset link without spending it.
+
+    Raises:
+        TokenInvalid: tampered, used, or for another purpose.
+        TokenExpired: older than the reset lifetime (one hour by default).
+    """
+    with services.uow() as uow:
+        account, _ = tokens.redeem(
+            services, uow, Purpose.PASSWORD_RESET, token, services.settings.reset_max_age
+        )
+        if account.status is not Status.ACTIVE:
+            raise TokenInvalid()
+        return account
+
+
+def reset_password(
+    *, services: Services, token: str, password: str | None, password_confirm: str | None, ip: str
+) -> Account:
+    """Spend a reset link: set the new password and end every session of the account.
+
+    The person is not signed in; they sign in with the new password. The sign-in throttle
+    of the account is lifted and a notice is e-mailed.
+
+    Raises:
+        TokenInvalid, TokenExpired: as :func:`check_password_reset`.
+        InvalidInput: the password breaks the policy or the two entries differ.
+    """
+    settings = services.settings
+    with services.uow() as uow:
+        account, _ = tokens.redeem(
+            services, uow, Purpose.PASSWORD_RESET, token, settings.reset_max_age
+        )
+        if account.status is not Status.ACTIVE:
+            raise TokenInvalid()
+        password = settings.password_policy.check(
+            password or "",
+            password_confirm or "",
+            strength=services.strength,
+            personal=_personal(services, account),
+        )
+        account.set_password(services.hasher.hash(password))
+        uow.accounts.save(account)
+        ended = uow.sessions.delete_for_account(account.id)
+        services.notify(
+            uow,
+            account,
+            Kind.PASSWORD_CHANGED,
+            {
+                "reset_link": services.links.forgot_password(account.language),
+            },
+        )
+        uow.commit()
+    account_key, _ = sign_in_keys(services, account.email.address, ip)
+    services.limiter.clear(
+        account_key,
+        amount=settings.sign_in_per_account.amount,
+        per=settings.sign_in_per_account.per,
+    )
+    security_event("password_reset", account_id=account.id, ip=ip, sessions_ended=ended)
+    return account

@@ -1,0 +1,223 @@
+"""Use cases: a client registers, follows the activation link and sets a password."""
+
+from __future__ import annotations
+
+from iclient_core import tokens
+from iclient_core.accounts import Account, EmailAddress, Profile, Status, email_key
+from iclient_core.errors import AlreadyExists, FieldError, InvalidInput, TokenExpired, TokenInvalid
+from iclient_core.notifications import Kind
+from iclient_core.ports import UnitOfWork
+from iclient_core.security_log import security_event
+from iclient_core.services import Services
+from iclient_core.text import clean_line
+from iclient_core.tokens import Purpose
+
+
+def clean_email(
+    services: Services, raw: str | None, errors: list[FieldError], field: str = "email"
+) -> EmailAddress | None:
+    """Validate and normalise an e-mail field; record a ``FieldError`` when it is bad."""
+    text = (raw or "").strip()
+    if not text:
+        errors.append(FieldError(field, "required"))
+        return None
+    if len(text) > 254:
+        errors.append(FieldError(field, "email_invalid"))
+        return None
+    try:
+        return EmailAddress.from_normalised(services.contacts.normalise_email(text))
+    except ValueError:
+        errors.append(FieldError(field, "email_invalid"))
+        return None
+
+
+def clean_profile(
+    services: Services,
+    first_name: str | None,
+    last_name: str | None,
+    phone: str | None,
+    errors: list[FieldError],
+) -> Profile:
+    """Validate the names and phone of a profile; record a ``FieldError`` per bad field."""
+    first = clean_line(first_name, "first_name", errors)
+    last = clean_line(last_name, "last_name", errors)
+    raw_phone = clean_line(phone, "phone", errors, max_length=40)
+    normalised_phone = ""
+    if raw_phone:
+        try:
+            normalised_phone = services.contacts.normalise_phone(raw_phone)
+        except ValueError:
+            errors.append(FieldError("phone", "phone_invalid"))
+    return Profile(first_name=first, last_name=last, phone=normalised_phone)
+
+
+def register_client(
+    *,
+    services: Services,
+    first_name: str | None,
+    last_name: str | None,
+    phone: str | None,
+    email: str | None,
+    language: str | None,
+    ip: str,
+) -> None:
+    """Register a client and e-mail the activation link.
+
+    An address that already has an account gets an "already registered" e-mail instead,
+    and the caller sees exactly the same outcome (no account enumeration).
+
+    Raises:
+        InvalidInput: a field is missing or invalid.
+        RateLimited: too many sign-ups from this IP.
+    """
+    errors: list[FieldError] = []
+    profile = clean_profile(services, first_name, last_name, phone, errors)
+    address = clean_email(services, email, errors)
+    if errors or address is None:
+        raise InvalidInput(errors)
+    services.check_limit(f"sign-up:ip:{ip}", services.settings.sign_up_per_ip, count=True)
+    lang = services.settings.language(language)
+    with services.uow() as uow:
+        existing = uow.accounts.get_by_email_key(address.key)
+        if existing is None:
+            account = Account.register_client(
+                id=services.ids.new_id(),
+                email=address,
+                profile=profile,
+                language=lang,
+                now=services.clock.now(),
+            )
+            uow.accounts.add(account)
+            _send_activation(services, uow, account)
+        else:
+            _send_already_registered(services, uow, existing)
+        try:
+            uow.commit()
+        except AlreadyExists:  # registered a moment ago by a concurrent request
+            return
+    security_event(
+        "sign_up", account_id=(existing or account).id, ip=ip, existing=existing is not None
+    )
+
+
+def _send_activation(services: Services, uow: UnitOfWork, account: Account) -> None:
+    token = tokens.issue(services, account, Purpose.ACTIVATION)
+    services.notify(
+        uow,
+        account,
+        Kind.ACTIVATION,
+        {
+            "link": services.links.activation(account.language, token),
+            "hours": str(int(services.settings.activation_max_age.total_seconds() // 3600)),
+        },
+    )
+
+
+def _send_already_registered(services: Services, uow: UnitOfWork, account: Account) -> None:
+    if account.status is Status.PENDING_ACTIVATION:
+        _send_activation(services, uow, account)
+        return
+    services.notify(
+        uow,
+        account,
+        Kind.ALREADY_REGISTERED,
+        {
+            "sign_in_link": services.links.sign_in(account.language),
+            "reset_link": services.links.forgot_password(account.language),
+        },
+    )
+
+
+def check_activation(*, services: Services, token: str) -> Account:
+    """Check an activation link without spending it (a GET, which mail scanners also do).
+
+    Raises:
+        TokenInvalid: tampered, used, or for another purpose.
+        TokenExpired: too old; ``account_id`` lets the caller offer a new link.
+    """
+    with services.uow() as uow:
+        account, _ = tokens.redeem(
+            services, uow, Purpose.ACTIVATION, token, services.settings.activation_max_age
+        )
+        if account.status is not Status.PENDING_ACTIVATION:
+            raise TokenInvalid()
+        return account
+
+
+def activate_account(
+    *, services: Services, token: str, password: str | None, password_confirm: str | None, ip: str
+) -> Account:
+    """Spend an activation link: set the first password and open the account.
+
+    Raises:
+        TokenInvalid, TokenExpired: as :func:`check_activation`.
+        InvalidInput: the password breaks the policy or the two entries differ.
+    """
+    with services.uow() as uow:
+        account, _ = tokens.redeem(
+            services, uow, Purpose.ACTIVATION, token, services.settings.activation_max_age
+        )
+        if account.status is not Status.PENDING_ACTIVATION:
+            raise TokenInvalid()
+        password = services.settings.password_policy.check(
+            password or "",
+            password_confirm or "",
+            strength=services.strength,
+            personal=_personal(services, account),
+        )
+        account.activate(password_hash=services.hasher.hash(password), now=services.clock.now())
+        uow.accounts.save(account)
+        uow.commit()
+    security_event("activation", account_id=account.id, ip=ip)
+    return account
+
+
+def resend_activation(
+    *, services: Services, ip: str, email: str | None = None, expired_token: str | None = None
+) -> None:
+    """Send a new activation link, found by address or by an expired link's token.
+
+    Answers the same whether or not the address has an account waiting for activation.
+
+    Raises:
+        InvalidInput: the address is malformed.
+        RateLimited: too many resends.
+    """
+    with services.uow() as uow:
+        account: Account | None = None
+        if expired_token is not None:
+            try:
+                account, _ = tokens.redeem(
+                    services,
+                    uow,
+                    Purpose.ACTIVATION,
+                    expired_token,
+                    services.settings.activation_max_age,
+                )
+            except TokenExpired as expired:
+                account = uow.accounts.get(expired.account_id) if expired.account_id else None
+            except TokenInvalid:
+                account = None
+        else:
+            errors: list[FieldError] = []
+            address = clean_email(services, email, errors)
+            if address is None:
+                raise InvalidInput(errors)
+            account = uow.accounts.get_by_email_key(address.key)
+        key = f"resend:{account.id if account else email_key(email or '')}"
+        services.check_limit(key, services.settings.resend_per_account, count=True)
+        services.check_limit(f"resend:ip:{ip}", services.settings.sign_up_per_ip, count=True)
+        if account is None or account.status is not Status.PENDING_ACTIVATION:
+            return
+        _send_activation(services, uow, account)
+        uow.commit()
+    security_event("activation_resent", account_id=account.id, ip=ip)
+
+
+def _personal(services: Services, account: Account) -> list[str]:
+    return [
+        account.profile.first_name,
+        account.profile.last_name,
+        account.email.address,
+        services.settings.business_name,
+    ]

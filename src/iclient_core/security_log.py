@@ -1,0 +1,27 @@
+"""Security events (sign-ins, resets, activations…) written to the ``iclient.security`` logger.
+
+Every line carries the event, the account and the client IP, in UTC. Values are escaped so
+that a CR or LF in user input cannot forge a log line, and no password or token is ever
+passed here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger("iclient.security")
+
+
+def _escape(value: object) -> str:
+    text = str(value)
+    return (
+        text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    )[:200]
+
+
+def security_event(
+    event: str, *, account_id: str | None = None, ip: str = "-", **extra: object
+) -> None:
+    """Log one security event as ``event=… account=… ip=… key=value…``."""
+    fields = {"event": event, "account": account_id or "-", "ip": ip, **extra}
+    logger.info(" ".join(f"{key}={_escape(value)}" for key, value in fields.items()))
