@@ -61,11 +61,13 @@ class Config:
     base_url: str = DEFAULT_BASE_URL
     ratelimit_url: str = "memory://"
     business_name: str = "iclient"
+    contact_email: str = ""
     production: bool = False
     password_min_length: int = 12
     session_idle_minutes: int = 60
     session_absolute_hours: int = 12
     trusted_hosts: tuple[str, ...] = ()
+    proxy_hops: int = 0
 
     @classmethod
     def from_env(
@@ -97,10 +99,12 @@ class Config:
             base_url=base_url,
             ratelimit_url=env.get("ICLIENT_RATELIMIT_URL", "memory://"),
             business_name=env.get("ICLIENT_BUSINESS_NAME", "iclient"),
+            contact_email=env.get("ICLIENT_CONTACT_EMAIL", f"geral@{host or 'localhost'}"),
             production=production,
             password_min_length=_int(env, "ICLIENT_PASSWORD_MIN_LENGTH", 12),
             session_idle_minutes=_int(env, "ICLIENT_SESSION_IDLE_MINUTES", 60),
             session_absolute_hours=_int(env, "ICLIENT_SESSION_ABSOLUTE_HOURS", 12),
+            proxy_hops=_int(env, "ICLIENT_PROXY_HOPS", 0),
             trusted_hosts=tuple(
                 h.strip() for h in env.get("ICLIENT_TRUSTED_HOSTS", host).split(",") if h.strip()
             ),

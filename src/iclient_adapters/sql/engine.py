@@ -1,0 +1,53 @@
+"""Engines for SQLite (the embedded default) and PostgreSQL, with their connection settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.pool import StaticPool
+
+
+def normalise_url(url: str | sa.URL) -> sa.URL:
+    """Parse ``url``; a bare ``postgresql://`` (or ``postgres://``) gets the psycopg 3 driver."""
+    parsed = sa.make_url(url)
+    if parsed.drivername in {"postgres", "postgresql"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _is_memory_sqlite(url: sa.URL) -> bool:
+    return url.database in {None, "", ":memory:"} or "mode=memory" in str(url)
+
+
+def make_engine(url: str | sa.URL, **options: Any) -> sa.Engine:
+    """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``).
+
+    SQLite connections get foreign keys enforced, and file databases use WAL so that
+    readers do not block the writer. An in-memory SQLite database is one shared connection.
+
+    Args:
+        url: the database URL.
+        **options: passed on to :func:`sqlalchemy.create_engine`.
+    """
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        options.setdefault("pool_pre_ping", True)
+        return sa.create_engine(parsed, **options)
+    memory = _is_memory_sqlite(parsed)
+    if memory:
+        options.setdefault("poolclass", StaticPool)
+        options.setdefault("connect_args", {"check_same_thread": False})
+    engine = sa.create_engine(parsed, **options)
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if not memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+        finally:
+            cursor.close()
+
+    return engine

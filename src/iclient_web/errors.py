@@ -1,0 +1,70 @@
+"""Friendly error pages in the visitor's language: never a traceback, always a way on."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from iclient_core.errors import DomainError, NotFound, PermissionDenied, RateLimited
+
+logger = logging.getLogger("iclient.web")
+
+
+def error_page(status: int, title: str, message: str) -> tuple[str, int]:
+    """Render the shared error page."""
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> tuple[str, int]:
+        return error_page(
+            400,
+            _("This form has expired"),
+            _("For your security, forms stop working after a while. Go back, reload the page "
+              "and try again."),
+        )
+
+    @app.errorhandler(RateLimited)
+    def rate_limited(error: RateLimited) -> tuple[str, int, dict[str, str]]:
+        body, status = error_page(
+            429,
+            _("Too many attempts"),
+            _("Please wait a few minutes before trying again."),
+        )
+        return body, status, {"Retry-After": str(error.retry_after)}
+
+    @app.errorhandler(NotFound)
+    @app.errorhandler(PermissionDenied)
+    def domain_not_found(error: DomainError) -> tuple[str, int]:
+        return not_found(None)
+
+    @app.errorhandler(404)
+    def not_found(error: object) -> tuple[str, int]:
+        return error_page(404, _("Page not found"),
+                          _("The page you asked for does not exist or is not available to you."))
+
+    @app.errorhandler(413)
+    def too_large(error: object) -> tuple[str, int]:
+        return error_page(413, _("Too much data"),
+                          _("What you sent is larger than this portal accepts."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        status = error.code or 500
+        if status >= 500:
+            return server_error(error)
+        return error_page(status, _("This request could not be handled"),
+                          _("Something in the request was not right. Go back and try again."))
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[str, int]:
+        logger.exception("unhandled error", exc_info=error)
+        return error_page(500, _("Something went wrong on our side"),
+                          _("The problem was recorded. Please try again in a moment."))

@@ -1,0 +1,67 @@
+"""Languages: every page lives under ``/<lang>/``; texts come from gettext catalogues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, abort, g, request, url_for
+from flask_babel import Babel
+
+from iclient_core.accounts import LANGUAGES
+
+babel = Babel()
+
+
+def current_language() -> str:
+    """The language of the current page (the URL's), ``pt`` outside any page."""
+    return str(g.get("lang", LANGUAGES[0]))
+
+
+def init_app(app: Flask) -> None:
+    """Wire Flask-Babel and the ``<lang>`` URL prefix."""
+    babel.init_app(app, locale_selector=current_language)
+
+    @app.url_value_preprocessor
+    def take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if values is None or "lang" not in values:
+            g.lang = _guess_language()
+            return
+        lang = values.pop("lang")
+        if lang not in LANGUAGES:
+            g.lang = _guess_language()
+            abort(404)
+        g.lang = lang
+
+    @app.url_defaults
+    def add_language(endpoint: str, values: dict[str, Any]) -> None:
+        if "lang" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            return
+        values["lang"] = current_language()
+
+    @app.context_processor
+    def page_context() -> dict[str, Any]:
+        from iclient_web.deps import portal
+
+        built = portal()
+        return {
+            "languages": LANGUAGES,
+            "lang": current_language(),
+            "switch_language": switch_language,
+            "business_name": built.services.settings.business_name,
+            "contact_email": built.config.contact_email,
+            "min_password_length": built.services.settings.password_policy.min_length,
+        }
+
+
+def switch_language(code: str) -> str:
+    """The current page in another language (its GET form)."""
+    endpoint = request.endpoint
+    if endpoint and request.url_rule is not None and "lang" in request.url_rule.arguments:
+        return url_for(endpoint, **{**(request.view_args or {}), "lang": code})
+    return f"/{code}/"
+
+
+def _guess_language() -> str:
+    """For pages outside ``/<lang>/`` (errors on unknown URLs): the URL's first segment or pt."""
+    first = request.path.strip("/").split("/", 1)[0]
+    return first if first in LANGUAGES else LANGUAGES[0]

@@ -1,0 +1,41 @@
+"""The one place where the core's stable error codes become sentences in the page's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from iclient_web.deps import services
+
+FIELD_MESSAGES = {
+    "required": _l("This field is required."),
+    "too_long": _l("This is too long."),
+    "invalid_characters": _l("This contains characters that are not allowed."),
+    "invalid_choice": _l("Choose one of the options."),
+    "email_invalid": _l("Enter a valid e-mail address, like name@example.com."),
+    "email_unchanged": _l("This is already your e-mail address."),
+    "email_taken": _l("This e-mail address is already in use by another account."),
+    "phone_invalid": _l("Enter a valid phone number, e.g. 912 345 678 or +351 912 345 678."),
+    "password_too_long": _l("This password is too long."),
+    "password_personal": _l(
+        "Do not use your name, your e-mail address or the business name in the password."
+    ),
+    "password_common": _l(
+        "This password is too common or too easy to guess. Try a longer phrase of unrelated "
+        "words."
+    ),
+    "password_mismatch": _l("The two passwords do not match."),
+    "password_wrong": _l("The current password is not correct."),
+}
+
+
+def field_message(code: str) -> str:
+    """The sentence for one field error code."""
+    if code == "password_too_short":
+        from flask_babel import gettext
+
+        return gettext(
+            "Use at least %(count)d characters. A phrase of a few words is easy to remember.",
+            count=services().settings.password_policy.min_length,
+        )
+    message = FIELD_MESSAGES.get(code)
+    return str(message) if message is not None else str(_l("This value is not valid."))

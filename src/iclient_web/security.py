@@ -1,0 +1,120 @@
+"""Sessions, deny-by-default access, CSRF and the security headers, in one place.
+
+- The browser's cookie (Flask's signed session) holds only a random session secret and the
+  CSRF token; the session itself lives in the database, so signing out, a password change or
+  reset, or disabling the account ends it for good, even for a copied cookie.
+- Every route needs a signed-in, active account unless its view is marked with
+  :func:`public`; staff-only blueprints add :func:`require_staff`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.wrappers import Response
+
+from iclient_core.authentication import current_session
+from iclient_web.deps import services
+
+csrf = CSRFProtect()
+
+SESSION_SECRET = "sid"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without signing in (everything else is private)."""
+    view.iclient_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_public(endpoint: str | None, app: Flask) -> bool:
+    """Whether the view behind ``endpoint`` was marked :func:`public` (or is static)."""
+    if endpoint is None or endpoint == "static" or endpoint.endswith(".static"):
+        return True
+    view = app.view_functions.get(endpoint)
+    return bool(getattr(view, "iclient_public", False))
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a local path on this site, else None (no open redirects).
+
+    Refuses ``//evil``, ``/\\evil``, ``\\\\evil``, full URLs, and anything with control
+    characters or a backslash (browsers read ``\\`` as ``/``).
+    """
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def start_session(secret: str) -> None:
+    """Begin a fresh browser session for a new sign-in (nothing of the old one survives)."""
+    session.clear()
+    session[SESSION_SECRET] = secret
+
+
+def end_session() -> None:
+    """Forget the browser session."""
+    session.clear()
+
+
+def require_staff() -> None:
+    """Abort with 404 (not 403: the staff area does not exist for clients) unless staff."""
+    account = g.get("account")
+    if account is None or not account.role.is_staff:
+        abort(404)
+
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def init_app(app: Flask) -> None:
+    """Install CSRF protection, the session loader, the access rule and the headers."""
+    csrf.init_app(app)
+
+    @app.before_request
+    def load_session() -> Response | None:
+        g.account = None
+        g.session = None
+        found = current_session(services=services(), session_secret=session.get(SESSION_SECRET))
+        if found is not None:
+            g.account, g.session = found.account, found.session
+        elif SESSION_SECRET in session:
+            session.pop(SESSION_SECRET)  # ended server-side: forget it here too
+        if g.account is None and not is_public(request.endpoint, app):
+            if request.endpoint is None:
+                return None  # unknown URL: let the 404 page answer
+            target = request.full_path if request.method == "GET" else None
+            target = target[:-1] if target and target.endswith("?") else target
+            return redirect(url_for("auth.sign_in", next=target), 303)
+        return None
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["ICLIENT_SECURE"]:
+            headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        if request.endpoint != "static":
+            headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,132 @@
+"""Fixtures for the portal's web tests: an app on in-memory adapters, a client that fills
+forms like a browser (CSRF token included), and the mailbox."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from iclient_adapters.bootstrap import Portal
+from iclient_adapters.clock import FrozenClock
+from iclient_adapters.config import Config
+from iclient_adapters.mail import MemoryTransport, TemplateMailer
+from iclient_adapters.testing import TEST_SECRET_KEY, make_services
+from iclient_core.delivery import deliver_outbox
+from iclient_web import create_app
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+LINK_RE = re.compile(r"https?://[^\s<>\"]+")
+PASSWORD = "um passeio longo pela ribeira ao fim da tarde"
+
+
+@pytest.fixture
+def transport() -> MemoryTransport:
+    """Where the portal's e-mails land."""
+    return MemoryTransport()
+
+
+@pytest.fixture
+def portal(tmp_path: Path, clock: FrozenClock, transport: MemoryTransport) -> Portal:
+    """The core on in-memory adapters, as the app sees it."""
+    config = Config(
+        instance_path=tmp_path,
+        database_url="memory://",
+        storage_url="memory://",
+        mail_url="memory://",
+        mail_from="Oficina Exemplo <no-reply@portal.example.test>",
+        secret_key=TEST_SECRET_KEY,
+        base_url="http://portal.example.test",
+        business_name="Oficina Exemplo",
+    )
+    services = make_services(clock=clock)
+    mailer = TemplateMailer(transport, sender=config.mail_from)
+    return Portal(config=config, services=services, mailer=mailer)
+
+
+@pytest.fixture
+def app(portal: Portal) -> Flask:
+    """The portal app (CSRF on, as in production)."""
+    return create_app({"TESTING": True}, portal=portal)
+
+
+class Browser:
+    """A test client that fills forms like a person: it reads the CSRF token off the page."""
+
+    def __init__(self, client: FlaskClient, portal: Portal, transport: MemoryTransport) -> None:
+        self.client = client
+        self.portal = portal
+        self.transport = transport
+
+    def get(self, url: str, **kwargs: Any) -> TestResponse:
+        return self.client.get(url, **kwargs)
+
+    def csrf(self, url: str) -> str:
+        page = self.client.get(url)
+        found = CSRF_RE.search(page.get_data(as_text=True))
+        assert found, f"no CSRF token on {url} ({page.status})"
+        return found.group(1)
+
+    def submit(
+        self, url: str, data: Mapping[str, str], *, form_page: str | None = None, **kw: Any
+    ) -> TestResponse:
+        token = self.csrf(form_page or url)
+        return self.client.post(url, data={**data, "csrf_token": token}, **kw)
+
+    def mail(self) -> list[EmailMessage]:
+        """Deliver the outbox and return everything sent so far."""
+        deliver_outbox(services=self.portal.services, mailer=self.portal.mailer)
+        return list(self.transport.sent)
+
+    def last_mail_to(self, address: str) -> EmailMessage:
+        found = [m for m in self.mail() if address in str(m["To"])]
+        assert found, f"no mail to {address}"
+        return found[-1]
+
+    def link_in(self, message: EmailMessage, contains: str) -> str:
+        body = message.get_body(("plain",))
+        assert body is not None
+        links = [link for link in LINK_RE.findall(body.get_content()) if contains in link]
+        assert links, f"no link with {contains!r}"
+        return links[0]
+
+    def register(self, email: str = "ana@example.pt", lang: str = "pt") -> TestResponse:
+        return self.submit(
+            f"/{lang}/auth/sign-up",
+            {"first_name": "Ana", "last_name": "Silva", "phone": "912 345 678", "email": email},
+        )
+
+    def activate(self, email: str = "ana@example.pt", password: str = PASSWORD) -> TestResponse:
+        link = self.link_in(self.last_mail_to(email), "/auth/activate/")
+        path = link.split("portal.example.test", 1)[1]
+        return self.submit(path, {"password": password, "password_confirm": password})
+
+    def sign_in(
+        self, email: str = "ana@example.pt", password: str = PASSWORD, lang: str = "pt"
+    ) -> TestResponse:
+        return self.submit(f"/{lang}/auth/sign-in", {"email": email, "password": password})
+
+    def client_account(self, email: str = "ana@example.pt") -> TestResponse:
+        """Register, activate and sign in; returns the sign-in response."""
+        self.register(email)
+        self.activate(email)
+        return self.sign_in(email)
+
+
+@pytest.fixture
+def browser(app: Flask, portal: Portal, transport: MemoryTransport) -> Browser:
+    """A person at a browser, with a mailbox."""
+    return Browser(app.test_client(), portal, transport)
+
+
+@pytest.fixture
+def other_browser(app: Flask, portal: Portal, transport: MemoryTransport) -> Browser:
+    """A second browser (another device of the same person, or an attacker)."""
+    return Browser(app.test_client(), portal, transport)
