@@ -32,7 +32,7 @@ NEW_PASSWORD = "quiet lanterns drift over harbours"
 BASE_URL = "https://portal.example.test"
 
 
-# --------------------------------------------------------------------------- mail
+# ------------------------------------------------------------------------------------------- mail
 
 
 @attrs.define
@@ -89,7 +89,7 @@ def token_in(notification: Notification, *, path: str) -> str:
     return token
 
 
-# --------------------------------------------------------------------------- the usual steps
+# -------------------------------------------------------------------------------- the usual steps
 
 
 def register(
@@ -120,9 +120,7 @@ def register_and_get_token(services: Services, **fields: str) -> str:
     return token_in(only(deliver(services), Kind.ACTIVATION), path="auth/activate")
 
 
-def active_client(
-    services: Services, *, password: str = PASSWORD, **fields: str
-) -> Account:
+def active_client(services: Services, *, password: str = PASSWORD, **fields: str) -> Account:
     """A client who registered and followed the activation link (the outbox is emptied)."""
     token = register_and_get_token(services, **fields)
     account = registration.activate_account(
@@ -163,7 +161,7 @@ def change_account(services: Services, account_id: str, change: str, *args: obje
         uow.commit()
 
 
-# --------------------------------------------------------------------------- time and hashing
+# ------------------------------------------------------------------------------- time and hashing
 
 
 @attrs.define

@@ -42,8 +42,8 @@ __all__ = [
 
 logger = logging.getLogger("iclient.mail")
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_TRUE = {"1", "true", "yes", "on", ""}  # a bare "?starttls" means yes
+_FALSE = {"0", "false", "no", "off"}
 _SCHEMES = "memory://, console://, file:///folder, smtp://host:port or smtps://host:port"
 
 

@@ -15,6 +15,7 @@ import smtplib
 import ssl as _ssl
 import sys
 import tempfile
+import uuid
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -60,7 +61,7 @@ def text_links(msg: EmailMessage) -> list[str]:
 def eml_name(message_id: str | None) -> str:
     """A safe file name for the message with this Message-ID (the same id, the same name)."""
     if not message_id:
-        raise ValueError("a message needs a Message-ID to be written to a file")
+        return f"no-message-id-{uuid.uuid4().hex}.eml"
     bare = message_id.strip().strip("<>")
     safe = _UNSAFE.sub("_", bare)[:120].lstrip(".")
     if safe != bare or not safe:
@@ -138,8 +139,8 @@ class SmtpTransport:
     Args:
         host: the server's name or address.
         port: the server's port (25, 587 for STARTTLS, 465 for SMTPS).
-        username: for SMTP AUTH (servers offer it only over TLS, as they should).
-        password: for SMTP AUTH.
+        username: for SMTP AUTH (servers offer it only over TLS, as they should); ASCII.
+        password: for SMTP AUTH; ASCII (a limit of smtplib).
         starttls: upgrade the connection with STARTTLS (refuses to go on without it).
         ssl: connect with TLS from the start (SMTPS).
         timeout: seconds for the connection and each command.
@@ -162,6 +163,9 @@ class SmtpTransport:
     ) -> None:
         if starttls and ssl:
             raise ValueError("choose STARTTLS or SMTPS (ssl), not both")
+        if not f"{username or ''}{password or ''}".isascii():
+            # smtplib sends AUTH credentials as ASCII only; fail at start-up, not per message.
+            raise ValueError("the SMTP user name and password must be ASCII")
         self.host = host
         self.port = port
         self.username = username
@@ -210,7 +214,7 @@ class SmtpTransport:
             raise DeliveryFailed(_refusal(where, min(codes, default=550), error)) from error
         except smtplib.SMTPResponseException as error:
             raise DeliveryFailed(_refusal(where, error.smtp_code, error)) from error
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError, UnicodeError) as error:
             raise DeliveryFailed(f"SMTP {where}: {type(error).__name__}: {error}") from error
         if refused:
             # Some recipients took it: retrying would send the others a second copy.

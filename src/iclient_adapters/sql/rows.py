@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
+
+import sqlalchemy as sa
 
 from iclient_core.accounts import Account, EmailAddress, Profile, Role, Status
 from iclient_core.notifications import Kind, Notification, OutboxMessage
 from iclient_core.sessions import SignInSession
 
-Row = Mapping[str, Any]
+Row = sa.RowMapping
 
 
 def account_to_row(account: Account) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from iclient_adapters.sql.repositories import (
     is_unique_violation,
 )
 from iclient_core.errors import AlreadyExists
+from iclient_core.ports import AccountRepository, OutboxRepository, SessionRepository
 
 
 class SqlUnitOfWork:
@@ -26,9 +27,10 @@ class SqlUnitOfWork:
     on; the next statement begins a new transaction.
     """
 
-    accounts: SqlAccountRepository
-    sessions: SqlSessionRepository
-    outbox: SqlOutboxRepository
+    # Typed as the ports: a Protocol's attributes are invariant.
+    accounts: AccountRepository
+    sessions: SessionRepository
+    outbox: OutboxRepository
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine

@@ -1,0 +1,104 @@
+"""A person in a real browser (Debian's Chromium, driven by Playwright) goes through the portal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from iclient_adapters.bootstrap import Portal
+from tests.web.conftest import LINK_RE, PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def live_url(app: Flask) -> Iterator[str]:
+    """The app served over real HTTP on a free loopback port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[object]:
+    """A Chromium page; Debian's binary, never a downloaded one."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing under CI: apt-get install chromium")
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pt-PT")
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def _activation_path(portal: Portal, transport: object) -> str:
+    from iclient_core.delivery import deliver_outbox
+
+    deliver_outbox(services=portal.services, mailer=portal.mailer)
+    message = transport.sent[-1]  # type: ignore[attr-defined]
+    text = message.get_body(("plain",)).get_content()
+    link = next(link for link in LINK_RE.findall(text) if "/auth/activate/" in link)
+    return link.split("portal.example.test", 1)[1]
+
+
+def test_person_registers_activates_and_signs_in_on_a_phone(
+    page, live_url: str, portal: Portal, transport: object, tmp_path: Path
+) -> None:
+    page.goto(f"{live_url}/")
+    assert page.locator("html").get_attribute("lang") == "pt"
+    page.get_by_role("link", name="Registar").first.click()
+    page.fill("#first_name", "João")
+    page.fill("#last_name", "Conceição")
+    page.fill("#phone", "912 345 678")
+    page.fill("#email", "joao@example.pt")
+    page.get_by_role("button", name="Registar").click()
+    assert "Verifique o seu e-mail" in page.content()
+
+    page.goto(live_url + _activation_path(portal, transport))
+    page.fill("#password", "curto")
+    page.fill("#password_confirm", "curto")
+    page.get_by_role("button", name="Guardar palavra-passe").click()
+    assert "Use pelo menos 12 caracteres" in page.content()
+    page.fill("#password", PASSWORD)
+    page.fill("#password_confirm", PASSWORD)
+    page.get_by_role("button", name="Guardar palavra-passe").click()
+    assert "A sua conta está ativa" in page.content()
+
+    page.fill("#email", "joao@example.pt")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    assert "Olá, João." in page.content()
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    if shots := os.environ.get("ICLIENT_SCREENSHOTS"):
+        shutil.copy(tmp_path / "dashboard.png", Path(shots) / "dashboard.png")
+
+    page.get_by_role("button", name="Sair").click()
+    assert "Saiu da sua conta." in page.content()
