@@ -83,6 +83,7 @@ def build(config: Config, *, clock: Clock | None = None) -> Portal:
         links=PortalLinks(config.base_url),
         settings=settings_from(config),
     )
-    mailer = build_mailer(config.mail_url, sender=config.mail_from,
-                          instance_path=config.instance_path)
+    mailer = build_mailer(
+        config.mail_url, sender=config.mail_from, instance_path=config.instance_path
+    )
     return Portal(config=config, services=services, mailer=mailer, closers=[close_db])

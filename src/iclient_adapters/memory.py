@@ -18,6 +18,7 @@ import attrs
 from iclient_core.accounts import Account, Role, Status
 from iclient_core.errors import AlreadyExists, ConcurrentUpdate
 from iclient_core.notifications import OutboxMessage
+from iclient_core.ports import AccountRepository, OutboxRepository, SessionRepository
 from iclient_core.sessions import SignInSession
 
 
@@ -159,9 +160,7 @@ class MemoryOutboxRepository:
         found = self._state.outbox.get(message_id)
         return copy.deepcopy(found) if found else None
 
-    def claim_due(
-        self, now: datetime, *, limit: int, lease: timedelta
-    ) -> Sequence[OutboxMessage]:
+    def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
         """Reserve up to ``limit`` due messages, oldest first."""
         due = sorted(
             (m for m in self._state.outbox.values() if m.is_due(now)),
@@ -177,13 +176,15 @@ class MemoryOutboxRepository:
 
     def pending_count(self) -> int:
         """Messages neither sent nor given up."""
-        return sum(
-            1 for m in self._state.outbox.values() if m.sent_at is None and not m.given_up
-        )
+        return sum(1 for m in self._state.outbox.values() if m.sent_at is None and not m.given_up)
 
 
 class MemoryUnitOfWork:
     """A transaction over a ``MemoryStore``: a private copy, swapped in on commit."""
+
+    accounts: AccountRepository
+    sessions: SessionRepository
+    outbox: OutboxRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store

@@ -43,7 +43,11 @@ class ItsDangerousTokens:
             account_id = None
             if isinstance(expired.payload, bytes | str):
                 try:
-                    data = serializer.load_payload(expired.payload)
+                    data = serializer.load_payload(
+                        expired.payload.encode()
+                        if isinstance(expired.payload, str)
+                        else expired.payload
+                    )
                     account_id = data.get("a") if isinstance(data, dict) else None
                 except BadSignature:
                     account_id = None

@@ -105,9 +105,17 @@ class PermissionDenied(DomainError):
 
 
 class DeliveryFailed(DomainError):
-    """A mail transport could not hand a message over; the outbox will retry it."""
+    """A mail transport could not hand a message over.
+
+    A temporary failure is retried by the outbox with back-off; a ``permanent`` one (the
+    server rejected the recipient, the message cannot be rendered) is given up at once.
+    """
 
     code = "delivery_failed"
+
+    def __init__(self, message: str | None = None, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class ConcurrentUpdate(DomainError):

@@ -97,9 +97,9 @@ class OutboxMessage:
         self.locked_until = None
         self.last_error = None
 
-    def failed(self, now: datetime, error: str) -> None:
-        """Record a failed attempt and schedule the next one."""
-        self.attempts += 1
+    def failed(self, now: datetime, error: str, *, permanent: bool = False) -> None:
+        """Record a failed attempt and schedule the next one (none after a permanent one)."""
+        self.attempts = MAX_ATTEMPTS if permanent else self.attempts + 1
         self.last_error = error[:500]
         self.locked_until = None
         self.next_attempt_at = now + backoff(self.attempts)

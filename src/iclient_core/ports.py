@@ -123,9 +123,17 @@ class UnitOfWork(Protocol):
     Leaving the block without ``commit()`` rolls everything back.
     """
 
-    accounts: AccountRepository
-    sessions: SessionRepository
-    outbox: OutboxRepository
+    @property
+    def accounts(self) -> AccountRepository:
+        """The accounts of this transaction."""
+
+    @property
+    def sessions(self) -> SessionRepository:
+        """The signed-in sessions of this transaction."""
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        """The outbox of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

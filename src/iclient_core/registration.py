@@ -79,21 +79,21 @@ def register_client(
     lang = services.settings.language(language)
     with services.uow() as uow:
         existing = uow.accounts.get_by_email_key(address.key)
-        if existing is None:
-            account = Account.register_client(
-                id=services.ids.new_id(),
-                email=address,
-                profile=profile,
-                language=lang,
-                now=services.clock.now(),
-            )
-            uow.accounts.add(account)
-            _send_activation(services, uow, account)
-        else:
-            _send_already_registered(services, uow, existing)
         try:
+            if existing is None:
+                account = Account.register_client(
+                    id=services.ids.new_id(),
+                    email=address,
+                    profile=profile,
+                    language=lang,
+                    now=services.clock.now(),
+                )
+                uow.accounts.add(account)
+                _send_activation(services, uow, account)
+            else:
+                _send_already_registered(services, uow, existing)
             uow.commit()
-        except AlreadyExists:  # registered a moment ago by a concurrent request
+        except AlreadyExists:  # registered a moment ago by a concurrent request (at add or commit)
             return
     security_event(
         "sign_up", account_id=(existing or account).id, ip=ip, existing=existing is not None

@@ -116,8 +116,10 @@ def save_email() -> Response | tuple[str, int]:
         apply_errors(form, error)
         return _page(400, email=form)
     flash(
-        _("We sent a confirmation link to the new address. The change takes effect once you "
-          "follow it."),
+        _(
+            "We sent a confirmation link to the new address. The change takes effect once you "
+            "follow it."
+        ),
         "info",
     )
     return redirect(url_for("account.show"), 303)

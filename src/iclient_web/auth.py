@@ -89,10 +89,17 @@ def activate(token: str) -> Page | tuple[str, int, dict[str, str]]:
         return _invalid_link()
     except InvalidInput as error:
         apply_errors(form, error)
-        return _token_page(render_template("auth/set_password.html", form=form,
-                                           purpose="activation"), 400)
-    return _token_page(render_template("auth/set_password.html", form=form, purpose="activation",
-                                       first_name=account.profile.first_name))
+        return _token_page(
+            render_template("auth/set_password.html", form=form, purpose="activation"), 400
+        )
+    return _token_page(
+        render_template(
+            "auth/set_password.html",
+            form=form,
+            purpose="activation",
+            first_name=account.profile.first_name,
+        )
+    )
 
 
 @bp.route("/resend-activation", methods=["GET", "POST"])
@@ -145,8 +152,9 @@ def sign_in() -> Page:
 @public
 def sign_out() -> Response:
     """End the session, here and on the server."""
-    sign_out_use_case(services=services(), session_secret=session.get(SESSION_SECRET),
-                      ip=client_ip())
+    sign_out_use_case(
+        services=services(), session_secret=session.get(SESSION_SECRET), ip=client_ip()
+    )
     end_session()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.sign_in"), 303)
@@ -191,6 +199,7 @@ def reset(token: str) -> Page | tuple[str, int, dict[str, str]]:
         return _invalid_link()
     except InvalidInput as error:
         apply_errors(form, error)
-        return _token_page(render_template("auth/set_password.html", form=form, purpose="reset"),
-                           400)
+        return _token_page(
+            render_template("auth/set_password.html", form=form, purpose="reset"), 400
+        )
     return _token_page(render_template("auth/set_password.html", form=form, purpose="reset"))

@@ -74,8 +74,14 @@ def create_staff_command(
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        account = create_staff(services=portal().services, email=email, role=Role(role),
-                               password=password, first_name=first_name, last_name=last_name)
+        account = create_staff(
+            services=portal().services,
+            email=email,
+            role=Role(role),
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+        )
     except InvalidInput as error:
         from iclient_web.messages import field_message
 

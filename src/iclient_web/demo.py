@@ -15,8 +15,24 @@ from iclient_core.services import Services
 from iclient_core.staff import create_staff
 from iclient_core.tokens import Purpose
 
-WORDS = ("laranja", "farol", "cavaco", "sardinha", "azulejo", "ribeira", "castelo", "bacalhau",
-         "eléctrico", "fado", "miradouro", "pastel", "varina", "gaivota", "tasca", "calçada")
+WORDS = (
+    "laranja",
+    "farol",
+    "cavaco",
+    "sardinha",
+    "azulejo",
+    "ribeira",
+    "castelo",
+    "bacalhau",
+    "eléctrico",
+    "fado",
+    "miradouro",
+    "pastel",
+    "varina",
+    "gaivota",
+    "tasca",
+    "calçada",
+)
 
 
 def passphrase() -> str:
@@ -32,19 +48,35 @@ def seed(services: Services) -> list[tuple[str, str, str]]:
         has_client = uow.accounts.get_by_email_key(email_key("ana.silva@example.com")) is not None
     if not has_admin:
         password = passphrase()
-        create_staff(services=services, email="admin@example.com", role=Role.ADMIN,
-                     password=password, first_name="Admin", last_name="Demo")
+        create_staff(
+            services=services,
+            email="admin@example.com",
+            role=Role.ADMIN,
+            password=password,
+            first_name="Admin",
+            last_name="Demo",
+        )
         created.append(("admin", "admin@example.com", password))
     if not has_client:
-        register_client(services=services, first_name="Ana", last_name="Silva",
-                        phone="+351 912 345 678", email="ana.silva@example.com", language="pt",
-                        ip="127.0.0.1")
+        register_client(
+            services=services,
+            first_name="Ana",
+            last_name="Silva",
+            phone="+351 912 345 678",
+            email="ana.silva@example.com",
+            language="pt",
+            ip="127.0.0.1",
+        )
         with services.uow() as uow:
             account = uow.accounts.get_by_email_key(email_key("ana.silva@example.com"))
         assert account is not None
         password = passphrase()
-        activate_account(services=services, token=tokens.issue(services, account,
-                                                               Purpose.ACTIVATION),
-                         password=password, password_confirm=password, ip="127.0.0.1")
+        activate_account(
+            services=services,
+            token=tokens.issue(services, account, Purpose.ACTIVATION),
+            password=password,
+            password_confirm=password,
+            ip="127.0.0.1",
+        )
         created.append(("client", "ana.silva@example.com", password))
     return created

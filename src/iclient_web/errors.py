@@ -27,8 +27,10 @@ def init_app(app: Flask) -> None:
         return error_page(
             400,
             _("This form has expired"),
-            _("For your security, forms stop working after a while. Go back, reload the page "
-              "and try again."),
+            _(
+                "For your security, forms stop working after a while. Go back, reload the page "
+                "and try again."
+            ),
         )
 
     @app.errorhandler(RateLimited)
@@ -47,24 +49,34 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(error: object) -> tuple[str, int]:
-        return error_page(404, _("Page not found"),
-                          _("The page you asked for does not exist or is not available to you."))
+        return error_page(
+            404,
+            _("Page not found"),
+            _("The page you asked for does not exist or is not available to you."),
+        )
 
     @app.errorhandler(413)
     def too_large(error: object) -> tuple[str, int]:
-        return error_page(413, _("Too much data"),
-                          _("What you sent is larger than this portal accepts."))
+        return error_page(
+            413, _("Too much data"), _("What you sent is larger than this portal accepts.")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         status = error.code or 500
         if status >= 500:
             return server_error(error)
-        return error_page(status, _("This request could not be handled"),
-                          _("Something in the request was not right. Go back and try again."))
+        return error_page(
+            status,
+            _("This request could not be handled"),
+            _("Something in the request was not right. Go back and try again."),
+        )
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
         logger.exception("unhandled error", exc_info=error)
-        return error_page(500, _("Something went wrong on our side"),
-                          _("The problem was recorded. Please try again in a moment."))
+        return error_page(
+            500,
+            _("Something went wrong on our side"),
+            _("The problem was recorded. Please try again in a moment."),
+        )

@@ -20,8 +20,7 @@ FIELD_MESSAGES = {
         "Do not use your name, your e-mail address or the business name in the password."
     ),
     "password_common": _l(
-        "This password is too common or too easy to guess. Try a longer phrase of unrelated "
-        "words."
+        "This password is too common or too easy to guess. Try a longer phrase of unrelated words."
     ),
     "password_mismatch": _l("The two passwords do not match."),
     "password_wrong": _l("The current password is not correct."),

@@ -8,7 +8,10 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import attrs
+import itsdangerous.timed
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -19,12 +22,14 @@ from iclient_adapters.clock import FrozenClock
 from iclient_adapters.config import Config
 from iclient_adapters.mail import MemoryTransport, TemplateMailer
 from iclient_adapters.testing import TEST_SECRET_KEY, make_services
+from iclient_core.accounts import Account, email_key
 from iclient_core.delivery import deliver_outbox
 from iclient_web import create_app
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LINK_RE = re.compile(r"https?://[^\s<>\"]+")
 PASSWORD = "um passeio longo pela ribeira ao fim da tarde"
+NEW_PASSWORD = "outra frase comprida sobre gaivotas e azulejos"
 
 
 @pytest.fixture
@@ -130,3 +135,49 @@ def browser(app: Flask, portal: Portal, transport: MemoryTransport) -> Browser:
 def other_browser(app: Flask, portal: Portal, transport: MemoryTransport) -> Browser:
     """A second browser (another device of the same person, or an attacker)."""
     return Browser(app.test_client(), portal, transport)
+
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+def without_csrf(body: str) -> str:
+    """A page with its CSRF token blanked, so that two answers can be compared."""
+    return CSRF_RE.sub('name="csrf_token" value=""', body)
+
+
+def path_of(link: str) -> str:
+    """The local part (path and query) of an e-mailed absolute link."""
+    parts = urlsplit(link)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def stored_account(portal: Portal, email: str) -> Account | None:
+    """The account with ``email`` as committed, or None."""
+    with portal.services.uow() as uow:
+        return uow.accounts.get_by_email_key(email_key(email))
+
+
+def app_with(portal: Portal, **config: Any) -> Flask:
+    """Another app on the same core, with some configuration changed (``base_url``…)."""
+    changed = Portal(
+        config=attrs.evolve(portal.config, **config),
+        services=portal.services,
+        mailer=portal.mailer,
+    )
+    return create_app({"TESTING": True}, portal=changed)
+
+
+@attrs.define
+class _ClockTime:
+    """Stands in for the ``time`` module inside ``itsdangerous.timed``: reads a FrozenClock."""
+
+    clock: FrozenClock
+
+    def time(self) -> float:
+        return self.clock.now().timestamp()
+
+
+@pytest.fixture
+def tokens_follow_clock(clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make link tokens age with ``clock`` (the token adapter reads ``time.time()`` itself)."""
+    monkeypatch.setattr(itsdangerous.timed, "time", _ClockTime(clock))

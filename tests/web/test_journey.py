@@ -48,7 +48,9 @@ def test_client_registers_activates_signs_in_resets_and_signs_out(
     reset_path = browser.link_in(reset_mail, "/auth/reset-password/").split(
         "portal.example.test", 1
     )[1]
-    changed = browser.submit(reset_path, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
+    changed = browser.submit(
+        reset_path, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
+    )
     assert changed.status_code == 303
     assert browser.sign_in(lang=lang, password=PASSWORD).status_code == 400
     assert browser.sign_in(lang=lang, password=NEW_PASSWORD).status_code == 303

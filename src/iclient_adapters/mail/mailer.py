@@ -36,6 +36,7 @@ class TemplateMailer:
             email = render(message.notification, sender=self.sender, message_id=message.message_id)
         except (jinja2.TemplateError, ValueError, MessageError) as error:
             raise DeliveryFailed(
-                f"permanent: cannot render {message.notification.kind} mail: {error}"
+                f"permanent: cannot render {message.notification.kind} mail: {error}",
+                permanent=True,
             ) from error
         self.transport.send(email)

@@ -211,9 +211,14 @@ class SmtpTransport:
                 refused = smtp.send_message(msg)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
-            raise DeliveryFailed(_refusal(where, min(codes, default=550), error)) from error
+            code = min(codes, default=550)
+            raise DeliveryFailed(
+                _refusal(where, code, error), permanent=500 <= code < 600
+            ) from error
         except smtplib.SMTPResponseException as error:
-            raise DeliveryFailed(_refusal(where, error.smtp_code, error)) from error
+            raise DeliveryFailed(
+                _refusal(where, error.smtp_code, error), permanent=500 <= error.smtp_code < 600
+            ) from error
         except (smtplib.SMTPException, OSError, UnicodeError) as error:
             raise DeliveryFailed(f"SMTP {where}: {type(error).__name__}: {error}") from error
         if refused:
