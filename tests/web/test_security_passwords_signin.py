@@ -61,30 +61,31 @@ def _activation_path(browser: Browser, email: str = EMAIL) -> str:
 # ------------------------------------------------------------------------------------ item 7
 
 
-def test_item_7_password_fields_are_type_password_and_allow_paste(browser: Browser) -> None:
-    browser.register()
-    pages = {
-        "/pt/auth/sign-in": {"password"},
-        _activation_path(browser): {"password", "password_confirm"},
-    }
-    browser.activate()
-    pages[_reset_path(browser)] = {"password", "password_confirm"}
-    browser.sign_in()
-    pages["/pt/account"] = {"current_password", "password", "password_confirm"}
+def _assert_password_fields(browser: Browser, url: str, names: set[str]) -> None:
+    page = browser.get(url)
+    assert page.status_code == 200, url
+    parsed = _parse(page.get_data(as_text=True))
+    assert parsed.scripts == 0, f"{url}: no script may block pasting"
+    fields = [i for i in parsed.inputs if i.get("name") in names]
+    assert {i["name"] for i in fields} == names, url
+    for field in fields:
+        assert field.get("type") == "password", (url, field)
+        assert not {"onpaste", "oncopy", "ondrop", "readonly"} & field.keys(), (url, field)
+        # password managers may fill them in
+        assert field.get("autocomplete") in {"current-password", "new-password"}, field
+        assert "maxlength" not in field, (url, field)
 
-    for url, names in pages.items():
-        page = browser.get(url)
-        assert page.status_code == 200, url
-        parsed = _parse(page.get_data(as_text=True))
-        assert parsed.scripts == 0, f"{url}: no script may block pasting"
-        fields = [i for i in parsed.inputs if i.get("name") in names]
-        assert {i["name"] for i in fields} == names, url
-        for field in fields:
-            assert field.get("type") == "password", (url, field)
-            assert not {"onpaste", "oncopy", "ondrop", "readonly"} & field.keys(), (url, field)
-            # password managers may fill them in
-            assert field.get("autocomplete") in {"current-password", "new-password"}, field
-            assert "maxlength" not in field, (url, field)
+
+def test_item_7_password_fields_are_type_password_and_allow_paste(browser: Browser) -> None:
+    _assert_password_fields(browser, "/pt/auth/sign-in", {"password"})
+    browser.register()
+    _assert_password_fields(browser, _activation_path(browser), {"password", "password_confirm"})
+    browser.activate()
+    _assert_password_fields(browser, _reset_path(browser), {"password", "password_confirm"})
+    browser.sign_in()
+    _assert_password_fields(
+        browser, "/pt/account", {"current_password", "password", "password_confirm"}
+    )
 
 
 # ------------------------------------------------------------------------------------ item 8
