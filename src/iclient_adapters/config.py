@@ -99,7 +99,7 @@ class Config:
             base_url=base_url,
             ratelimit_url=env.get("ICLIENT_RATELIMIT_URL", "memory://"),
             business_name=env.get("ICLIENT_BUSINESS_NAME", "iclient"),
-            contact_email=env.get("ICLIENT_CONTACT_EMAIL", f"geral@{host or 'localhost'}"),
+            contact_email=env.get("ICLIENT_CONTACT_EMAIL", ""),
             production=production,
             password_min_length=_int(env, "ICLIENT_PASSWORD_MIN_LENGTH", 12),
             session_idle_minutes=_int(env, "ICLIENT_SESSION_IDLE_MINUTES", 60),

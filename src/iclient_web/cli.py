@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
 import click
 from flask import Flask, current_app
@@ -95,6 +96,16 @@ def create_staff_command(
     click.echo(f"Created {role} {account.email.address}.")
 
 
+def log_formatter() -> logging.Formatter:
+    """The format of ``iclient serve``'s log lines: time in UTC (ISO 8601), logger, message.
+
+    The security log (``iclient.security``) must say when in UTC, whatever the server's zone.
+    """
+    formatter = logging.Formatter("%(asctime)s %(name)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%SZ")
+    formatter.converter = time.gmtime
+    return formatter
+
+
 @click.command("deliver-mail")
 @with_appcontext
 def deliver_mail() -> None:
@@ -116,7 +127,9 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
     from iclient_web.worker import OutboxWorker
 
     built = portal()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(log_formatter())
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     if built.config.database_url.startswith("sqlite") or demo:
         upgrade_database()  # the embedded default database needs no separate step
     if demo:

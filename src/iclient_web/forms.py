@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+)
 
 from iclient_core.errors import InvalidInput
 from iclient_web.messages import field_message
@@ -63,7 +71,8 @@ class ProfileForm(FlaskForm):
     last_name = StringField(_l("Last name"), render_kw={"autocomplete": "family-name"})
     phone = TelField(_l("Phone"), render_kw={"autocomplete": "tel"})
     language = SelectField(
-        _l("Language for e-mails"), choices=[("pt", "Português"), ("en", "English")]
+        _l("Language for e-mails"),
+        choices=[SelectChoice("pt", "Português"), SelectChoice("en", "English")],
     )
 
 

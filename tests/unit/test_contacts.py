@@ -35,7 +35,7 @@ def spellings(national: str) -> list[str]:
     ]
 
 
-# --------------------------------------------------------------------------- e-mail
+# ----------------------------------------------------------------------------------------- e-mail
 
 
 @settings(max_examples=300)
@@ -103,7 +103,7 @@ def test_any_text_either_normalises_as_email_or_raises_value_error(text: str) ->
     assert CONTACTS.normalise_email(normalised) == normalised
 
 
-# --------------------------------------------------------------------------- phone
+# ------------------------------------------------------------------------------------------ phone
 
 
 @given(pt_mobiles)

@@ -10,10 +10,16 @@ import pytest
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.testing import make_services
 from iclient_core import recovery, registration
-from iclient_core.accounts import Role, Status
+from iclient_core.accounts import Account, Role, Status
 from iclient_core.delivery import DeliveryReport, deliver_outbox
-from iclient_core.errors import InvalidCredentials, InvalidInput, RateLimited, TokenExpired, TokenInvalid
-from iclient_core.notifications import MAX_ATTEMPTS, Kind
+from iclient_core.errors import (
+    InvalidCredentials,
+    InvalidInput,
+    RateLimited,
+    TokenExpired,
+    TokenInvalid,
+)
+from iclient_core.notifications import MAX_ATTEMPTS, Kind, OutboxMessage
 from iclient_core.services import Limit, Services
 from tests.unit.helpers import (
     BASE_URL,
@@ -33,7 +39,7 @@ from tests.unit.helpers import (
 )
 
 
-def all_accounts(services: Services) -> list:
+def all_accounts(services: Services) -> list[Account]:
     with services.uow() as uow:
         return list(uow.accounts.list(limit=1000))
 
@@ -44,7 +50,7 @@ def activate(services: Services, token: str, password: str = PASSWORD) -> None:
     )
 
 
-# --------------------------------------------------------------------------- sign-up
+# ---------------------------------------------------------------------------------------- sign-up
 
 
 def test_client_registers_and_is_emailed_an_activation_link(services: Services) -> None:
@@ -89,7 +95,9 @@ def test_registration_stores_the_phone_in_e164(services: Services, phone: str) -
     assert all_accounts(services)[0].profile.phone == "+351912345678"
 
 
-@pytest.mark.parametrize(("language", "expected"), [("en", "en"), ("pt", "pt"), ("fr", "pt"), (None, "pt")])
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "en"), ("pt", "pt"), ("fr", "pt"), (None, "pt")]
+)
 def test_activation_mail_is_in_the_clients_language(
     services: Services, language: str | None, expected: str
 ) -> None:
@@ -158,7 +166,7 @@ def test_sign_up_is_rate_limited_per_ip() -> None:
     }
 
 
-# --------------------------------------------------------------------------- item 15: existing address
+# ---------------------------------------------------------------------- item 15: existing address
 
 
 def test_item_15_registering_an_existing_address_answers_the_same_and_tells_the_owner(
@@ -238,7 +246,7 @@ def test_item_23_compatibility_spelling_is_the_same_account_and_mail_goes_to_the
     assert mail.to_address == "mike@example.com"
 
 
-# --------------------------------------------------------------------------- activation
+# ------------------------------------------------------------------------------------- activation
 
 
 def test_client_activates_the_account_by_setting_a_password(services: Services) -> None:
@@ -341,7 +349,7 @@ def test_item_14_unactivated_client_cannot_sign_in(services: Services) -> None:
             sign_in(services, password=password)  # type: ignore[arg-type]
 
 
-# --------------------------------------------------------------------------- expiry and resend
+# ------------------------------------------------------------------------------ expiry and resend
 
 
 def test_activation_link_works_until_48_hours(
@@ -406,8 +414,14 @@ def test_client_asks_for_a_new_activation_link_by_address(services: Services) ->
 
 def test_resend_answers_the_same_for_unknown_and_active_addresses(services: Services) -> None:
     active_client(services)
-    assert registration.resend_activation(services=services, ip=IP, email="ninguem@example.com") is None
-    assert registration.resend_activation(services=services, ip=IP, email="ana.silva@example.com") is None
+    assert (
+        registration.resend_activation(services=services, ip=IP, email="ninguem@example.com")
+        is None
+    )
+    assert (
+        registration.resend_activation(services=services, ip=IP, email="ana.silva@example.com")
+        is None
+    )
     assert registration.resend_activation(services=services, ip=IP, expired_token="garbage") is None
     assert deliver(services) == []
 
@@ -430,18 +444,19 @@ def test_item_15_resend_is_rate_limited_per_account(services: Services) -> None:
     assert len(deliver(services)) == services.settings.resend_per_account.amount
 
 
-# --------------------------------------------------------------------------- item 45: delivery
+# ------------------------------------------------------------------------------ item 45: delivery
 
 
 def test_item_45_registration_succeeds_while_mail_is_down_and_the_link_goes_out_later(
     services: Services, clock: FrozenClock
 ) -> None:
     register(services)
+    [queued_message] = queued(services)
     down = FailingMailer()
     assert deliver_outbox(services=services, mailer=down) == DeliveryReport(sent=0, failed=1)
     assert len(all_accounts(services)) == 1
 
-    [waiting] = _all_outbox(services)
+    waiting = _outbox_message(services, queued_message.id)
     assert waiting.attempts == 1
     assert waiting.last_error == "connection refused"
     assert waiting.sent_at is None
@@ -451,7 +466,8 @@ def test_item_45_registration_succeeds_while_mail_is_down_and_the_link_goes_out_
     assert deliver_outbox(services=services, mailer=down) == DeliveryReport()
     clock.advance(timedelta(seconds=30))
     assert deliver_outbox(services=services, mailer=down) == DeliveryReport(sent=0, failed=1)
-    assert _all_outbox(services)[0].next_attempt_at == clock.now() + timedelta(seconds=60)
+    retry_at = _outbox_message(services, waiting.id).next_attempt_at
+    assert retry_at == clock.now() + timedelta(seconds=60)
 
     clock.advance(timedelta(seconds=60))
     up = RecordingMailer()
@@ -460,7 +476,7 @@ def test_item_45_registration_succeeds_while_mail_is_down_and_the_link_goes_out_
     assert [m.message_id for m in up.sent] == [waiting.message_id]  # same Message-ID, once
     assert up.sent[0].notification.kind is Kind.ACTIVATION
     assert up.sent[0].message_id.endswith("@example.test>")
-    assert _all_outbox(services)[0].sent_at == clock.now()
+    assert _outbox_message(services, waiting.id).sent_at == clock.now()
     assert down.attempts == 2
 
 
@@ -468,17 +484,29 @@ def test_item_45_delivery_backs_off_and_gives_up_after_max_attempts(
     services: Services, clock: FrozenClock
 ) -> None:
     register(services)
+    [queued_message] = queued(services)
     down = FailingMailer()
     delays = []
     for _ in range(MAX_ATTEMPTS):
         assert deliver_outbox(services=services, mailer=down).failed == 1
-        [message] = _all_outbox(services)
+        message = _outbox_message(services, queued_message.id)
         delays.append(message.next_attempt_at - clock.now())
         clock.advance(delays[-1])
     assert [d.total_seconds() for d in delays] == [
-        30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600, 3600, 3600
+        30,
+        60,
+        120,
+        240,
+        480,
+        960,
+        1920,
+        3600,
+        3600,
+        3600,
+        3600,
+        3600,
     ]
-    [message] = _all_outbox(services)
+    message = _outbox_message(services, queued_message.id)
     assert message.given_up
     with services.uow() as uow:
         assert uow.outbox.pending_count() == 0
@@ -498,12 +526,8 @@ def test_claimed_message_is_not_claimed_twice(services: Services) -> None:
     assert second == []
 
 
-def _all_outbox(services: Services) -> list:
+def _outbox_message(services: Services, message_id: str) -> OutboxMessage:
     with services.uow() as uow:
-        found = [uow.outbox.get(m_id) for m_id in _outbox_ids(uow)]
-    return [m for m in found if m is not None]
-
-
-def _outbox_ids(uow: object) -> list[str]:
-    # The in-memory store keeps its rows in a dict; the port itself has no listing.
-    return list(uow._working.outbox)  # type: ignore[attr-defined]
+        message = uow.outbox.get(message_id)
+    assert message is not None
+    return message

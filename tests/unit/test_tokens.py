@@ -142,7 +142,7 @@ def test_genuine_signature_over_a_foreign_payload_is_invalid(
         tokens.verify("activation", token, max_age=HOUR)
 
 
-# --------------------------------------------------------------------------- expiry
+# ----------------------------------------------------------------------------------------- expiry
 
 
 def test_token_is_valid_until_its_max_age(
@@ -188,7 +188,7 @@ def test_expired_token_for_another_purpose_is_invalid(
         tokens.verify("activation", token, max_age=HOUR)
 
 
-# --------------------------------------------------------------------------- keys
+# ------------------------------------------------------------------------------------------- keys
 
 
 def test_item_41_token_signed_with_the_old_key_verifies_while_it_is_a_fallback() -> None:

@@ -1,0 +1,46 @@
+"""Every text of the portal has a Portuguese translation, and the compiled catalogue is current."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "src" / "iclient_web"
+CATALOGUE = WEB / "translations" / "pt" / "LC_MESSAGES"
+METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None}
+
+
+def _source_messages() -> set[str]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(WEB), METHODS, keywords=KEYWORDS
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_portal_text_has_a_portuguese_translation() -> None:
+    with (CATALOGUE / "messages.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    translated = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
+    missing = sorted(_source_messages() - translated)
+    assert not missing, f"run `nox -s translations` and translate: {missing}"
+
+
+def test_the_compiled_catalogue_matches_the_po_file() -> None:
+    with (CATALOGUE / "messages.po").open("rb") as handle:
+        expected = read_po(handle)
+    with (CATALOGUE / "messages.mo").open("rb") as handle:
+        compiled = read_mo(handle)
+    assert {m.id: m.string for m in compiled if m.id} == {
+        m.id: m.string for m in expected if m.id and m.string and not m.fuzzy
+    }
+    buffer = BytesIO()
+    write_mo(buffer, expected)  # the .po must compile
+    assert buffer.getvalue()
