@@ -1,14 +1,21 @@
-"""Link tokens on itsdangerous: signed, timestamped, salted by purpose, with key rotation."""
+"""Link tokens on itsdangerous: signed, salted by purpose, with key rotation.
+
+The issue time travels inside the signed payload and is compared with the core's clock
+(not the wall clock), so a test that moves its clock ages links too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 from iclient_core.errors import TokenExpired, TokenInvalid
 from iclient_core.ports import TokenClaims
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""A token stamped this far in the future is still accepted (clocks of several servers)."""
 
 
 class ItsDangerousTokens:
@@ -23,38 +30,38 @@ class ItsDangerousTokens:
             raise ValueError("the secret key must have at least 32 characters (256 bits)")
         self._keys = [secret_key, *fallback_keys]
 
-    def _serializer(self, purpose: str) -> URLSafeTimedSerializer:
+    def _serializer(self, purpose: str) -> URLSafeSerializer:
         # itsdangerous signs with the last key and verifies with any of them.
-        return URLSafeTimedSerializer(list(reversed(self._keys)), salt=f"iclient.{purpose}")
+        return URLSafeSerializer(list(reversed(self._keys)), salt=f"iclient.{purpose}")
 
-    def issue(self, purpose: str, claims: TokenClaims) -> str:
-        """A signed token for ``purpose``."""
-        payload = {"a": claims.account_id, "f": claims.fingerprint, "d": claims.data}
+    def issue(self, purpose: str, claims: TokenClaims, *, now: datetime) -> str:
+        """A signed token for ``purpose``, stamped with ``now``."""
+        payload = {
+            "a": claims.account_id,
+            "f": claims.fingerprint,
+            "d": claims.data,
+            "t": int(now.timestamp()),
+        }
         return str(self._serializer(purpose).dumps(payload))
 
-    def verify(self, purpose: str, token: str, *, max_age: timedelta) -> TokenClaims:
-        """Check signature, purpose and age."""
-        serializer = self._serializer(purpose)
+    def verify(self, purpose: str, token: str, *, max_age: timedelta, now: datetime) -> TokenClaims:
+        """Check signature, purpose and age at ``now``."""
         if not token or len(token) > 2000:
             raise TokenInvalid()
         try:
-            payload = serializer.loads(token, max_age=int(max_age.total_seconds()))
-        except SignatureExpired as expired:
-            account_id = None
-            if isinstance(expired.payload, bytes | str):
-                try:
-                    data = serializer.load_payload(
-                        expired.payload.encode()
-                        if isinstance(expired.payload, str)
-                        else expired.payload
-                    )
-                    account_id = data.get("a") if isinstance(data, dict) else None
-                except BadSignature:
-                    account_id = None
-            raise TokenExpired(account_id if isinstance(account_id, str) else None) from None
-        except (BadSignature, ValueError, TypeError):
+            payload = self._serializer(purpose).loads(token)
+        except (BadData, ValueError, TypeError):
             raise TokenInvalid() from None
-        return _claims(payload)
+        claims = _claims(payload)
+        stamp = payload.get("t")
+        if not isinstance(stamp, int) or isinstance(stamp, bool):
+            raise TokenInvalid()
+        issued = datetime.fromtimestamp(stamp, UTC)
+        if issued > now + CLOCK_SKEW:
+            raise TokenInvalid()
+        if now - issued > max_age:
+            raise TokenExpired(claims.account_id)
+        return claims
 
 
 def _claims(payload: object) -> TokenClaims:

@@ -28,9 +28,22 @@ class CurrentSession:
     session: SignInSession
 
 
+def lookup_key(services: Services, email: str) -> str:
+    """The e-mail key to look an address up by, normalised as at registration.
+
+    Text that is not a valid address keeps its plain key (it will simply match nothing).
+    """
+    if len(email) > 254:
+        return email_key(email[:254])
+    try:
+        return email_key(services.contacts.normalise_email(email))
+    except ValueError:
+        return email_key(email)
+
+
 def sign_in_keys(services: Services, email: str, ip: str) -> tuple[str, str]:
     """The rate-limit keys for sign-in failures of one address and one IP."""
-    return f"sign-in:account:{email_key(email)}", f"sign-in:ip:{ip}"
+    return f"sign-in:account:{lookup_key(services, email)}", f"sign-in:ip:{ip}"
 
 
 def sign_in(
@@ -52,7 +65,9 @@ def sign_in(
     services.check_limit(ip_key, settings.sign_in_per_ip, count=False)
     candidate = normalise_password(password)
     with services.uow() as uow:
-        account = uow.accounts.get_by_email_key(email_key(email)) if len(email) <= 254 else None
+        account = (
+            uow.accounts.get_by_email_key(lookup_key(services, email)) if len(email) <= 254 else None
+        )
         if account is None or account.password_hash is None or len(candidate) > MAXIMUM:
             services.hasher.dummy_verify()
             matches = False

@@ -38,17 +38,20 @@ def deliver_outbox(*, services: Services, mailer: Mailer, limit: int = 50) -> De
     for message in claimed:
         try:
             mailer.send(message)
-        except DeliveryFailed as error:
+        except Exception as error:  # any fault is recorded; none may strand a claimed message
+            permanent = isinstance(error, DeliveryFailed) and error.permanent
             with services.uow() as uow:
-                message.failed(services.clock.now(), str(error))
+                message.failed(services.clock.now(), str(error), permanent=permanent)
                 uow.outbox.save(message)
                 uow.commit()
             failed += 1
             logger.warning(
-                "mail %s to %s failed (attempt %d): %s",
-                message.id,
+                "%s mail %s %s failed, attempt %d%s: %s",
                 message.notification.kind,
+                message.id,
+                message.message_id,
                 message.attempts,
+                ", given up" if message.given_up else "",
                 error,
             )
             continue

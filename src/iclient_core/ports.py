@@ -191,16 +191,20 @@ class TokenClaims:
 
 
 class TokenService(Protocol):
-    """Signs and checks the tokens of e-mailed links."""
+    """Signs and checks the tokens of e-mailed links.
 
-    def issue(self, purpose: str, claims: TokenClaims) -> str:
-        """A URL-safe signed token for ``purpose`` carrying ``claims`` and the issue time."""
+    The time comes from the core's clock (``now``), so that tests and simulations age links
+    exactly as they age sessions.
+    """
 
-    def verify(self, purpose: str, token: str, *, max_age: timedelta) -> TokenClaims:
-        """Check the signature, purpose and age of ``token`` and return its claims.
+    def issue(self, purpose: str, claims: TokenClaims, *, now: datetime) -> str:
+        """A URL-safe signed token for ``purpose`` carrying ``claims`` and ``now``."""
+
+    def verify(self, purpose: str, token: str, *, max_age: timedelta, now: datetime) -> TokenClaims:
+        """Check the signature, purpose and age of ``token`` at ``now``; return its claims.
 
         Raises:
-            TokenInvalid: bad signature, other purpose or malformed.
+            TokenInvalid: bad signature, other purpose, malformed, or issued in the future.
             TokenExpired: genuine but older than ``max_age`` (carries the account id).
         """
 

@@ -114,6 +114,11 @@ def _send_activation(services: Services, uow: UnitOfWork, account: Account) -> N
 
 
 def _send_already_registered(services: Services, uow: UnitOfWork, account: Account) -> None:
+    # The owner is told at most a few times an hour, however many sign-ups name the address
+    # (and from however many IPs): the form must not be a way to flood someone's mailbox.
+    limit = services.settings.resend_per_account
+    if not services.limiter.hit(f"resend:{account.id}", amount=limit.amount, per=limit.per):
+        return
     if account.status is Status.PENDING_ACTIVATION:
         _send_activation(services, uow, account)
         return

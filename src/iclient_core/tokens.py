@@ -27,7 +27,7 @@ class Purpose(enum.StrEnum):
 def issue(services: Services, account: Account, purpose: Purpose, **data: str) -> str:
     """Sign a token for ``purpose`` bound to the account's current state."""
     claims = TokenClaims(account_id=account.id, fingerprint=account.fingerprint(purpose), data=data)
-    return services.tokens.issue(purpose.value, claims)
+    return services.tokens.issue(purpose.value, claims, now=services.clock.now())
 
 
 def redeem(
@@ -39,7 +39,7 @@ def redeem(
         TokenInvalid: tampered, other purpose, unknown account, or already used.
         TokenExpired: genuine but older than ``max_age``.
     """
-    claims = services.tokens.verify(purpose.value, token, max_age=max_age)
+    claims = services.tokens.verify(purpose.value, token, max_age=max_age, now=services.clock.now())
     account = uow.accounts.get(claims.account_id)
     if account is None or account.fingerprint(purpose) != claims.fingerprint:
         raise TokenInvalid()

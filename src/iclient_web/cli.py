@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-import time
 
 import click
 from flask import Flask, current_app

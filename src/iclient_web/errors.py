@@ -7,7 +7,7 @@ import logging
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from iclient_core.errors import DomainError, NotFound, PermissionDenied, RateLimited
 
@@ -32,6 +32,17 @@ def init_app(app: Flask) -> None:
                 "and try again."
             ),
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[str, int]:
+        # Raised before routing (a Host outside TRUSTED_HOSTS): no URL can be built for this
+        # request, so the page is one without links.
+        body = render_template(
+            "errors/bare.html",
+            title=_("This request could not be handled"),
+            message=_("Something in the request was not right. Go back and try again."),
+        )
+        return body, 400
 
     @app.errorhandler(RateLimited)
     def rate_limited(error: RateLimited) -> tuple[str, int, dict[str, str]]:
@@ -62,15 +73,19 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]]:
         status = error.code or 500
         if status >= 500:
-            return server_error(error)
-        return error_page(
+            body, status = server_error(error)
+            return body, status, []
+        body, status = error_page(
             status,
             _("This request could not be handled"),
             _("Something in the request was not right. Go back and try again."),
         )
+        # keep what the exception adds besides its own page (``Allow`` on a 405…)
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:

@@ -6,14 +6,11 @@ state back through the same ports the core uses; there are no Mock objects.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import unquote
 
 import attrs
-import itsdangerous.timed
-import pytest
 
-from iclient_adapters.clock import FrozenClock
 from iclient_core import authentication, registration
 from iclient_core.accounts import Account
 from iclient_core.delivery import DeliveryReport, deliver_outbox
@@ -165,26 +162,6 @@ def change_account(services: Services, account_id: str, change: str, *args: obje
 
 
 @attrs.define
-class _ClockTime:
-    """Stands in for the ``time`` module inside ``itsdangerous.timed``: reads a FrozenClock."""
-
-    clock: FrozenClock
-
-    def time(self) -> float:
-        """The frozen clock's time as a POSIX timestamp."""
-        return self.clock.now().timestamp()
-
-
-def tokens_follow(clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make link tokens read the test's clock.
-
-    The ``TokenService`` port has no clock (see ``test_tokens``): itsdangerous stamps and
-    checks tokens with the wall clock. This points it at the frozen clock instead, so that
-    ``clock.advance(...)`` ages links as it ages sessions.
-    """
-    monkeypatch.setattr(itsdangerous.timed, "time", _ClockTime(clock))
-
-
 @attrs.define
 class CountingHasher:
     """A real hasher that counts what it is asked to do."""
@@ -216,8 +193,3 @@ def counting(services: Services) -> tuple[Services, CountingHasher]:
     """The same services with a hasher that counts its calls."""
     hasher = CountingHasher(services.hasher)
     return attrs.evolve(services, hasher=hasher), hasher
-
-
-def at(clock: FrozenClock) -> datetime:
-    """The clock's current time (for readable assertions)."""
-    return clock.now()

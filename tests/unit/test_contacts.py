@@ -38,7 +38,7 @@ def spellings(national: str) -> list[str]:
 # ----------------------------------------------------------------------------------------- e-mail
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.emails())
 def test_email_normalisation_is_idempotent(address: str) -> None:
     normalised = CONTACTS.normalise_email(address)
@@ -46,7 +46,7 @@ def test_email_normalisation_is_idempotent(address: str) -> None:
     assert email_key(normalised) == email_key(CONTACTS.normalise_email(normalised))
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.emails())
 def test_email_normalisation_keeps_the_local_part_and_lowers_the_domain(address: str) -> None:
     # The domain is lower-cased (and an xn-- domain shown in Unicode); the mailbox is kept.
@@ -90,7 +90,7 @@ def test_malformed_addresses_raise_value_error(raw: str) -> None:
         CONTACTS.normalise_email(raw)
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 @given(st.text())
 @example("ana@example.com")
 @example("\x00@\x00")
@@ -106,6 +106,7 @@ def test_any_text_either_normalises_as_email_or_raises_value_error(text: str) ->
 # ------------------------------------------------------------------------------------------ phone
 
 
+@settings(deadline=None)
 @given(pt_mobiles)
 @example("912345678")
 def test_portuguese_mobiles_in_every_spelling_give_one_e164_number(national: str) -> None:
@@ -113,6 +114,7 @@ def test_portuguese_mobiles_in_every_spelling_give_one_e164_number(national: str
     assert {CONTACTS.normalise_phone(raw) for raw in spellings(national)} == {expected}
 
 
+@settings(deadline=None)
 @given(pt_mobiles)
 def test_phone_normalisation_is_idempotent(national: str) -> None:
     for raw in spellings(national):
@@ -136,7 +138,7 @@ def test_invalid_phones_raise_value_error(raw: str) -> None:
         CONTACTS.normalise_phone(raw)
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 @given(st.text())
 @example("+351 ٩١٢٣٤٥٦٧٨")  # Arabic-Indic digits
 @example("+" * 300)

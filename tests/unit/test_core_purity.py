@@ -141,4 +141,4 @@ def test_the_subprocess_check_would_see_a_loaded_library() -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, check=False, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == ["iclient_adapters", "itsdangerous"]
+    assert {"iclient_adapters", "itsdangerous"} <= set(json.loads(result.stdout))

@@ -169,6 +169,14 @@ def test_item_4_own_name_email_or_business_name_are_refused(password: str) -> No
     assert codes(error) == {"password": ["password_personal"]}
 
 
+@pytest.mark.parametrize(
+    "repeated", ["1234567890" * 4, "password1" * 5, "abcdefgh" * 5, "Password123!" * 4]
+)
+def test_item_4_a_long_repetition_of_a_common_password_is_refused(repeated: str) -> None:
+    assert len(repeated) >= 40
+    assert STRENGTH.is_weak(repeated, user_inputs=[])
+
+
 def test_item_4_the_mail_provider_is_not_personal() -> None:
     assert check("gmail violet tugboat umbrella", personal=PERSONAL)
 

@@ -366,16 +366,6 @@ def test_item_28_disabled_account_loses_its_sessions(services: Services) -> None
 # ------------------------------------------------------------------------------------- found bugs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InvalidCredentials,
-    reason=(
-        "core bug: sign_in looks the account up by email_key(raw input) while registration "
-        "and reset store/look up the ContactValidator-normalised address; a spelling the "
-        "validator normalises beyond NFKC+casefold (ideographic full stop, xn-- domain) "
-        "registers fine but can never sign in"
-    ),
-)
 @pytest.mark.parametrize(
     "spelling", ["ana.silva@example。com", "ana@xn--bcher-kva.com"], ids=["ideographic-dot", "idna"]
 )
