@@ -17,9 +17,11 @@ PYTHON = "3.11"
 def tests(session: nox.Session) -> None:
     """The whole test suite: unit, contract (memory, SQLite, PostgreSQL, SMTP), web, browser."""
     session.install("-e", ".[test]")
-    env = {"ICLIENT_TEST_DATABASE_URL": os.environ.get(
-        "ICLIENT_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    )}
+    env = {
+        "ICLIENT_TEST_DATABASE_URL": os.environ.get(
+            "ICLIENT_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        )
+    }
     session.run("pytest", *(session.posargs or ["-q"]), env=env)
 
 
@@ -43,8 +45,21 @@ def translations(session: nox.Session) -> None:
     """Refresh the message catalogues after changing texts, then compile them."""
     session.install("Babel>=2.14", "Jinja2>=3.1")
     pot = "src/iclient_web/translations/messages.pot"
-    session.run("pybabel", "extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-k", "_l",
-                "--no-location", "-o", pot, ".")
-    session.run("pybabel", "update", "-i", pot, "-d", "src/iclient_web/translations",
-                "--no-fuzzy-matching")
+    session.run(
+        "pybabel",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "lazy_gettext",
+        "-k",
+        "_l",
+        "--no-location",
+        "-o",
+        pot,
+        ".",
+    )
+    session.run(
+        "pybabel", "update", "-i", pot, "-d", "src/iclient_web/translations", "--no-fuzzy-matching"
+    )
     session.run("pybabel", "compile", "-d", "src/iclient_web/translations")

@@ -86,7 +86,7 @@ class Config:
         base_url = env.get("ICLIENT_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
         host = base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
         fallbacks = tuple(
-            k for k in env.get("ICLIENT_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+            k.strip() for k in env.get("ICLIENT_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
         )
         return cls(
             instance_path=instance,

@@ -66,7 +66,9 @@ def sign_in(
     candidate = normalise_password(password)
     with services.uow() as uow:
         account = (
-            uow.accounts.get_by_email_key(lookup_key(services, email)) if len(email) <= 254 else None
+            uow.accounts.get_by_email_key(lookup_key(services, email))
+            if len(email) <= 254
+            else None
         )
         if account is None or account.password_hash is None or len(candidate) > MAXIMUM:
             services.hasher.dummy_verify()

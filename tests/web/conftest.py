@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
-import itsdangerous.timed
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -165,19 +164,3 @@ def app_with(portal: Portal, **config: Any) -> Flask:
         mailer=portal.mailer,
     )
     return create_app({"TESTING": True}, portal=changed)
-
-
-@attrs.define
-class _ClockTime:
-    """Stands in for the ``time`` module inside ``itsdangerous.timed``: reads a FrozenClock."""
-
-    clock: FrozenClock
-
-    def time(self) -> float:
-        return self.clock.now().timestamp()
-
-
-@pytest.fixture
-def tokens_follow_clock(clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make link tokens age with ``clock`` (the token adapter reads ``time.time()`` itself)."""
-    monkeypatch.setattr(itsdangerous.timed, "time", _ClockTime(clock))

@@ -17,7 +17,9 @@ from flask import Flask
 from iclient_adapters.bootstrap import Portal
 from iclient_adapters.config import Config
 from iclient_adapters.mail import MemoryTransport
-from iclient_core.accounts import Role, Status
+from iclient_core.accounts import Role, Status, email_key
+from iclient_web import create_app
+from iclient_web.cli import log_formatter
 from tests.web.conftest import (
     CSRF_RE,
     NEW_PASSWORD,
@@ -27,8 +29,6 @@ from tests.web.conftest import (
     stored_account,
     without_csrf,
 )
-from iclient_web import create_app
-from iclient_web.cli import log_formatter
 
 EMAIL = "ana@example.pt"
 WRONG = "uma frase errada mas igualmente comprida"
@@ -178,7 +178,7 @@ def test_item_9_one_answer_for_unknown_wrong_password_unactivated_and_disabled(
     answers["wrong password"] = browser.sign_in(EMAIL, WRONG)
 
     with portal.services.uow() as uow:
-        account = uow.accounts.get_by_email_key(EMAIL)
+        account = uow.accounts.get_by_email_key(email_key(EMAIL))
         assert account is not None
         account.disable()
         uow.accounts.save(account)
