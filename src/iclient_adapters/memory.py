@@ -16,9 +16,15 @@ from types import TracebackType
 import attrs
 
 from iclient_core.accounts import Account, Role, Status
+from iclient_core.audit import AuditEntry
 from iclient_core.errors import AlreadyExists, ConcurrentUpdate
 from iclient_core.notifications import OutboxMessage
-from iclient_core.ports import AccountRepository, OutboxRepository, SessionRepository
+from iclient_core.ports import (
+    AccountRepository,
+    AuditLog,
+    OutboxRepository,
+    SessionRepository,
+)
 from iclient_core.sessions import SignInSession
 
 
@@ -27,6 +33,8 @@ class _State:
     accounts: dict[str, Account] = attrs.Factory(dict)
     sessions: dict[str, SignInSession] = attrs.Factory(dict)
     outbox: dict[str, OutboxMessage] = attrs.Factory(dict)
+    audit: dict[str, AuditEntry] = attrs.Factory(dict)
+    # New aggregates add a dict here, a repository class below, and a line in _begin().
     generation: int = 0
 
 
@@ -179,12 +187,70 @@ class MemoryOutboxRepository:
         return sum(1 for m in self._state.outbox.values() if m.sent_at is None and not m.given_up)
 
 
+class MemoryAuditLog:
+    """The audit log in a dict; append and read, nothing else."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def append(self, entry: AuditEntry) -> None:
+        """Add an entry."""
+        self._state.audit[entry.id] = entry
+
+    def _matching(
+        self,
+        action: str | None,
+        actor_id: str | None,
+        target_id: str | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> list[AuditEntry]:
+        found = [
+            e
+            for e in self._state.audit.values()
+            if (action is None or e.action == action)
+            and (actor_id is None or e.actor_id == actor_id)
+            and (target_id is None or e.target_id == target_id)
+            and (since is None or e.at >= since)
+            and (until is None or e.at < until)
+        ]
+        found.sort(key=lambda e: (e.at, e.id))
+        return found
+
+    def list(
+        self,
+        *,
+        action: str | None = None,
+        actor_id: str | None = None,
+        target_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[AuditEntry]:
+        """Matching entries, oldest first."""
+        return self._matching(action, actor_id, target_id, since, until)[offset : offset + limit]
+
+    def count(
+        self,
+        *,
+        action: str | None = None,
+        actor_id: str | None = None,
+        target_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
+        """How many entries match."""
+        return len(self._matching(action, actor_id, target_id, since, until))
+
+
 class MemoryUnitOfWork:
     """A transaction over a ``MemoryStore``: a private copy, swapped in on commit."""
 
     accounts: AccountRepository
     sessions: SessionRepository
     outbox: OutboxRepository
+    audit: AuditLog
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -199,6 +265,7 @@ class MemoryUnitOfWork:
         self.accounts = MemoryAccountRepository(self._working)
         self.sessions = MemorySessionRepository(self._working)
         self.outbox = MemoryOutboxRepository(self._working)
+        self.audit = MemoryAuditLog(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()
@@ -226,7 +293,7 @@ class MemoryUnitOfWork:
         """Replay our changes over state committed meanwhile (row-level, like a database)."""
         base = self._working
         merged = copy.deepcopy(current)
-        for name in ("accounts", "sessions", "outbox"):
+        for name in (f.name for f in attrs.fields(_State) if f.name != "generation"):
             ours: dict[str, object] = getattr(base, name)
             theirs: dict[str, object] = getattr(merged, name)
             original: dict[str, object] = getattr(self._snapshot, name)

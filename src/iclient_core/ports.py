@@ -16,6 +16,7 @@ import attrs
 
 if TYPE_CHECKING:
     from iclient_core.accounts import Account, Role, Status
+    from iclient_core.audit import AuditEntry
     from iclient_core.notifications import OutboxMessage
     from iclient_core.sessions import SignInSession
 
@@ -117,6 +118,37 @@ class OutboxRepository(Protocol):
         """How many messages are neither sent nor given up."""
 
 
+class AuditLog(Protocol):
+    """The append-only audit log. It has no way to change or remove an entry."""
+
+    def append(self, entry: AuditEntry) -> None:
+        """Add an entry (in the caller's transaction)."""
+
+    def list(
+        self,
+        *,
+        action: str | None = None,
+        actor_id: str | None = None,
+        target_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[AuditEntry]:
+        """Entries matching every given filter, oldest first (``since`` ≤ at < ``until``)."""
+
+    def count(
+        self,
+        *,
+        action: str | None = None,
+        actor_id: str | None = None,
+        target_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
+        """How many entries match the filters."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository: ``with uow: ...; uow.commit()``.
 
@@ -134,6 +166,10 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> OutboxRepository:
         """The outbox of this transaction."""
+
+    @property
+    def audit(self) -> AuditLog:
+        """The audit log of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from iclient_adapters.memory import MemoryStore
 from iclient_adapters.sql import SqlDatabase
+from iclient_adapters.sql.tables import metadata
 from iclient_adapters.testing.persistence import PersistenceContract
 from iclient_core.ports import UnitOfWorkFactory
 
@@ -53,5 +54,6 @@ class TestPostgres(PersistenceContract):
     @pytest.fixture
     def uow_factory(self, postgres_database: SqlDatabase) -> UnitOfWorkFactory:
         with postgres_database.engine.begin() as connection:
-            connection.execute(sa.text("TRUNCATE sign_in_sessions, outbox, accounts"))
+            names = ", ".join(t.name for t in reversed(metadata.sorted_tables))
+            connection.execute(sa.text(f"TRUNCATE {names}"))
         return postgres_database.unit_of_work

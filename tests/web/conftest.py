@@ -117,6 +117,23 @@ class Browser:
     ) -> TestResponse:
         return self.submit(f"/{lang}/auth/sign-in", {"email": email, "password": password})
 
+    def staff_account(
+        self, email: str = "gestora@example.pt", role: str = "admin", password: str = PASSWORD
+    ) -> TestResponse:
+        """Create a staff member (as `iclient create-staff` does) and sign in as them."""
+        from iclient_core.accounts import Role
+        from iclient_core.staff import create_staff
+
+        create_staff(
+            services=self.portal.services,
+            email=email,
+            role=Role(role),
+            password=password,
+            first_name="Gestora",
+            last_name="Exemplo",
+        )
+        return self.sign_in(email, password)
+
     def client_account(self, email: str = "ana@example.pt") -> TestResponse:
         """Register, activate and sign in; returns the sign-in response."""
         self.register(email)

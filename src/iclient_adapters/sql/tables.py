@@ -108,3 +108,18 @@ outbox = sa.Table(
     # The deliverer looks for unsent messages by due time.
     sa.Index("ix_outbox_due", "sent_at", "next_attempt_at"),
 )
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("at", UtcDateTime(), nullable=False, index=True),
+    # No foreign key: entries outlive the accounts they name (erasure keeps the log).
+    sa.Column("actor_id", sa.String(36), nullable=True, index=True),
+    sa.Column("actor_label", sa.String(320), nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False, index=True),
+    sa.Column("target_type", sa.String(32), nullable=False),
+    sa.Column("target_id", sa.String(36), nullable=False, index=True),
+    sa.Column("summary", sa.String(500), nullable=False),
+)

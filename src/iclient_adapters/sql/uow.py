@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from iclient_adapters.sql import migrate
+from iclient_adapters.sql.audit import SqlAuditLog
 from iclient_adapters.sql.engine import make_engine
 from iclient_adapters.sql.repositories import (
     SqlAccountRepository,
@@ -16,7 +17,7 @@ from iclient_adapters.sql.repositories import (
     is_unique_violation,
 )
 from iclient_core.errors import AlreadyExists
-from iclient_core.ports import AccountRepository, OutboxRepository, SessionRepository
+from iclient_core.ports import AccountRepository, AuditLog, OutboxRepository, SessionRepository
 
 
 class SqlUnitOfWork:
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
     accounts: AccountRepository
     sessions: SessionRepository
     outbox: OutboxRepository
+    audit: AuditLog
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(connection)
         self.sessions = SqlSessionRepository(connection)
         self.outbox = SqlOutboxRepository(connection)
+        self.audit = SqlAuditLog(connection)
         return self
 
     def __exit__(

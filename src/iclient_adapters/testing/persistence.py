@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from iclient_core.accounts import Account, EmailAddress, Profile, Role, Status
+from iclient_core.audit import AuditEntry
 from iclient_core.errors import AlreadyExists, ConcurrentUpdate
 from iclient_core.notifications import MAX_ATTEMPTS, Kind, Notification, OutboxMessage
 from iclient_core.ports import UnitOfWorkFactory
@@ -440,3 +441,61 @@ class PersistenceContract:
                 == []
             )
             assert len(uow.outbox.claim_due(retry_at, limit=1, lease=LEASE)) == 1
+
+    # ------------------------------------------------------------------------- audit log
+
+    def test_audit_entries_round_trip_oldest_first(self, uow_factory: UnitOfWorkFactory) -> None:
+        entries = [audit_entry(minutes=m, action=a) for m, a in ((2, "b"), (1, "a"), (3, "a"))]
+        with uow_factory() as uow:
+            for entry in entries:
+                uow.audit.append(entry)
+            uow.commit()
+        with uow_factory() as uow:
+            assert list(uow.audit.list()) == sorted(entries, key=lambda e: e.at)
+            assert [e.at for e in uow.audit.list(action="a")] == [at(1), at(3)]
+            assert uow.audit.count(action="a") == 2
+            assert [e.at for e in uow.audit.list(since=at(2), until=at(3))] == [at(2)]
+            assert [e.at for e in uow.audit.list(limit=1, offset=1)] == [at(2)]
+
+    def test_audit_filters_by_actor_and_target(self, uow_factory: UnitOfWorkFactory) -> None:
+        mine = audit_entry(minutes=1, actor_id="actor-1", target_id="target-1")
+        with uow_factory() as uow:
+            uow.audit.append(mine)
+            uow.audit.append(audit_entry(minutes=2, actor_id=None, target_id="target-2"))
+            uow.commit()
+        with uow_factory() as uow:
+            assert list(uow.audit.list(actor_id="actor-1")) == [mine]
+            assert list(uow.audit.list(target_id="target-1")) == [mine]
+            assert uow.audit.count(actor_id="nobody") == 0
+
+    def test_the_audit_log_is_append_only(self, uow_factory: UnitOfWorkFactory) -> None:
+        with uow_factory() as uow:
+            public = {name for name in dir(uow.audit) if not name.startswith("_")}
+        assert public == {"append", "list", "count"}
+
+    def test_an_uncommitted_audit_entry_is_discarded(self, uow_factory: UnitOfWorkFactory) -> None:
+        with uow_factory() as uow:
+            uow.audit.append(audit_entry(minutes=1))
+        with uow_factory() as uow:
+            assert uow.audit.count() == 0
+
+
+def audit_entry(
+    *,
+    minutes: float,
+    action: str = "client.created",
+    actor_id: str | None = "actor-1",
+    target_id: str = "target-1",
+) -> AuditEntry:
+    """An audit entry at ``minutes`` after ``T0``."""
+    return AuditEntry(
+        id=new_id(),
+        at=at(minutes),
+        actor_id=actor_id,
+        actor_label="gestora@example.pt" if actor_id else "system",
+        ip="203.0.113.7",
+        action=action,
+        target_type="account",
+        target_id=target_id,
+        summary="Created client Ana Silva",
+    )

@@ -1,0 +1,21 @@
+"""The staff area: business settings and what the admin pages need (issue 6)
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-22
+"""
+
+from __future__ import annotations
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Nothing yet: filled in by the staff_area work."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""

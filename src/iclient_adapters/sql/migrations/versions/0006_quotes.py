@@ -1,0 +1,21 @@
+"""Quotes, proposal versions and lines, decisions and history (issue 5)
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-22
+"""
+
+from __future__ import annotations
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Nothing yet: filled in by the quotes work."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""
