@@ -59,6 +59,7 @@ def settings_from(config: Config) -> Settings:
     host = config.base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     return Settings(
         business_name=config.business_name,
+        contact_email=config.contact_email,
         mail_domain=host or "iclient.invalid",
         password_policy=PasswordPolicy(min_length=config.password_min_length),
         session_idle=timedelta(minutes=config.session_idle_minutes),

@@ -68,6 +68,7 @@ class Config:
     session_absolute_hours: int = 12
     trusted_hosts: tuple[str, ...] = ()
     proxy_hops: int = 0
+    timezone: str = "Europe/Lisbon"
 
     @classmethod
     def from_env(
@@ -105,6 +106,7 @@ class Config:
             session_idle_minutes=_int(env, "ICLIENT_SESSION_IDLE_MINUTES", 60),
             session_absolute_hours=_int(env, "ICLIENT_SESSION_ABSOLUTE_HOURS", 12),
             proxy_hops=_int(env, "ICLIENT_PROXY_HOPS", 0),
+            timezone=env.get("ICLIENT_TIMEZONE", "Europe/Lisbon"),
             trusted_hosts=tuple(
                 h.strip() for h in env.get("ICLIENT_TRUSTED_HOSTS", host).split(",") if h.strip()
             ),

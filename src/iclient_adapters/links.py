@@ -33,3 +33,15 @@ class PortalLinks:
     def forgot_password(self, language: str) -> str:
         """``/<lang>/auth/forgot-password``."""
         return self._url(language, "auth/forgot-password")
+
+    def documents(self, language: str) -> str:
+        """``/<lang>/documents`` (the ``DocumentLinks`` port)."""
+        return self._url(language, "documents")
+
+    def quote(self, language: str, quote_id: str) -> str:
+        """``/<lang>/quotes/<id>`` (the ``QuoteLinks`` port)."""
+        return self._url(language, f"quotes/{quote(quote_id)}")
+
+    def admin_quote(self, language: str, quote_id: str) -> str:
+        """``/<lang>/admin/quotes/<id>`` (the ``QuoteLinks`` port)."""
+        return self._url(language, f"admin/quotes/{quote(quote_id)}")

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 
 import attrs
 
+from iclient_adapters.memory_consent import MemoryConsentRepository
+from iclient_adapters.memory_documents import MemoryDocumentRepository
+from iclient_adapters.memory_quotes import MemoryQuoteRepository
+from iclient_adapters.memory_staff import MemorySettingsRepository, copies, search_accounts
 from iclient_core.accounts import Account, Role, Status
 from iclient_core.audit import AuditEntry
+from iclient_core.business import BusinessSettings, SettingsRepository
+from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
+from iclient_core.documents.model import Document, DownloadRecord
+from iclient_core.documents.ports import DocumentRepository
+from iclient_core.consent.ports import ConsentRepository
 from iclient_core.errors import AlreadyExists, ConcurrentUpdate
 from iclient_core.notifications import OutboxMessage
 from iclient_core.ports import (
@@ -25,6 +34,8 @@ from iclient_core.ports import (
     OutboxRepository,
     SessionRepository,
 )
+from iclient_core.quotes.model import Quote
+from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.sessions import SignInSession
 
 
@@ -34,6 +45,13 @@ class _State:
     sessions: dict[str, SignInSession] = attrs.Factory(dict)
     outbox: dict[str, OutboxMessage] = attrs.Factory(dict)
     audit: dict[str, AuditEntry] = attrs.Factory(dict)
+    consent_kinds: dict[str, ConsentKind] = attrs.Factory(dict)
+    consent_versions: dict[str, ConsentVersion] = attrs.Factory(dict)
+    consent_records: dict[str, ConsentRecord] = attrs.Factory(dict)
+    settings: dict[str, BusinessSettings] = attrs.Factory(dict)
+    documents: dict[str, Document] = attrs.Factory(dict)
+    document_downloads: dict[str, DownloadRecord] = attrs.Factory(dict)
+    quotes: dict[str, Quote] = attrs.Factory(dict)
     # New aggregates add a dict here, a repository class below, and a line in _begin().
     generation: int = 0
 
@@ -109,6 +127,60 @@ class MemoryAccountRepository:
             for a in self._state.accounts.values()
             if a.role is Role.ADMIN and a.status is Status.ACTIVE
         )
+
+    def deletion_requested(self) -> Sequence[Account]:
+        """Accounts not yet erased whose owner asked for deletion, oldest request first."""
+        found = [
+            a
+            for a in self._state.accounts.values()
+            if a.deletion_requested_at is not None and a.status is not Status.DELETED
+        ]
+        found.sort(key=lambda a: (a.deletion_requested_at, a.id))
+        return [copy.deepcopy(a) for a in found]
+
+    def search(
+        self,
+        *,
+        text: str | None = None,
+        roles: Collection[Role] | None = None,
+        statuses: Collection[Status] | None = None,
+        deletion_requested: bool | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[Account]:
+        """Accounts matching every filter, newest first."""
+        found = search_accounts(
+            self._state.accounts.values(),
+            text=text,
+            roles=roles,
+            statuses=statuses,
+            deletion_requested=deletion_requested,
+        )
+        return copies(found[offset : offset + limit])
+
+    def count(
+        self,
+        *,
+        text: str | None = None,
+        roles: Collection[Role] | None = None,
+        statuses: Collection[Status] | None = None,
+        deletion_requested: bool | None = None,
+    ) -> int:
+        """How many accounts match."""
+        return len(
+            search_accounts(
+                self._state.accounts.values(),
+                text=text,
+                roles=roles,
+                statuses=statuses,
+                deletion_requested=deletion_requested,
+            )
+        )
+
+    def existing_email_keys(self, keys: Collection[str]) -> set[str]:
+        """Those of ``keys`` that belong to an account."""
+        wanted = set(keys)
+        return {a.email.key for a in self._state.accounts.values() if a.email.key in wanted}
 
 
 class MemorySessionRepository:
@@ -251,6 +323,10 @@ class MemoryUnitOfWork:
     sessions: SessionRepository
     outbox: OutboxRepository
     audit: AuditLog
+    quotes: QuoteRepository
+    consent: ConsentRepository
+    documents: DocumentRepository
+    settings: SettingsRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -266,6 +342,10 @@ class MemoryUnitOfWork:
         self.sessions = MemorySessionRepository(self._working)
         self.outbox = MemoryOutboxRepository(self._working)
         self.audit = MemoryAuditLog(self._working)
+        self.quotes = MemoryQuoteRepository(self._working)
+        self.consent = MemoryConsentRepository(self._working)
+        self.documents = MemoryDocumentRepository(self._working)
+        self.settings = MemorySettingsRepository(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()

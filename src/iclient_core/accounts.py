@@ -33,6 +33,7 @@ class Status(enum.StrEnum):
     PENDING_ACTIVATION = "pending_activation"
     ACTIVE = "active"
     DISABLED = "disabled"
+    DELETED = "deleted"
 
 
 @attrs.frozen
@@ -99,6 +100,8 @@ class Account:
     created_at: datetime
     activated_at: datetime | None = None
     last_sign_in_at: datetime | None = None
+    deletion_requested_at: datetime | None = None
+    deleted_at: datetime | None = None
     version: int = 0
 
     @classmethod
@@ -153,6 +156,32 @@ class Account:
         )
 
     @classmethod
+    def invite_staff(
+        cls,
+        *,
+        id: str,
+        email: EmailAddress,
+        profile: Profile,
+        role: Role,
+        language: str,
+        now: datetime,
+    ) -> Account:
+        """A staff member invited by an admin, who still has to choose a password."""
+        if not role.is_staff:
+            raise ValueError("staff accounts need the staff or admin role")
+        return cls(
+            id=id,
+            role=role,
+            status=Status.PENDING_ACTIVATION,
+            email=email,
+            profile=profile,
+            language=language,
+            password_hash=None,
+            security_stamp=new_security_stamp(),
+            created_at=now,
+        )
+
+    @classmethod
     def restore(cls, **fields: object) -> Account:
         """Rebuild an account an adapter stored; for adapters only."""
         return cls(**fields)  # type: ignore[arg-type]
@@ -189,6 +218,12 @@ class Account:
         if language is not None:
             self.language = language
 
+    def change_role(self, role: Role) -> None:
+        """Make a staff member a collaborator or a manager (takes effect at the next request)."""
+        if not (self.role.is_staff and role.is_staff):
+            raise ValueError("only staff accounts change role, between staff and admin")
+        self.role = role
+
     def disable(self) -> None:
         """Close the account: it can no longer sign in."""
         self.status = Status.DISABLED
@@ -197,6 +232,28 @@ class Account:
     def enable(self) -> None:
         """Reopen a disabled account (pending if it never had a password)."""
         self.status = Status.ACTIVE if self.password_hash else Status.PENDING_ACTIVATION
+
+    def request_deletion(self, now: datetime) -> None:
+        """Record the owner's request to delete the account (staff confirm, or it happens
+        after the configured delay)."""
+        if self.deletion_requested_at is None:
+            self.deletion_requested_at = now
+
+    def cancel_deletion(self) -> None:
+        """Withdraw a deletion request."""
+        self.deletion_requested_at = None
+
+    def erase(self, now: datetime) -> None:
+        """Delete the account: personal data erased, the id kept as a pseudonym.
+
+        What the business must keep (consent evidence, issued invoices) refers to the id.
+        """
+        self.status = Status.DELETED
+        self.deleted_at = now
+        self.email = EmailAddress.from_normalised(f"deleted-{self.id}@erased.invalid")
+        self.profile = Profile(first_name="", last_name="", phone="")
+        self.password_hash = None
+        self.rotate_stamp()
 
     def signed_in(self, now: datetime) -> None:
         """Record a successful sign-in."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from iclient_core import audit
 from iclient_core.accounts import Account, email_key
 from iclient_core.errors import InvalidCredentials
 from iclient_core.passwords import MAXIMUM, normalise_password
@@ -86,6 +87,17 @@ def sign_in(
                 ip_key, amount=settings.sign_in_per_ip.amount, per=settings.sign_in_per_ip.per
             )
             security_event("sign_in_failed", account_id=account.id if account else None, ip=ip)
+            with services.uow() as audit_uow:  # the failure is kept; nothing else is
+                audit.record(
+                    services,
+                    audit_uow,
+                    actor=None,
+                    action="auth.sign_in_failed",
+                    target_type="account",
+                    target_id=account.id if account else "",
+                    ip=ip,
+                )
+                audit_uow.commit()
             raise InvalidCredentials()
         assert account.password_hash is not None
         if services.hasher.needs_update(account.password_hash):
@@ -97,6 +109,15 @@ def sign_in(
         )
         uow.accounts.save(account)
         uow.sessions.add(session)
+        audit.record(
+            services,
+            uow,
+            actor=account,
+            action="auth.sign_in",
+            target_type="account",
+            target_id=account.id,
+            ip=ip,
+        )
         uow.commit()
     services.limiter.clear(
         account_key,

@@ -17,6 +17,14 @@ class Kind(enum.StrEnum):
     PASSWORD_CHANGED = "password_changed"
     EMAIL_CHANGE_CONFIRM = "email_change_confirm"
     EMAIL_CHANGED = "email_changed"
+    QUOTE_REQUESTED = "quote_requested"  # to staff: a new request, or a renewal
+    QUOTE_ANSWERED = "quote_answered"  # to staff: the client accepted, declined or withdrew
+    QUOTE_SENT = "quote_sent"  # to the client: a proposal (or a revised one) is ready
+    QUOTE_ACCEPTED = "quote_accepted"  # to the client: the receipt of their acceptance
+    QUOTE_UPDATE = "quote_update"  # to the client: being revised, cancelled or expired
+    INVITATION = "invitation"
+    STAFF_INVITATION = "staff_invitation"
+    DOCUMENT_PUBLISHED = "document_published"  # to the client: new documents, with a link
 
 
 @attrs.frozen

@@ -7,7 +7,7 @@ suites in ``iclient_adapters.testing`` check.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
@@ -17,7 +17,11 @@ import attrs
 if TYPE_CHECKING:
     from iclient_core.accounts import Account, Role, Status
     from iclient_core.audit import AuditEntry
+    from iclient_core.business import SettingsRepository
+    from iclient_core.consent.ports import ConsentRepository
+    from iclient_core.documents.ports import DocumentRepository
     from iclient_core.notifications import OutboxMessage
+    from iclient_core.quotes.ports import QuoteRepository
     from iclient_core.sessions import SignInSession
 
 
@@ -72,6 +76,46 @@ class AccountRepository(Protocol):
 
     def count_admins(self) -> int:
         """How many active accounts have the admin role."""
+
+    def deletion_requested(self) -> Sequence[Account]:
+        """Accounts (not yet erased) whose owner asked for deletion, oldest request first."""
+
+    def search(
+        self,
+        *,
+        text: str | None = None,
+        roles: Collection[Role] | None = None,
+        statuses: Collection[Status] | None = None,
+        deletion_requested: bool | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[Account]:
+        """Accounts matching every given filter, newest first (staff lists and searches).
+
+        Args:
+            text: cut into words by :func:`iclient_core.account_search.search_words`; every
+                word must occur, ignoring case, in the first name, last name or e-mail key,
+                or (a phone-like word's digits) in the phone.
+            roles: only these roles.
+            statuses: only these statuses.
+            deletion_requested: True for accounts (not erased) whose owner asked for
+                deletion; False for the others.
+            limit: at most this many.
+            offset: skip this many first.
+        """
+
+    def count(
+        self,
+        *,
+        text: str | None = None,
+        roles: Collection[Role] | None = None,
+        statuses: Collection[Status] | None = None,
+        deletion_requested: bool | None = None,
+    ) -> int:
+        """How many accounts :meth:`search` would find without a limit."""
+
+    def existing_email_keys(self, keys: Collection[str]) -> set[str]:
+        """Those of ``keys`` that belong to an account (one look-up for a whole import)."""
 
 
 class SessionRepository(Protocol):
@@ -170,6 +214,22 @@ class UnitOfWork(Protocol):
     @property
     def audit(self) -> AuditLog:
         """The audit log of this transaction."""
+
+    @property
+    def quotes(self) -> QuoteRepository:
+        """The quotes of this transaction."""
+
+    @property
+    def settings(self) -> SettingsRepository:
+        """The business settings an admin edits, of this transaction."""
+
+    @property
+    def consent(self) -> ConsentRepository:
+        """Consent kinds, versions and evidence records of this transaction."""
+
+    @property
+    def documents(self) -> DocumentRepository:
+        """The clients' documents, their versions and download log, of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

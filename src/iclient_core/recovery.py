@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iclient_core import tokens
+from iclient_core import audit, tokens
 from iclient_core.accounts import Account, Status
 from iclient_core.authentication import sign_in_keys
 from iclient_core.errors import FieldError, InvalidInput, TokenInvalid
@@ -104,6 +104,16 @@ def reset_password(
             {
                 "reset_link": services.links.forgot_password(account.language),
             },
+        )
+        audit.record(
+            services,
+            uow,
+            actor=account,
+            action="auth.password_reset",
+            target_type="account",
+            target_id=account.id,
+            summary=f"Password reset by e-mailed link; {ended} session(s) ended",
+            ip=ip,
         )
         uow.commit()
     account_key, _ = sign_in_keys(services, account.email.address, ip)

@@ -113,6 +113,11 @@ def _send_activation(services: Services, uow: UnitOfWork, account: Account) -> N
     )
 
 
+def send_activation(services: Services, uow: UnitOfWork, account: Account) -> None:
+    """Queue the activation e-mail of a pending ``account`` (also for staff's invitations)."""
+    _send_activation(services, uow, account)
+
+
 def _send_already_registered(services: Services, uow: UnitOfWork, account: Account) -> None:
     # The owner is told at most a few times an hour, however many sign-ups name the address
     # (and from however many IPs): the form must not be a way to flood someone's mailbox.

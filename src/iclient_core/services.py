@@ -25,6 +25,7 @@ from iclient_core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from iclient_core.quotes.settings import QuoteSettings
 
 
 @attrs.frozen
@@ -40,6 +41,7 @@ class Settings:
     """Tunable rules of the core, with safe defaults."""
 
     business_name: str = "iclient"
+    contact_email: str = ""
     mail_domain: str = "iclient.invalid"
     default_language: str = LANGUAGES[0]
     password_policy: PasswordPolicy = PasswordPolicy()
@@ -54,6 +56,7 @@ class Settings:
     reset_per_ip: Limit = Limit(20, timedelta(hours=1))
     sign_up_per_ip: Limit = Limit(20, timedelta(hours=1))
     resend_per_account: Limit = Limit(3, timedelta(hours=1))
+    quotes: QuoteSettings = QuoteSettings()
 
     def language(self, requested: str | None) -> str:
         """``requested`` when the portal speaks it, else the default language."""
@@ -105,11 +108,22 @@ class Services:
                 language=account.language,
                 context={
                     "first_name": account.profile.first_name,
-                    "business_name": self.settings.business_name,
+                    **self.branding(uow),
                     **(context or {}),
                 },
             ),
         )
+
+    def branding(self, uow: UnitOfWork) -> dict[str, str]:
+        """The business name and contact e-mail for messages: what an admin stored, else
+        the configured values (read in the caller's transaction)."""
+        stored = uow.settings.get()
+        name = stored.business_name if stored is not None else ""
+        email = stored.contact_email if stored is not None else ""
+        return {
+            "business_name": name or self.settings.business_name,
+            "contact_email": email or self.settings.contact_email,
+        }
 
     def check_limit(self, key: str, limit: Limit, *, count: bool) -> None:
         """Raise ``RateLimited`` when ``key`` is over ``limit``; count this try if ``count``.

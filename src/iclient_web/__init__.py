@@ -53,6 +53,7 @@ def create_app(
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         WTF_CSRF_SSL_STRICT=secure,
         BABEL_DEFAULT_LOCALE="pt",
+        BABEL_DEFAULT_TIMEZONE=cfg.timezone,
         BABEL_TRANSLATION_DIRECTORIES="translations",
         ICLIENT_SECURE=secure,
         DEBUG=False,
@@ -66,7 +67,18 @@ def create_app(
         )
     app.extensions["iclient"] = portal
 
-    from iclient_web import account, admin, auth, cli, errors, i18n, portal_views, security
+    from iclient_web import (
+        account,
+        admin,
+        admin_consent,
+        auth,
+        cli,
+        consent,
+        errors,
+        i18n,
+        portal_views,
+        security,
+    )
 
     i18n.init_app(app)
     security.init_app(app)
@@ -75,6 +87,8 @@ def create_app(
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(consent.bp)
+    app.register_blueprint(admin_consent.bp)
     app.register_blueprint(portal_views.bp)
 
     @app.get("/")

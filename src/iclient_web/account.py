@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from iclient_core.consent.use_cases import accept, consent_status, withdraw
+from iclient_core.consent.use_cases import history as consent_history
 from iclient_core.errors import InvalidInput, TokenExpired, TokenInvalid
+from iclient_core.privacy import cancel_deletion, export_data, request_deletion
 from iclient_core.profile import (
     change_password,
     check_email_change,
@@ -14,15 +19,16 @@ from iclient_core.profile import (
     request_email_change,
     update_profile,
 )
-from iclient_web.deps import client_ip, services
+from iclient_web.deps import client_ip, services, user_agent
 from iclient_web.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
+    DeletionRequestForm,
     ProfileForm,
     apply_errors,
 )
-from iclient_web.security import public
+from iclient_web.security import consent_exempt, public
 
 bp = Blueprint("account", __name__, url_prefix="/<lang>/account")
 
@@ -33,6 +39,7 @@ def _page(
     profile: ProfileForm | None = None,
     password: ChangePasswordForm | None = None,
     email: ChangeEmailForm | None = None,
+    deletion: DeletionRequestForm | None = None,
 ) -> tuple[str, int]:
     account = g.account
     if profile is None:
@@ -49,6 +56,9 @@ def _page(
         profile_form=profile,
         password_form=password or ChangePasswordForm(formdata=None),
         email_form=email or ChangeEmailForm(formdata=None),
+        deletion_form=deletion or DeletionRequestForm(formdata=None),
+        consent=consent_status(services=services(), account=account),
+        history=consent_history(services=services(), account_id=account.id),
     )
     return body, status
 
@@ -142,3 +152,76 @@ def confirm_email(token: str) -> Response | tuple[str, int, dict[str, str]]:
         return render_template("account/email_taken.html"), 409, headers
     body = render_template("account/confirm_email.html", form=ConfirmForm(), new_email=new_email)
     return body, 200, headers
+
+
+@bp.post("/consent/<kind>")
+def change_consent(kind: str) -> Response:
+    """Give or withdraw an optional consent (``action`` is ``give`` or ``withdraw``)."""
+    if request.form.get("action") == "withdraw":
+        withdraw(
+            services=services(),
+            account_id=g.account.id,
+            kind=kind,
+            ip=client_ip(),
+            user_agent=user_agent(),
+        )
+        flash(_("Your consent was withdrawn."), "info")
+    else:
+        accept(
+            services=services(),
+            account_id=g.account.id,
+            accepted={kind},
+            ip=client_ip(),
+            user_agent=user_agent(),
+        )
+        flash(_("Thank you. Your consent was recorded."), "success")
+    return redirect(url_for("account.show"), 303)
+
+
+@bp.get("/data-export")
+@consent_exempt
+def data_export() -> Response:
+    """Download everything the portal holds about me, as a JSON file."""
+    data = export_data(services=services(), account_id=g.account.id)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    stamp = services().clock.now().strftime("%Y%m%d")
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="iclient-data-{stamp}.json"'},
+    )
+
+
+@bp.post("/delete", endpoint="request_deletion")
+@consent_exempt
+def request_deletion_view() -> Response | tuple[str, int]:
+    """Ask for the account to be deleted (the password confirms it is really me)."""
+    form = DeletionRequestForm()
+    try:
+        request_deletion(
+            services=services(),
+            account_id=g.account.id,
+            current_password=form.current_password.data,
+            ip=client_ip(),
+        )
+    except InvalidInput as error:
+        apply_errors(form, error)
+        flash(_("The current password is not correct."), "error")
+        return redirect(url_for("account.show"), 303)
+    flash(
+        _(
+            "We received your request. Your account will be deleted after review, at the "
+            "latest in 30 days. You can cancel it on this page until then."
+        ),
+        "info",
+    )
+    return redirect(url_for("account.show"), 303)
+
+
+@bp.post("/delete/cancel", endpoint="cancel_deletion")
+@consent_exempt
+def cancel_deletion_view() -> Response:
+    """Withdraw a deletion request."""
+    cancel_deletion(services=services(), account_id=g.account.id, ip=client_ip())
+    flash(_("Your deletion request was cancelled."), "success")
+    return redirect(url_for("account.show"), 303)

@@ -44,6 +44,18 @@ def upgrade_database() -> None:
         database.upgrade()
     finally:
         database.dispose()
+    publish_default_consent()
+
+
+def publish_default_consent() -> None:
+    """On a first install, publish the example Terms, Privacy Policy and marketing texts."""
+    from iclient_core.consent.use_cases import ensure_defaults
+
+    if ensure_defaults(services=portal().services):
+        click.echo(
+            "Published example Terms and Conditions and Privacy Policy (pt, en): "
+            "replace them at /pt/admin/consent."
+        )
 
 
 @click.group("db")
@@ -132,6 +144,8 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     if built.config.database_url.startswith("sqlite") or demo:
         upgrade_database()  # the embedded default database needs no separate step
+    else:
+        publish_default_consent()
     if demo:
         if built.config.production:
             raise click.UsageError("--demo is refused when ICLIENT_ENV=production")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -13,6 +14,7 @@ from wtforms import (
     SelectField,
     StringField,
     TelField,
+    TextAreaField,
 )
 
 from iclient_core.errors import InvalidInput
@@ -95,6 +97,48 @@ class ChangeEmailForm(FlaskForm):
         _l("Current password"), render_kw={"autocomplete": "current-password"}
     )
     email = EmailField(_l("New e-mail"), render_kw={"autocomplete": "email"})
+
+
+class ConsentForm(FlaskForm):
+    """Acceptance of the current texts (other kinds arrive as ``accept_<kind>``)."""
+
+    accept_terms = BooleanField(_l("I have read and accept the Terms and Conditions"))
+    accept_privacy = BooleanField(_l("I have read and accept the Privacy Policy"))
+
+
+class DeletionRequestForm(FlaskForm):
+    """Ask for the account to be deleted."""
+
+    current_password = PasswordField(
+        _l("Current password"), render_kw={"autocomplete": "current-password"}
+    )
+
+
+class PublishConsentForm(FlaskForm):
+    """A new version of a consent text (or a translation of the current one)."""
+
+    kind = SelectField(_l("Kind"), choices=[], validate_choice=False)
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("pt", "Português"), SelectChoice("en", "English")],
+        validate_choice=False,
+    )
+    title = StringField(_l("Title"))
+    body = TextAreaField(_l("Text (Markdown)"), render_kw={"rows": 16})
+    translation = BooleanField(_l("This is a translation of the current version"))
+
+
+class ConsentKindForm(FlaskForm):
+    """A new kind of consent."""
+
+    key = StringField(_l("Key (e.g. newsletter)"))
+    required = BooleanField(_l("Required to use the portal"))
+
+
+class OnBehalfForm(FlaskForm):
+    """Staff record a client's acceptance given outside the portal."""
+
+    kind = SelectField(_l("Text"), choices=[], validate_choice=False)
 
 
 def apply_errors(form: FlaskForm, error: InvalidInput) -> None:

@@ -20,6 +20,12 @@ def current_language() -> str:
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel and the ``<lang>`` URL prefix."""
     babel.init_app(app, locale_selector=current_language)
+    from flask_babel import format_date, format_datetime
+
+    from iclient_web.markdown import render_markdown
+
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
+    app.jinja_env.filters["markdown"] = render_markdown
 
     @app.url_value_preprocessor
     def take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:

@@ -24,6 +24,11 @@ FIELD_MESSAGES = {
     ),
     "password_mismatch": _l("The two passwords do not match."),
     "password_wrong": _l("The current password is not correct."),
+    "consent_required": _l("You need to accept this text to use your private area."),
+    "kind_invalid": _l("Use 2 to 32 lowercase letters, digits, - or _, starting with a letter."),
+    "kind_taken": _l("A kind with this key already exists."),
+    "nothing_to_translate": _l("There is no current version to translate yet."),
+    "translation_exists": _l("The current version already has a text in this language."),
 }
 
 

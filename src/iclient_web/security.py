@@ -5,6 +5,8 @@
   reset, or disabling the account ends it for good, even for a copied cookie.
 - Every route needs a signed-in, active account unless its view is marked with
   :func:`public`; staff-only blueprints add :func:`require_staff`.
+- A client must have accepted the current version of every required consent text before
+  any private route answers (:func:`consent_exempt` marks the few that still do).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
 from iclient_core.authentication import current_session
+from iclient_core.consent.use_cases import consent_status
 from iclient_web.deps import services
 
 csrf = CSRFProtect()
@@ -31,6 +34,26 @@ def public(view: F) -> F:
     """Mark a view as reachable without signing in (everything else is private)."""
     view.iclient_public = True  # type: ignore[attr-defined]
     return view
+
+
+def consent_exempt(view: F) -> F:
+    """Mark a private view as reachable before the current Terms and Privacy Policy are
+    accepted (the consent page itself, signing out, privacy rights)."""
+    view.iclient_consent_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_consent_exempt(endpoint: str, app: Flask) -> bool:
+    """Whether the view behind ``endpoint`` was marked :func:`consent_exempt`."""
+    return bool(getattr(app.view_functions.get(endpoint), "iclient_consent_exempt", False))
+
+
+def _here() -> str | None:
+    """The current path and query, to come back to after signing in or consenting (GETs)."""
+    if request.method != "GET":
+        return None
+    target = request.full_path
+    return target[:-1] if target.endswith("?") else target
 
 
 def is_public(endpoint: str | None, app: Flask) -> bool:
@@ -96,12 +119,14 @@ def init_app(app: Flask) -> None:
             g.account, g.session = found.account, found.session
         elif SESSION_SECRET in session:
             session.pop(SESSION_SECRET)  # ended server-side: forget it here too
-        if g.account is None and not is_public(request.endpoint, app):
-            if request.endpoint is None:
-                return None  # unknown URL: let the 404 page answer
-            target = request.full_path if request.method == "GET" else None
-            target = target[:-1] if target and target.endswith("?") else target
-            return redirect(url_for("auth.sign_in", next=target), 303)
+        if request.endpoint is None or is_public(request.endpoint, app):
+            return None  # unknown URLs get the 404 page; public pages need nothing
+        if g.account is None:
+            return redirect(url_for("auth.sign_in", next=_here()), 303)
+        if not g.account.role.is_staff and not is_consent_exempt(request.endpoint, app):
+            status = consent_status(services=services(), account=g.account)
+            if status.gated:
+                return redirect(url_for("consent.show", next=_here()), 303)
         return None
 
     @app.after_request

@@ -327,6 +327,17 @@ def test_build_mailer_error_never_shows_the_password(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- rendering
 
 CONTEXTS: dict[Kind, dict[str, str]] = {
+    Kind.INVITATION: {
+        "link": "https://p.example.test/l/auth/activate/T4",
+        "hours": "48",
+        "inviter": "Rui Lopes",
+    },
+    Kind.STAFF_INVITATION: {
+        "link": "https://p.example.test/l/auth/activate/T5",
+        "hours": "48",
+        "inviter": "Rui Lopes",
+        "role": "staff",
+    },
     Kind.ACTIVATION: {"link": "https://p.example.test/l/activate/T1", "hours": "48"},
     Kind.ALREADY_REGISTERED: {
         "sign_in_link": "https://p.example.test/l/auth/sign-in",
@@ -339,6 +350,11 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "new_email": "nova@example.pt",
     },
     Kind.EMAIL_CHANGED: {"old_email": "antiga@example.pt", "new_email": "nova@example.pt"},
+    Kind.DOCUMENT_PUBLISHED: {
+        "link": "https://p.example.test/l/documents",
+        "count": "2",
+        "titles": "Fatura 2026/14\nContrato de manutenção",
+    },
 }
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 

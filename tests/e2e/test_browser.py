@@ -95,10 +95,19 @@ def test_person_registers_activates_and_signs_in_on_a_phone(
     page.fill("#email", "joao@example.pt")
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Entrar").click()
+    # the consent gate: nothing else opens before the Terms and Privacy Policy are accepted
+    assert "Termos e Condições" in page.content()
+    page.screenshot(path=str(tmp_path / "consent.png"), full_page=True)
+    page.get_by_role("button", name="Aceitar e continuar").click()
+    assert "É necessário aceitar" in page.content()
+    page.check("input[name=accept_terms]")
+    page.check("input[name=accept_privacy]")
+    page.get_by_role("button", name="Aceitar e continuar").click()
     assert "Olá, João." in page.content()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     if shots := os.environ.get("ICLIENT_SCREENSHOTS"):
-        shutil.copy(tmp_path / "dashboard.png", Path(shots) / "dashboard.png")
+        for name in ("dashboard.png", "consent.png"):
+            shutil.copy(tmp_path / name, Path(shots) / name)
 
     page.get_by_role("button", name="Sair").click()
     assert "Saiu da sua conta." in page.content()

@@ -22,6 +22,7 @@ from iclient_adapters.config import Config
 from iclient_adapters.mail import MemoryTransport, TemplateMailer
 from iclient_adapters.testing import TEST_SECRET_KEY, make_services
 from iclient_core.accounts import Account, email_key
+from iclient_core.consent.use_cases import ensure_defaults
 from iclient_core.delivery import deliver_outbox
 from iclient_web import create_app
 
@@ -51,6 +52,7 @@ def portal(tmp_path: Path, clock: FrozenClock, transport: MemoryTransport) -> Po
         business_name="Oficina Exemplo",
     )
     services = make_services(clock=clock)
+    ensure_defaults(services=services)  # a first install publishes the example texts
     mailer = TemplateMailer(transport, sender=config.mail_from)
     return Portal(config=config, services=services, mailer=mailer)
 
@@ -113,9 +115,21 @@ class Browser:
         return self.submit(path, {"password": password, "password_confirm": password})
 
     def sign_in(
-        self, email: str = "ana@example.pt", password: str = PASSWORD, lang: str = "pt"
+        self,
+        email: str = "ana@example.pt",
+        password: str = PASSWORD,
+        lang: str = "pt",
+        *,
+        consent: bool = True,
     ) -> TestResponse:
-        return self.submit(f"/{lang}/auth/sign-in", {"email": email, "password": password})
+        """Sign in; with ``consent`` (the default) also accept any texts the gate asks for,
+        so that tests about other pages meet a client who uses the portal normally."""
+        response = self.submit(f"/{lang}/auth/sign-in", {"email": email, "password": password})
+        if consent and response.status_code == 303:
+            gate = self.client.get(f"/{lang}/consent")
+            if gate.status_code == 200:
+                self.accept_consent(lang)
+        return response
 
     def staff_account(
         self, email: str = "gestora@example.pt", role: str = "admin", password: str = PASSWORD
@@ -134,8 +148,13 @@ class Browser:
         )
         return self.sign_in(email, password)
 
+    def accept_consent(self, lang: str = "pt") -> TestResponse:
+        """Tick the Terms and Privacy Policy boxes on the consent page."""
+        return self.submit(f"/{lang}/consent", {"accept_terms": "y", "accept_privacy": "y"})
+
     def client_account(self, email: str = "ana@example.pt") -> TestResponse:
-        """Register, activate and sign in; returns the sign-in response."""
+        """Register, activate, sign in and accept the current texts; returns the sign-in
+        response."""
         self.register(email)
         self.activate(email)
         return self.sign_in(email)
@@ -165,6 +184,21 @@ def path_of(link: str) -> str:
     """The local part (path and query) of an e-mailed absolute link."""
     parts = urlsplit(link)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def record_consent(portal: Portal, email: str = "ana@example.pt") -> None:
+    """The client accepted the current Terms and Privacy Policy earlier (straight in the core)."""
+    from iclient_core.consent.use_cases import accept
+
+    account = stored_account(portal, email)
+    assert account is not None
+    accept(
+        services=portal.services,
+        account_id=account.id,
+        accepted={"terms", "privacy"},
+        ip="203.0.113.1",
+        user_agent="test",
+    )
 
 
 def stored_account(portal: Portal, email: str) -> Account | None:

@@ -26,6 +26,7 @@ from tests.web.conftest import (
     Browser,
     app_with,
     path_of,
+    record_consent,
     stored_account,
 )
 
@@ -161,8 +162,24 @@ def test_item_34_no_template_turns_escaping_off(app: Flask) -> None:
         assert "autoescape false" not in text.replace("  ", " ").lower(), template
         assert "Markup" not in text, template
     for module in Path(security.__file__).parent.glob("*.py"):
+        if module.name == "markdown.py":
+            continue  # the one sanitising renderer, tested below
         assert "Markup(" not in module.read_text(), module
     assert app.jinja_env.autoescape("page.html") is True  # type: ignore[operator]
+
+
+def test_item_34_markdown_of_consent_texts_cannot_inject_html() -> None:
+    from iclient_web.markdown import render_markdown
+
+    html = str(
+        render_markdown(
+            "# T <script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+        )
+    )
+    assert "<script" not in html
+    assert "<img" not in html
+    assert 'href="javascript:' not in html
+    assert "<h1>" in html
 
 
 # ----------------------------------------------------------------------------------- item 35
@@ -191,6 +208,7 @@ OFFSITE = {
 def signed_up(browser: Browser) -> Browser:
     browser.register()
     browser.activate()
+    record_consent(browser.portal)
     return browser
 
 

@@ -26,6 +26,7 @@ from tests.web.conftest import (
     PASSWORD,
     Browser,
     path_of,
+    record_consent,
     stored_account,
     without_csrf,
 )
@@ -333,6 +334,7 @@ def test_item_11_security_events_name_event_account_and_ip_without_secrets(
     )
     activation = _activation_path(browser)
     browser.submit(activation, {"password": PASSWORD, "password_confirm": PASSWORD}, **ip)
+    record_consent(portal, EMAIL)
     browser.submit("/pt/auth/sign-in", {"email": EMAIL, "password": WRONG}, **ip)
     browser.submit("/pt/auth/sign-in", {"email": EMAIL, "password": PASSWORD}, **ip)
     browser.submit("/pt/auth/sign-out", {}, form_page="/pt/", **ip)

@@ -20,6 +20,7 @@ from tests.web.conftest import (
     Browser,
     app_with,
     path_of,
+    record_consent,
     stored_account,
 )
 
@@ -32,6 +33,7 @@ DOCS = Path(__file__).parents[2] / "docs"
 def _active(browser: Browser) -> None:
     browser.register()
     assert browser.activate().status_code == 303
+    record_consent(browser.portal)
 
 
 def _signed_in(browser: Browser) -> bool:

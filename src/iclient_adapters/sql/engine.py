@@ -16,6 +16,11 @@ def normalise_url(url: str | sa.URL) -> sa.URL:
     return parsed
 
 
+def _unicode_lower(value: object) -> object:
+    """SQLite ``lower()`` for every script, as PostgreSQL's (NULL and non-text unchanged)."""
+    return value.lower() if isinstance(value, str) else value
+
+
 def _is_memory_sqlite(url: sa.URL) -> bool:
     return url.database in {None, "", ":memory:"} or "mode=memory" in str(url)
 
@@ -49,5 +54,7 @@ def make_engine(url: str | sa.URL, **options: Any) -> sa.Engine:
                 cursor.execute("PRAGMA journal_mode=WAL")
         finally:
             cursor.close()
+        # SQLite's own lower() folds ASCII only; searches by name need "Álvaro" = "álvaro".
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     return engine

@@ -6,13 +6,14 @@ transaction belongs to the unit of work; repositories never commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from iclient_adapters.sql import rows
+from iclient_adapters.sql.staff_area import account_filters
 from iclient_adapters.sql.tables import accounts, outbox, sign_in_sessions
 from iclient_core.accounts import Account, Role, Status
 from iclient_core.errors import AlreadyExists, ConcurrentUpdate
@@ -119,6 +120,72 @@ class SqlAccountRepository:
             accounts.c.role == Role.ADMIN.value, accounts.c.status == Status.ACTIVE.value
         )
         return int(self._db.execute(query).scalar_one())
+
+    def deletion_requested(self) -> Sequence[Account]:
+        """Accounts not yet erased whose owner asked for deletion, oldest request first."""
+        query = (
+            sa.select(accounts)
+            .where(
+                accounts.c.deletion_requested_at.is_not(None),
+                accounts.c.status != Status.DELETED.value,
+            )
+            .order_by(accounts.c.deletion_requested_at, accounts.c.id)
+        )
+        return [rows.account_from_row(row) for row in self._db.execute(query).mappings()]
+
+    def search(
+        self,
+        *,
+        text: str | None = None,
+        roles: Collection[Role] | None = None,
+        statuses: Collection[Status] | None = None,
+        deletion_requested: bool | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[Account]:
+        """Accounts matching every filter, newest first (one query)."""
+        query = (
+            sa.select(accounts)
+            .where(
+                *account_filters(
+                    text=text, roles=roles, statuses=statuses, deletion_requested=deletion_requested
+                )
+            )
+            .order_by(accounts.c.created_at.desc(), accounts.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [rows.account_from_row(row) for row in self._db.execute(query).mappings()]
+
+    def count(
+        self,
+        *,
+        text: str | None = None,
+        roles: Collection[Role] | None = None,
+        statuses: Collection[Status] | None = None,
+        deletion_requested: bool | None = None,
+    ) -> int:
+        """How many accounts match (one query)."""
+        query = (
+            sa.select(sa.func.count())
+            .select_from(accounts)
+            .where(
+                *account_filters(
+                    text=text, roles=roles, statuses=statuses, deletion_requested=deletion_requested
+                )
+            )
+        )
+        return int(self._db.execute(query).scalar_one())
+
+    def existing_email_keys(self, keys: Collection[str]) -> set[str]:
+        """Those of ``keys`` that belong to an account (one query per 500 keys)."""
+        wanted = sorted(set(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = sa.select(accounts.c.email_key).where(accounts.c.email_key.in_(chunk))
+            found.update(self._db.execute(query).scalars())
+        return found
 
 
 class SqlSessionRepository:

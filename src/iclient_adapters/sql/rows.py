@@ -30,6 +30,8 @@ def account_to_row(account: Account) -> dict[str, Any]:
         "created_at": account.created_at,
         "activated_at": account.activated_at,
         "last_sign_in_at": account.last_sign_in_at,
+        "deletion_requested_at": account.deletion_requested_at,
+        "deleted_at": account.deleted_at,
     }
 
 
@@ -49,6 +51,8 @@ def account_from_row(row: Row) -> Account:
         created_at=row["created_at"],
         activated_at=row["activated_at"],
         last_sign_in_at=row["last_sign_in_at"],
+        deletion_requested_at=row["deletion_requested_at"],
+        deleted_at=row["deleted_at"],
         version=row["version"],
     )
 

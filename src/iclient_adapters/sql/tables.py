@@ -69,6 +69,8 @@ accounts = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("activated_at", UtcDateTime(), nullable=True),
     sa.Column("last_sign_in_at", UtcDateTime(), nullable=True),
+    sa.Column("deletion_requested_at", UtcDateTime(), nullable=True),
+    sa.Column("deleted_at", UtcDateTime(), nullable=True),
     sa.Column("version", sa.Integer(), nullable=False),
 )
 
@@ -122,4 +124,246 @@ audit_log = sa.Table(
     sa.Column("target_type", sa.String(32), nullable=False),
     sa.Column("target_id", sa.String(36), nullable=False, index=True),
     sa.Column("summary", sa.String(500), nullable=False),
+)
+
+consent_kinds = sa.Table(
+    "consent_kinds",
+    metadata,
+    sa.Column("key", sa.String(32), primary_key=True),
+    sa.Column("required", sa.Boolean(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+consent_versions = sa.Table(
+    "consent_versions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "kind", sa.String(32), sa.ForeignKey("consent_kinds.key"), nullable=False, index=True
+    ),
+    sa.Column("number", sa.Integer(), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("body", sa.Text(), nullable=False),
+    sa.Column("published_at", UtcDateTime(), nullable=False),
+    sa.Column("published_by", sa.String(36), nullable=True),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("example", sa.Boolean(), nullable=False),
+    sa.UniqueConstraint(
+        "kind", "number", "language", name="uq_consent_versions_kind_number_language"
+    ),
+)
+
+# Evidence: no foreign key to accounts (records outlive erased personal data) and no code
+# path that updates or deletes a row.
+consent_records = sa.Table(
+    "consent_records",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("account_id", sa.String(36), nullable=False, index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("version_number", sa.Integer(), nullable=False),
+    sa.Column("version_id", sa.String(36), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Column("user_agent", sa.String(300), nullable=False),
+    sa.Column("method", sa.String(32), nullable=False),
+    sa.Column("staff_id", sa.String(36), nullable=True),
+)
+
+# The staff area (issue 6): the business settings an admin edits, one row per key, and the
+# indexes behind the staff lists (filter by role and status, newest first).
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.JSON(), nullable=False),
+)
+
+sa.Index("ix_accounts_role_created_at", accounts.c.role, accounts.c.created_at)
+sa.Index(
+    "ix_accounts_role_status_created_at",
+    accounts.c.role,
+    accounts.c.status,
+    accounts.c.created_at,
+)
+
+# Documents (issue 4): a client's documents, every file stored for each (the history), and
+# the download log. Rows go with their client; the bytes they pointed to become orphans in
+# the storage, which the documents sweeper removes.
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "client_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(16), nullable=False),
+    sa.Column("reference", sa.String(100), nullable=True),
+    sa.Column("issue_date", sa.Date(), nullable=True),
+    sa.Column("amount_cents", sa.BigInteger(), nullable=True),
+    sa.Column("currency", sa.String(3), nullable=True),
+    sa.Column("due_date", sa.Date(), nullable=True),
+    # The issue date, else the upload day: what lists sort and filter by year on.
+    sa.Column("dated", sa.Date(), nullable=False),
+    # Title and reference folded (no accents, case-folded) for the same search everywhere.
+    sa.Column("search_text", sa.Text(), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_by", sa.String(36), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("first_downloaded_at", UtcDateTime(), nullable=True),
+    sa.Column("archived_at", UtcDateTime(), nullable=True),
+    sa.Column("version", sa.Integer(), nullable=False),
+    # A client's list: one status (or a few), newest date first.
+    sa.Index("ix_documents_client_listing", "client_id", "status", "dated", "created_at"),
+)
+
+document_versions = sa.Table(
+    "document_versions",
+    metadata,
+    sa.Column(
+        "document_id",
+        sa.String(36),
+        sa.ForeignKey("documents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("number", sa.Integer(), primary_key=True),
+    sa.Column("storage_key", sa.String(512), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(255), nullable=False),
+    sa.Column("content_type", sa.String(100), nullable=False),
+    sa.Column("size", sa.BigInteger(), nullable=True),
+    sa.Column("sha256", sa.String(64), nullable=True),
+    sa.Column("uploaded_by", sa.String(36), nullable=True),
+    sa.Column("uploaded_at", UtcDateTime(), nullable=False),
+)
+
+document_downloads = sa.Table(
+    "document_downloads",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "document_id",
+        sa.String(36),
+        sa.ForeignKey("documents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("version", sa.Integer(), nullable=False),
+    # No foreign key: the log outlives staff accounts (like the audit log).
+    sa.Column("account_id", sa.String(36), nullable=False),
+    sa.Column("account_label", sa.String(320), nullable=False),
+    sa.Column("by_owner", sa.Boolean(), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Index("ix_document_downloads_document_at", "document_id", "at"),
+)
+
+# --------------------------------------------------------------------------- quotes (issue 5)
+
+quotes = sa.Table(
+    "quotes",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "client_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("details", sa.Text(), nullable=False),
+    sa.Column("desired_date", sa.Date(), nullable=True),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    # A request from the public form, before it is given to a client account.
+    sa.Column("visitor_name", sa.String(100), nullable=True),
+    sa.Column("visitor_email", sa.String(320), nullable=True),
+    sa.Column("visitor_phone", sa.String(40), nullable=True),
+    sa.Column("visitor_consent_at", UtcDateTime(), nullable=True),
+    # The newest sent version, copied here so that a list is one query.
+    sa.Column("sent_number", sa.Integer(), nullable=True),
+    sa.Column("sent_valid_until", sa.Date(), nullable=True),
+    sa.Column("sent_total_cents", sa.BigInteger(), nullable=True),
+    sa.Column("currency", sa.String(3), nullable=True),
+    # The client's decision on exactly one sent version.
+    sa.Column("decision_action", sa.String(16), nullable=True),
+    sa.Column("decided_at", UtcDateTime(), nullable=True),
+    sa.Column("decided_by", sa.String(36), nullable=True),
+    sa.Column("decided_by_label", sa.String(320), nullable=True),
+    sa.Column("decision_ip", sa.String(64), nullable=True),
+    sa.Column("decision_number", sa.Integer(), nullable=True),
+    sa.Column("decision_hash", sa.String(64), nullable=True),
+    sa.Column("decision_reason", sa.Text(), nullable=True),
+    # Optimistic locking: an UPDATE must name the version it read.
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Index("ix_quotes_listing", "state", "updated_at"),
+)
+
+quote_proposals = sa.Table(
+    "quote_proposals",
+    metadata,
+    sa.Column(
+        "quote_id",
+        sa.String(36),
+        sa.ForeignKey("quotes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("number", sa.Integer(), primary_key=True),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("discount_kind", sa.String(8), nullable=True),
+    sa.Column("discount_value", sa.BigInteger(), nullable=True),
+    sa.Column("valid_until", sa.Date(), nullable=True),
+    sa.Column("message", sa.Text(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("created_by", sa.String(36), nullable=False),
+    sa.Column("sent_at", UtcDateTime(), nullable=True),
+    sa.Column("content_hash", sa.String(64), nullable=True),
+)
+
+quote_lines = sa.Table(
+    "quote_lines",
+    metadata,
+    sa.Column("quote_id", sa.String(36), primary_key=True),
+    sa.Column("number", sa.Integer(), primary_key=True),
+    sa.Column("position", sa.Integer(), primary_key=True),
+    sa.Column("description", sa.String(300), nullable=False),
+    sa.Column("quantity_thousandths", sa.BigInteger(), nullable=False),
+    sa.Column("unit_price_cents", sa.BigInteger(), nullable=False),
+    sa.Column("vat_rate", sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(
+        ["quote_id", "number"],
+        ["quote_proposals.quote_id", "quote_proposals.number"],
+        ondelete="CASCADE",
+    ),
+)
+
+quote_events = sa.Table(
+    "quote_events",
+    metadata,
+    sa.Column(
+        "quote_id",
+        sa.String(36),
+        sa.ForeignKey("quotes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("seq", sa.Integer(), primary_key=True),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("from_state", sa.String(16), nullable=True),
+    sa.Column("to_state", sa.String(16), nullable=False),
+    sa.Column("side", sa.String(8), nullable=False),
+    # No foreign key: the history keeps who acted even if the account goes.
+    sa.Column("actor_id", sa.String(36), nullable=True),
+    sa.Column("actor_label", sa.String(320), nullable=False),
+    sa.Column("proposal_number", sa.Integer(), nullable=True),
+    sa.Column("note", sa.Text(), nullable=False),
 )

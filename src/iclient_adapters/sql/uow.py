@@ -9,15 +9,23 @@ import sqlalchemy as sa
 
 from iclient_adapters.sql import migrate
 from iclient_adapters.sql.audit import SqlAuditLog
+from iclient_adapters.sql.consent import SqlConsentRepository
+from iclient_adapters.sql.documents import SqlDocumentRepository
 from iclient_adapters.sql.engine import make_engine
+from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.repositories import (
     SqlAccountRepository,
     SqlOutboxRepository,
     SqlSessionRepository,
     is_unique_violation,
 )
+from iclient_adapters.sql.staff_area import SqlSettingsRepository
+from iclient_core.business import SettingsRepository
+from iclient_core.consent.ports import ConsentRepository
+from iclient_core.documents.ports import DocumentRepository
 from iclient_core.errors import AlreadyExists
 from iclient_core.ports import AccountRepository, AuditLog, OutboxRepository, SessionRepository
+from iclient_core.quotes.ports import QuoteRepository
 
 
 class SqlUnitOfWork:
@@ -33,6 +41,10 @@ class SqlUnitOfWork:
     sessions: SessionRepository
     outbox: OutboxRepository
     audit: AuditLog
+    quotes: QuoteRepository
+    consent: ConsentRepository
+    documents: DocumentRepository
+    settings: SettingsRepository
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -46,6 +58,10 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(connection)
         self.outbox = SqlOutboxRepository(connection)
         self.audit = SqlAuditLog(connection)
+        self.quotes = SqlQuoteRepository(connection)
+        self.consent = SqlConsentRepository(connection)
+        self.documents = SqlDocumentRepository(connection)
+        self.settings = SqlSettingsRepository(connection)
         return self
 
     def __exit__(

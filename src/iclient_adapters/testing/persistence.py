@@ -479,6 +479,93 @@ class PersistenceContract:
         with uow_factory() as uow:
             assert uow.audit.count() == 0
 
+    # ------------------------------------------------- account search (staff area, issue 6)
+
+    def people(self, uow_factory: UnitOfWorkFactory) -> dict[str, Account]:
+        """Three clients and a staff member, registered a minute apart, stored."""
+
+        def person(first: str, last: str, address: str, phone: str, minutes: int) -> Account:
+            return Account.register_client(
+                id=new_id(),
+                email=EmailAddress.from_normalised(address),
+                profile=Profile(first_name=first, last_name=last, phone=phone),
+                language="pt",
+                now=at(minutes),
+            )
+
+        found = {
+            "ana": person("Ana", "Sousa", "ana@example.pt", "+351912345678", 0),
+            "alvaro": person("Álvaro", "Lopes", "alvaro@correio.pt", "+351961111222", 1),
+            "joana": person("Joana", "Silva_Reis", "Joana.Silva@Example.com", "", 2),
+            "rui": staff("rui@example.pt", now=at(3)),
+        }
+        self.store(uow_factory, *found.values())
+        return found
+
+    def test_search_matches_every_word_in_names_email_or_phone_newest_first(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        p = self.people(uow_factory)
+        clients = {Role.CLIENT}
+
+        def ids(text: str) -> list[str]:
+            with uow_factory() as uow:
+                return [a.id for a in uow.accounts.search(text=text, roles=clients)]
+
+        assert ids("ana") == [p["joana"].id, p["ana"].id]
+        assert ids("ANA sousa") == [p["ana"].id]
+        assert ids("álvaro") == ids("ÁLVARO") == [p["alvaro"].id]
+        assert ids("example.com") == [p["joana"].id]
+        assert ids("912 345 678") == ids("+351 912-345") == [p["ana"].id]
+        assert ids("ana 961") == []
+        assert ids("silva_reis") == [p["joana"].id]
+        assert ids("a_v") == ids("100%") == ids("%") == []
+        assert ids("") == ids("   ") == [p["joana"].id, p["alvaro"].id, p["ana"].id]
+        with uow_factory() as uow:
+            assert uow.accounts.count(text="ana", roles=clients) == 2
+            assert [a.id for a in uow.accounts.search(text="rui")] == [p["rui"].id]
+            assert uow.accounts.search(text="rui", roles=clients) == []
+
+    def test_search_filters_by_status_and_deletion_request_and_pages(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        p = self.people(uow_factory)
+        with uow_factory() as uow:
+            alvaro = uow.accounts.get(p["alvaro"].id)
+            joana = uow.accounts.get(p["joana"].id)
+            assert alvaro is not None and joana is not None
+            alvaro.disable()
+            joana.request_deletion(at(5))
+            uow.accounts.save(alvaro)
+            uow.accounts.save(joana)
+            uow.commit()
+        clients = {Role.CLIENT}
+        with uow_factory() as uow:
+            accounts = uow.accounts
+            disabled = accounts.search(roles=clients, statuses={Status.DISABLED})
+            assert [a.id for a in disabled] == [p["alvaro"].id]
+            pending = accounts.search(roles=clients, statuses={Status.PENDING_ACTIVATION})
+            assert [a.id for a in pending] == [p["joana"].id, p["ana"].id]
+            asked = accounts.search(roles=clients, deletion_requested=True)
+            assert [a.id for a in asked] == [p["joana"].id]
+            assert accounts.count(roles=clients, deletion_requested=False) == 2
+            assert accounts.count(roles={Role.CLIENT, Role.STAFF}) == 4
+            assert accounts.count(roles=clients, statuses={Status.ACTIVE}) == 0
+            second = accounts.search(roles=clients, limit=2, offset=1)
+            assert [a.id for a in second] == [p["alvaro"].id, p["ana"].id]
+            assert second[0].status is Status.DISABLED
+            assert second[0].profile == p["alvaro"].profile
+
+    def test_existing_email_keys_names_the_taken_ones(self, uow_factory: UnitOfWorkFactory) -> None:
+        self.people(uow_factory)
+        many = [f"x{n}@example.pt" for n in range(1200)]
+        with uow_factory() as uow:
+            found = uow.accounts.existing_email_keys(
+                ["ana@example.pt", "joana.silva@example.com", "nobody@example.pt", *many]
+            )
+            assert found == {"ana@example.pt", "joana.silva@example.com"}
+            assert uow.accounts.existing_email_keys([]) == set()
+
 
 def audit_entry(
     *,

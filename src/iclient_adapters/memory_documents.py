@@ -1,0 +1,111 @@
+"""In-memory document repository: documents with their versions, and the download log."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from iclient_core.documents.model import (
+    Document,
+    DocumentPage,
+    DocumentQuery,
+    DocumentStatus,
+    DownloadRecord,
+    listing_order,
+)
+from iclient_core.errors import AlreadyExists, ConcurrentUpdate
+
+if TYPE_CHECKING:
+    from iclient_adapters.memory import _State
+
+
+class MemoryDocumentRepository:
+    """The ``DocumentRepository`` port over a memory store's state."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def add(self, document: Document) -> None:
+        """Store a new document."""
+        if document.id in self._state.documents:
+            raise AlreadyExists(document.id)
+        taken = {v.storage_key for d in self._state.documents.values() for v in d.versions}
+        if any(v.storage_key in taken for v in document.versions):
+            raise AlreadyExists("storage key")
+        self._state.documents[document.id] = copy.deepcopy(document)
+
+    def get(self, document_id: str) -> Document | None:
+        """The document, or None."""
+        found = self._state.documents.get(document_id)
+        return copy.deepcopy(found) if found else None
+
+    def save(self, document: Document) -> None:
+        """Write back a changed document (optimistic version check)."""
+        stored = self._state.documents.get(document.id)
+        if stored is None or stored.version != document.version:
+            raise ConcurrentUpdate(document.id)
+        document.version += 1
+        self._state.documents[document.id] = copy.deepcopy(document)
+
+    def remove(self, document_id: str) -> None:
+        """Delete a document and its download log."""
+        self._state.documents.pop(document_id, None)
+        for record_id in [
+            r.id for r in self._state.document_downloads.values() if r.document_id == document_id
+        ]:
+            del self._state.document_downloads[record_id]
+
+    def list(self, query: DocumentQuery) -> DocumentPage:
+        """One page of matching documents, newest first."""
+        found = [d for d in self._state.documents.values() if query.matches(d)]
+        found.sort(key=listing_order, reverse=True)
+        items = found[query.offset : query.offset + query.per_page]
+        return DocumentPage(
+            items=[copy.deepcopy(d) for d in items],
+            total=len(found),
+            page=query.page,
+            per_page=query.per_page,
+        )
+
+    def years(self, client_id: str, statuses: Collection[DocumentStatus]) -> Sequence[int]:
+        """The years the client's documents are dated, newest first."""
+        return sorted(
+            {
+                d.dated.year
+                for d in self._state.documents.values()
+                if d.client_id == client_id and d.status in statuses
+            },
+            reverse=True,
+        )
+
+    def add_download(self, record: DownloadRecord) -> None:
+        """Append a download."""
+        self._state.document_downloads[record.id] = record
+
+    def downloads(self, document_id: str, *, limit: int = 50) -> Sequence[DownloadRecord]:
+        """The document's downloads, newest first."""
+        found = [r for r in self._state.document_downloads.values() if r.document_id == document_id]
+        found.sort(key=lambda r: (r.at, r.id), reverse=True)
+        return found[:limit]
+
+    def stale(self, before: datetime, *, limit: int = 100) -> Sequence[Document]:
+        """Documents with a file pending since before ``before``."""
+        found = [
+            d
+            for d in self._state.documents.values()
+            if any(not v.is_stored and v.uploaded_at < before for v in d.versions)
+        ]
+        found.sort(key=lambda d: (d.created_at, d.id))
+        return [copy.deepcopy(d) for d in found[:limit]]
+
+    def known_keys(self, keys: Collection[str]) -> set[str]:
+        """Which of ``keys`` some version refers to."""
+        wanted = set(keys)
+        return {
+            v.storage_key
+            for d in self._state.documents.values()
+            for v in d.versions
+            if v.storage_key in wanted
+        }

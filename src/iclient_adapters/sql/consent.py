@@ -1,0 +1,123 @@
+"""The consent repository on SQL. Records: INSERT and SELECT only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from iclient_adapters.sql.repositories import unique_guard
+from iclient_adapters.sql.tables import consent_kinds, consent_records, consent_versions
+from iclient_core.consent.model import (
+    Action,
+    ConsentKind,
+    ConsentRecord,
+    ConsentVersion,
+    Method,
+)
+
+_VERSION_COLUMNS = (
+    "id",
+    "kind",
+    "number",
+    "language",
+    "title",
+    "body",
+    "published_at",
+    "published_by",
+    "content_hash",
+    "example",
+)
+_RECORD_COLUMNS = (
+    "id",
+    "account_id",
+    "kind",
+    "version_number",
+    "version_id",
+    "language",
+    "content_hash",
+    "at",
+    "ip",
+    "user_agent",
+    "staff_id",
+)
+
+
+class SqlConsentRepository:
+    """The ``ConsentRepository`` port on a connection."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def add_kind(self, kind: ConsentKind) -> None:
+        """Define a kind."""
+        with unique_guard(self._connection, kind.key):
+            self._connection.execute(
+                consent_kinds.insert().values(
+                    key=kind.key, required=kind.required, created_at=kind.created_at
+                )
+            )
+
+    def kinds(self) -> Sequence[ConsentKind]:
+        """Every kind, oldest first."""
+        rows = self._connection.execute(
+            sa.select(consent_kinds).order_by(consent_kinds.c.created_at, consent_kinds.c.key)
+        ).mappings()
+        return [
+            ConsentKind(key=r["key"], required=r["required"], created_at=r["created_at"])
+            for r in rows
+        ]
+
+    def add_version(self, version: ConsentVersion) -> None:
+        """Publish a version."""
+        with unique_guard(self._connection, f"{version.kind} v{version.number}"):
+            self._connection.execute(
+                consent_versions.insert().values(
+                    {name: getattr(version, name) for name in _VERSION_COLUMNS}
+                )
+            )
+
+    def versions(self, kind: str | None = None) -> Sequence[ConsentVersion]:
+        """Published versions, newest number first."""
+        query = sa.select(consent_versions).order_by(
+            consent_versions.c.number.desc(), consent_versions.c.published_at.desc()
+        )
+        if kind is not None:
+            query = query.where(consent_versions.c.kind == kind)
+        return [
+            ConsentVersion(**{name: r[name] for name in _VERSION_COLUMNS})
+            for r in self._connection.execute(query).mappings()
+        ]
+
+    def get_version(self, version_id: str) -> ConsentVersion | None:
+        """One version by id."""
+        row = (
+            self._connection.execute(
+                sa.select(consent_versions).where(consent_versions.c.id == version_id)
+            )
+            .mappings()
+            .first()
+        )
+        return ConsentVersion(**{name: row[name] for name in _VERSION_COLUMNS}) if row else None
+
+    def append_record(self, record: ConsentRecord) -> None:
+        """Insert one piece of evidence."""
+        values = {name: getattr(record, name) for name in _RECORD_COLUMNS}
+        values.update(action=record.action.value, method=record.method.value)
+        self._connection.execute(consent_records.insert().values(values))
+
+    def records_for_account(self, account_id: str) -> Sequence[ConsentRecord]:
+        """An account's records, oldest first."""
+        rows = self._connection.execute(
+            sa.select(consent_records)
+            .where(consent_records.c.account_id == account_id)
+            .order_by(consent_records.c.at, consent_records.c.id)
+        ).mappings()
+        return [
+            ConsentRecord(
+                **{name: r[name] for name in _RECORD_COLUMNS},
+                action=Action(r["action"]),
+                method=Method(r["method"]),
+            )
+            for r in rows
+        ]

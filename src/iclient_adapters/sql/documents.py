@@ -1,0 +1,311 @@
+"""The ``DocumentRepository`` port on SQL: documents, their versions and the download log.
+
+A page of a list costs three statements whatever its size: the count, the page of
+documents, and the versions of the documents on it (one ``IN``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from iclient_adapters.sql.repositories import unique_guard
+from iclient_adapters.sql.tables import document_downloads, document_versions, documents
+from iclient_core.documents.model import (
+    Category,
+    Document,
+    DocumentPage,
+    DocumentQuery,
+    DocumentStatus,
+    DownloadRecord,
+    FileVersion,
+    Money,
+)
+from iclient_core.errors import ConcurrentUpdate
+
+_VERSION_COLUMNS = (
+    "number",
+    "storage_key",
+    "display_name",
+    "content_type",
+    "size",
+    "sha256",
+    "uploaded_by",
+    "uploaded_at",
+)
+_DOWNLOAD_COLUMNS = (
+    "id",
+    "document_id",
+    "version",
+    "account_id",
+    "account_label",
+    "by_owner",
+    "at",
+    "ip",
+)
+
+
+def document_to_row(document: Document) -> dict[str, Any]:
+    """The ``documents`` columns of ``document`` (all but ``version``)."""
+    return {
+        "id": document.id,
+        "client_id": document.client_id,
+        "title": document.title,
+        "category": document.category.value,
+        "reference": document.reference,
+        "issue_date": document.issue_date,
+        "amount_cents": document.amount.cents if document.amount else None,
+        "currency": document.amount.currency if document.amount else None,
+        "due_date": document.due_date,
+        "dated": document.dated,
+        "search_text": document.search_text,
+        "status": document.status.value,
+        "created_by": document.created_by,
+        "created_at": document.created_at,
+        "first_downloaded_at": document.first_downloaded_at,
+        "archived_at": document.archived_at,
+    }
+
+
+def version_to_row(document_id: str, version: FileVersion) -> dict[str, Any]:
+    """The ``document_versions`` columns of one file of a document."""
+    return {"document_id": document_id, **{n: getattr(version, n) for n in _VERSION_COLUMNS}}
+
+
+def document_from_rows(row: sa.RowMapping, versions: Sequence[sa.RowMapping]) -> Document:
+    """Rebuild a ``Document`` from its row and its versions' rows."""
+    amount = (
+        Money(row["amount_cents"], row["currency"]) if row["amount_cents"] is not None else None
+    )
+    return Document.restore(
+        id=row["id"],
+        client_id=row["client_id"],
+        title=row["title"],
+        category=Category(row["category"]),
+        status=DocumentStatus(row["status"]),
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        reference=row["reference"],
+        issue_date=row["issue_date"],
+        amount=amount,
+        due_date=row["due_date"],
+        versions=[
+            FileVersion(**{n: v[n] for n in _VERSION_COLUMNS})
+            for v in sorted(versions, key=lambda v: int(v["number"]))
+        ],
+        first_downloaded_at=row["first_downloaded_at"],
+        archived_at=row["archived_at"],
+        version=row["version"],
+    )
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filters(query: DocumentQuery) -> list[sa.ColumnElement[bool]]:
+    found: list[sa.ColumnElement[bool]] = [
+        documents.c.client_id == query.client_id,
+        documents.c.status.in_(sorted(s.value for s in query.statuses)),
+    ]
+    if query.category is not None:
+        found.append(documents.c.category == query.category.value)
+    if query.year is not None:
+        found.append(documents.c.dated >= date(query.year, 1, 1))
+        found.append(documents.c.dated < date(query.year + 1, 1, 1))
+    for word in query.search_words:
+        found.append(documents.c.search_text.like(_like(word), escape="\\"))
+    return found
+
+
+class SqlDocumentRepository:
+    """Documents on a connection; saved with an optimistic version check."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    # ------------------------------------------------------------------ documents
+
+    def add(self, document: Document) -> None:
+        """Insert a document and its versions.
+
+        Raises:
+            AlreadyExists: the id or a storage key is taken.
+        """
+        with unique_guard(self._db, document.id):
+            self._db.execute(
+                sa.insert(documents).values(**document_to_row(document), version=document.version)
+            )
+            if document.versions:
+                self._db.execute(
+                    sa.insert(document_versions),
+                    [version_to_row(document.id, v) for v in document.versions],
+                )
+
+    def get(self, document_id: str) -> Document | None:
+        """The document with all its versions, or None."""
+        row = (
+            self._db.execute(sa.select(documents).where(documents.c.id == document_id))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return document_from_rows(row, self._versions([document_id]).get(document_id, []))
+
+    def _versions(self, document_ids: Collection[str]) -> dict[str, list[sa.RowMapping]]:
+        """The version rows of several documents, in one statement."""
+        if not document_ids:
+            return {}
+        found: dict[str, list[sa.RowMapping]] = {}
+        query = sa.select(document_versions).where(
+            document_versions.c.document_id.in_(list(document_ids))
+        )
+        for row in self._db.execute(query).mappings():
+            found.setdefault(row["document_id"], []).append(row)
+        return found
+
+    def _documents(self, rows: Sequence[sa.RowMapping]) -> list[Document]:
+        versions = self._versions([r["id"] for r in rows])
+        return [document_from_rows(r, versions.get(r["id"], [])) for r in rows]
+
+    def save(self, document: Document) -> None:
+        """Write back the document and its versions; bump its version.
+
+        Raises:
+            ConcurrentUpdate: it changed or disappeared since it was read.
+        """
+        updated = self._db.execute(
+            sa.update(documents)
+            .where(documents.c.id == document.id, documents.c.version == document.version)
+            .values(**document_to_row(document), version=document.version + 1)
+        )
+        if updated.rowcount != 1:
+            raise ConcurrentUpdate(document.id)
+        stored = {
+            row["number"]: row for row in self._versions([document.id]).get(document.id, [])
+        }
+        wanted = {v.number: version_to_row(document.id, v) for v in document.versions}
+        gone = [number for number in stored if number not in wanted]
+        if gone:
+            self._db.execute(
+                sa.delete(document_versions).where(
+                    document_versions.c.document_id == document.id,
+                    document_versions.c.number.in_(gone),
+                )
+            )
+        with unique_guard(self._db, document.id):
+            for number, row in wanted.items():
+                if number not in stored:
+                    self._db.execute(sa.insert(document_versions).values(**row))
+                elif any(stored[number][k] != row[k] for k in _VERSION_COLUMNS):
+                    self._db.execute(
+                        sa.update(document_versions)
+                        .where(
+                            document_versions.c.document_id == document.id,
+                            document_versions.c.number == number,
+                        )
+                        .values(**row)
+                    )
+        document.version += 1
+
+    def remove(self, document_id: str) -> None:
+        """Delete the document; its versions and download log go with it (cascade)."""
+        for table in (document_downloads, document_versions):
+            # Explicit, so that it holds even where foreign keys are not enforced.
+            self._db.execute(sa.delete(table).where(table.c.document_id == document_id))
+        self._db.execute(sa.delete(documents).where(documents.c.id == document_id))
+
+    # ------------------------------------------------------------------ lists
+
+    def list(self, query: DocumentQuery) -> DocumentPage:
+        """One page of matching documents, newest first (count, page, versions)."""
+        conditions = _filters(query)
+        total = int(
+            self._db.execute(
+                sa.select(sa.func.count()).select_from(documents).where(*conditions)
+            ).scalar_one()
+        )
+        rows = (
+            self._db.execute(
+                sa.select(documents)
+                .where(*conditions)
+                .order_by(
+                    documents.c.dated.desc(), documents.c.created_at.desc(), documents.c.id.desc()
+                )
+                .limit(query.per_page)
+                .offset(query.offset)
+            )
+            .mappings()
+            .all()
+        )
+        return DocumentPage(
+            items=self._documents(rows), total=total, page=query.page, per_page=query.per_page
+        )
+
+    def years(self, client_id: str, statuses: Collection[DocumentStatus]) -> Sequence[int]:
+        """The years the client's documents are dated, newest first."""
+        year = sa.extract("year", documents.c.dated)
+        query = (
+            sa.select(year)
+            .where(
+                documents.c.client_id == client_id,
+                documents.c.status.in_(sorted(s.value for s in statuses)),
+            )
+            .group_by(year)
+            .order_by(year.desc())
+        )
+        return [int(y) for y in self._db.execute(query).scalars()]
+
+    def stale(self, before: datetime, *, limit: int = 100) -> Sequence[Document]:
+        """Documents with a file pending since before ``before``, oldest first."""
+        pending = sa.select(document_versions.c.document_id).where(
+            document_versions.c.sha256.is_(None), document_versions.c.uploaded_at < before
+        )
+        rows = (
+            self._db.execute(
+                sa.select(documents)
+                .where(documents.c.id.in_(pending))
+                .order_by(documents.c.created_at, documents.c.id)
+                .limit(limit)
+            )
+            .mappings()
+            .all()
+        )
+        return self._documents(rows)
+
+    def known_keys(self, keys: Collection[str]) -> set[str]:
+        """Which of ``keys`` a version refers to."""
+        if not keys:
+            return set()
+        query = sa.select(document_versions.c.storage_key).where(
+            document_versions.c.storage_key.in_(list(keys))
+        )
+        return set(self._db.execute(query).scalars())
+
+    # ------------------------------------------------------------------ downloads
+
+    def add_download(self, record: DownloadRecord) -> None:
+        """Insert one download."""
+        self._db.execute(
+            sa.insert(document_downloads).values(
+                **{n: getattr(record, n) for n in _DOWNLOAD_COLUMNS}
+            )
+        )
+
+    def downloads(self, document_id: str, *, limit: int = 50) -> Sequence[DownloadRecord]:
+        """The document's downloads, newest first."""
+        query = (
+            sa.select(document_downloads)
+            .where(document_downloads.c.document_id == document_id)
+            .order_by(document_downloads.c.at.desc(), document_downloads.c.id.desc())
+            .limit(limit)
+        )
+        return [
+            DownloadRecord(**{n: row[n] for n in _DOWNLOAD_COLUMNS})
+            for row in self._db.execute(query).mappings()
+        ]

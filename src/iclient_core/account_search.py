@@ -1,0 +1,63 @@
+"""How staff searches for accounts: the text typed is cut into words that every adapter matches
+the same way (the in-memory adapter uses :func:`matches`; SQL adapters translate it).
+
+A word matches when it occurs, ignoring case, in the first name, the last name or the e-mail
+key; a word that looks like part of a phone number (``912``, ``+351``, ``912-345``) also
+matches when its digits occur in the stored E.164 phone. Every word must match:
+``ana 912`` finds the Anas whose phone holds ``912``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import attrs
+
+from iclient_core.accounts import Account
+
+MAX_WORDS = 6
+"""Words beyond this many are ignored (a search box, not a query language)."""
+
+MAX_WORD_LENGTH = 100
+
+_PHONE_CHARACTERS = frozenset("0123456789+-(). /")
+_DIGITS = frozenset("0123456789")
+
+
+@attrs.frozen
+class SearchWord:
+    """One word of a search.
+
+    Attributes:
+        text: the word lower-cased, compared with the lower-cased names and the e-mail key.
+        digits: for a phone-like word of 3 or more digits, those digits; else None.
+    """
+
+    text: str
+    digits: str | None
+
+
+def search_words(text: str | None) -> list[SearchWord]:
+    """Cut a search text into words (NFKC-normalised, lower-cased, at most ``MAX_WORDS``)."""
+    normalised = unicodedata.normalize("NFKC", text or "")
+    words: list[SearchWord] = []
+    for raw in normalised.split()[:MAX_WORDS]:
+        word = raw[:MAX_WORD_LENGTH]
+        digits = "".join(ch for ch in word if ch in _DIGITS)
+        phone_like = len(digits) >= 3 and all(ch in _PHONE_CHARACTERS for ch in word)
+        words.append(SearchWord(text=word.lower(), digits=digits if phone_like else None))
+    return words
+
+
+def matches(account: Account, words: list[SearchWord]) -> bool:
+    """Whether ``account`` matches every word (the reference behaviour for adapters)."""
+    fields = (
+        account.profile.first_name.lower(),
+        account.profile.last_name.lower(),
+        account.email.key,
+    )
+    return all(
+        any(word.text in field for field in fields)
+        or (word.digits is not None and word.digits in account.profile.phone)
+        for word in words
+    )

@@ -1,0 +1,502 @@
+"""Use cases of the staff area on clients: find, look at, create and invite, edit, disable.
+
+Every use case takes the acting staff member (``actor``) and checks the role's permission
+first, whatever calls it; every change is written to the audit log in the same transaction.
+Audit summaries name what changed, never the client's personal data (the log outlives an
+erased account).
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from iclient_core import audit, tokens
+from iclient_core.accounts import LANGUAGES, Account, Profile, Role, Status
+from iclient_core.audit import AuditEntry
+from iclient_core.business import effective_in
+from iclient_core.errors import AlreadyExists, FieldError, InvalidInput, NotFound
+from iclient_core.notifications import Kind
+from iclient_core.paging import Page, page_number
+from iclient_core.permissions import Permission, require
+from iclient_core.ports import UnitOfWork
+from iclient_core.registration import _send_activation, clean_email
+from iclient_core.security_log import security_event
+from iclient_core.services import Services
+from iclient_core.text import clean_line
+from iclient_core.tokens import Purpose
+
+PAGE_SIZE = 25
+TIMELINE_SIZE = 50
+
+CREATED = "client.created"
+"""The audit action of a client created by staff (by hand or by import): they were invited."""
+
+
+class ClientFilter(enum.StrEnum):
+    """The filters of the client list."""
+
+    PENDING_ACTIVATION = "pending_activation"
+    ACTIVE = "active"
+    DISABLED = "disabled"
+    DELETION_REQUESTED = "deletion_requested"
+    DELETED = "deleted"
+
+
+LIVE_STATUSES = frozenset(s for s in Status if s is not Status.DELETED)
+"""What "all clients" means: every status but erased."""
+
+
+@attrs.frozen
+class _Filters:
+    statuses: frozenset[Status] | None = None
+    deletion_requested: bool | None = None
+
+
+def _search_filters(status: ClientFilter | None) -> _Filters:
+    if status is ClientFilter.DELETION_REQUESTED:
+        return _Filters(deletion_requested=True)
+    if status is None:
+        return _Filters(statuses=LIVE_STATUSES)
+    return _Filters(statuses=frozenset({Status(status.value)}))
+
+
+def find_clients(
+    *,
+    services: Services,
+    actor: Account,
+    text: str | None = None,
+    status: ClientFilter | None = None,
+    page: int | str | None = 1,
+    size: int = PAGE_SIZE,
+) -> Page[Account]:
+    """Clients matching a search (name, e-mail, phone) and a status, newest first.
+
+    Two queries whatever the page: a count and the page itself.
+
+    Raises:
+        PermissionDenied: the actor may not see clients.
+    """
+    require(actor, Permission.CLIENTS_VIEW)
+    filters = _search_filters(status)
+    with services.uow() as uow:
+        total = uow.accounts.count(
+            text=text,
+            roles={Role.CLIENT},
+            statuses=filters.statuses,
+            deletion_requested=filters.deletion_requested,
+        )
+        number = page_number(page, total, size)
+        items = uow.accounts.search(
+            text=text,
+            roles={Role.CLIENT},
+            statuses=filters.statuses,
+            deletion_requested=filters.deletion_requested,
+            limit=size,
+            offset=(number - 1) * size,
+        )
+    return Page(items=tuple(items), total=total, number=number, size=size)
+
+
+@attrs.frozen
+class Attention:
+    """What needs staff's attention on the dashboard."""
+
+    pending_activation: int
+    deletion_requested: int
+
+
+def attention(*, services: Services, actor: Account) -> Attention:
+    """Counts for the dashboard: clients still to activate, deletion requests.
+
+    Raises:
+        PermissionDenied: the actor may not see clients.
+    """
+    require(actor, Permission.CLIENTS_VIEW)
+    with services.uow() as uow:
+        return Attention(
+            pending_activation=uow.accounts.count(
+                roles={Role.CLIENT}, statuses={Status.PENDING_ACTIVATION}
+            ),
+            deletion_requested=uow.accounts.count(roles={Role.CLIENT}, deletion_requested=True),
+        )
+
+
+@attrs.frozen
+class ClientFile:
+    """A client as staff see it: the account, its recent history and open sessions.
+
+    Attributes:
+        timeline: the newest audit entries about the client, newest first.
+        timeline_total: how many entries there are in all.
+        open_sessions: how many signed-in sessions the client has.
+        invited: created by staff (a resend sends an invitation, not an activation).
+    """
+
+    account: Account
+    timeline: tuple[AuditEntry, ...]
+    timeline_total: int
+    open_sessions: int
+    invited: bool
+
+
+def _client(uow: UnitOfWork, client_id: str) -> Account:
+    account = uow.accounts.get(client_id)
+    if account is None or account.role is not Role.CLIENT:
+        raise NotFound()
+    return account
+
+
+def _live_client(uow: UnitOfWork, client_id: str) -> Account:
+    account = _client(uow, client_id)
+    if account.status is Status.DELETED:
+        raise NotFound()
+    return account
+
+
+def client_file(*, services: Services, actor: Account, client_id: str) -> ClientFile:
+    """One client's page: profile, status and timeline (a fixed number of queries).
+
+    Raises:
+        PermissionDenied: the actor may not see clients.
+        NotFound: no client with this id.
+    """
+    require(actor, Permission.CLIENTS_VIEW)
+    with services.uow() as uow:
+        account = _client(uow, client_id)
+        total = uow.audit.count(target_id=client_id)
+        entries = uow.audit.list(
+            target_id=client_id,
+            limit=TIMELINE_SIZE,
+            offset=max(0, total - TIMELINE_SIZE),
+        )
+        return ClientFile(
+            account=account,
+            timeline=tuple(reversed(entries)),
+            timeline_total=total,
+            open_sessions=len(uow.sessions.list_for_account(client_id)),
+            invited=uow.audit.count(target_id=client_id, action=CREATED) > 0,
+        )
+
+
+def clean_contact(
+    services: Services,
+    *,
+    first_name: str | None,
+    last_name: str | None,
+    phone: str | None,
+    errors: list[FieldError],
+) -> tuple[str, str, str]:
+    """Names (required) and phone (optional here: staff may not know it), normalised."""
+    first = clean_line(first_name, "first_name", errors)
+    last = clean_line(last_name, "last_name", errors)
+    normalised = ""
+    if (phone or "").strip():
+        raw = clean_line(phone, "phone", errors, max_length=40)
+        if raw:
+            try:
+                normalised = services.contacts.normalise_phone(raw)
+            except ValueError:
+                errors.append(FieldError("phone", "phone_invalid"))
+    return first, last, normalised
+
+
+def _language(requested: str | None, default: str, errors: list[FieldError]) -> str:
+    if not requested:
+        return default
+    if requested not in LANGUAGES:
+        errors.append(FieldError("language", "invalid_choice"))
+    return requested
+
+
+def send_invitation(services: Services, uow: UnitOfWork, account: Account, actor: Account) -> None:
+    """Queue the invitation of a client staff created: a set-password link (activation)."""
+    token = tokens.issue(services, account, Purpose.ACTIVATION)
+    services.notify(
+        uow,
+        account,
+        Kind.INVITATION,
+        {
+            "link": services.links.activation(account.language, token),
+            "hours": str(int(services.settings.activation_max_age.total_seconds() // 3600)),
+            "inviter": actor.profile.full_name or actor.email.address,
+        },
+    )
+
+
+def create_client(
+    *,
+    services: Services,
+    actor: Account,
+    first_name: str | None,
+    last_name: str | None,
+    email: str | None,
+    phone: str | None = None,
+    language: str | None = None,
+    ip: str = "-",
+) -> Account:
+    """Create a client and e-mail an invitation to choose a password.
+
+    Unlike the public sign-up, staff are told when the address is taken.
+
+    Raises:
+        PermissionDenied: the actor may not manage clients.
+        InvalidInput: a field is invalid, or ``email_taken``.
+    """
+    require(actor, Permission.CLIENTS_MANAGE)
+    errors: list[FieldError] = []
+    first, last, normalised_phone = clean_contact(
+        services, first_name=first_name, last_name=last_name, phone=phone, errors=errors
+    )
+    address = clean_email(services, email, errors)
+    with services.uow() as uow:
+        lang = _language(language, effective_in(services, uow).default_language, errors)
+        if errors or address is None:
+            raise InvalidInput(errors)
+        if uow.accounts.get_by_email_key(address.key) is not None:
+            raise InvalidInput.single("email", "email_taken")
+        account = Account.register_client(
+            id=services.ids.new_id(),
+            email=address,
+            profile=Profile(first_name=first, last_name=last, phone=normalised_phone),
+            language=lang,
+            now=services.clock.now(),
+        )
+        try:
+            uow.accounts.add(account)
+            send_invitation(services, uow, account, actor)
+            audit.record(
+                services,
+                uow,
+                actor=actor,
+                action=CREATED,
+                target_type="account",
+                target_id=account.id,
+                summary="Client created by staff; invitation sent",
+                ip=ip,
+            )
+            uow.commit()
+        except AlreadyExists:
+            raise InvalidInput.single("email", "email_taken") from None
+    security_event("client_created", account_id=account.id, ip=ip, by=actor.id)
+    return account
+
+
+def resend_invitation(*, services: Services, actor: Account, client_id: str, ip: str = "-") -> Kind:
+    """Send a pending client a new link: an invitation if staff created the account, else
+    the activation e-mail of the sign-up. Earlier links keep working until one is used.
+
+    Returns:
+        The kind of e-mail sent.
+
+    Raises:
+        PermissionDenied: the actor may not manage clients.
+        NotFound: no such client.
+        InvalidInput: ``not_pending`` when the client has already activated (or is disabled).
+        RateLimited: too many resends for this client.
+    """
+    require(actor, Permission.CLIENTS_MANAGE)
+    with services.uow() as uow:
+        account = _live_client(uow, client_id)
+        if account.status is not Status.PENDING_ACTIVATION:
+            raise InvalidInput.single("account", "not_pending")
+        services.check_limit(
+            f"resend:{account.id}", services.settings.resend_per_account, count=True
+        )
+        invited = uow.audit.count(target_id=client_id, action=CREATED) > 0
+        if invited:
+            send_invitation(services, uow, account, actor)
+            kind = Kind.INVITATION
+        else:
+            _send_activation(services, uow, account)
+            kind = Kind.ACTIVATION
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="client.invitation_resent" if invited else "client.activation_resent",
+            target_type="account",
+            target_id=account.id,
+            ip=ip,
+        )
+        uow.commit()
+    return kind
+
+
+def update_client(
+    *,
+    services: Services,
+    actor: Account,
+    client_id: str,
+    first_name: str | None,
+    last_name: str | None,
+    email: str | None,
+    phone: str | None = None,
+    language: str | None = None,
+    ip: str = "-",
+) -> Account:
+    """Correct a client's contact data, e-mail address included.
+
+    A new address of an active client is told to the old one (like the client's own
+    change); a client still to activate gets a fresh link at the new address, since the
+    change voids the links sent so far.
+
+    Raises:
+        PermissionDenied: the actor may not manage clients.
+        NotFound: no such client (or it was erased).
+        InvalidInput: a field is invalid, or ``email_taken``.
+    """
+    require(actor, Permission.CLIENTS_MANAGE)
+    errors: list[FieldError] = []
+    first, last, normalised_phone = clean_contact(
+        services, first_name=first_name, last_name=last_name, phone=phone, errors=errors
+    )
+    address = clean_email(services, email, errors)
+    with services.uow() as uow:
+        account = _live_client(uow, client_id)
+        lang = _language(language, account.language, errors)
+        if errors or address is None:
+            raise InvalidInput(errors)
+        old_address, old_key = account.email.address, account.email.key
+        changed = [
+            name
+            for name, old, new in (
+                ("first_name", account.profile.first_name, first),
+                ("last_name", account.profile.last_name, last),
+                ("phone", account.profile.phone, normalised_phone),
+                ("language", account.language, lang),
+                ("email", account.email.address, address.address),
+            )
+            if old != new
+        ]
+        account.update_profile(
+            Profile(first_name=first, last_name=last, phone=normalised_phone), lang
+        )
+        if address.key != old_key:
+            clash = uow.accounts.get_by_email_key(address.key)
+            if clash is not None and clash.id != account.id:
+                raise InvalidInput.single("email", "email_taken")
+            account.change_email(address)
+        elif address.address != old_address:
+            account.email = address  # same key, different spelling: no new links needed
+        try:
+            uow.accounts.save(account)
+        except AlreadyExists:
+            raise InvalidInput.single("email", "email_taken") from None
+        if address.key != old_key:
+            if account.status is Status.PENDING_ACTIVATION:
+                if uow.audit.count(target_id=client_id, action=CREATED) > 0:
+                    send_invitation(services, uow, account, actor)
+                else:
+                    _send_activation(services, uow, account)
+            elif account.status is Status.ACTIVE:
+                services.notify(
+                    uow,
+                    account,
+                    Kind.EMAIL_CHANGED,
+                    {"old_email": old_address, "new_email": address.address},
+                    to_address=old_address,
+                )
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="client.updated",
+            target_type="account",
+            target_id=account.id,
+            summary="Changed " + (", ".join(changed) or "nothing"),
+            ip=ip,
+        )
+        uow.commit()
+    return account
+
+
+def disable_client(*, services: Services, actor: Account, client_id: str, ip: str = "-") -> int:
+    """Close a client's account: it cannot sign in, and every open session ends at once.
+
+    Returns:
+        How many sessions were ended.
+
+    Raises:
+        PermissionDenied: the actor may not manage clients.
+        NotFound: no such client.
+    """
+    require(actor, Permission.CLIENTS_MANAGE)
+    with services.uow() as uow:
+        account = _live_client(uow, client_id)
+        account.disable()
+        uow.accounts.save(account)
+        ended = uow.sessions.delete_for_account(account.id)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="client.disabled",
+            target_type="account",
+            target_id=account.id,
+            summary=f"Account disabled; {ended} session(s) ended",
+            ip=ip,
+        )
+        uow.commit()
+    security_event("account_disabled", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
+    return ended
+
+
+def enable_client(*, services: Services, actor: Account, client_id: str, ip: str = "-") -> Account:
+    """Reopen a disabled client (pending again if they never chose a password).
+
+    Raises:
+        PermissionDenied: the actor may not manage clients.
+        NotFound: no such client.
+    """
+    require(actor, Permission.CLIENTS_MANAGE)
+    with services.uow() as uow:
+        account = _live_client(uow, client_id)
+        if account.status is not Status.DISABLED:
+            return account
+        account.enable()
+        uow.accounts.save(account)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="client.enabled",
+            target_type="account",
+            target_id=account.id,
+            ip=ip,
+        )
+        uow.commit()
+    security_event("account_enabled", account_id=account.id, ip=ip, by=actor.id)
+    return account
+
+
+def end_client_sessions(
+    *, services: Services, actor: Account, client_id: str, ip: str = "-"
+) -> int:
+    """Sign a client out everywhere (a lost phone, a shared computer).
+
+    Returns:
+        How many sessions were ended.
+
+    Raises:
+        PermissionDenied: the actor may not manage clients.
+        NotFound: no such client.
+    """
+    require(actor, Permission.CLIENTS_MANAGE)
+    with services.uow() as uow:
+        account = _client(uow, client_id)
+        ended = uow.sessions.delete_for_account(account.id)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="client.sessions_ended",
+            target_type="account",
+            target_id=account.id,
+            summary=f"{ended} session(s) ended",
+            ip=ip,
+        )
+        uow.commit()
+    security_event("sessions_ended", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
+    return ended

@@ -1,0 +1,69 @@
+"""The ports of the documents area: the repository, and the link put in e-mails.
+
+The bytes themselves go through :class:`iclient_core.storage.FileStorage`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from iclient_core.documents.model import (
+    Document,
+    DocumentPage,
+    DocumentQuery,
+    DocumentStatus,
+    DownloadRecord,
+)
+
+
+class DocumentRepository(Protocol):
+    """Stores documents with their versions, and the download log.
+
+    Listing a page costs the same fixed number of queries whatever the number of documents.
+    """
+
+    def add(self, document: Document) -> None:
+        """Store a new document and its versions."""
+
+    def get(self, document_id: str) -> Document | None:
+        """The document with this id and all its versions, or None."""
+
+    def save(self, document: Document) -> None:
+        """Write back a changed document (fields and versions) and bump its ``version``.
+
+        Raises:
+            ConcurrentUpdate: it changed (or was removed) since it was read.
+        """
+
+    def remove(self, document_id: str) -> None:
+        """Delete a document, its versions and its download log (no error if it is gone)."""
+
+    def list(self, query: DocumentQuery) -> DocumentPage:
+        """One page of one client's documents matching ``query``, newest first.
+
+        Newest means the latest date (issue date, else upload day), then the latest upload.
+        """
+
+    def years(self, client_id: str, statuses: Collection[DocumentStatus]) -> Sequence[int]:
+        """The years that the client's documents in ``statuses`` are dated, newest first."""
+
+    def add_download(self, record: DownloadRecord) -> None:
+        """Append a download to the log."""
+
+    def downloads(self, document_id: str, *, limit: int = 50) -> Sequence[DownloadRecord]:
+        """The document's downloads, newest first."""
+
+    def stale(self, before: datetime, *, limit: int = 100) -> Sequence[Document]:
+        """Documents with a file still pending that was started before ``before``."""
+
+    def known_keys(self, keys: Collection[str]) -> set[str]:
+        """Which of ``keys`` some version of some document (pending or stored) refers to."""
+
+
+class DocumentLinks(Protocol):
+    """Absolute links to the documents area, for e-mails (from the configured base URL)."""
+
+    def documents(self, language: str) -> str:
+        """Link to the client's documents page."""

@@ -1,0 +1,368 @@
+"""Use cases: staff put a file in a client's private area, or replace a document's file.
+
+The order is what makes it safe: the row is written ``pending`` first, then the bytes are
+streamed to storage under a key the server made, then the row becomes ``ready`` (and the
+client is told) in one transaction. A crash in between leaves a pending row, or bytes no
+row points to, never a ready document without its bytes; the sweeper removes the leftovers.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterator, Sequence
+
+import attrs
+
+from iclient_core import audit, permissions
+from iclient_core.accounts import Account, Role, Status
+from iclient_core.documents.filetypes import (
+    HEAD_SIZE,
+    FileRefused,
+    FileType,
+    safe_display_name,
+    sniff,
+)
+from iclient_core.documents.inputs import clean_details
+from iclient_core.documents.model import Document, DocumentStatus, FileVersion
+from iclient_core.documents.ports import DocumentLinks
+from iclient_core.errors import ConcurrentUpdate, InvalidInput, NotFound
+from iclient_core.notifications import Kind
+from iclient_core.permissions import Permission
+from iclient_core.ports import UnitOfWork
+from iclient_core.services import Services
+from iclient_core.storage import (
+    ByteSource,
+    FileStorage,
+    ObjectNotFound,
+    ObjectTooLarge,
+    StoredObject,
+    iter_chunks,
+)
+
+logger = logging.getLogger("iclient.documents")
+
+KEY_PREFIX = "documents"
+"""Every document's bytes are stored under this first key segment."""
+
+
+@attrs.frozen
+class Upload:
+    """A file as it arrived: the name the uploader's computer gave it, and its bytes.
+
+    Attributes:
+        filename: the client-supplied name; only ever used, made safe, for display.
+        stream: a binary file object or an iterable of byte chunks, read once, in chunks.
+    """
+
+    filename: str | None
+    stream: ByteSource
+
+
+def storage_key(client_id: str, document_id: str, number: int) -> str:
+    """A fresh key for file ``number`` of a document (random, so two tries never clash)."""
+    return f"{KEY_PREFIX}/{client_id}/{document_id}/v{number}-{secrets.token_hex(8)}"
+
+
+@attrs.frozen
+class _Sniffed:
+    file_type: FileType
+    display_name: str
+    chunks: Iterator[bytes]
+
+
+def _sniff(upload: Upload) -> _Sniffed:
+    """Read the file's first bytes, check its type, and give back the whole stream."""
+    chunks = iter_chunks(upload.stream)
+    head = b""
+    complete = False
+    while len(head) < HEAD_SIZE:
+        chunk = next(chunks, None)
+        if chunk is None:
+            complete = True
+            break
+        head += chunk
+    try:
+        file_type = sniff(head[:HEAD_SIZE], upload.filename or "", complete=complete)
+    except FileRefused as refused:
+        raise InvalidInput.single("file", refused.code) from None
+
+    def whole() -> Iterator[bytes]:
+        yield head
+        yield from chunks
+
+    return _Sniffed(file_type, safe_display_name(upload.filename, file_type), whole())
+
+
+def _store(storage: FileStorage, key: str, sniffed: _Sniffed, max_size: int | None) -> StoredObject:
+    try:
+        return storage.put(key, sniffed.chunks, max_size=max_size)
+    except ObjectTooLarge:
+        raise InvalidInput.single("file", "file_too_large") from None
+
+
+def _client(uow: UnitOfWork, client_id: str) -> Account:
+    client = uow.accounts.get(client_id)
+    if client is None or client.role is not Role.CLIENT:
+        raise NotFound()
+    return client
+
+
+def _forget_bytes(storage: FileStorage, keys: Sequence[str]) -> None:
+    """Remove stored bytes nothing refers to any more; failures are left to the sweeper."""
+    for key in keys:
+        try:
+            storage.delete(key)
+        except ObjectNotFound:
+            pass
+        except Exception:  # the database is already right; the sweeper retries
+            logger.warning("could not remove stored object %s; the sweeper will", key)
+
+
+def upload_document(
+    *,
+    services: Services,
+    storage: FileStorage,
+    links: DocumentLinks,
+    actor: Account,
+    client_id: str,
+    file: Upload,
+    title: str | None,
+    category: str | None,
+    reference: str | None = None,
+    issue_date: str | None = None,
+    amount: str | None = None,
+    due_date: str | None = None,
+    max_size: int | None = None,
+    notify: bool = True,
+    ip: str = "-",
+) -> Document:
+    """Put a file in a client's private area; the client is e-mailed a link to their documents.
+
+    Args:
+        file: the uploaded file; its type comes from its leading bytes (allow-list).
+        title, category, reference, issue_date, amount, due_date: the document's details
+            as typed (see :func:`~iclient_core.documents.inputs.clean_details`).
+        max_size: refuse files larger than this many bytes.
+        notify: False to leave the e-mail to :func:`notify_published` (several files at once).
+
+    Returns:
+        The ready document.
+
+    Raises:
+        PermissionDenied: the actor may not manage documents.
+        NotFound: no such client.
+        InvalidInput: bad details, or a file that is empty, of a type not allowed, named as
+            another type, or too large (``file`` field).
+    """
+    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
+    details = clean_details(
+        title=title,
+        category=category,
+        reference=reference,
+        issue_date=issue_date,
+        amount=amount,
+        due_date=due_date,
+    )
+    with services.uow() as uow:
+        _client(uow, client_id)
+    sniffed = _sniff(file)
+    now = services.clock.now()
+    document_id = services.ids.new_id()
+    first = FileVersion(
+        number=1,
+        storage_key=storage_key(client_id, document_id, 1),
+        display_name=sniffed.display_name,
+        content_type=sniffed.file_type.content_type,
+        uploaded_by=actor.id,
+        uploaded_at=now,
+    )
+    document = Document.start(
+        id=document_id,
+        client_id=client_id,
+        title=details.title,
+        category=details.category,
+        reference=details.reference,
+        issue_date=details.issue_date,
+        amount=details.amount,
+        due_date=details.due_date,
+        file=first,
+        now=now,
+    )
+    with services.uow() as uow:
+        uow.documents.add(document)
+        uow.commit()
+    try:
+        stored = _store(storage, first.storage_key, sniffed, max_size)
+    except BaseException:
+        _abandon(services, storage, document_id, first)
+        raise
+    with services.uow() as uow:
+        found = uow.documents.get(document_id)
+        client = _client(uow, client_id)
+        if found is None:  # deleted while the bytes were on their way
+            _forget_bytes(storage, [first.storage_key])
+            raise NotFound()
+        found.complete_file(1, size=stored.size, sha256=stored.sha256)
+        uow.documents.save(found)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="document.uploaded",
+            target_type="document",
+            target_id=found.id,
+            summary=(
+                f"{found.category.value} {found.title!r} ({first.display_name}, "
+                f"{stored.size} bytes) for {client.email.address}"
+            ),
+            ip=ip,
+        )
+        if notify:
+            _notify(services, uow, links, client, [found.title])
+        uow.commit()
+    return found
+
+
+def _abandon(services: Services, storage: FileStorage, document_id: str, file: FileVersion) -> None:
+    """Undo a failed first upload: the pending row goes, and any bytes with it."""
+    try:
+        with services.uow() as uow:
+            document = uow.documents.get(document_id)
+            if document is not None and document.status is DocumentStatus.PENDING:
+                uow.documents.remove(document_id)
+                uow.commit()
+    except Exception:  # the sweeper removes stale pending rows
+        logger.warning("could not remove pending document %s; the sweeper will", document_id)
+    _forget_bytes(storage, [file.storage_key])
+
+
+def _notify(
+    services: Services,
+    uow: UnitOfWork,
+    links: DocumentLinks,
+    client: Account,
+    titles: Sequence[str],
+) -> None:
+    if client.status is Status.DISABLED or not titles:
+        return
+    services.notify(
+        uow,
+        client,
+        Kind.DOCUMENT_PUBLISHED,
+        {
+            "link": links.documents(client.language),
+            "count": str(len(titles)),
+            "titles": "\n".join(titles),
+        },
+    )
+
+
+def notify_published(
+    *,
+    services: Services,
+    links: DocumentLinks,
+    actor: Account,
+    client_id: str,
+    document_ids: Sequence[str],
+) -> None:
+    """E-mail the client once about several documents uploaded with ``notify=False``.
+
+    The e-mail lists the titles and links to the documents page; it never carries a file.
+
+    Raises:
+        PermissionDenied: the actor may not manage documents.
+        NotFound: no such client.
+    """
+    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
+    with services.uow() as uow:
+        client = _client(uow, client_id)
+        titles = []
+        for document_id in document_ids:
+            document = uow.documents.get(document_id)
+            if document is not None and document.client_id == client_id:
+                if document.downloadable_by_owner():
+                    titles.append(document.title)
+        _notify(services, uow, links, client, titles)
+        uow.commit()
+
+
+def replace_file(
+    *,
+    services: Services,
+    storage: FileStorage,
+    actor: Account,
+    document_id: str,
+    file: Upload,
+    max_size: int | None = None,
+    ip: str = "-",
+) -> Document:
+    """Store a new file for a document; the old one stays in its history.
+
+    Returns:
+        The document with its new current version.
+
+    Raises:
+        PermissionDenied: the actor may not manage documents.
+        NotFound: no such document, or its first upload is still pending.
+        InvalidInput: the file is refused (``file`` field), as for an upload.
+        ConcurrentUpdate: another replacement started meanwhile and won.
+    """
+    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
+    sniffed = _sniff(file)
+    with services.uow() as uow:
+        document = uow.documents.get(document_id)
+        if document is None or document.current is None:
+            raise NotFound()
+        number = document.next_number()
+        new = FileVersion(
+            number=number,
+            storage_key=storage_key(document.client_id, document.id, number),
+            display_name=sniffed.display_name,
+            content_type=sniffed.file_type.content_type,
+            uploaded_by=actor.id,
+            uploaded_at=services.clock.now(),
+        )
+        dropped = document.begin_replacement(new)
+        uow.documents.save(document)
+        uow.commit()
+    _forget_bytes(storage, [v.storage_key for v in dropped])
+    try:
+        stored = _store(storage, new.storage_key, sniffed, max_size)
+    except BaseException:
+        _drop_pending(services, document_id, number)
+        _forget_bytes(storage, [new.storage_key])
+        raise
+    with services.uow() as uow:
+        document = uow.documents.get(document_id)
+        try:
+            if document is None:
+                raise LookupError(document_id)
+            document.complete_file(number, size=stored.size, sha256=stored.sha256)
+        except LookupError:
+            _forget_bytes(storage, [new.storage_key])
+            raise ConcurrentUpdate(document_id) from None
+        uow.documents.save(document)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="document.replaced",
+            target_type="document",
+            target_id=document.id,
+            summary=f"version {number}: {new.display_name} ({stored.size} bytes)",
+            ip=ip,
+        )
+        uow.commit()
+    return document
+
+
+def _drop_pending(services: Services, document_id: str, number: int) -> None:
+    try:
+        with services.uow() as uow:
+            document = uow.documents.get(document_id)
+            if document is not None and document.drop_file(number) is not None:
+                uow.documents.save(document)
+                uow.commit()
+    except Exception:
+        logger.warning("could not drop pending file %s of %s", number, document_id)

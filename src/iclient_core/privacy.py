@@ -1,0 +1,204 @@
+"""Privacy rights: a copy of everything held about a person, and account deletion."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from iclient_core import audit
+from iclient_core.accounts import Account, Status
+from iclient_core.errors import NotFound
+from iclient_core.permissions import Permission, require
+from iclient_core.ports import UnitOfWork
+from iclient_core.profile import _check_current_password, _load
+from iclient_core.security_log import security_event
+from iclient_core.services import Services
+
+DELETION_DELAY = timedelta(days=30)
+"""Without a staff decision, a requested deletion happens after this long."""
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
+    """Everything the portal holds about the account, as JSON-ready data.
+
+    Sections: ``profile``, ``consents``, ``sessions`` and, where the portal keeps them,
+    ``documents`` and ``quotes`` (added by those features through :data:`EXPORTERS`).
+
+    Raises:
+        NotFound: no such account.
+    """
+    with services.uow() as uow:
+        account = uow.accounts.get(account_id)
+        if account is None or account.status is Status.DELETED:
+            raise NotFound()
+        titles = {v.id: v.title for v in uow.consent.versions()}
+        data: dict[str, Any] = {
+            "exported_at": services.clock.now().isoformat(),
+            "business": services.settings.business_name,
+            "profile": {
+                "id": account.id,
+                "email": account.email.address,
+                "first_name": account.profile.first_name,
+                "last_name": account.profile.last_name,
+                "phone": account.profile.phone,
+                "language": account.language,
+                "role": account.role.value,
+                "status": account.status.value,
+                "created_at": _iso(account.created_at),
+                "activated_at": _iso(account.activated_at),
+                "last_sign_in_at": _iso(account.last_sign_in_at),
+                "deletion_requested_at": _iso(account.deletion_requested_at),
+            },
+            "consents": [
+                {
+                    "kind": r.kind,
+                    "version": r.version_number,
+                    "title": titles.get(r.version_id, ""),
+                    "language": r.language,
+                    "content_hash": r.content_hash,
+                    "action": r.action.value,
+                    "at": _iso(r.at),
+                    "ip": r.ip,
+                    "user_agent": r.user_agent,
+                    "method": r.method.value,
+                }
+                for r in uow.consent.records_for_account(account.id)
+            ],
+            "sessions": [
+                {
+                    "created_at": _iso(s.created_at),
+                    "last_seen_at": _iso(s.last_seen_at),
+                    "ip": s.ip,
+                    "user_agent": s.user_agent,
+                }
+                for s in uow.sessions.list_for_account(account.id)
+            ],
+        }
+        for name, exporter in EXPORTERS.items():
+            data[name] = exporter(uow, account)
+    return data
+
+
+EXPORTERS: dict[str, Any] = {}
+"""More sections of the export, by name: ``exporter(uow, account) -> JSON-ready data``.
+
+Features that hold personal data (documents, quotes) register themselves here.
+"""
+
+
+def request_deletion(
+    *, services: Services, account_id: str, current_password: str | None, ip: str
+) -> Account:
+    """The owner asks for the account to be deleted (password required).
+
+    Staff may confirm it at once; otherwise it happens after :data:`DELETION_DELAY`.
+
+    Raises:
+        InvalidInput: wrong password (``current_password``).
+        NotFound: no such active account.
+    """
+    with services.uow() as uow:
+        account = _load(uow, account_id)
+        _check_current_password(services, account, current_password)
+        account.request_deletion(services.clock.now())
+        uow.accounts.save(account)
+        audit.record(
+            services,
+            uow,
+            actor=account,
+            action="account.deletion_requested",
+            target_type="account",
+            target_id=account.id,
+            ip=ip,
+        )
+        uow.commit()
+    security_event("deletion_requested", account_id=account.id, ip=ip)
+    return account
+
+
+def cancel_deletion(*, services: Services, account_id: str, ip: str) -> None:
+    """The owner withdraws a deletion request."""
+    with services.uow() as uow:
+        account = _load(uow, account_id)
+        account.cancel_deletion()
+        uow.accounts.save(account)
+        audit.record(
+            services,
+            uow,
+            actor=account,
+            action="account.deletion_cancelled",
+            target_type="account",
+            target_id=account.id,
+            ip=ip,
+        )
+        uow.commit()
+
+
+def _erase(
+    services: Services, uow: UnitOfWork, account: Account, actor: Account | None, ip: str
+) -> None:
+    account.erase(services.clock.now())
+    uow.accounts.save(account)
+    uow.sessions.delete_for_account(account.id)
+    audit.record(
+        services,
+        uow,
+        actor=actor,
+        action="account.erased",
+        target_type="account",
+        target_id=account.id,
+        summary="Personal data erased; consent evidence and issued documents are kept.",
+        ip=ip,
+    )
+
+
+def confirm_deletion(*, services: Services, actor: Account, client_id: str, ip: str) -> None:
+    """Staff confirm a client's deletion request: personal data is erased now.
+
+    Consent records and issued invoices are kept, referring to the pseudonymous id.
+
+    Raises:
+        PermissionDenied: the actor may not manage clients.
+        NotFound: no such client with a pending deletion request.
+    """
+    require(actor, Permission.CLIENTS_MANAGE)
+    with services.uow() as uow:
+        account = uow.accounts.get(client_id)
+        if (
+            account is None
+            or account.role.is_staff
+            or account.status is Status.DELETED
+            or account.deletion_requested_at is None
+        ):
+            raise NotFound()
+        _erase(services, uow, account, actor, ip)
+        uow.commit()
+
+
+def deletion_requests(*, services: Services, actor: Account) -> list[Account]:
+    """Clients who asked for deletion, oldest request first.
+
+    Raises:
+        PermissionDenied: the actor may not view clients.
+    """
+    require(actor, Permission.CLIENTS_VIEW)
+    with services.uow() as uow:
+        return list(uow.accounts.deletion_requested())
+
+
+def erase_due(*, services: Services, delay: timedelta = DELETION_DELAY) -> int:
+    """Erase every account whose deletion request is older than ``delay``; returns how many."""
+    cutoff = services.clock.now() - delay
+    erased = 0
+    with services.uow() as uow:
+        for account in uow.accounts.deletion_requested():
+            assert account.deletion_requested_at is not None
+            if account.deletion_requested_at <= cutoff:
+                _erase(services, uow, account, None, "-")
+                erased += 1
+        uow.commit()
+    return erased

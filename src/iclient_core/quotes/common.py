@@ -1,0 +1,218 @@
+"""What the quote use cases share: actors, loading with ownership checks, text, dates, e-mails."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+
+from iclient_core.accounts import Account, Role, Status
+from iclient_core.errors import FieldError, NotFound, PermissionDenied
+from iclient_core.notifications import Kind
+from iclient_core.permissions import Permission, allowed
+from iclient_core.ports import UnitOfWork
+from iclient_core.quotes.model import Actor, Quote, Side
+from iclient_core.quotes.ports import QuoteLinks
+from iclient_core.services import Services
+
+MAX_DETAILS = 5000
+"""Longest free text (request details, proposal message)."""
+
+MAX_REASON = 1000
+"""Longest reason given when declining or cancelling."""
+
+_MONTHS_EN = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def actor_of(account: Account) -> Actor:
+    """The history's view of ``account``: its side, id and a readable label."""
+    side = Side.STAFF if account.role.is_staff else Side.CLIENT
+    return Actor(side, account.id, account.profile.full_name or account.email.address)
+
+
+def today(services: Services) -> date:
+    """The business's date now."""
+    return services.settings.quotes.today(services.clock.now())
+
+
+def active_client(uow: UnitOfWork, account_id: str) -> Account:
+    """The active client account ``account_id``.
+
+    Raises:
+        PermissionDenied: no such active client (staff do not ask or decide as clients).
+    """
+    account = uow.accounts.get(account_id)
+    if account is None or not account.is_active or account.role is not Role.CLIENT:
+        raise PermissionDenied("quotes are for clients")
+    return account
+
+
+def clients_quote(uow: UnitOfWork, account: Account, quote_id: str) -> Quote:
+    """Quote ``quote_id`` if it belongs to ``account``.
+
+    Raises:
+        NotFound: no such quote, or another client's (the two are not told apart).
+    """
+    quote = uow.quotes.get(quote_id)
+    if quote is None or quote.client_id is None or quote.client_id != account.id:
+        raise NotFound("quote")
+    return quote
+
+
+def staff_quote(uow: UnitOfWork, quote_id: str) -> Quote:
+    """Quote ``quote_id`` for staff.
+
+    Raises:
+        NotFound: no such quote.
+    """
+    quote = uow.quotes.get(quote_id)
+    if quote is None:
+        raise NotFound("quote")
+    return quote
+
+
+def clean_text(
+    value: str | None,
+    field: str,
+    errors: list[FieldError],
+    *,
+    max_length: int = MAX_DETAILS,
+    required: bool = True,
+) -> str:
+    """Normalise multi-line text: NFC, ``\\n`` line ends, no control or format characters.
+
+    Appends a ``FieldError`` (``required``, ``too_long``, ``invalid_characters``) and returns
+    ``""`` when the text is bad.
+    """
+    text = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
+    bad = {"Cc", "Cf", "Cs", "Co", "Cn"}
+    if any(unicodedata.category(ch) in bad and ch not in "\n\t" for ch in text):
+        errors.append(FieldError(field, "invalid_characters"))
+        return ""
+    lines = [" ".join(line.split()) for line in text.strip().split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if not text:
+        if required:
+            errors.append(FieldError(field, "required"))
+        return ""
+    if len(text) > max_length:
+        errors.append(FieldError(field, "too_long"))
+        return ""
+    return text
+
+
+def parse_date(
+    value: str | None, field: str, errors: list[FieldError], *, required: bool = False
+) -> date | None:
+    """Read an ISO date (``2026-12-31``, as ``<input type=date>`` sends it).
+
+    Appends ``required`` or ``date_invalid`` to ``errors`` when it is missing or malformed.
+    """
+    text = (value or "").strip()
+    if not text:
+        if required:
+            errors.append(FieldError(field, "required"))
+        return None
+    if not _DATE.fullmatch(text):
+        errors.append(FieldError(field, "date_invalid"))
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append(FieldError(field, "date_invalid"))
+        return None
+
+
+def format_date(day: date | None, language: str) -> str:
+    """A date for an e-mail: ``31/12/2026`` (pt), ``31 Dec 2026`` (en)."""
+    if day is None:
+        return ""
+    if language == "en":
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def format_moment(services: Services, moment: datetime, language: str) -> str:
+    """A time for an e-mail, in the business's time zone: ``31/12/2026 17:05``."""
+    local = moment.astimezone(services.settings.quotes.zone())
+    return f"{format_date(local.date(), language)} {local:%H:%M}"
+
+
+# --------------------------------------------------------------------------- e-mails
+
+
+def client_link(services: Services, language: str, quote_id: str) -> str:
+    """The client's page of the quote (or the sign-in page if the links adapter has none)."""
+    links = services.links
+    if isinstance(links, QuoteLinks):
+        return links.quote(language, quote_id)
+    return services.links.sign_in(language)
+
+
+def staff_link(services: Services, language: str, quote_id: str) -> str:
+    """The staff page of the quote (or the sign-in page if the links adapter has none)."""
+    links = services.links
+    if isinstance(links, QuoteLinks):
+        return links.admin_quote(language, quote_id)
+    return services.links.sign_in(language)
+
+
+def base_context(quote: Quote) -> dict[str, str]:
+    """What every quote e-mail names: the subject and the reference."""
+    return {"quote_subject": quote.subject, "reference": quote.reference}
+
+
+Context = Callable[[str], dict[str, str]]
+"""Builds an e-mail's context in the recipient's language (amounts and dates are worded)."""
+
+
+def notify_staff(
+    services: Services, uow: UnitOfWork, quote: Quote, kind: Kind, context: Context
+) -> int:
+    """Queue ``kind`` for every active staff member who manages quotes; returns how many."""
+    count = 0
+    for role in (Role.ADMIN, Role.STAFF):
+        offset = 0
+        while True:
+            batch = uow.accounts.list(role=role, status=Status.ACTIVE, limit=200, offset=offset)
+            for member in batch:
+                if allowed(member, Permission.QUOTES_MANAGE):
+                    lang = member.language
+                    link = staff_link(services, lang, quote.id)
+                    words = {**base_context(quote), **context(lang), "link": link}
+                    services.notify(uow, member, kind, words)
+                    count += 1
+            if len(batch) < 200:
+                break
+            offset += 200
+    return count
+
+
+def notify_client(
+    services: Services, uow: UnitOfWork, quote: Quote, kind: Kind, context: Context
+) -> bool:
+    """Queue ``kind`` for the quote's client, in their language; False if there is none."""
+    if quote.client_id is None:
+        return False
+    client = uow.accounts.get(quote.client_id)
+    if client is None or client.status is Status.DISABLED:
+        return False
+    lang = client.language
+    link = client_link(services, lang, quote.id)
+    services.notify(uow, client, kind, {**base_context(quote), **context(lang), "link": link})
+    return True

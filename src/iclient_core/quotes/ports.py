@@ -1,0 +1,117 @@
+"""The ports of the quotes: the repository, its list rows, and the links put in e-mails."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from iclient_core.quotes.model import Quote, QuoteState, Side, waiting_for
+from iclient_core.quotes.money import Money
+
+
+@attrs.frozen
+class QuoteSummary:
+    """One row of a quote list: enough to show it without loading its versions.
+
+    Attributes:
+        state: the effective state on the day the list was asked for (overdue → expired).
+        client_name: the client's name, or the visitor's for a request without an account.
+        client_email: the client's (or visitor's) e-mail address.
+        total: the grand total of the newest sent version, if any.
+        valid_until: the validity date of the newest sent version, if any.
+    """
+
+    id: str
+    subject: str
+    state: QuoteState
+    client_id: str | None
+    client_name: str
+    client_email: str
+    created_at: datetime
+    updated_at: datetime
+    total: Money | None
+    valid_until: date | None
+
+    @property
+    def reference(self) -> str:
+        """The short reference people quote (see ``Quote.reference``)."""
+        return self.id[:8].upper()
+
+    @property
+    def waiting_for(self) -> Side | None:
+        """Whose move it is."""
+        return waiting_for(self.state)
+
+    @property
+    def is_visitor(self) -> bool:
+        """True for a request from the public form not yet given to a client account."""
+        return self.client_id is None
+
+
+class QuoteRepository(Protocol):
+    """Stores quotes with their versions, lines, history and decision, as one aggregate."""
+
+    def add(self, quote: Quote) -> None:
+        """Store a new quote."""
+
+    def get(self, quote_id: str) -> Quote | None:
+        """The whole quote, or None (a fixed number of queries, whatever its size)."""
+
+    def save(self, quote: Quote) -> None:
+        """Write back a quote changed since it was read, and bump its ``version``.
+
+        Versions already sent are never rewritten; new history entries are appended.
+
+        Raises:
+            ConcurrentUpdate: the stored version is not the one that was read (someone else
+                decided or changed the quote first); nothing was written.
+        """
+
+    def list(
+        self,
+        *,
+        today: date,
+        client_id: str | None = None,
+        states: Collection[QuoteState] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> Sequence[QuoteSummary]:
+        """Quotes, most recently changed first, in one query whatever the page size.
+
+        Args:
+            today: the business's date, which decides which sent quotes count as expired.
+            client_id: only this client's quotes.
+            states: only quotes whose *effective* state is one of these.
+            limit: the page size.
+            offset: how many matching rows to skip.
+        """
+
+    def count(
+        self,
+        *,
+        today: date,
+        client_id: str | None = None,
+        states: Collection[QuoteState] | None = None,
+    ) -> int:
+        """How many quotes :meth:`list` would find without a limit."""
+
+    def list_overdue(self, *, today: date, limit: int = 100) -> Sequence[str]:
+        """Ids of sent quotes whose validity date is before ``today``, oldest first."""
+
+
+@runtime_checkable
+class QuoteLinks(Protocol):
+    """Absolute links to quote pages, for e-mails.
+
+    A ``Links`` adapter may implement these too (the bundled ``PortalLinks`` does); if it
+    does not, e-mails point at the sign-in page instead.
+    """
+
+    def quote(self, language: str, quote_id: str) -> str:
+        """The client's page of one quote."""
+
+    def admin_quote(self, language: str, quote_id: str) -> str:
+        """The staff page of one quote."""

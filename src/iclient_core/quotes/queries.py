@@ -1,0 +1,199 @@
+"""Use cases that read quotes: the client's list and page, the staff queue and page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import attrs
+
+from iclient_core.accounts import Account
+from iclient_core.permissions import Permission, require
+from iclient_core.quotes.common import active_client, clients_quote, staff_quote, today
+from iclient_core.quotes.model import Quote, QuoteState, Side
+from iclient_core.quotes.ports import QuoteSummary
+from iclient_core.services import Services
+
+PER_PAGE = 20
+"""Rows per page of a quote list."""
+
+WAITING_STATES: dict[Side, frozenset[QuoteState]] = {
+    Side.STAFF: frozenset({QuoteState.REQUESTED, QuoteState.DRAFT}),
+    Side.CLIENT: frozenset({QuoteState.SENT}),
+}
+"""The effective states in which each side has the next move."""
+
+
+@attrs.frozen
+class Page:
+    """One page of a list, and where it sits in the whole."""
+
+    items: tuple[QuoteSummary, ...]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        """True unless this is the first page."""
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        """True unless this is the last page."""
+        return self.number < self.pages
+
+
+@attrs.frozen
+class QuoteView:
+    """One quote as a page shows it, with its client's name and the day it is looked at."""
+
+    quote: Quote
+    today: date
+    client_name: str
+    client_email: str
+
+    @property
+    def state(self) -> QuoteState:
+        """The effective state (a sent quote past its date is expired)."""
+        return self.quote.effective_state(self.today)
+
+    @property
+    def waiting_for(self) -> Side | None:
+        """Whose move it is."""
+        return self.quote.waiting_for(self.today)
+
+
+def parse_filter(
+    state: str | None = None, waiting: str | None = None
+) -> frozenset[QuoteState] | None:
+    """The effective states a list asks for, by state name and/or whose move it is.
+
+    Returns None for "all". Unknown values are ignored: a filter in a URL is not an error
+    worth a page of its own. A state and a side that contradict each other give no state.
+    """
+    found: set[QuoteState] | None = None
+    if state in {s.value for s in QuoteState}:
+        found = {QuoteState(state)}
+    if waiting in {s.value for s in WAITING_STATES}:
+        waiting_states = set(WAITING_STATES[Side(waiting)])
+        found = waiting_states if found is None else found & waiting_states
+    return frozenset(found) if found is not None else None
+
+
+def _page_number(page: int | str | None) -> int:
+    text = str(page or "1")
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 6 else 1
+
+
+def _page(
+    services: Services,
+    *,
+    client_id: str | None,
+    states: frozenset[QuoteState] | None,
+    page: int | str | None,
+    per_page: int,
+) -> Page:
+    number = max(1, _page_number(page))
+    day = today(services)
+    if states is not None and not states:
+        return Page(items=(), total=0, number=number, per_page=per_page)
+    wanted: Sequence[QuoteState] | None = sorted(states) if states is not None else None
+    with services.uow() as uow:
+        total = uow.quotes.count(today=day, client_id=client_id, states=wanted)
+        items = uow.quotes.list(
+            today=day,
+            client_id=client_id,
+            states=wanted,
+            limit=per_page,
+            offset=(number - 1) * per_page,
+        )
+    return Page(items=tuple(items), total=total, number=number, per_page=per_page)
+
+
+def list_client_quotes(
+    *,
+    services: Services,
+    account_id: str,
+    state: str | None = None,
+    waiting: str | None = None,
+    page: int | str | None = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """The client's quotes, newest activity first, optionally filtered (two queries).
+
+    Raises:
+        PermissionDenied: the account is not an active client.
+    """
+    with services.uow() as uow:
+        active_client(uow, account_id)
+    return _page(
+        services,
+        client_id=account_id,
+        states=parse_filter(state, waiting),
+        page=page,
+        per_page=per_page,
+    )
+
+
+def list_quote_queue(
+    *,
+    services: Services,
+    actor: Account,
+    state: str | None = None,
+    waiting: str | None = None,
+    page: int | str | None = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """Every quote for staff, newest activity first, optionally filtered (two queries).
+
+    Raises:
+        PermissionDenied: the actor may not manage quotes.
+    """
+    require(actor, Permission.QUOTES_MANAGE)
+    return _page(
+        services, client_id=None, states=parse_filter(state, waiting), page=page, per_page=per_page
+    )
+
+
+def get_client_quote(*, services: Services, account_id: str, quote_id: str) -> QuoteView:
+    """One of the client's quotes, without the versions staff have not sent.
+
+    Raises:
+        PermissionDenied: the account is not an active client.
+        NotFound: no such quote, or another client's.
+    """
+    with services.uow() as uow:
+        client = active_client(uow, account_id)
+        quote = clients_quote(uow, client, quote_id)
+    return QuoteView(
+        quote=quote.for_client(),
+        today=today(services),
+        client_name=client.profile.full_name,
+        client_email=client.email.address,
+    )
+
+
+def get_staff_quote(*, services: Services, actor: Account, quote_id: str) -> QuoteView:
+    """Any quote, every version included, for staff.
+
+    Raises:
+        PermissionDenied: the actor may not manage quotes.
+        NotFound: no such quote.
+    """
+    require(actor, Permission.QUOTES_MANAGE)
+    with services.uow() as uow:
+        quote = staff_quote(uow, quote_id)
+        client = uow.accounts.get(quote.client_id) if quote.client_id else None
+    if client is not None:
+        name, email = client.profile.full_name, client.email.address
+    elif quote.visitor is not None:
+        name, email = quote.visitor.name, quote.visitor.email
+    else:
+        name, email = "", ""
+    return QuoteView(quote=quote, today=today(services), client_name=name, client_email=email)

@@ -1,0 +1,276 @@
+"""Use cases: asking for a quote (as a client or as a visitor), renewals, visitor invitations."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from iclient_core import audit
+from iclient_core.accounts import Account, Profile, Status
+from iclient_core.errors import FieldError, InvalidInput, NotFound
+from iclient_core.notifications import Kind
+from iclient_core.permissions import Permission, require
+from iclient_core.ports import UnitOfWork
+from iclient_core.quotes.common import (
+    active_client,
+    actor_of,
+    clean_text,
+    clients_quote,
+    notify_staff,
+    parse_date,
+    staff_quote,
+    today,
+)
+from iclient_core.quotes.model import Action, Quote, VisitorContact
+from iclient_core.registration import clean_email, send_activation
+from iclient_core.security_log import security_event
+from iclient_core.services import Limit, Services
+from iclient_core.text import clean_line
+
+MAX_SUBJECT = 200
+"""Longest subject of a request."""
+
+MAX_DESIRED_AHEAD = timedelta(days=5 * 366)
+"""How far ahead a desired date may be."""
+
+
+def _clean_request(
+    subject: str | None, details: str | None, errors: list[FieldError]
+) -> tuple[str, str]:
+    return (
+        clean_line(subject, "subject", errors, max_length=MAX_SUBJECT),
+        clean_text(details, "details", errors),
+    )
+
+
+def _clean_desired_date(raw: str | None, now: date, errors: list[FieldError]) -> date | None:
+    desired = parse_date(raw, "desired_date", errors)
+    if desired is not None and desired < now:
+        errors.append(FieldError("desired_date", "date_in_past"))
+    elif desired is not None and desired > now + MAX_DESIRED_AHEAD:
+        errors.append(FieldError("desired_date", "date_too_far"))
+    return desired
+
+
+def request_quote(
+    *,
+    services: Services,
+    account_id: str,
+    subject: str | None,
+    details: str | None,
+    desired_date: str | None,
+    ip: str,
+) -> Quote:
+    """A signed-in client asks for a quote; staff are told by e-mail.
+
+    Args:
+        desired_date: an ISO date (``2026-12-31``) or empty.
+
+    Raises:
+        InvalidInput: ``subject``, ``details`` or ``desired_date`` is missing or bad.
+        PermissionDenied: the account is not an active client.
+    """
+    errors: list[FieldError] = []
+    clean_subject, clean_details = _clean_request(subject, details, errors)
+    desired = _clean_desired_date(desired_date, today(services), errors)
+    if errors:
+        raise InvalidInput(errors)
+    with services.uow() as uow:
+        client = active_client(uow, account_id)
+        quote = Quote.request(
+            id=services.ids.new_id(),
+            client=actor_of(client),
+            subject=clean_subject,
+            details=clean_details,
+            desired_date=desired,
+            language=client.language,
+            now=services.clock.now(),
+        )
+        uow.quotes.add(quote)
+        _tell_staff(services, uow, quote, requester=client.profile.full_name, renewal=False)
+        audit.record(
+            services,
+            uow,
+            actor=client,
+            action="quote.requested",
+            target_type="quote",
+            target_id=quote.id,
+            summary=clean_subject,
+            ip=ip,
+        )
+        uow.commit()
+    return quote
+
+
+def request_quote_as_visitor(
+    *,
+    services: Services,
+    name: str | None,
+    email: str | None,
+    phone: str | None,
+    subject: str | None,
+    details: str | None,
+    contact_consent: bool,
+    language: str | None,
+    ip: str,
+) -> None:
+    """Someone without an account asks for a quote through the public form.
+
+    Nothing is e-mailed to the address given (the form must not be a way to send mail to
+    strangers); staff are told, and can invite the person to become a client.
+
+    Raises:
+        InvalidInput: a field is missing or bad, or ``contact_consent`` was not given.
+        RateLimited: too many requests from this IP.
+    """
+    errors: list[FieldError] = []
+    clean_name = clean_line(name, "name", errors, max_length=100)
+    address = clean_email(services, email, errors)
+    clean_phone = clean_line(phone, "phone", errors, max_length=40)
+    if clean_phone:
+        try:
+            clean_phone = services.contacts.normalise_phone(clean_phone)
+        except ValueError:
+            errors.append(FieldError("phone", "phone_invalid"))
+    clean_subject, clean_details = _clean_request(subject, details, errors)
+    if contact_consent is not True:
+        errors.append(FieldError("contact_consent", "consent_required"))
+    if errors or address is None:
+        raise InvalidInput(errors)
+    settings = services.settings.quotes
+    services.check_limit(
+        f"quote-request:ip:{ip}",
+        Limit(settings.requests_per_ip, settings.requests_window),
+        count=True,
+    )
+    now = services.clock.now()
+    visitor = VisitorContact(
+        name=clean_name, email=address.address, phone=clean_phone, contact_consent_at=now
+    )
+    with services.uow() as uow:
+        quote = Quote.request_by_visitor(
+            id=services.ids.new_id(),
+            visitor=visitor,
+            subject=clean_subject,
+            details=clean_details,
+            language=services.settings.language(language),
+            now=now,
+        )
+        uow.quotes.add(quote)
+        _tell_staff(services, uow, quote, requester=f"{clean_name} <{visitor.email}>")
+        audit.record(
+            services,
+            uow,
+            actor=None,
+            action="quote.requested_by_visitor",
+            target_type="quote",
+            target_id=quote.id,
+            summary=clean_subject,
+            ip=ip,
+        )
+        uow.commit()
+    security_event("quote_requested_by_visitor", ip=ip, quote=quote.id)
+
+
+def request_renewal(*, services: Services, account_id: str, quote_id: str, ip: str) -> Quote:
+    """The client asks again for a quote whose validity passed: it goes back to staff.
+
+    Raises:
+        NotFound: not this client's quote.
+        InvalidTransition: the quote has not expired.
+    """
+    with services.uow() as uow:
+        client = active_client(uow, account_id)
+        quote = clients_quote(uow, client, quote_id)
+        quote.renew(actor_of(client), services.clock.now(), today(services))
+        uow.quotes.save(quote)
+        _tell_staff(services, uow, quote, requester=client.profile.full_name, renewal=True)
+        audit.record(
+            services,
+            uow,
+            actor=client,
+            action="quote.renewal_requested",
+            target_type="quote",
+            target_id=quote.id,
+            ip=ip,
+        )
+        uow.commit()
+    return quote
+
+
+def invite_requester(*, services: Services, actor: Account, quote_id: str, ip: str) -> Account:
+    """Turn a visitor's request into a client's: register the client and send the activation.
+
+    An address that already has a client account gets the request linked to it (and a new
+    activation link if it never activated). The request then shows in that client's list.
+
+    Raises:
+        PermissionDenied: the actor may not manage quotes and clients.
+        NotFound: no such quote.
+        InvalidTransition: the quote is past the point where it can change hands.
+        InvalidInput: the address belongs to a staff member (``email_taken``).
+    """
+    require(actor, Permission.QUOTES_MANAGE)
+    require(actor, Permission.CLIENTS_MANAGE)
+    with services.uow() as uow:
+        quote = staff_quote(uow, quote_id)
+        if quote.client_id is not None:
+            linked = uow.accounts.get(quote.client_id)
+            if linked is None:
+                raise NotFound("client")
+            return linked  # invited already: nothing to do
+        if quote.visitor is None:
+            raise NotFound("visitor")
+        staff_actor = actor_of(actor)
+        quote.check(Action.INVITE, staff_actor.side)
+        errors: list[FieldError] = []
+        address = clean_email(services, quote.visitor.email, errors)
+        if address is None:
+            raise InvalidInput(errors)
+        client = uow.accounts.get_by_email_key(address.key)
+        if client is not None and client.role.is_staff:
+            raise InvalidInput.single("email", "email_taken")
+        now = services.clock.now()
+        if client is None:
+            first, _, last = quote.visitor.name.partition(" ")
+            client = Account.register_client(
+                id=services.ids.new_id(),
+                email=address,
+                profile=Profile(first_name=first, last_name=last, phone=quote.visitor.phone),
+                language=quote.language,
+                now=now,
+            )
+            uow.accounts.add(client)
+            send_activation(services, uow, client)
+        elif client.status is Status.PENDING_ACTIVATION:
+            send_activation(services, uow, client)
+        quote.link_client(client.id, staff_actor, now)
+        uow.quotes.save(quote)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="quote.requester_invited",
+            target_type="quote",
+            target_id=quote.id,
+            summary=client.email.address,
+            ip=ip,
+        )
+        uow.commit()
+    security_event("quote_requester_invited", account_id=client.id, ip=ip, quote=quote.id)
+    return client
+
+
+def _tell_staff(
+    services: Services, uow: UnitOfWork, quote: Quote, *, requester: str, renewal: bool = False
+) -> None:
+    notify_staff(
+        services,
+        uow,
+        quote,
+        Kind.QUOTE_REQUESTED,
+        lambda _lang: {
+            "requester": requester,
+            "event": "renewal" if renewal else "new",
+            "visitor": "yes" if quote.client_id is None else "no",
+        },
+    )

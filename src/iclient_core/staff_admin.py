@@ -1,0 +1,331 @@
+"""Use cases of the staff area on staff accounts: admins invite, change roles, disable.
+
+Only admins (``Permission.STAFF_MANAGE``) reach these. The last active admin can be neither
+disabled nor demoted, so the business can never lock itself out of its own portal. A role
+change takes effect at the target's next request: the session loads the account afresh
+every time.
+"""
+
+from __future__ import annotations
+
+from iclient_core import audit, tokens
+from iclient_core.accounts import LANGUAGES, Account, Profile, Role, Status
+from iclient_core.business import effective_in
+from iclient_core.errors import AlreadyExists, FieldError, InvalidInput, NotFound
+from iclient_core.notifications import Kind
+from iclient_core.paging import Page, page_number
+from iclient_core.permissions import Permission, require
+from iclient_core.ports import UnitOfWork
+from iclient_core.registration import clean_email
+from iclient_core.security_log import security_event
+from iclient_core.services import Services
+from iclient_core.text import clean_line
+from iclient_core.tokens import Purpose
+
+PAGE_SIZE = 50
+STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+LIVE_STATUSES = frozenset(s for s in Status if s is not Status.DELETED)
+
+
+def _role(value: Role | str | None, errors: list[FieldError]) -> Role:
+    try:
+        role = Role(value or "")
+    except ValueError:
+        role = Role.CLIENT
+    if role not in STAFF_ROLES:
+        errors.append(FieldError("role", "invalid_choice"))
+    return role
+
+
+def _staff(uow: UnitOfWork, account_id: str) -> Account:
+    account = uow.accounts.get(account_id)
+    if account is None or not account.role.is_staff or account.status is Status.DELETED:
+        raise NotFound()
+    return account
+
+
+def _guard_last_admin(uow: UnitOfWork, actor: Account, target: Account) -> None:
+    """Refuse to take the admin role or the account away from the last active admin.
+
+    Saving the actor's own row too makes two admins who demote each other at the same
+    moment collide on a row (one gets ``ConcurrentUpdate``) instead of both succeeding.
+    """
+    if target.role is not Role.ADMIN or target.status is not Status.ACTIVE:
+        return
+    if uow.accounts.count_admins() <= 1:
+        raise InvalidInput.single("account", "last_admin")
+    if actor.id != target.id:
+        me = uow.accounts.get(actor.id)
+        if me is None:
+            raise NotFound()
+        require(me, Permission.STAFF_MANAGE)  # as stored now, not as the request began
+        uow.accounts.save(me)
+
+
+def list_staff(
+    *, services: Services, actor: Account, page: int | str | None = 1, size: int = PAGE_SIZE
+) -> Page[Account]:
+    """The staff members (collaborators and managers), newest first.
+
+    Raises:
+        PermissionDenied: the actor is not an admin.
+    """
+    require(actor, Permission.STAFF_MANAGE)
+    with services.uow() as uow:
+        total = uow.accounts.count(roles=STAFF_ROLES, statuses=LIVE_STATUSES)
+        number = page_number(page, total, size)
+        items = uow.accounts.search(
+            roles=STAFF_ROLES, statuses=LIVE_STATUSES, limit=size, offset=(number - 1) * size
+        )
+    return Page(items=tuple(items), total=total, number=number, size=size)
+
+
+def _send_staff_invitation(
+    services: Services, uow: UnitOfWork, account: Account, actor: Account
+) -> None:
+    token = tokens.issue(services, account, Purpose.ACTIVATION)
+    services.notify(
+        uow,
+        account,
+        Kind.STAFF_INVITATION,
+        {
+            "link": services.links.activation(account.language, token),
+            "hours": str(int(services.settings.activation_max_age.total_seconds() // 3600)),
+            "inviter": actor.profile.full_name or actor.email.address,
+            "role": account.role.value,
+        },
+    )
+
+
+def invite_staff(
+    *,
+    services: Services,
+    actor: Account,
+    email: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    role: Role | str | None,
+    language: str | None = None,
+    ip: str = "-",
+) -> Account:
+    """Invite a collaborator or a manager: an account waiting for its first password, and
+    an e-mail with the set-password link.
+
+    Raises:
+        PermissionDenied: the actor is not an admin.
+        InvalidInput: a field is invalid, or ``email_taken``.
+    """
+    require(actor, Permission.STAFF_MANAGE)
+    errors: list[FieldError] = []
+    first = clean_line(first_name, "first_name", errors)
+    last = clean_line(last_name, "last_name", errors)
+    address = clean_email(services, email, errors)
+    chosen = _role(role, errors)
+    if language and language not in LANGUAGES:
+        errors.append(FieldError("language", "invalid_choice"))
+    if errors or address is None:
+        raise InvalidInput(errors)
+    with services.uow() as uow:
+        if uow.accounts.get_by_email_key(address.key) is not None:
+            raise InvalidInput.single("email", "email_taken")
+        account = Account.invite_staff(
+            id=services.ids.new_id(),
+            email=address,
+            profile=Profile(first_name=first, last_name=last, phone=""),
+            role=chosen,
+            language=language or effective_in(services, uow).default_language,
+            now=services.clock.now(),
+        )
+        try:
+            uow.accounts.add(account)
+            _send_staff_invitation(services, uow, account, actor)
+            audit.record(
+                services,
+                uow,
+                actor=actor,
+                action="staff.invited",
+                target_type="account",
+                target_id=account.id,
+                summary=f"Invited as {chosen.value}",
+                ip=ip,
+            )
+            uow.commit()
+        except AlreadyExists:
+            raise InvalidInput.single("email", "email_taken") from None
+    security_event("staff_invited", account_id=account.id, ip=ip, by=actor.id, role=chosen.value)
+    return account
+
+
+def resend_staff_invitation(
+    *, services: Services, actor: Account, account_id: str, ip: str = "-"
+) -> None:
+    """Send a staff member who has not chosen a password yet a new invitation.
+
+    Raises:
+        PermissionDenied: the actor is not an admin.
+        NotFound: no such staff member.
+        InvalidInput: ``not_pending`` once the password is chosen.
+        RateLimited: too many resends.
+    """
+    require(actor, Permission.STAFF_MANAGE)
+    with services.uow() as uow:
+        account = _staff(uow, account_id)
+        if account.status is not Status.PENDING_ACTIVATION:
+            raise InvalidInput.single("account", "not_pending")
+        services.check_limit(
+            f"resend:{account.id}", services.settings.resend_per_account, count=True
+        )
+        _send_staff_invitation(services, uow, account, actor)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="staff.invitation_resent",
+            target_type="account",
+            target_id=account.id,
+            ip=ip,
+        )
+        uow.commit()
+
+
+def change_role(
+    *,
+    services: Services,
+    actor: Account,
+    account_id: str,
+    role: Role | str | None,
+    ip: str = "-",
+) -> Account:
+    """Make a staff member a collaborator (``staff``) or a manager (``admin``).
+
+    Raises:
+        PermissionDenied: the actor is not an admin.
+        NotFound: no such staff member (clients never change role here).
+        InvalidInput: not a staff role, or ``last_admin``.
+    """
+    require(actor, Permission.STAFF_MANAGE)
+    errors: list[FieldError] = []
+    chosen = _role(role, errors)
+    if errors:
+        raise InvalidInput(errors)
+    with services.uow() as uow:
+        account = _staff(uow, account_id)
+        if account.role is chosen:
+            return account
+        if chosen is not Role.ADMIN:
+            _guard_last_admin(uow, actor, account)
+        before = account.role
+        account.change_role(chosen)
+        uow.accounts.save(account)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="staff.role_changed",
+            target_type="account",
+            target_id=account.id,
+            summary=f"Role {before.value} -> {chosen.value}",
+            ip=ip,
+        )
+        uow.commit()
+    security_event(
+        "role_changed",
+        account_id=account.id,
+        ip=ip,
+        by=actor.id,
+        before=before.value,
+        after=chosen.value,
+    )
+    return account
+
+
+def disable_staff(*, services: Services, actor: Account, account_id: str, ip: str = "-") -> int:
+    """Close a staff account; its sessions end at once.
+
+    Returns:
+        How many sessions were ended.
+
+    Raises:
+        PermissionDenied: the actor is not an admin.
+        NotFound: no such staff member.
+        InvalidInput: ``last_admin``.
+    """
+    require(actor, Permission.STAFF_MANAGE)
+    with services.uow() as uow:
+        account = _staff(uow, account_id)
+        _guard_last_admin(uow, actor, account)
+        account.disable()
+        uow.accounts.save(account)
+        ended = uow.sessions.delete_for_account(account.id)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="staff.disabled",
+            target_type="account",
+            target_id=account.id,
+            summary=f"Account disabled; {ended} session(s) ended",
+            ip=ip,
+        )
+        uow.commit()
+    security_event("account_disabled", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
+    return ended
+
+
+def enable_staff(*, services: Services, actor: Account, account_id: str, ip: str = "-") -> Account:
+    """Reopen a disabled staff account.
+
+    Raises:
+        PermissionDenied: the actor is not an admin.
+        NotFound: no such staff member.
+    """
+    require(actor, Permission.STAFF_MANAGE)
+    with services.uow() as uow:
+        account = _staff(uow, account_id)
+        if account.status is not Status.DISABLED:
+            return account
+        account.enable()
+        uow.accounts.save(account)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="staff.enabled",
+            target_type="account",
+            target_id=account.id,
+            ip=ip,
+        )
+        uow.commit()
+    security_event("account_enabled", account_id=account.id, ip=ip, by=actor.id)
+    return account
+
+
+def end_staff_sessions(
+    *, services: Services, actor: Account, account_id: str, ip: str = "-"
+) -> int:
+    """Sign a staff member out everywhere.
+
+    Returns:
+        How many sessions were ended.
+
+    Raises:
+        PermissionDenied: the actor is not an admin.
+        NotFound: no such staff member.
+    """
+    require(actor, Permission.STAFF_MANAGE)
+    with services.uow() as uow:
+        account = _staff(uow, account_id)
+        ended = uow.sessions.delete_for_account(account.id)
+        audit.record(
+            services,
+            uow,
+            actor=actor,
+            action="staff.sessions_ended",
+            target_type="account",
+            target_id=account.id,
+            summary=f"{ended} session(s) ended",
+            ip=ip,
+        )
+        uow.commit()
+    security_event("sessions_ended", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
+    return ended
