@@ -19,11 +19,13 @@ from iclient_adapters.links import PortalLinks
 from iclient_adapters.memory import MemoryStore
 from iclient_adapters.passwords import PasslibHasher
 from iclient_adapters.ratelimit import LimitsRateLimiter
+from iclient_adapters.storage import build_storage
 from iclient_adapters.strength import ZxcvbnStrength
 from iclient_adapters.tokens import ItsDangerousTokens
 from iclient_core.passwords import PasswordPolicy
 from iclient_core.ports import Clock, Mailer, UnitOfWorkFactory
 from iclient_core.services import Services, Settings
+from iclient_core.storage import FileStorage
 
 
 @attrs.define
@@ -34,6 +36,10 @@ class Portal:
     services: Services
     mailer: Mailer
     closers: list[Callable[[], None]] = attrs.Factory(list)
+    # The documents' bytes, from ``config.storage_url`` unless handed in.
+    storage: FileStorage = attrs.field(
+        default=attrs.Factory(lambda self: build_storage(self.config.storage_url), takes_self=True)
+    )
 
     def close(self) -> None:
         """Release connection pools and the like."""

@@ -68,6 +68,7 @@ class Config:
     session_absolute_hours: int = 12
     trusted_hosts: tuple[str, ...] = ()
     proxy_hops: int = 0
+    max_upload_mb: int = 100  # the largest document file staff may upload, in MiB
     timezone: str = "Europe/Lisbon"
 
     @classmethod
@@ -106,6 +107,7 @@ class Config:
             session_idle_minutes=_int(env, "ICLIENT_SESSION_IDLE_MINUTES", 60),
             session_absolute_hours=_int(env, "ICLIENT_SESSION_ABSOLUTE_HOURS", 12),
             proxy_hops=_int(env, "ICLIENT_PROXY_HOPS", 0),
+            max_upload_mb=_int(env, "ICLIENT_MAX_UPLOAD_MB", 100),
             timezone=env.get("ICLIENT_TIMEZONE", "Europe/Lisbon"),
             trusted_hosts=tuple(
                 h.strip() for h in env.get("ICLIENT_TRUSTED_HOSTS", host).split(",") if h.strip()

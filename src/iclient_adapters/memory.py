@@ -316,6 +316,16 @@ class MemoryAuditLog:
         return len(self._matching(action, actor_id, target_id, since, until))
 
 
+def _unique_keys(state: _State) -> dict[str, list[object]]:
+    """The values that must stay unique across the whole store, like a database's UNIQUE."""
+    return {
+        "email": [a.email.key for a in state.accounts.values()],
+        "consent version": [
+            (v.kind, v.number, v.language) for v in state.consent_versions.values()
+        ],
+    }
+
+
 class MemoryUnitOfWork:
     """A transaction over a ``MemoryStore``: a private copy, swapped in on commit."""
 
@@ -385,9 +395,9 @@ class MemoryUnitOfWork:
             for key in original:
                 if key not in ours:
                     theirs.pop(key, None)
-        keys = [a.email.key for a in merged.accounts.values()]
-        if len(keys) != len(set(keys)):
-            raise AlreadyExists("email")
+        for what, keys in _unique_keys(merged).items():
+            if len(keys) != len(set(keys)):
+                raise AlreadyExists(what)
         self._working = merged
 
     def rollback(self) -> None:

@@ -17,7 +17,7 @@ class AuditEntry:
 
     Attributes:
         actor_id: the account that acted (None for the system or an anonymous visitor).
-        actor_label: the actor's e-mail at the time, kept even if the account is erased.
+        actor_label: a staff member's e-mail at the time, or ``client``/``system``.
         action: a stable dotted name, e.g. ``client.created``, ``consent.published``.
         target_type: what was acted on (``account``, ``document``, ``quote``…).
         target_id: its id ("" when not applicable).
@@ -51,7 +51,10 @@ def record(
         id=services.ids.new_id(),
         at=services.clock.now(),
         actor_id=actor.id if actor else None,
-        actor_label=actor.email.address if actor else "system",
+        # Staff are named; clients only by id, so erasing a client leaves no address here.
+        actor_label=(actor.email.address if actor.role.is_staff else "client")
+        if actor
+        else "system",
         ip=ip[:64],
         action=action,
         target_type=target_type,

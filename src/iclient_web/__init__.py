@@ -87,6 +87,10 @@ def create_app(
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
+    from iclient_web import admin_audit, admin_clients, admin_settings, admin_staff
+
+    for staff_area in (admin_clients, admin_staff, admin_audit, admin_settings):
+        app.register_blueprint(staff_area.bp)
     app.register_blueprint(consent.bp)
     app.register_blueprint(admin_consent.bp)
     app.register_blueprint(portal_views.bp)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from iclient_core.accounts import Account
-from iclient_core.client_import import ImportReport, check_import, import_clients
+from iclient_core.client_import import ImportReport, ImportRow, check_import, import_clients
 from iclient_core.clients import (
     ClientFilter,
     client_file,
@@ -20,7 +21,7 @@ from iclient_core.clients import (
     resend_invitation,
     update_client,
 )
-from iclient_core.errors import InvalidInput, RateLimited
+from iclient_core.errors import FieldError, InvalidInput, RateLimited
 from iclient_core.notifications import Kind
 from iclient_web.admin_forms import ButtonForm, ClientForm, ImportForm
 from iclient_web.deps import client_ip, services
@@ -196,10 +197,31 @@ def end_sessions(client_id: str) -> Response:
     return _back(client_id)
 
 
+IMPORT_FIELDS = {
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "email": _l("E-mail"),
+    "phone": _l("Phone"),
+    "language": _l("Language"),
+}
+
+
+def import_problem(problem: FieldError, row: ImportRow) -> str:
+    """Why a row of an import is refused, in words."""
+    if problem.code == "duplicate_in_file":
+        return _("the e-mail address is already on line %(line)d", line=row.duplicate_of or 0)
+    if problem.code == "already_exists":
+        return _("a client or staff member already has this e-mail address")
+    return f"{IMPORT_FIELDS.get(problem.field, problem.field)}: {field_message(problem.code)}"
+
+
 def _import_page(
     form: ImportForm, report: ImportReport | None = None, status: int = 200
 ) -> tuple[str, int]:
-    return render_template("admin/clients/import.html", form=form, report=report), status
+    body = render_template(
+        "admin/clients/import.html", form=form, report=report, import_problem=import_problem
+    )
+    return body, status
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     TelField,
 )
+from wtforms.validators import Optional
 
 LANGUAGE_CHOICES = [SelectChoice("pt", "Português"), SelectChoice("en", "English")]
 
@@ -88,5 +89,5 @@ class AuditFilterForm(FlaskForm):
 
     action = StringField(_l("Action"))
     actor = StringField(_l("Who (e-mail)"))
-    since = DateField(_l("From"))
-    until = DateField(_l("Until"))
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])

@@ -9,7 +9,14 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from iclient_core.errors import DomainError, NotFound, PermissionDenied, RateLimited
+from iclient_core.errors import (
+    AlreadyExists,
+    ConcurrentUpdate,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
 
 logger = logging.getLogger("iclient.web")
 
@@ -43,6 +50,15 @@ def init_app(app: Flask) -> None:
             message=_("Something in the request was not right. Go back and try again."),
         )
         return body, 400
+
+    @app.errorhandler(ConcurrentUpdate)
+    @app.errorhandler(AlreadyExists)
+    def conflict(error: DomainError) -> tuple[str, int]:
+        return error_page(
+            409,
+            _("Someone else changed this at the same time"),
+            _("Nothing was saved. Reload the page to see the latest version and try again."),
+        )
 
     @app.errorhandler(RateLimited)
     def rate_limited(error: RateLimited) -> tuple[str, int, dict[str, str]]:

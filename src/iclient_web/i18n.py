@@ -46,15 +46,17 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_context() -> dict[str, Any]:
+        from iclient_web.admin_settings import branding
         from iclient_web.deps import portal
 
         built = portal()
+        business_name, contact_email = branding()  # stored settings, else the configuration
         return {
             "languages": LANGUAGES,
             "lang": current_language(),
             "switch_language": switch_language,
-            "business_name": built.services.settings.business_name,
-            "contact_email": built.config.contact_email,
+            "business_name": business_name,
+            "contact_email": contact_email,
             "min_password_length": built.services.settings.password_policy.min_length,
         }
 

@@ -27,8 +27,30 @@ FIELD_MESSAGES = {
     "consent_required": _l("You need to accept this text to use your private area."),
     "kind_invalid": _l("Use 2 to 32 lowercase letters, digits, - or _, starting with a letter."),
     "kind_taken": _l("A kind with this key already exists."),
+    "version_conflict": _l("Someone published a version at the same time. Reload and check."),
     "nothing_to_translate": _l("There is no current version to translate yet."),
     "translation_exists": _l("The current version already has a text in this language."),
+    # staff area (issue 6)
+    "not_pending": _l("This account is already activated (or disabled): no link was sent."),
+    "last_admin": _l("This is the last active manager: make someone else a manager first."),
+    "vat_rates_invalid": _l(
+        "Enter up to 10 percentages between 0 and 100, e.g. 23, 13, 6, 0 (or 23; 5,5; 0)."
+    ),
+    "upload_limit_invalid": _l("Enter a whole number of megabytes between 1 and 5000."),
+    "file_empty": _l("Choose a CSV file: this one is empty."),
+    "file_unreadable": _l("This does not look like a CSV file. Save the sheet as CSV and retry."),
+    "file_header": _l(
+        "The first line must name the columns: first_name, last_name, email (or nome, "
+        "apelido, email), and optionally phone and language."
+    ),
+    "file_malformed": _l(
+        "The file could not be read as CSV (a cell is too long or a quote is not closed)."
+    ),
+    "file_too_many_rows": _l("The file has more than 20 000 rows: split it into smaller files."),
+    "import_conflict": _l(
+        "One of these addresses was registered while the import ran. Nothing was created: "
+        "check the file again."
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""A background thread that delivers the outbox, so one ``iclient serve`` process is enough."""
+"""A background thread that delivers the outbox (and erases accounts whose deletion is due),
+so one ``iclient serve`` process is enough."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import threading
 
 from iclient_adapters.bootstrap import Portal
 from iclient_core.delivery import deliver_outbox
+from iclient_core.privacy import erase_due
 
 logger = logging.getLogger("iclient.mail")
 
@@ -21,12 +23,20 @@ class OutboxWorker(threading.Thread):
         self._stopping = threading.Event()
 
     def run(self) -> None:
-        """Deliver, wait, repeat; a failing round is logged and retried next time."""
+        """Deliver, wait, repeat; a failing round is logged and retried next time.
+
+        About once an hour it also erases the accounts whose deletion request is due.
+        """
+        rounds_per_hour = max(int(3600 / self._interval), 1)
+        done = 0
         while not self._stopping.is_set():
             try:
                 deliver_outbox(services=self._portal.services, mailer=self._portal.mailer)
+                if done % rounds_per_hour == 0:
+                    erase_due(services=self._portal.services)
             except Exception:  # keep the worker alive whatever one round hits
-                logger.exception("outbox delivery round failed")
+                logger.exception("background round failed")
+            done += 1
             self._stopping.wait(self._interval)
 
     def stop(self) -> None:

@@ -22,18 +22,6 @@ class TestMemoryConsent(ConsentContract):
     def uow_factory(self) -> UnitOfWorkFactory:
         return MemoryStore().unit_of_work
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "bug: MemoryUnitOfWork._merge_into only re-checks e-mail keys, so two units of "
-            "work that each publish (kind, number, language) both commit; SQL refuses the second"
-        ),
-    )
-    def test_a_concurrent_publication_of_the_same_number_raises_already_exists(
-        self, uow_factory: UnitOfWorkFactory
-    ) -> None:
-        super().test_a_concurrent_publication_of_the_same_number_raises_already_exists(uow_factory)
-
 
 class TestSqliteConsent(ConsentContract):
     """SQLite, in a file of the test's own."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from datetime import timedelta
 
 import attrs
 
 from iclient_core import audit
-from iclient_core.accounts import LANGUAGES, Account
+from iclient_core.accounts import LANGUAGES, Account, Status
 from iclient_core.consent.model import (
     Action,
     ConsentKind,
@@ -115,6 +116,11 @@ def _record(
     method: Method,
     staff: Account | None = None,
 ) -> ConsentRecord:
+    now = services.clock.now()
+    same_kind = [r for r in uow.consent.records_for_account(account.id) if r.kind == version.kind]
+    if same_kind and same_kind[-1].at >= now:
+        # A kind's records are read back in time order: keep it strict within a clock tick.
+        now = same_kind[-1].at + timedelta(microseconds=1)
     record = ConsentRecord(
         id=services.ids.new_id(),
         account_id=account.id,
@@ -124,7 +130,7 @@ def _record(
         language=version.language,
         content_hash=version.content_hash,
         action=action,
-        at=services.clock.now(),
+        at=now,
         ip=ip[:64],
         user_agent=user_agent[:300],
         method=method,
@@ -179,8 +185,10 @@ def withdraw(*, services: Services, account_id: str, kind: str, ip: str, user_ag
     """Withdraw an optional consent (required ones end only with the account).
 
     Raises:
-        InvalidInput: the kind is required (``consent_required``) or not given.
+        InvalidInput: the kind is required (``consent_required``).
         NotFound: no such kind or account.
+
+    Withdrawing a consent that is not given records nothing.
     """
     with services.uow() as uow:
         account = uow.accounts.get(account_id)
@@ -218,7 +226,7 @@ def record_on_behalf(
     require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
         client = uow.accounts.get(client_id)
-        if client is None or client.role.is_staff:
+        if client is None or client.role.is_staff or client.status is Status.DELETED:
             raise NotFound()
         state = next((s for s in _status(services, uow, client).kinds if s.kind.key == kind), None)
         if state is None or state.version is None:
@@ -294,7 +302,10 @@ def _clean_body(body: str | None, errors: list[FieldError]) -> str:
         errors.append(FieldError("body", "required"))
     elif len(text) > MAX_BODY:
         errors.append(FieldError("body", "too_long"))
-    elif any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+    elif any(
+        ch not in "\n\t" and unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"}
+        for ch in text
+    ):  # control, bidi-override and unassigned characters hide or reorder legal text
         errors.append(FieldError("body", "invalid_characters"))
     return text
 
@@ -420,7 +431,10 @@ def publish_version(
             now=services.clock.now(),
             published_by=actor.id,
         )
-        uow.consent.add_version(version)
+        try:
+            uow.consent.add_version(version)
+        except AlreadyExists:  # another admin published the same number a moment ago
+            raise InvalidInput.single("kind", "version_conflict") from None
         audit.record(
             services,
             uow,

@@ -148,9 +148,7 @@ class DocumentDownload:
         self.close()
 
 
-def _refuse(
-    document: Document, file: FileVersion, actor_id: str, ip: str, why: str
-) -> NoReturn:
+def _refuse(document: Document, file: FileVersion, actor_id: str, ip: str, why: str) -> NoReturn:
     """Log a damaged or missing file and refuse it.
 
     Raises:

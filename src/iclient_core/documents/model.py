@@ -225,8 +225,8 @@ class Document:
     # ------------------------------------------------------------------ changes
 
     def next_number(self) -> int:
-        """The number the next file will get."""
-        return max((v.number for v in self.versions), default=0) + 1
+        """The number the next file will get (one more than the newest stored file's)."""
+        return max((v.number for v in self.versions if v.is_stored), default=0) + 1
 
     def begin_replacement(self, file: FileVersion) -> list[FileVersion]:
         """Add ``file`` as a pending new version.
@@ -241,25 +241,25 @@ class Document:
         self.versions.append(file)
         return dropped
 
-    def complete_file(self, number: int, *, size: int, sha256: str) -> FileVersion:
-        """Record that the bytes of file ``number`` are stored; a pending document is ready.
+    def complete_file(self, storage_key: str, *, size: int, sha256: str) -> FileVersion:
+        """Record that the bytes under ``storage_key`` are stored; a pending document is ready.
 
         Raises:
-            LookupError: no pending file has that number (a newer try replaced it).
+            LookupError: no pending file has that key (a newer try replaced it).
         """
         for index, version in enumerate(self.versions):
-            if version.number == number and not version.is_stored:
+            if version.storage_key == storage_key and not version.is_stored:
                 done = attrs.evolve(version, size=size, sha256=sha256)
                 self.versions[index] = done
                 if self.status is DocumentStatus.PENDING:
                     self.status = DocumentStatus.READY
                 return done
-        raise LookupError(f"no pending file {number} on document {self.id}")
+        raise LookupError(f"no pending file {storage_key} on document {self.id}")
 
-    def drop_file(self, number: int) -> FileVersion | None:
+    def drop_file(self, storage_key: str) -> FileVersion | None:
         """Forget a pending file whose upload failed; returns it (None if it was not there)."""
         for version in self.versions:
-            if version.number == number and not version.is_stored:
+            if version.storage_key == storage_key and not version.is_stored:
                 self.versions.remove(version)
                 return version
         return None

@@ -203,7 +203,7 @@ def upload_document(
         if found is None:  # deleted while the bytes were on their way
             _forget_bytes(storage, [first.storage_key])
             raise NotFound()
-        found.complete_file(1, size=stored.size, sha256=stored.sha256)
+        found.complete_file(first.storage_key, size=stored.size, sha256=stored.sha256)
         uow.documents.save(found)
         audit.record(
             services,
@@ -330,7 +330,7 @@ def replace_file(
     try:
         stored = _store(storage, new.storage_key, sniffed, max_size)
     except BaseException:
-        _drop_pending(services, document_id, number)
+        _drop_pending(services, document_id, new.storage_key)
         _forget_bytes(storage, [new.storage_key])
         raise
     with services.uow() as uow:
@@ -338,7 +338,7 @@ def replace_file(
         try:
             if document is None:
                 raise LookupError(document_id)
-            document.complete_file(number, size=stored.size, sha256=stored.sha256)
+            document.complete_file(new.storage_key, size=stored.size, sha256=stored.sha256)
         except LookupError:
             _forget_bytes(storage, [new.storage_key])
             raise ConcurrentUpdate(document_id) from None
@@ -357,12 +357,12 @@ def replace_file(
     return document
 
 
-def _drop_pending(services: Services, document_id: str, number: int) -> None:
+def _drop_pending(services: Services, document_id: str, storage_key: str) -> None:
     try:
         with services.uow() as uow:
             document = uow.documents.get(document_id)
-            if document is not None and document.drop_file(number) is not None:
+            if document is not None and document.drop_file(storage_key) is not None:
                 uow.documents.save(document)
                 uow.commit()
-    except Exception:
-        logger.warning("could not drop pending file %s of %s", number, document_id)
+    except Exception:  # the sweeper removes stale pending files
+        logger.warning("could not drop pending file %s of %s", storage_key, document_id)

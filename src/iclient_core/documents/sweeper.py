@@ -71,7 +71,7 @@ def sweep_documents(
                     continue
                 for file in list(document.versions):
                     if not file.is_stored and file.uploaded_at < cutoff:
-                        document.drop_file(file.number)
+                        document.drop_file(file.storage_key)
                         doomed.append(file.storage_key)
                         stale_files += 1
                 uow.documents.save(document)
