@@ -42,6 +42,13 @@ class MemoryConsentRepository:
         found = [v for v in self._state.consent_versions.values() if kind is None or v.kind == kind]
         return sorted(found, key=lambda v: (v.number, v.published_at), reverse=True)
 
+    def current_numbers(self) -> dict[str, int]:
+        """The newest version number of every kind that has one."""
+        current: dict[str, int] = {}
+        for version in self._state.consent_versions.values():
+            current[version.kind] = max(current.get(version.kind, 0), version.number)
+        return current
+
     def get_version(self, version_id: str) -> ConsentVersion | None:
         """One version by id."""
         return self._state.consent_versions.get(version_id)

@@ -194,7 +194,9 @@ class FsspecStorage:
         scheme = parts.scheme.lower()
         if scheme == "memory":
             fs = MemoryFileSystem(global_store=False, skip_instance_cache=True)
-            root = "/" + (parts.netloc + parts.path).strip("/") if parts.netloc or parts.path else ""
+            root = (
+                "/" + (parts.netloc + parts.path).strip("/") if parts.netloc or parts.path else ""
+            )
             return cls(fs, root or "/iclient", kind="memory", url="memory://")
         if scheme in {"", "file"}:
             if parts.netloc not in {"", "localhost"}:
@@ -353,8 +355,10 @@ class FsspecStorage:
                 return
         for path in found:
             key = path[len(base) :] if path.startswith(base) else None
-            if key and key.startswith(prefix) and not any(
-                segment.startswith(TEMP_PREFIX) for segment in key.split("/")
+            if (
+                key
+                and key.startswith(prefix)
+                and not any(segment.startswith(TEMP_PREFIX) for segment in key.split("/"))
             ):
                 yield key
 

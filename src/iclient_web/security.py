@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
 from iclient_core.authentication import current_session
-from iclient_core.consent.use_cases import consent_status
+from iclient_core.consent.use_cases import is_gated
 from iclient_web.deps import services
 
 csrf = CSRFProtect()
@@ -123,10 +123,12 @@ def init_app(app: Flask) -> None:
             return None  # unknown URLs get the 404 page; public pages need nothing
         if g.account is None:
             return redirect(url_for("auth.sign_in", next=_here()), 303)
-        if not g.account.role.is_staff and not is_consent_exempt(request.endpoint, app):
-            status = consent_status(services=services(), account=g.account)
-            if status.gated:
-                return redirect(url_for("consent.show", next=_here()), 303)
+        if (
+            not g.account.role.is_staff
+            and not is_consent_exempt(request.endpoint, app)
+            and is_gated(services=services(), account=g.account)
+        ):
+            return redirect(url_for("consent.show", next=_here()), 303)
         return None
 
     @app.after_request

@@ -68,7 +68,10 @@ def collaborator(seeded: Services) -> Account:
 
 
 def status(services: Services, account: Account) -> consent.ConsentStatus:
-    return consent.consent_status(services=services, account=account)
+    found = consent.consent_status(services=services, account=account)
+    # the cheap per-request check always agrees with the full state
+    assert consent.is_gated(services=services, account=account) == found.gated
+    return found
 
 
 def state(services: Services, account: Account, key: str) -> consent.KindState:

@@ -457,7 +457,7 @@ def test_a_revision_is_a_new_version_and_the_old_one_stays_readable(world: World
     world.mail()
     revise_proposal(services=world.services, actor=world.rui, quote_id=quote_id)
     (notice,) = world.mail()
-    assert notice["X-Iclient-Kind"] == "quote_update" and "revis" in _text(notice)
+    assert notice["X-Iclient-Kind"] == "quote_update" and "a rever a proposta" in _text(notice)
     view = get_client_quote(services=world.services, account_id=world.ana.id, quote_id=quote_id)
     assert view.state is QuoteState.DRAFT and [p.number for p in view.quote.proposals] == [1]
     with pytest.raises(InvalidTransition):  # cannot accept while staff revise
@@ -477,7 +477,7 @@ def test_a_revision_is_a_new_version_and_the_old_one_stays_readable(world: World
     view = get_client_quote(services=world.services, account_id=world.ana.id, quote_id=quote_id)
     first, second = view.quote.proposals
     assert first.totals.total != second.totals.total and view.quote.sent_proposal == second
-    assert "revista" in world.mail()[0]["Subject"]
+    assert "revisto" in world.mail()[0]["Subject"]
     with pytest.raises(ProposalChanged):
         accept_quote(
             services=world.services,

@@ -89,6 +89,13 @@ class SqlConsentRepository:
             for r in self._connection.execute(query).mappings()
         ]
 
+    def current_numbers(self) -> dict[str, int]:
+        """The newest version number of every kind that has one."""
+        query = sa.select(consent_versions.c.kind, sa.func.max(consent_versions.c.number)).group_by(
+            consent_versions.c.kind
+        )
+        return {kind: int(number) for kind, number in self._connection.execute(query)}
+
     def get_version(self, version_id: str) -> ConsentVersion | None:
         """One version by id."""
         row = (

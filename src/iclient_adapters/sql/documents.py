@@ -186,9 +186,7 @@ class SqlDocumentRepository:
         )
         if updated.rowcount != 1:
             raise ConcurrentUpdate(document.id)
-        stored = {
-            row["number"]: row for row in self._versions([document.id]).get(document.id, [])
-        }
+        stored = {row["number"]: row for row in self._versions([document.id]).get(document.id, [])}
         wanted = {v.number: version_to_row(document.id, v) for v in document.versions}
         gone = [number for number in stored if number not in wanted]
         if gone:

@@ -185,6 +185,18 @@ class ConsentContract:
         assert terms[0].published_by == admin_id and terms[0].example is False
         assert all(v.published_at.utcoffset() is not None for v in every)
 
+    def test_current_numbers_are_the_newest_per_kind(self, uow_factory: UnitOfWorkFactory) -> None:
+        with uow_factory() as uow:
+            assert uow.consent.current_numbers() == {}
+            uow.consent.add_kind(kind("terms"))
+            uow.consent.add_kind(kind("privacy", minutes=1))
+            for number, language in ((1, "pt"), (1, "en"), (2, "pt"), (3, "en")):
+                uow.consent.add_version(version("terms", number, language))
+            uow.consent.add_version(version("privacy", 1, "pt"))
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.consent.current_numbers() == {"terms": 3, "privacy": 1}
+
     def test_a_version_is_found_by_id(self, uow_factory: UnitOfWorkFactory) -> None:
         published = version("terms", 1, "en", minutes=3)
         self.define(uow_factory, kind("terms"), published)
@@ -272,6 +284,7 @@ class ConsentContract:
             "kinds",
             "add_version",
             "versions",
+            "current_numbers",
             "get_version",
             "append_record",
             "records_for_account",

@@ -167,7 +167,9 @@ class DocumentsContract:
     ) -> None:
         first = document(ana)
         self.store(uow_factory, first)
-        clash = document(ana, files=[attrs.evolve(file(), storage_key=first.versions[0].storage_key)])
+        clash = document(
+            ana, files=[attrs.evolve(file(), storage_key=first.versions[0].storage_key)]
+        )
         with pytest.raises(AlreadyExists), uow_factory() as uow:
             uow.documents.add(clash)
             uow.commit()
@@ -331,14 +333,19 @@ class DocumentsContract:
         assert found("fatura contrato") == []
         assert found("%") == ["100% discount_note"]
         assert found("1_0") == []  # "_" is a character, not a wildcard
-        assert found("") == sorted(["Fatura Água março", "Contrato de manutenção", "100% discount_note"])
+        assert found("") == sorted(
+            ["Fatura Água março", "Contrato de manutenção", "100% discount_note"]
+        )
 
     def test_pages_cover_every_document_once(
         self, uow_factory: UnitOfWorkFactory, ana: Account
     ) -> None:
         self.store(
             uow_factory,
-            *[document(ana, title=f"doc {i:02d}", created_at=T0 + timedelta(minutes=i)) for i in range(7)],
+            *[
+                document(ana, title=f"doc {i:02d}", created_at=T0 + timedelta(minutes=i))
+                for i in range(7)
+            ],
         )
         seen: list[str] = []
         for page in (1, 2, 3):
@@ -398,9 +405,14 @@ class DocumentsContract:
     ) -> None:
         dead = document(ana, title="dead upload", status=DocumentStatus.PENDING)
         fresh = document(
-            ana, title="uploading", status=DocumentStatus.PENDING, created_at=T0 + timedelta(hours=5)
+            ana,
+            title="uploading",
+            status=DocumentStatus.PENDING,
+            created_at=T0 + timedelta(hours=5),
         )
-        dead_replacement = document(ana, title="dead replacement", files=[file(1), file(2, stored=False)])
+        dead_replacement = document(
+            ana, title="dead replacement", files=[file(1), file(2, stored=False)]
+        )
         ready = document(ana, title="fine")
         self.store(uow_factory, dead, fresh, dead_replacement, ready)
         with uow_factory() as uow:

@@ -31,6 +31,9 @@ class ConsentRepository(Protocol):
     def versions(self, kind: str | None = None) -> Sequence[ConsentVersion]:
         """Published versions (of one kind, or all), newest number first."""
 
+    def current_numbers(self) -> dict[str, int]:
+        """The newest version number of every kind that has one (cheap: no texts loaded)."""
+
     def get_version(self, version_id: str) -> ConsentVersion | None:
         """One version by id, or None."""
 

@@ -98,6 +98,28 @@ def _status(services: Services, uow: UnitOfWork, account: Account) -> ConsentSta
     return ConsentStatus(kinds=states)
 
 
+def is_gated(*, services: Services, account: Account) -> bool:
+    """Whether ``account`` must accept something before using the portal.
+
+    The check on every request: kinds, current numbers and the account's records only,
+    never the texts. Same answer as ``consent_status(...).gated``.
+    """
+    with services.uow() as uow:
+        current = uow.consent.current_numbers()
+        required = [k.key for k in uow.consent.kinds() if k.required and k.key in current]
+        if not required:
+            return False
+        last: dict[str, ConsentRecord] = {}
+        for record in uow.consent.records_for_account(account.id):
+            last[record.kind] = record
+    return any(
+        key not in last
+        or last[key].action is not Action.ACCEPTED
+        or last[key].version_number != current[key]
+        for key in required
+    )
+
+
 def consent_status(*, services: Services, account: Account) -> ConsentStatus:
     """Where ``account`` stands with every kind (the gate reads ``.gated``)."""
     with services.uow() as uow:

@@ -124,6 +124,7 @@ def edit_details(
     services: Services,
     actor: Account,
     document_id: str,
+    client_id: str | None = None,
     title: str | None,
     category: str | None,
     reference: str | None = None,
@@ -148,7 +149,7 @@ def edit_details(
         due_date=due_date,
     )
     with services.uow() as uow:
-        document = _document(uow, document_id, None)
+        document = _document(uow, document_id, client_id)
         document.update_details(
             title=details.title,
             category=details.category,
@@ -173,7 +174,12 @@ def edit_details(
 
 
 def archive_document(
-    *, services: Services, actor: Account, document_id: str, ip: str = "-"
+    *,
+    services: Services,
+    actor: Account,
+    document_id: str,
+    client_id: str | None = None,
+    ip: str = "-",
 ) -> Document:
     """Take a ready document out of the client's area; staff keep it and its history.
 
@@ -181,11 +187,16 @@ def archive_document(
         PermissionDenied, NotFound: as above.
         InvalidInput: the document is not ready (``status: not_ready``).
     """
-    return _change_status(services, actor, document_id, archive=True, ip=ip)
+    return _change_status(services, actor, document_id, client_id, archive=True, ip=ip)
 
 
 def unarchive_document(
-    *, services: Services, actor: Account, document_id: str, ip: str = "-"
+    *,
+    services: Services,
+    actor: Account,
+    document_id: str,
+    client_id: str | None = None,
+    ip: str = "-",
 ) -> Document:
     """Put an archived document back in the client's area.
 
@@ -193,15 +204,21 @@ def unarchive_document(
         PermissionDenied, NotFound: as above.
         InvalidInput: the document is not archived (``status: not_archived``).
     """
-    return _change_status(services, actor, document_id, archive=False, ip=ip)
+    return _change_status(services, actor, document_id, client_id, archive=False, ip=ip)
 
 
 def _change_status(
-    services: Services, actor: Account, document_id: str, *, archive: bool, ip: str
+    services: Services,
+    actor: Account,
+    document_id: str,
+    client_id: str | None,
+    *,
+    archive: bool,
+    ip: str,
 ) -> Document:
     permissions.require(actor, Permission.DOCUMENTS_MANAGE)
     with services.uow() as uow:
-        document = _document(uow, document_id, None)
+        document = _document(uow, document_id, client_id)
         if archive:
             if document.status is not DocumentStatus.READY:
                 raise InvalidInput.single("status", "not_ready")
@@ -232,6 +249,7 @@ def delete_document(
     actor: Account,
     document_id: str,
     confirmed: bool,
+    client_id: str | None = None,
     ip: str = "-",
 ) -> Document:
     """Delete a document with every version and its download log, then its bytes.
@@ -242,6 +260,7 @@ def delete_document(
 
     Args:
         confirmed: the person confirmed the deletion (nothing happens otherwise).
+        client_id: when given, the document must belong to this client.
 
     Returns:
         The document as it was.
@@ -254,7 +273,7 @@ def delete_document(
     if not confirmed:
         raise InvalidInput.single("confirm", "confirmation_required")
     with services.uow() as uow:
-        document = _document(uow, document_id, None)
+        document = _document(uow, document_id, client_id)
         uow.documents.remove(document.id)
         audit.record(
             services,

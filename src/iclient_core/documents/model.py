@@ -359,6 +359,11 @@ class DocumentPage:
     per_page: int
 
     @property
+    def number(self) -> int:
+        """This page's number (1-based), as the shared pager expects."""
+        return self.page
+
+    @property
     def pages(self) -> int:
         """How many pages there are (at least 1)."""
         return max(1, math.ceil(self.total / self.per_page))

@@ -294,6 +294,7 @@ def replace_file(
     actor: Account,
     document_id: str,
     file: Upload,
+    client_id: str | None = None,
     max_size: int | None = None,
     ip: str = "-",
 ) -> Document:
@@ -313,6 +314,8 @@ def replace_file(
     with services.uow() as uow:
         document = uow.documents.get(document_id)
         if document is None or document.current is None:
+            raise NotFound()
+        if client_id is not None and document.client_id != client_id:
             raise NotFound()
         number = document.next_number()
         new = FileVersion(
