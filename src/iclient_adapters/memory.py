@@ -23,9 +23,9 @@ from iclient_core.accounts import Account, Role, Status
 from iclient_core.audit import AuditEntry
 from iclient_core.business import BusinessSettings, SettingsRepository
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
+from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.model import Document, DownloadRecord
 from iclient_core.documents.ports import DocumentRepository
-from iclient_core.consent.ports import ConsentRepository
 from iclient_core.errors import AlreadyExists, ConcurrentUpdate
 from iclient_core.notifications import OutboxMessage
 from iclient_core.ports import (

@@ -32,6 +32,15 @@ def summarise(quote: Quote, today: date, name: str, email: str) -> QuoteSummary:
     )
 
 
+def _valid_until_by(quote: Quote, day: date) -> bool:
+    sent = quote.sent_proposal
+    return (
+        sent is not None
+        and sent.content.valid_until is not None
+        and (sent.content.valid_until <= day)
+    )
+
+
 class MemoryQuoteRepository:
     """Quotes in a dict, saved with an optimistic version check."""
 
@@ -62,7 +71,11 @@ class MemoryQuoteRepository:
         self._state.quotes[quote.id] = copy.deepcopy(quote)
 
     def _matching(
-        self, today: date, client_id: str | None, states: Collection[QuoteState] | None
+        self,
+        today: date,
+        client_id: str | None,
+        states: Collection[QuoteState] | None,
+        valid_until_by: date | None,
     ) -> list[Quote]:
         wanted = set(states) if states is not None else None
         found = [
@@ -70,6 +83,7 @@ class MemoryQuoteRepository:
             for q in self._state.quotes.values()
             if (client_id is None or q.client_id == client_id)
             and (wanted is None or q.effective_state(today) in wanted)
+            and (valid_until_by is None or _valid_until_by(q, valid_until_by))
         ]
         found.sort(key=lambda q: (q.updated_at, q.id), reverse=True)
         return found
@@ -88,11 +102,13 @@ class MemoryQuoteRepository:
         today: date,
         client_id: str | None = None,
         states: Collection[QuoteState] | None = None,
+        valid_until_by: date | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> Sequence[QuoteSummary]:
         """Matching quotes, most recently changed first."""
-        page = self._matching(today, client_id, states)[offset : offset + limit]
+        found = self._matching(today, client_id, states, valid_until_by)
+        page = found[offset : offset + limit]
         return [summarise(q, today, *self._names(q)) for q in page]
 
     def count(
@@ -101,9 +117,10 @@ class MemoryQuoteRepository:
         today: date,
         client_id: str | None = None,
         states: Collection[QuoteState] | None = None,
+        valid_until_by: date | None = None,
     ) -> int:
         """How many quotes match."""
-        return len(self._matching(today, client_id, states))
+        return len(self._matching(today, client_id, states, valid_until_by))
 
     def list_overdue(self, *, today: date, limit: int = 100) -> Sequence[str]:
         """Ids of sent quotes past their validity date, oldest first."""

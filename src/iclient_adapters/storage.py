@@ -14,8 +14,10 @@ crash-safe (local ones stage in the system's temporary folder and copy):
 - **memory**: each storage has its own store (fsspec's default one is global); an object
   enters it only once completely written.
 
-The size and SHA-256 are computed as the bytes stream through; memory use stays about one
-chunk (a local folder, memory) or one multipart part (S3), whatever the file's size.
+The size and SHA-256 are computed as the bytes stream through. Memory use does not depend
+on the file's size: about two 1 MiB chunks on a local folder, a few multipart parts on S3
+(some 40 MiB with 8 MiB parts; see ``scripts/bench_storage.py``). ``memory://`` holds the
+objects themselves, of course: it is for tests and demos.
 """
 
 from __future__ import annotations

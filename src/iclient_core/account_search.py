@@ -38,8 +38,15 @@ class SearchWord:
 
 
 def search_words(text: str | None) -> list[SearchWord]:
-    """Cut a search text into words (NFKC-normalised, lower-cased, at most ``MAX_WORDS``)."""
-    normalised = unicodedata.normalize("NFKC", text or "")
+    """Cut a search text into words (NFKC-normalised, lower-cased, at most ``MAX_WORDS``).
+
+    Control and format characters separate words: they match nothing, and PostgreSQL
+    refuses a NUL in a query parameter.
+    """
+    normalised = "".join(
+        ch if not unicodedata.category(ch).startswith("C") else " "  # no NUL for PostgreSQL
+        for ch in unicodedata.normalize("NFKC", text or "")
+    )
     words: list[SearchWord] = []
     for raw in normalised.split()[:MAX_WORDS]:
         word = raw[:MAX_WORD_LENGTH]

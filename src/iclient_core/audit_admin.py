@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -48,18 +49,23 @@ class _Resolved:
     until: datetime | None
 
 
+def _printable(text: str | None) -> str:
+    """``text`` without control characters (they match nothing; PostgreSQL refuses NUL)."""
+    return "".join(ch for ch in text or "" if not unicodedata.category(ch).startswith("C"))
+
+
 def _resolve(services: Services, uow: UnitOfWork, query: AuditQuery) -> _Resolved:
     actor_id: str | None = None
-    wanted = (query.actor or "").strip()
+    wanted = _printable(query.actor).strip()
     if wanted:
         found = (
             uow.accounts.get_by_email_key(lookup_key(services, wanted)) if "@" in wanted else None
         )
-        if found is None:
-            found = uow.accounts.get(wanted[:36])
+        if found is None and len(wanted) <= 36:
+            found = uow.accounts.get(wanted)
         actor_id = found.id if found is not None else NOBODY
     return _Resolved(
-        action=(query.action or "").strip()[:64] or None,
+        action=_printable(query.action).strip()[:64] or None,
         actor_id=actor_id,
         since=datetime.combine(query.since, time(), UTC) if query.since else None,
         until=(

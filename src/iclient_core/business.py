@@ -240,5 +240,4 @@ def _parse_upload_limit(text: str | None, errors: list[FieldError]) -> int:
 
 def format_rate(rate: Decimal) -> str:
     """A rate as people write it: ``23``, ``5.5``."""
-    text = format(rate.normalize(), "f")
-    return text
+    return format(rate.normalize(), "f")

@@ -355,6 +355,7 @@ def import_clients(
         delimiter, parsed = parse_clients_csv(data, services=services, default_language=default)
         existing = uow.accounts.existing_email_keys([r.email_key for r in parsed if r.email_key])
         rows = _with_existing(parsed, existing)
+        branding = services.branding(uow)
         created = 0
         try:
             for row in rows:
@@ -372,7 +373,7 @@ def import_clients(
                 assert account.role is Role.CLIENT
                 uow.accounts.add(account)
                 if send_invitations:
-                    send_invitation(services, uow, account, actor)
+                    send_invitation(services, uow, account, actor, branding=branding)
                 audit.record(
                     services,
                     uow,

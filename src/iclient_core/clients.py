@@ -17,7 +17,7 @@ from iclient_core.accounts import LANGUAGES, Account, Profile, Role, Status
 from iclient_core.audit import AuditEntry
 from iclient_core.business import effective_in
 from iclient_core.errors import AlreadyExists, FieldError, InvalidInput, NotFound
-from iclient_core.notifications import Kind
+from iclient_core.notifications import Kind, Notification
 from iclient_core.paging import Page, page_number
 from iclient_core.permissions import Permission, require
 from iclient_core.ports import UnitOfWork
@@ -141,7 +141,18 @@ class ClientFile:
     invited: bool
 
 
+def plausible_id(value: str) -> bool:
+    """Whether ``value`` could be an id (at most 36 printable characters).
+
+    Ids come from URLs: anything else is not found without asking the database, which
+    may refuse it (PostgreSQL errors on a NUL character).
+    """
+    return 0 < len(value) <= 36 and value.isprintable()
+
+
 def _client(uow: UnitOfWork, client_id: str) -> Account:
+    if not plausible_id(client_id):
+        raise NotFound()
     account = uow.accounts.get(client_id)
     if account is None or account.role is not Role.CLIENT:
         raise NotFound()
@@ -210,18 +221,36 @@ def _language(requested: str | None, default: str, errors: list[FieldError]) -> 
     return requested
 
 
-def send_invitation(services: Services, uow: UnitOfWork, account: Account, actor: Account) -> None:
-    """Queue the invitation of a client staff created: a set-password link (activation)."""
+def send_invitation(
+    services: Services,
+    uow: UnitOfWork,
+    account: Account,
+    actor: Account,
+    *,
+    branding: dict[str, str] | None = None,
+) -> None:
+    """Queue the invitation of a client staff created: a set-password link (activation).
+
+    Args:
+        branding: ``services.branding(uow)`` when the caller already has it (an import
+            queues thousands of invitations and reads the settings once).
+    """
     token = tokens.issue(services, account, Purpose.ACTIVATION)
-    services.notify(
+    services.queue(
         uow,
-        account,
-        Kind.INVITATION,
-        {
-            "link": services.links.activation(account.language, token),
-            "hours": str(int(services.settings.activation_max_age.total_seconds() // 3600)),
-            "inviter": actor.profile.full_name or actor.email.address,
-        },
+        Notification(
+            kind=Kind.INVITATION,
+            to_address=account.email.address,
+            to_name=account.profile.full_name,
+            language=account.language,
+            context={
+                "first_name": account.profile.first_name,
+                **(branding if branding is not None else services.branding(uow)),
+                "link": services.links.activation(account.language, token),
+                "hours": str(int(services.settings.activation_max_age.total_seconds() // 3600)),
+                "inviter": actor.profile.full_name or actor.email.address,
+            },
+        ),
     )
 
 

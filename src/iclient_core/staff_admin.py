@@ -11,6 +11,7 @@ from __future__ import annotations
 from iclient_core import audit, tokens
 from iclient_core.accounts import LANGUAGES, Account, Profile, Role, Status
 from iclient_core.business import effective_in
+from iclient_core.clients import plausible_id
 from iclient_core.errors import AlreadyExists, FieldError, InvalidInput, NotFound
 from iclient_core.notifications import Kind
 from iclient_core.paging import Page, page_number
@@ -38,6 +39,8 @@ def _role(value: Role | str | None, errors: list[FieldError]) -> Role:
 
 
 def _staff(uow: UnitOfWork, account_id: str) -> Account:
+    if not plausible_id(account_id):
+        raise NotFound()
     account = uow.accounts.get(account_id)
     if account is None or not account.role.is_staff or account.status is Status.DELETED:
         raise NotFound()

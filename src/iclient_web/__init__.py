@@ -74,6 +74,7 @@ def create_app(
         auth,
         cli,
         consent,
+        documents,
         errors,
         i18n,
         portal_views,
@@ -94,6 +95,10 @@ def create_app(
     app.register_blueprint(consent.bp)
     app.register_blueprint(admin_consent.bp)
     app.register_blueprint(portal_views.bp)
+    documents.init_app(app)  # the client's documents and the staff's document pages
+    from iclient_web import quotes  # the client's, the visitors' and the staff's quote pages
+
+    app.register_blueprint(quotes.bp)
 
     @app.get("/")
     @security.public

@@ -6,9 +6,10 @@ Other areas plug into the staff pages without editing them:
   :data:`ATTENTION_SLOTS`; ``count(actor)`` calls the area's core use case, and the
   dashboard links the number to ``endpoint``. A slot without a provider says so and shows no
   number (no invented data).
-- **Sections of a client's page** — ``provide_client_section(app, area, render)`` for one of
-  :data:`CLIENT_SECTIONS`; ``render(actor, client)`` returns the section's HTML (render a
-  template of the area's own). Until then the section shows a short "not available" line.
+- **Sections of a client's page** — ``provide_client_section(app, area, template=...,
+  context=...)`` for one of :data:`CLIENT_SECTIONS`: the page includes ``template`` (one of
+  the area's own) with ``section`` set to ``context(actor, client)``, the area's core use
+  case's answer. Until then the section shows a short "not available" line.
 
 - **The admin menu** — ``provide_nav(app, _l("Documents"), "admin_documents.index",
   Permission.DOCUMENTS_MANAGE)``.
@@ -24,7 +25,6 @@ from typing import Any
 import attrs
 from flask import Blueprint, Flask, current_app, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 
 from iclient_core.accounts import Account
 from iclient_core.clients import ClientFilter, attention
@@ -51,12 +51,20 @@ class AttentionSlot:
     values: dict[str, Any] = attrs.field(factory=dict)
 
 
+@attrs.frozen
+class ClientSection:
+    """A section of the client page: a template and what it shows."""
+
+    template: str
+    context: Callable[[Account, Account], Any]
+
+
 @attrs.define
 class AdminHooks:
     """What other areas registered for the staff pages."""
 
     attention: dict[str, AttentionSlot] = attrs.Factory(dict)
-    client_sections: dict[str, Callable[[Account, Account], str]] = attrs.Factory(dict)
+    client_sections: dict[str, ClientSection] = attrs.Factory(dict)
     nav: list[tuple[Any, str, Permission]] = attrs.Factory(list)
 
 
@@ -77,12 +85,13 @@ def provide_attention(
 
 
 def provide_client_section(
-    app: Flask, area: str, render: Callable[[Account, Account], str]
+    app: Flask, area: str, *, template: str, context: Callable[[Account, Account], Any]
 ) -> None:
-    """Give a section of the client page its content: ``render(actor, client)`` → HTML."""
+    """Give a section of the client page its content: ``template`` shows ``section``, which
+    is ``context(actor, client)``."""
     if area not in CLIENT_SECTIONS:
         raise ValueError(f"unknown client section {area!r}; one of {CLIENT_SECTIONS}")
-    hooks(app).client_sections[area] = render
+    hooks(app).client_sections[area] = ClientSection(template=template, context=context)
 
 
 def provide_nav(app: Flask, label: Any, endpoint: str, permission: Permission) -> None:
@@ -90,10 +99,9 @@ def provide_nav(app: Flask, label: Any, endpoint: str, permission: Permission) -
     hooks(app).nav.append((label, endpoint, permission))
 
 
-def client_section(area: str, client: Account) -> Markup | None:
-    """The HTML of a provided section of ``client``'s page, or None."""
-    render = hooks().client_sections.get(area)
-    return Markup(render(g.account, client)) if render is not None else None  # noqa: S704
+def client_section(area: str) -> ClientSection | None:
+    """The provided section ``area`` of the client page, or None."""
+    return hooks().client_sections.get(area)
 
 
 STATUS_LABELS = {

@@ -237,7 +237,9 @@ def test_a_failed_multipart_upload_is_aborted_not_completed(s3_endpoint: str) ->
 def test_a_large_s3_upload_is_one_completed_multipart_upload(s3_endpoint: str) -> None:
     storage = s3_storage(s3_endpoint)
     data = pattern(2 * S3_PART_SIZE + 123, seed=9)
-    stored = storage.put("documents/c/d/v1-x", iter([data[i : i + MIB] for i in range(0, len(data), MIB)]))
+    stored = storage.put(
+        "documents/c/d/v1-x", iter([data[i : i + MIB] for i in range(0, len(data), MIB)])
+    )
     assert stored.size == len(data)
     assert read_all(storage, "documents/c/d/v1-x") == data
 

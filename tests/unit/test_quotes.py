@@ -647,3 +647,58 @@ def test_lists_are_paginated(world: World) -> None:
     assert [row.subject for row in last.items] == ["Pedido 0"] and not last.has_next
     odd = list_client_quotes(services=world.services, account_id=world.ana.id, page="-1")
     assert odd.number == 1
+
+
+def test_the_vat_rates_an_admin_stored_are_the_ones_offered(world: World) -> None:
+    from iclient_core.business import save_settings
+    from iclient_core.quotes.queries import vat_rates_for_proposals
+
+    assert vat_rates_for_proposals(services=world.services, actor=world.rui) == (
+        2300,
+        1300,
+        600,
+        0,
+    )
+    save_settings(
+        services=world.services,
+        actor=world.eva,
+        business_name="",
+        contact_email="",
+        contact_phone="",
+        default_language="",
+        vat_rates="23; 5,5; 0",
+        upload_limit_mb="100",
+    )
+    assert vat_rates_for_proposals(services=world.services, actor=world.rui) == (2300, 550, 0)
+    quote_id = world.request()
+    with pytest.raises(InvalidInput) as refused:
+        save_draft(
+            services=world.services,
+            actor=world.rui,
+            quote_id=quote_id,
+            proposal=ProposalInput(lines=(LineInput("x", "1", "10", "1300"),)),
+        )
+    assert refused.value.by_field() == {"lines-0-vat_rate": ["vat_rate_invalid"]}
+    quote = save_draft(
+        services=world.services,
+        actor=world.rui,
+        quote_id=quote_id,
+        proposal=ProposalInput(lines=(LineInput("Livro", "1", "10", "550"),)),
+    )
+    assert quote.current_proposal is not None
+    assert quote.current_proposal.totals.vat.cents == 55  # 5,5 % of 10,00
+
+
+def test_staff_see_how_many_quotes_wait_for_them_and_are_about_to_expire(world: World) -> None:
+    from iclient_core.quotes.queries import count_quotes
+
+    world.request("Novo")
+    soon = ProposalInput(lines=TWO_LINES.lines, valid_until="2026-01-09", language="pt")
+    world.sent(soon)
+    world.sent()  # valid until 4 February
+    assert count_quotes(services=world.services, actor=world.rui, waiting="staff") == 1
+    assert count_quotes(services=world.services, actor=world.rui, expiring=True) == 1
+    world.clock.advance(timedelta(days=5))  # 10 January: the first one expired
+    assert count_quotes(services=world.services, actor=world.rui, expiring=True) == 0
+    with pytest.raises(PermissionDenied):
+        count_quotes(services=world.services, actor=world.ana, waiting="staff")

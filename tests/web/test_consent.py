@@ -196,7 +196,9 @@ def test_done_when_publish_regate_accept_and_show_the_evidence_everywhere(
     history = mine.split('id="consents"', 1)[1]
     assert "Termos e Condições 2027" in history
     assert "Termos e Condições de utilização" in history
-    assert len(re.findall(r"<td>Aceite</td>", history)) == 3, history  # terms v1, privacy v1, terms v2
+    assert len(re.findall(r"<td>Aceite</td>", history)) == 3, (
+        history
+    )  # terms v1, privacy v1, terms v2
 
     # The admin's view of that client shows them too.
     client = stored_account(portal, EMAIL)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from iclient_adapters.ratelimit import LimitsRateLimiter
-from tests.web.conftest import LINK_RE, NEW_PASSWORD, PASSWORD, Browser, path_of
+from tests.web.conftest import LINK_RE, NEW_PASSWORD, PASSWORD, Browser, path_of, record_consent
 
 FUZZ = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -139,6 +139,7 @@ def _scene(name: str, browser: Browser) -> Scene:
         _activation(scene)
         return scene
     browser.activate()
+    record_consent(browser.portal)  # the client accepted the texts on an earlier visit
     if name == "sign-in":
         return Scene(
             browser, "/pt/auth/sign-in", ("email", "password"), ("email", "password"), public

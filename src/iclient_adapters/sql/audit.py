@@ -53,7 +53,7 @@ class SqlAuditLog:
     def append(self, entry: AuditEntry) -> None:
         """Insert one entry."""
         self._connection.execute(
-            audit_log.insert().values({name: getattr(entry, name) for name in _COLUMNS})
+            audit_log.insert(), {name: getattr(entry, name) for name in _COLUMNS}
         )
 
     def list(

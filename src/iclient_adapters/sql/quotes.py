@@ -237,13 +237,18 @@ def _state_filter(states: Collection[QuoteState], today: date) -> sa.ColumnEleme
 
 
 def _filters(
-    today: date, client_id: str | None, states: Collection[QuoteState] | None
+    today: date,
+    client_id: str | None,
+    states: Collection[QuoteState] | None,
+    valid_until_by: date | None,
 ) -> list[sa.ColumnElement[bool]]:
     found: list[sa.ColumnElement[bool]] = []
     if client_id is not None:
         found.append(quotes.c.client_id == client_id)
     if states is not None:
         found.append(_state_filter(states, today))
+    if valid_until_by is not None:
+        found.append(quotes.c.sent_valid_until <= valid_until_by)
     return found
 
 
@@ -396,13 +401,14 @@ class SqlQuoteRepository:
         today: date,
         client_id: str | None = None,
         states: Collection[QuoteState] | None = None,
+        valid_until_by: date | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> Sequence[QuoteSummary]:
         """Matching quotes, most recently changed first, in one query."""
         query = (
             self._listing()
-            .where(*_filters(today, client_id, states))
+            .where(*_filters(today, client_id, states, valid_until_by))
             .order_by(quotes.c.updated_at.desc(), quotes.c.id.desc())
             .limit(limit)
             .offset(offset)
@@ -437,12 +443,13 @@ class SqlQuoteRepository:
         today: date,
         client_id: str | None = None,
         states: Collection[QuoteState] | None = None,
+        valid_until_by: date | None = None,
     ) -> int:
         """How many quotes match."""
         query = (
             sa.select(sa.func.count())
             .select_from(quotes)
-            .where(*_filters(today, client_id, states))
+            .where(*_filters(today, client_id, states, valid_until_by))
         )
         return int(self._db.execute(query).scalar_one())
 

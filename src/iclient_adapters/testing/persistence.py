@@ -520,6 +520,7 @@ class PersistenceContract:
         assert ids("ana 961") == []
         assert ids("silva_reis") == [p["joana"].id]
         assert ids("a_v") == ids("100%") == ids("%") == []
+        assert ids("ana\x00sousa") == [p["ana"].id]  # PostgreSQL refuses NUL in parameters
         assert ids("") == ids("   ") == [p["joana"].id, p["alvaro"].id, p["ana"].id]
         with uow_factory() as uow:
             assert uow.accounts.count(text="ana", roles=clients) == 2

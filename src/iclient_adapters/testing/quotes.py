@@ -221,7 +221,7 @@ class QuoteRepositoryContract:
                 loaded.save_draft(content(message=text), actor_of(rui), at(minute))
                 uow.quotes.save(loaded)
                 uow.commit()
-        assert loaded.version == 2
+        assert loaded is not None and loaded.version == 2
         stored = self.load(uow_factory, quote.id)
         assert stored == loaded
         assert stored.state is QuoteState.DRAFT
@@ -392,6 +392,27 @@ class QuoteRepositoryContract:
             assert set(uow.quotes.list_overdue(today=TODAY)) == {overdue.id}
             later = uow.quotes.list_overdue(today=date(2026, 1, 11))
             assert sorted(later) == sorted([current.id, overdue.id])
+
+    def test_lists_filter_by_validity_date(
+        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    ) -> None:
+        ana, bea, rui = people
+        soon = sent(ana, rui, valid_until=date(2026, 1, 8))
+        later = sent(bea, rui, valid_until=date(2026, 1, 20))
+        self.store(uow_factory, soon, later, requested(ana))
+        with uow_factory() as uow:
+            by_12th = uow.quotes.list(today=TODAY, valid_until_by=date(2026, 1, 12))
+            assert [q.id for q in by_12th] == [soon.id]
+            assert uow.quotes.count(today=TODAY, valid_until_by=date(2026, 1, 20)) == 2
+            assert (
+                uow.quotes.count(
+                    today=TODAY,
+                    client_id=bea.id,
+                    states=[QuoteState.SENT],
+                    valid_until_by=date(2026, 1, 12),
+                )
+                == 0
+            )
 
     def test_a_visitor_request_given_to_a_client_shows_in_their_list(
         self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]

@@ -193,6 +193,7 @@ def download_my_document(
     document_id: str,
     byte_range: ByteRange | None = None,
     range_etag: str | None = None,
+    record: bool = True,
     ip: str = "-",
 ) -> DocumentDownload:
     """Open the signed-in client's own ready document for download, and log the download.
@@ -201,6 +202,7 @@ def download_my_document(
         byte_range: only these bytes (an HTTP ``Range``).
         range_etag: apply ``byte_range`` only if the file's ETag is still this one
             (an HTTP ``If-Range``); otherwise send everything.
+        record: False for a look that sends no bytes (an HTTP ``HEAD``): not logged.
 
     Raises:
         NotFound: no such document, or not theirs, or not ready: the same answer for all.
@@ -213,7 +215,18 @@ def download_my_document(
         raise NotFound()
     file = document.current
     assert file is not None
-    return _open(services, storage, actor, document, file, byte_range, range_etag, ip, owner=True)
+    return _open(
+        services,
+        storage,
+        actor,
+        document,
+        file,
+        byte_range,
+        range_etag,
+        ip,
+        owner=True,
+        record=record,
+    )
 
 
 def download_document(
@@ -226,6 +239,7 @@ def download_document(
     version: int | None = None,
     byte_range: ByteRange | None = None,
     range_etag: str | None = None,
+    record: bool = True,
     ip: str = "-",
 ) -> DocumentDownload:
     """Staff open any stored version of any document (ready or archived), logged too.
@@ -248,7 +262,18 @@ def download_document(
     if file is None or not file.is_stored:
         raise NotFound()
     owner = document.client_id == actor.id
-    return _open(services, storage, actor, document, file, byte_range, range_etag, ip, owner=owner)
+    return _open(
+        services,
+        storage,
+        actor,
+        document,
+        file,
+        byte_range,
+        range_etag,
+        ip,
+        owner=owner,
+        record=record,
+    )
 
 
 def _open(
@@ -262,6 +287,7 @@ def _open(
     ip: str,
     *,
     owner: bool,
+    record: bool,
 ) -> DocumentDownload:
     size = file.size or 0
     if range_etag is not None and range_etag != file.sha256:
@@ -282,7 +308,7 @@ def _open(
             _refuse(document, file, actor.id, ip, "missing")
         if digest.sha256 != file.sha256:
             _refuse(document, file, actor.id, ip, "checksum")
-    if start == 0:  # a resumed download (a later range) is the same download
+    if record and start == 0:  # a resumed download (a later range) is the same download
         _record(services, document.id, file.number, actor, owner=owner, ip=ip)
     try:
         reader = storage.open(file.storage_key, start=start, end=stop)

@@ -166,14 +166,8 @@ _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$")
 MAX_NAME_LENGTH = 120
 
 
-def safe_display_name(raw: str | None, file_type: FileType) -> str:
-    """The uploader's file name made harmless, for display and download names only.
-
-    Keeps the last path segment (``../../etc/passwd`` becomes ``passwd``), drops control
-    and invisible format characters, replaces characters file systems refuse, trims dots
-    and spaces at the ends, shortens to ``MAX_NAME_LENGTH`` characters keeping the
-    extension, and makes the extension the one of ``file_type``.
-    """
+def _last_segment(raw: str | None) -> str:
+    """The last path segment of ``raw``, without invisible or unsafe characters or end dots."""
     text = unicodedata.normalize("NFC", raw or "")
     text = "".join(
         ch
@@ -182,7 +176,26 @@ def safe_display_name(raw: str | None, file_type: FileType) -> str:
     )
     segments = [s for s in re.split(r"[/\\]", text) if s.strip(" .")]
     text = segments[-1] if segments else ""
-    text = " ".join(_UNSAFE.sub("_", text).split()).strip(" .")
+    return " ".join(_UNSAFE.sub("_", text).split()).strip(" .")
+
+
+def title_from_filename(raw: str | None) -> str:
+    """A title made from an uploaded file's name: its safe last segment without extension."""
+    text = _last_segment(raw)
+    extension = extension_of(text)
+    stem = (text[: -len(extension)] if extension else text).strip(" .")
+    return stem[:MAX_NAME_LENGTH].rstrip(" .") or "document"
+
+
+def safe_display_name(raw: str | None, file_type: FileType) -> str:
+    """The uploader's file name made harmless, for display and download names only.
+
+    Keeps the last path segment (``../../etc/passwd`` becomes ``passwd``), drops control
+    and invisible format characters, replaces characters file systems refuse, trims dots
+    and spaces at the ends, shortens to ``MAX_NAME_LENGTH`` characters keeping the
+    extension, and makes the extension the one of ``file_type``.
+    """
+    text = _last_segment(raw)
     extension = extension_of(text)
     stem = text[: -len(extension)] if extension else text
     if extension not in file_type.extensions:

@@ -16,6 +16,7 @@ import attrs
 
 from iclient_core import audit, permissions
 from iclient_core.accounts import Account, Role, Status
+from iclient_core.business import effective_in
 from iclient_core.documents.filetypes import (
     HEAD_SIZE,
     FileRefused,
@@ -101,6 +102,12 @@ def _store(storage: FileStorage, key: str, sniffed: _Sniffed, max_size: int | No
         raise InvalidInput.single("file", "file_too_large") from None
 
 
+def _limit(services: Services, uow: UnitOfWork, max_size: int | None) -> int:
+    """The size limit in force: the admin's setting, never above the caller's ``max_size``."""
+    configured = effective_in(services, uow).upload_limit_bytes
+    return configured if max_size is None else min(configured, max_size)
+
+
 def _client(uow: UnitOfWork, client_id: str) -> Account:
     client = uow.accounts.get(client_id)
     if client is None or client.role is not Role.CLIENT:
@@ -143,7 +150,8 @@ def upload_document(
         file: the uploaded file; its type comes from its leading bytes (allow-list).
         title, category, reference, issue_date, amount, due_date: the document's details
             as typed (see :func:`~iclient_core.documents.inputs.clean_details`).
-        max_size: refuse files larger than this many bytes.
+        max_size: refuse files larger than this many bytes (the business's upload limit
+            setting applies in any case).
         notify: False to leave the e-mail to :func:`notify_published` (several files at once).
 
     Returns:
@@ -166,6 +174,7 @@ def upload_document(
     )
     with services.uow() as uow:
         _client(uow, client_id)
+        max_size = _limit(services, uow, max_size)
     sniffed = _sniff(file)
     now = services.clock.now()
     document_id = services.ids.new_id()
@@ -280,9 +289,12 @@ def notify_published(
         titles = []
         for document_id in document_ids:
             document = uow.documents.get(document_id)
-            if document is not None and document.client_id == client_id:
-                if document.downloadable_by_owner():
-                    titles.append(document.title)
+            if (
+                document is not None
+                and document.client_id == client_id
+                and document.downloadable_by_owner()
+            ):
+                titles.append(document.title)
         _notify(services, uow, links, client, titles)
         uow.commit()
 
@@ -317,6 +329,7 @@ def replace_file(
             raise NotFound()
         if client_id is not None and document.client_id != client_id:
             raise NotFound()
+        max_size = _limit(services, uow, max_size)
         number = document.next_number()
         new = FileVersion(
             number=number,

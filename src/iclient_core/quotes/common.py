@@ -8,11 +8,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from iclient_core.accounts import Account, Role, Status
+from iclient_core.business import effective_in
 from iclient_core.errors import FieldError, NotFound, PermissionDenied
 from iclient_core.notifications import Kind
 from iclient_core.permissions import Permission, allowed
 from iclient_core.ports import UnitOfWork
 from iclient_core.quotes.model import Actor, Quote, Side
+from iclient_core.quotes.money import FULL_PERCENT
 from iclient_core.quotes.ports import QuoteLinks
 from iclient_core.services import Services
 
@@ -37,6 +39,18 @@ _MONTHS_EN = (
     "Dec",
 )
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def offered_vat_rates(services: Services, uow: UnitOfWork) -> tuple[int, ...]:
+    """The VAT rates staff may choose, in basis points: those an admin set in the business
+    settings (percentages with at most two decimals), else :attr:`QuoteSettings.vat_rates`."""
+    rates: list[int] = []
+    for rate in effective_in(services, uow).vat_rates:
+        numerator, denominator = rate.as_integer_ratio()  # exact: no float on the way
+        basis_points, rest = divmod(numerator * 100, denominator)
+        if rest == 0 and 0 <= basis_points <= FULL_PERCENT:
+            rates.append(basis_points)
+    return tuple(dict.fromkeys(rates)) or services.settings.quotes.vat_rates
 
 
 def actor_of(account: Account) -> Actor:

@@ -76,6 +76,7 @@ class QuoteRepository(Protocol):
         today: date,
         client_id: str | None = None,
         states: Collection[QuoteState] | None = None,
+        valid_until_by: date | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> Sequence[QuoteSummary]:
@@ -85,6 +86,8 @@ class QuoteRepository(Protocol):
             today: the business's date, which decides which sent quotes count as expired.
             client_id: only this client's quotes.
             states: only quotes whose *effective* state is one of these.
+            valid_until_by: only quotes whose newest sent version is valid until this date
+                or earlier.
             limit: the page size.
             offset: how many matching rows to skip.
         """
@@ -95,6 +98,7 @@ class QuoteRepository(Protocol):
         today: date,
         client_id: str | None = None,
         states: Collection[QuoteState] | None = None,
+        valid_until_by: date | None = None,
     ) -> int:
         """How many quotes :meth:`list` would find without a limit."""
 

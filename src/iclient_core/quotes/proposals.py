@@ -24,6 +24,7 @@ from iclient_core.quotes.common import (
     clean_text,
     format_date,
     notify_client,
+    offered_vat_rates,
     parse_date,
     staff_quote,
     today,
@@ -91,7 +92,12 @@ def _number_code(kind: str, error: NumberRefused) -> str:
 
 
 def _clean_line(
-    services: Services, index: int, row: LineInput, language: str, errors: list[FieldError]
+    services: Services,
+    index: int,
+    row: LineInput,
+    language: str,
+    rates: tuple[int, ...],
+    errors: list[FieldError],
 ) -> Line | None:
     prefix = f"lines-{index}-"
     before = len(errors)
@@ -109,7 +115,7 @@ def _clean_line(
         )
     except NumberRefused as error:
         errors.append(FieldError(f"{prefix}unit_price", _number_code("amount", error)))
-    rate = _vat_rate(services, row.vat_rate)
+    rate = _vat_rate(rates, row.vat_rate)
     if rate is None:
         errors.append(FieldError(f"{prefix}vat_rate", "vat_rate_invalid"))
     if len(errors) > before or quantity is None or unit_price is None or rate is None:
@@ -121,21 +127,29 @@ def _clean_line(
     return line
 
 
-def _vat_rate(services: Services, raw: str | None) -> int | None:
+def _vat_rate(rates: tuple[int, ...], raw: str | None) -> int | None:
     text = (raw or "").strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 5):
         return None
     rate = int(text)
-    return rate if rate in services.settings.quotes.vat_rates else None
+    return rate if rate in rates else None
 
 
 def clean_proposal(
-    services: Services, data: ProposalInput, *, for_sending: bool, today: date
+    services: Services,
+    data: ProposalInput,
+    *,
+    for_sending: bool,
+    today: date,
+    vat_rates: tuple[int, ...] | None = None,
 ) -> ProposalContent:
     """Read and check a typed proposal.
 
     A draft may be incomplete (no lines, no validity date); a proposal to send needs at least
     one line and a validity date. Whatever is given must be right either way.
+
+    Args:
+        vat_rates: the rates a line may have, in basis points (the configured ones if None).
 
     Raises:
         InvalidInput: every bad field, with codes such as ``number_invalid``,
@@ -146,7 +160,8 @@ def clean_proposal(
     settings = services.settings.quotes
     language = data.language
     rows = [(i, row) for i, row in enumerate(data.lines) if not row.is_blank]
-    lines = [_clean_line(services, i, row, language, errors) for i, row in rows]
+    rates = vat_rates if vat_rates is not None else settings.vat_rates
+    lines = [_clean_line(services, i, row, language, rates, errors) for i, row in rows]
     if len(rows) > settings.max_lines:
         errors.append(FieldError("lines", "too_many_lines"))
     if for_sending and not rows:
@@ -235,9 +250,15 @@ def save_draft(
         ConcurrentUpdate: the quote changed since the form was shown.
     """
     require(actor, Permission.QUOTES_MANAGE)
-    content = clean_proposal(services, proposal, for_sending=False, today=today(services))
     with services.uow() as uow:
         quote = _load(uow, quote_id, expected_version)
+        content = clean_proposal(
+            services,
+            proposal,
+            for_sending=False,
+            today=today(services),
+            vat_rates=offered_vat_rates(services, uow),
+        )
         draft = quote.save_draft(content, actor_of(actor), services.clock.now())
         uow.quotes.save(quote)
         _audit(services, uow, actor, quote, "quote.draft_saved", f"version {draft.number}", ip)
@@ -262,9 +283,15 @@ def send_proposal(
             (``quote_needs_client``: invite the visitor first).
     """
     require(actor, Permission.QUOTES_MANAGE)
-    content = clean_proposal(services, proposal, for_sending=True, today=today(services))
     with services.uow() as uow:
         quote = _load(uow, quote_id, expected_version)
+        content = clean_proposal(
+            services,
+            proposal,
+            for_sending=True,
+            today=today(services),
+            vat_rates=offered_vat_rates(services, uow),
+        )
         if quote.client_id is None:
             raise InvalidInput.single("client", "quote_needs_client")
         now = services.clock.now()

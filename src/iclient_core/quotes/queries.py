@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
 
 from iclient_core.accounts import Account
 from iclient_core.permissions import Permission, require
-from iclient_core.quotes.common import active_client, clients_quote, staff_quote, today
+from iclient_core.quotes.common import (
+    active_client,
+    clients_quote,
+    offered_vat_rates,
+    staff_quote,
+    today,
+)
 from iclient_core.quotes.model import Quote, QuoteState, Side
 from iclient_core.quotes.ports import QuoteSummary
 from iclient_core.services import Services
 
 PER_PAGE = 20
 """Rows per page of a quote list."""
+
+EXPIRING_WITHIN = timedelta(days=7)
+"""A sent quote "about to expire" is valid for at most this much longer."""
 
 WAITING_STATES: dict[Side, frozenset[QuoteState]] = {
     Side.STAFF: frozenset({QuoteState.REQUESTED, QuoteState.DRAFT}),
@@ -98,18 +107,23 @@ def _page(
     states: frozenset[QuoteState] | None,
     page: int | str | None,
     per_page: int,
+    expiring: bool = False,
 ) -> Page:
     number = max(1, _page_number(page))
     day = today(services)
+    by = day + EXPIRING_WITHIN if expiring else None
+    if expiring:
+        states = frozenset({QuoteState.SENT}) if states is None else states & {QuoteState.SENT}
     if states is not None and not states:
         return Page(items=(), total=0, number=number, per_page=per_page)
     wanted: Sequence[QuoteState] | None = sorted(states) if states is not None else None
     with services.uow() as uow:
-        total = uow.quotes.count(today=day, client_id=client_id, states=wanted)
+        total = uow.quotes.count(today=day, client_id=client_id, states=wanted, valid_until_by=by)
         items = uow.quotes.list(
             today=day,
             client_id=client_id,
             states=wanted,
+            valid_until_by=by,
             limit=per_page,
             offset=(number - 1) * per_page,
         )
@@ -147,18 +161,44 @@ def list_quote_queue(
     actor: Account,
     state: str | None = None,
     waiting: str | None = None,
+    expiring: bool = False,
+    client_id: str | None = None,
     page: int | str | None = 1,
     per_page: int = PER_PAGE,
 ) -> Page:
-    """Every quote for staff, newest activity first, optionally filtered (two queries).
+    """Every quote (or one client's) for staff, newest activity first, in two queries.
+
+    Args:
+        state: only this effective state (a ``QuoteState`` value).
+        waiting: only quotes waiting for this side (``staff`` or ``client``).
+        expiring: only sent quotes valid for at most :data:`EXPIRING_WITHIN` longer.
+        client_id: only this client's quotes.
 
     Raises:
         PermissionDenied: the actor may not manage quotes.
     """
     require(actor, Permission.QUOTES_MANAGE)
     return _page(
-        services, client_id=None, states=parse_filter(state, waiting), page=page, per_page=per_page
+        services,
+        client_id=client_id,
+        states=parse_filter(state, waiting),
+        page=page,
+        per_page=per_page,
+        expiring=expiring,
     )
+
+
+def count_quotes(
+    *, services: Services, actor: Account, waiting: str | None = None, expiring: bool = False
+) -> int:
+    """How many quotes wait for ``waiting``'s move, or are about to expire (for dashboards).
+
+    Raises:
+        PermissionDenied: the actor may not manage quotes.
+    """
+    return list_quote_queue(
+        services=services, actor=actor, waiting=waiting, expiring=expiring, per_page=1
+    ).total
 
 
 def get_client_quote(*, services: Services, account_id: str, quote_id: str) -> QuoteView:
@@ -197,3 +237,14 @@ def get_staff_quote(*, services: Services, actor: Account, quote_id: str) -> Quo
     else:
         name, email = "", ""
     return QuoteView(quote=quote, today=today(services), client_name=name, client_email=email)
+
+
+def vat_rates_for_proposals(*, services: Services, actor: Account) -> tuple[int, ...]:
+    """The VAT rates (basis points) staff may choose for a line, the default first.
+
+    Raises:
+        PermissionDenied: the actor may not manage quotes.
+    """
+    require(actor, Permission.QUOTES_MANAGE)
+    with services.uow() as uow:
+        return offered_vat_rates(services, uow)

@@ -20,7 +20,8 @@ class QuoteSettings:
 
     Attributes:
         vat_rates: the VAT rates staff may choose for a line, in basis points, the default
-            first.
+            first — used when the business settings an admin stores offer none (they offer
+            Portugal's four rates until an admin changes them).
         currency: the ISO 4217 code of every new proposal.
         validity_days: how long a new proposal is valid by default.
         max_lines: the most lines one proposal may have.
