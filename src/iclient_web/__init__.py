@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from iclient_adapters.bootstrap import Portal, build
 from iclient_adapters.config import Config
+from iclient_core.accounts import LANGUAGES
 
 
 def create_app(
@@ -103,7 +104,11 @@ def create_app(
     @app.get("/")
     @security.public
     def root() -> Response:
-        """Send visitors to the portal in the default language."""
-        return redirect("/pt/")
+        """Send visitors to the portal in the business's default language (pt unless set)."""
+        from iclient_core.business import current_settings
+        from iclient_web.deps import services
+
+        language = current_settings(services=services()).default_language
+        return redirect(f"/{language if language in LANGUAGES else LANGUAGES[0]}/")
 
     return app

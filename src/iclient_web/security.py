@@ -48,6 +48,10 @@ def is_consent_exempt(endpoint: str, app: Flask) -> bool:
     return bool(getattr(app.view_functions.get(endpoint), "iclient_consent_exempt", False))
 
 
+def _unprintable(value: object) -> bool:
+    return isinstance(value, str) and any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value)
+
+
 def _here() -> str | None:
     """The current path and query, to come back to after signing in or consenting (GETs)."""
     if request.method != "GET":
@@ -119,6 +123,8 @@ def init_app(app: Flask) -> None:
             g.account, g.session = found.account, found.session
         elif SESSION_SECRET in session:
             session.pop(SESSION_SECRET)  # ended server-side: forget it here too
+        if any(_unprintable(value) for value in (request.view_args or {}).values()):
+            abort(404)  # no id, token or key of ours holds control characters (e.g. %00)
         if request.endpoint is None or is_public(request.endpoint, app):
             return None  # unknown URLs get the 404 page; public pages need nothing
         if g.account is None:

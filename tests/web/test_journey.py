@@ -60,3 +60,23 @@ def test_root_redirects_to_portuguese(browser: Browser) -> None:
     response = browser.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/pt/")
+
+
+def test_root_follows_the_default_language_an_admin_chose(browser: Browser) -> None:
+    from iclient_core.business import save_settings
+    from tests.web.conftest import stored_account
+
+    browser.staff_account()
+    admin = stored_account(browser.portal, "gestora@example.pt")
+    assert admin is not None
+    save_settings(
+        services=browser.portal.services,
+        actor=admin,
+        business_name="Oficina Exemplo",
+        contact_email="",
+        contact_phone="",
+        default_language="en",
+        vat_rates="23, 13, 6, 0",
+        upload_limit_mb="100",
+    )
+    assert browser.get("/").headers["Location"].endswith("/en/")

@@ -421,3 +421,22 @@ def test_item_41_an_error_in_a_view_shows_the_friendly_page_without_a_traceback(
     assert "Traceback" not in failed.get_data(as_text=True)
     # the details go to the log, for the people who run the portal
     assert any(r.name == "iclient.web" and r.exc_info for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/pt/documents/%00abc/download",
+        "/pt/quotes/%00",
+        "/pt/admin/clients/%00x",
+        "/pt/auth/activate/abc%00def",
+        "/pt/admin/consent/versions/%01",
+    ],
+)
+def test_control_characters_in_url_ids_get_a_404_page_before_any_lookup(
+    browser: Browser, path: str
+) -> None:
+    browser.staff_account()
+    answer = browser.get(path)
+    assert answer.status_code == 404
+    assert "Página não encontrada" in answer.get_data(as_text=True)
