@@ -1,5 +1,5 @@
-"""A background thread that delivers the outbox (and erases accounts whose deletion is due),
-so one ``iclient serve`` process is enough."""
+"""A background thread that delivers the outbox and does the hourly housekeeping (due
+erasures, overdue quotes, dead uploads), so one ``iclient serve`` process is enough."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import threading
 
 from iclient_adapters.bootstrap import Portal
 from iclient_core.delivery import deliver_outbox
+from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.privacy import erase_due
+from iclient_core.quotes.decisions import expire_overdue_quotes
 
 logger = logging.getLogger("iclient.mail")
 
@@ -25,7 +27,8 @@ class OutboxWorker(threading.Thread):
     def run(self) -> None:
         """Deliver, wait, repeat; a failing round is logged and retried next time.
 
-        About once an hour it also erases the accounts whose deletion request is due.
+        About once an hour it also does the housekeeping (see :meth:`housekeeping`), so that
+        cron is optional.
         """
         rounds_per_hour = max(int(3600 / self._interval), 1)
         done = 0
@@ -33,11 +36,18 @@ class OutboxWorker(threading.Thread):
             try:
                 deliver_outbox(services=self._portal.services, mailer=self._portal.mailer)
                 if done % rounds_per_hour == 0:
-                    erase_due(services=self._portal.services)
+                    self.housekeeping()
             except Exception:  # keep the worker alive whatever one round hits
                 logger.exception("background round failed")
             done += 1
             self._stopping.wait(self._interval)
+
+    def housekeeping(self) -> None:
+        """The hourly chores: due account erasures, overdue quotes, dead uploads."""
+        services = self._portal.services
+        erase_due(services=services)
+        expire_overdue_quotes(services=services)
+        sweep_documents(services=services, storage=self._portal.storage)
 
     def stop(self) -> None:
         """Ask the thread to finish after the current round."""
