@@ -3,71 +3,28 @@ page of a list on SQL (a fixed number of statements whatever the number of docum
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
-from iclient_adapters.memory import MemoryStore
 from iclient_adapters.sql import SqlDatabase
-from iclient_adapters.sql.tables import metadata
 from iclient_adapters.testing.documents import DocumentsContract, document
 from iclient_adapters.testing.persistence import T0, client
 from iclient_core.documents.model import VISIBLE_TO_STAFF, DocumentQuery
-from iclient_core.ports import UnitOfWorkFactory
+from tests.contract.backends import MemoryBackend, PostgresBackend, SqliteBackend
 
 
-class TestMemoryDocuments(DocumentsContract):
-    """The in-memory store."""
-
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        return MemoryStore().unit_of_work
+class TestMemoryDocuments(MemoryBackend, DocumentsContract):
+    """DocumentsContract on the in-memory store."""
 
 
-@pytest.fixture
-def sqlite_database(tmp_path: Path) -> Iterator[SqlDatabase]:
-    """A migrated SQLite file database of the test's own."""
-    database = SqlDatabase.from_url(f"sqlite:///{tmp_path / 'iclient.db'}")
-    try:
-        database.upgrade()
-        yield database
-    finally:
-        database.dispose()
+class TestSqliteDocuments(SqliteBackend, DocumentsContract):
+    """DocumentsContract on SQLite."""
 
 
-class TestSqliteDocuments(DocumentsContract):
-    """SQLite, in a file of the test's own."""
-
-    @pytest.fixture
-    def uow_factory(self, sqlite_database: SqlDatabase) -> UnitOfWorkFactory:
-        return sqlite_database.unit_of_work
-
-
-@pytest.fixture(scope="module")
-def postgres_database(postgres_url: str) -> Iterator[SqlDatabase]:
-    """The run's PostgreSQL database, migrated once."""
-    database = SqlDatabase.from_url(postgres_url)
-    try:
-        database.upgrade()
-        yield database
-    finally:
-        database.dispose()
-
-
-@pytest.mark.postgres
-class TestPostgresDocuments(DocumentsContract):
-    """PostgreSQL, emptied before each test."""
-
-    @pytest.fixture
-    def uow_factory(self, postgres_database: SqlDatabase) -> UnitOfWorkFactory:
-        with postgres_database.engine.begin() as connection:
-            names = ", ".join(t.name for t in reversed(metadata.sorted_tables))
-            connection.execute(sa.text(f"TRUNCATE {names}"))
-        return postgres_database.unit_of_work
+class TestPostgresDocuments(PostgresBackend, DocumentsContract):
+    """DocumentsContract on PostgreSQL."""
 
 
 # --------------------------------------------------------------------------- query counts

@@ -5,80 +5,32 @@ connections deciding the same quote at the same moment end with exactly one deci
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from iclient_adapters.memory import MemoryStore
 from iclient_adapters.sql import SqlDatabase
-from iclient_adapters.sql.tables import metadata
 from iclient_adapters.testing import make_services
 from iclient_adapters.testing.persistence import at, client, staff
 from iclient_adapters.testing.quotes import TODAY, QuoteRepositoryContract, requested, sent
 from iclient_core.errors import ConcurrentUpdate
-from iclient_core.ports import UnitOfWorkFactory
 from iclient_core.quotes.common import actor_of
 from iclient_core.quotes.decisions import accept_quote
 from iclient_core.quotes.model import Action, InvalidTransition, QuoteState
+from tests.contract.backends import MemoryBackend, PostgresBackend, SqliteBackend
 
 
-class TestMemory(QuoteRepositoryContract):
-    """The in-memory store."""
-
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        return MemoryStore().unit_of_work
+class TestMemory(MemoryBackend, QuoteRepositoryContract):
+    """QuoteRepositoryContract on the in-memory store."""
 
 
-@pytest.fixture
-def sqlite_database(tmp_path: Path) -> Iterator[SqlDatabase]:
-    """A migrated SQLite file database of the test's own."""
-    database = SqlDatabase.from_url(f"sqlite:///{tmp_path / 'iclient.db'}")
-    try:
-        database.upgrade()
-        yield database
-    finally:
-        database.dispose()
+class TestSqlite(SqliteBackend, QuoteRepositoryContract):
+    """QuoteRepositoryContract on SQLite."""
 
 
-class TestSqlite(QuoteRepositoryContract):
-    """SQLite, in a file of the test's own."""
-
-    @pytest.fixture
-    def uow_factory(self, sqlite_database: SqlDatabase) -> UnitOfWorkFactory:
-        return sqlite_database.unit_of_work
-
-
-@pytest.fixture(scope="session")
-def postgres_quotes_database(postgres_url: str) -> Iterator[SqlDatabase]:
-    """The run's PostgreSQL database, migrated once (upgrading twice changes nothing)."""
-    database = SqlDatabase.from_url(postgres_url)
-    try:
-        database.upgrade()
-        yield database
-    finally:
-        database.dispose()
-
-
-@pytest.fixture
-def postgres_database(postgres_quotes_database: SqlDatabase) -> SqlDatabase:
-    """The run's PostgreSQL database, emptied."""
-    with postgres_quotes_database.engine.begin() as connection:
-        names = ", ".join(t.name for t in reversed(metadata.sorted_tables))
-        connection.execute(sa.text(f"TRUNCATE {names}"))
-    return postgres_quotes_database
-
-
-@pytest.mark.postgres
-class TestPostgres(QuoteRepositoryContract):
-    """PostgreSQL, emptied before each test."""
-
-    @pytest.fixture
-    def uow_factory(self, postgres_database: SqlDatabase) -> UnitOfWorkFactory:
-        return postgres_database.unit_of_work
+class TestPostgres(PostgresBackend, QuoteRepositoryContract):
+    """QuoteRepositoryContract on PostgreSQL."""
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
