@@ -85,6 +85,14 @@ class MemoryAccountRepository:
         found = self._state.accounts.get(account_id)
         return copy.deepcopy(found) if found else None
 
+    def get_many(self, account_ids: Collection[str]) -> dict[str, Account]:
+        """The accounts with these ids, by id."""
+        return {
+            i: copy.deepcopy(self._state.accounts[i])
+            for i in set(account_ids)
+            if i in self._state.accounts
+        }
+
     def get_by_email_key(self, key: str) -> Account | None:
         """The account whose e-mail key is ``key``, or None."""
         for account in self._state.accounts.values():

@@ -90,6 +90,25 @@ class MemoryDocumentRepository:
         found.sort(key=lambda r: (r.at, r.id), reverse=True)
         return found[:limit]
 
+    def _unopened(self, before: datetime) -> Sequence[Document]:
+        found = [
+            d
+            for d in self._state.documents.values()
+            if d.status is DocumentStatus.READY
+            and d.first_downloaded_at is None
+            and d.created_at < before
+        ]
+        found.sort(key=lambda d: (d.created_at, d.id))
+        return found
+
+    def unopened(self, before: datetime, *, limit: int = 20, offset: int = 0) -> Sequence[Document]:
+        """Ready documents never downloaded by their client, oldest first."""
+        return [copy.deepcopy(d) for d in self._unopened(before)[offset : offset + limit]]
+
+    def count_unopened(self, before: datetime) -> int:
+        """How many there are."""
+        return len(self._unopened(before))
+
     def stale(self, before: datetime, *, limit: int = 100) -> Sequence[Document]:
         """Documents with a file pending since before ``before``."""
         found = [

@@ -61,6 +61,9 @@ class AccountRepository(Protocol):
     def get_by_email_key(self, key: str) -> Account | None:
         """The account whose e-mail key is ``key``, or None."""
 
+    def get_many(self, account_ids: Collection[str]) -> dict[str, Account]:
+        """The accounts with these ids, by id, in one look-up (missing ids are left out)."""
+
     def save(self, account: Account) -> None:
         """Write back an account changed since it was read."""
 

@@ -40,9 +40,10 @@ from iclient_core.documents.publishing import (
     replace_file,
     upload_document,
 )
+from iclient_core.documents.reading import count_unopened, unopened_documents
 from iclient_core.errors import InvalidInput
 from iclient_core.permissions import Permission, allowed
-from iclient_web.admin import provide_client_section
+from iclient_web.admin import provide_attention, provide_client_section
 from iclient_web.admin_forms import ButtonForm
 from iclient_web.deps import client_ip, portal, services
 from iclient_web.documents import (
@@ -485,3 +486,23 @@ def _plug_in(state: Any) -> None:
     provide_client_section(
         state.app, "documents", template="admin_documents/_section.html", context=client_section
     )
+    provide_attention(
+        state.app,
+        "documents_unopened",
+        count=lambda actor: count_unopened(services=services(), actor=actor),
+        endpoint="admin_unopened.index",
+    )
+
+
+unopened_bp = Blueprint("admin_unopened", __name__, url_prefix="/<lang>/admin/documents")
+unopened_bp.before_request(require_staff)
+
+
+@unopened_bp.get("/unopened", endpoint="index")
+def unopened() -> str:
+    """Documents their clients have not opened a week after publication, oldest first."""
+    page = request.args.get("page", "1")
+    found = unopened_documents(
+        services=services(), actor=g.account, page=int(page) if page.isdigit() else 1
+    )
+    return render_template("admin_documents/unopened.html", found=found)

@@ -270,3 +270,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(admin_documents.bp)
+    app.register_blueprint(admin_documents.unopened_bp)

@@ -636,3 +636,38 @@ def test_a_large_upload_and_download_keep_memory_flat(
     # 256 MiB went through each way with a few MiB of Python memory.
     assert upload_peak < 16 * 1024 * 1024, upload_peak
     assert download_peak < 16 * 1024 * 1024, download_peak
+
+
+def test_staff_see_documents_their_clients_have_not_opened_after_a_week(
+    app: Flask, browser: Browser, other_browser: Browser, portal: Portal, clock: FrozenClock
+) -> None:
+    other_browser.client_account("ana@example.pt")
+    browser.staff_account(role="staff", email="colaborador@example.pt")
+    client = stored_account(portal, "ana@example.pt")
+    assert client is not None
+    for title in ("Fatura FT 2026/1", "Contrato de manutenção"):
+        uploaded = browser.client.post(
+            f"/pt/admin/clients/{client.id}/documents",
+            data={
+                "csrf_token": browser.csrf(f"/pt/admin/clients/{client.id}/documents"),
+                "title": title,
+                "category": "invoice",
+                "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "doc.pdf"),
+            },
+            content_type="multipart/form-data",
+        )
+        assert uploaded.status_code == 303
+    clock.advance(timedelta(days=8))  # sessions ended long ago: both sign in again
+    browser.sign_in("colaborador@example.pt")
+    other_browser.sign_in("ana@example.pt")
+    listed = browser.get("/pt/admin/documents/unopened").get_data(as_text=True)
+    assert "Fatura FT 2026/1" in listed and "Contrato de manutenção" in listed
+    dashboard = browser.get("/pt/admin/").get_data(as_text=True)
+    assert 'href="/pt/admin/documents/unopened"' in dashboard
+
+    page = other_browser.get("/pt/documents").get_data(as_text=True)
+    link = re.search(r'href="(/pt/documents/[^"/]+/download)"', page)
+    assert link is not None
+    assert other_browser.get(link.group(1)).status_code == 200
+    listed = browser.get("/pt/admin/documents/unopened").get_data(as_text=True)
+    assert listed.count("<tr>") == 2  # the header and the one document still unopened

@@ -259,6 +259,35 @@ class SqlDocumentRepository:
         )
         return [int(y) for y in self._db.execute(query).scalars()]
 
+    def _unopened_where(self, before: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+        return (
+            documents.c.status == DocumentStatus.READY.value,
+            documents.c.first_downloaded_at.is_(None),
+            documents.c.created_at < before,
+        )
+
+    def unopened(self, before: datetime, *, limit: int = 20, offset: int = 0) -> Sequence[Document]:
+        """Ready documents never downloaded by their client, oldest first (2 statements)."""
+        rows = (
+            self._db.execute(
+                sa.select(documents)
+                .where(*self._unopened_where(before))
+                .order_by(documents.c.created_at, documents.c.id)
+                .limit(limit)
+                .offset(offset)
+            )
+            .mappings()
+            .all()
+        )
+        return self._documents(rows)
+
+    def count_unopened(self, before: datetime) -> int:
+        """How many there are."""
+        query = (
+            sa.select(sa.func.count()).select_from(documents).where(*self._unopened_where(before))
+        )
+        return int(self._db.execute(query).scalar_one())
+
     def stale(self, before: datetime, *, limit: int = 100) -> Sequence[Document]:
         """Documents with a file pending since before ``before``, oldest first."""
         pending = sa.select(document_versions.c.document_id).where(

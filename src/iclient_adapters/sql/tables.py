@@ -223,6 +223,8 @@ documents = sa.Table(
     sa.Column("version", sa.Integer(), nullable=False),
     # A client's list: one status (or a few), newest date first.
     sa.Index("ix_documents_client_listing", "client_id", "status", "dated", "created_at"),
+    # The staff dashboard's "never opened by the client" list.
+    sa.Index("ix_documents_unopened", "status", "first_downloaded_at", "created_at"),
 )
 
 document_versions = sa.Table(

@@ -121,6 +121,24 @@ class DocumentsContract:
 
     # ------------------------------------------------------------------ round trips
 
+    def test_unopened_lists_ready_documents_never_downloaded_oldest_first(
+        self, uow_factory: UnitOfWorkFactory, ana: Account, rui: Account
+    ) -> None:
+        old = document(ana, title="old", created_at=T0)
+        older = document(rui, title="older", created_at=T0 - timedelta(days=3))
+        opened = document(ana, title="opened", created_at=T0 - timedelta(days=5))
+        opened.first_downloaded_at = T0
+        archived = document(ana, title="archived", status=DocumentStatus.ARCHIVED)
+        pending = document(ana, title="pending", status=DocumentStatus.PENDING)
+        recent = document(ana, title="recent", created_at=T0 + timedelta(days=2))
+        self.store(uow_factory, old, older, opened, archived, pending, recent)
+        cutoff = T0 + timedelta(days=1)
+        with uow_factory() as uow:
+            assert [d.title for d in uow.documents.unopened(cutoff)] == ["older", "old"]
+            assert [d.title for d in uow.documents.unopened(cutoff, limit=1, offset=1)] == ["old"]
+            assert uow.documents.count_unopened(cutoff) == 2
+            assert uow.documents.count_unopened(T0 - timedelta(days=10)) == 0
+
     def test_a_document_round_trips_with_every_field(
         self, uow_factory: UnitOfWorkFactory, ana: Account
     ) -> None:

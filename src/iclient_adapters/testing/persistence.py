@@ -132,6 +132,18 @@ class PersistenceContract:
         for moment in (loaded.created_at, loaded.activated_at, loaded.last_sign_in_at):
             assert moment is not None and moment.utcoffset() is not None
 
+    def test_get_many_finds_accounts_by_id(self, uow_factory: UnitOfWorkFactory) -> None:
+        ana, rui = client("ana@example.pt"), client("rui@example.pt")
+        with uow_factory() as uow:
+            uow.accounts.add(ana)
+            uow.accounts.add(rui)
+            uow.commit()
+        with uow_factory() as uow:
+            found = uow.accounts.get_many([ana.id, rui.id, "nobody", ana.id])
+            assert set(found) == {ana.id, rui.id}
+            assert found[rui.id].email == rui.email
+            assert uow.accounts.get_many([]) == {}
+
     def test_unknown_accounts_are_none(self, uow_factory: UnitOfWorkFactory) -> None:
         with uow_factory() as uow:
             assert uow.accounts.get(new_id()) is None

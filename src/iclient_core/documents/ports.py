@@ -55,6 +55,13 @@ class DocumentRepository(Protocol):
     def downloads(self, document_id: str, *, limit: int = 50) -> Sequence[DownloadRecord]:
         """The document's downloads, newest first."""
 
+    def unopened(self, before: datetime, *, limit: int = 20, offset: int = 0) -> Sequence[Document]:
+        """Ready documents of any client, created before ``before`` and never downloaded by
+        their client, oldest first."""
+
+    def count_unopened(self, before: datetime) -> int:
+        """How many documents :meth:`unopened` would list in all."""
+
     def stale(self, before: datetime, *, limit: int = 100) -> Sequence[Document]:
         """Documents with a file still pending that was started before ``before``."""
 

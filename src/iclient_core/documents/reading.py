@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 import attrs
 
 from iclient_core.accounts import Account
 from iclient_core.documents.inputs import list_query
 from iclient_core.documents.model import VISIBLE_TO_CLIENT, Document, DocumentPage, DocumentQuery
+from iclient_core.permissions import Permission, require
 from iclient_core.services import Services
 
 
@@ -58,3 +60,62 @@ def latest_documents(*, services: Services, actor: Account, limit: int = 5) -> S
     query = DocumentQuery(client_id=actor.id, statuses=VISIBLE_TO_CLIENT, per_page=limit)
     with services.uow() as uow:
         return uow.documents.list(query).items
+
+
+UNOPENED_AFTER_DAYS = 7
+"""A ready document its client has not opened after this many days needs attention."""
+
+
+@attrs.frozen
+class UnopenedPage:
+    """One page of documents their clients never opened, with those clients."""
+
+    documents: list[Document]
+    clients: dict[str, Account]
+    total: int
+    page: int
+    per_page: int
+    days: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def unopened_documents(
+    *,
+    services: Services,
+    actor: Account,
+    days: int = UNOPENED_AFTER_DAYS,
+    page: int = 1,
+    per_page: int = 25,
+) -> UnopenedPage:
+    """Ready documents not opened by their client ``days`` after publication, oldest first.
+
+    Three statements per page whatever the numbers: the page, its count and its clients.
+
+    Raises:
+        PermissionDenied: the actor may not manage documents.
+    """
+    require(actor, Permission.DOCUMENTS_MANAGE)
+    page = max(page, 1)
+    before = services.clock.now() - timedelta(days=max(days, 0))
+    with services.uow() as uow:
+        found = list(uow.documents.unopened(before, limit=per_page, offset=(page - 1) * per_page))
+        total = uow.documents.count_unopened(before)
+        clients = uow.accounts.get_many({d.client_id for d in found})
+    return UnopenedPage(
+        documents=found, clients=clients, total=total, page=page, per_page=per_page, days=days
+    )
+
+
+def count_unopened(*, services: Services, actor: Account, days: int = UNOPENED_AFTER_DAYS) -> int:
+    """How many ready documents their clients have not opened ``days`` after publication.
+
+    Raises:
+        PermissionDenied: the actor may not manage documents.
+    """
+    require(actor, Permission.DOCUMENTS_MANAGE)
+    with services.uow() as uow:
+        return uow.documents.count_unopened(services.clock.now() - timedelta(days=days))

@@ -52,6 +52,9 @@ def upgrade() -> None:
     op.create_index(
         "ix_documents_client_listing", "documents", ["client_id", "status", "dated", "created_at"]
     )
+    op.create_index(
+        "ix_documents_unopened", "documents", ["status", "first_downloaded_at", "created_at"]
+    )
     op.create_table(
         "document_versions",
         sa.Column("document_id", sa.String(36), nullable=False),
