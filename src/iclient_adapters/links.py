@@ -45,3 +45,7 @@ class PortalLinks:
     def admin_quote(self, language: str, quote_id: str) -> str:
         """``/<lang>/admin/quotes/<id>`` (the ``QuoteLinks`` port)."""
         return self._url(language, f"admin/quotes/{quote(quote_id)}")
+
+    def logo(self, version: str) -> str:
+        """``/logo?v=<version>`` (the ``LogoLinks`` port; outside any language)."""
+        return f"{self._base}/logo?v={quote(version)}"

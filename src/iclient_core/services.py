@@ -116,14 +116,19 @@ class Services:
 
     def branding(self, uow: UnitOfWork) -> dict[str, str]:
         """The business name and contact e-mail for messages: what an admin stored, else
-        the configured values (read in the caller's transaction)."""
+        the configured values (read in the caller's transaction); plus ``logo_url``, the
+        logo's absolute address, when an admin uploaded a logo."""
+        from iclient_core.business import logo_url
+
         stored = uow.settings.get()
         name = stored.business_name if stored is not None else ""
         email = stored.contact_email if stored is not None else ""
-        return {
+        found = {
             "business_name": name or self.settings.business_name,
             "contact_email": email or self.settings.contact_email,
         }
+        logo = logo_url(self, stored)
+        return {**found, "logo_url": logo} if logo else found
 
     def check_limit(self, key: str, limit: Limit, *, count: bool) -> None:
         """Raise ``RateLimited`` when ``key`` is over ``limit``; count this try if ``count``.

@@ -100,6 +100,9 @@ def create_app(
     from iclient_web import quotes  # the client's, the visitors' and the staff's quote pages
 
     app.register_blueprint(quotes.bp)
+    from iclient_web import branding  # the business's logo, public
+
+    app.register_blueprint(branding.bp)
 
     @app.get("/")
     @security.public

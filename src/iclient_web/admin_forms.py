@@ -79,6 +79,8 @@ class SettingsForm(FlaskForm):
     )
     vat_rates = StringField(_l("VAT rates (%)"))
     upload_limit_mb = StringField(_l("Largest document upload (MB)"))
+    logo = FileField(_l("Logo (PNG or JPEG, up to 1 MB)"))
+    remove_logo = BooleanField(_l("Remove the logo"))
 
 
 class AuditFilterForm(FlaskForm):

@@ -1,4 +1,6 @@
-"""Admin page for the business settings: name, contacts, language, VAT rates, upload limit."""
+"""Admin page for the business settings: name, contacts, language, VAT rates, upload limit
+and the logo (the form is multipart; the logo's own limit is 1 MB, far below the portal's
+request limit, so a larger logo gets a form error, and a much larger request the 413 page)."""
 
 from __future__ import annotations
 
@@ -6,18 +8,22 @@ import logging
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from iclient_core.business import (
+    BusinessSettings,
     current_settings,
     format_rate,
     save_settings,
     settings_for_editing,
 )
 from iclient_core.errors import InvalidInput
+from iclient_core.logo import LogoUpload
 from iclient_web.admin_forms import SettingsForm
 from iclient_web.deps import client_ip, portal, services
-from iclient_web.forms import apply_errors
+from iclient_web.errors import error_page
+from iclient_web.messages import field_message
 from iclient_web.security import require_staff
 
 bp = Blueprint("admin_settings", __name__, url_prefix="/<lang>/admin/settings")
@@ -36,6 +42,7 @@ def branding() -> tuple[str, str]:
         try:
             found = current_settings(services=services())
             cached = (found.business_name, found.contact_email or fallback_email)
+            g.iclient_logo_version = found.logo_sha256[:16]
         except Exception:  # every page, the error pages first, must render without a database
             logger.exception("could not read the business settings")
             cached = (configured.business_name, fallback_email)
@@ -43,11 +50,48 @@ def branding() -> tuple[str, str]:
     return cached
 
 
+def logo_version() -> str:
+    """Part of the logo's SHA-256 (changes with the logo), or empty when there is no logo.
+    Read with :func:`branding`, once per request."""
+    branding()
+    version: str = g.get("iclient_logo_version", "")
+    return version
+
+
+LOGO_MESSAGES = {
+    "file_empty": _l("The file is empty."),
+    "file_type_mismatch": _l(
+        "The file's name does not match its content (for example, a page renamed .pdf)."
+    ),
+    "logo_type_not_allowed": _l("The logo must be a PNG or JPEG image."),
+    "logo_too_large": _l("The logo must be 1 MB or smaller."),
+}
+
+
+def _apply_errors(form: SettingsForm, error: InvalidInput) -> None:
+    """The core's field errors on the form, with this page's sentences for the logo's."""
+    for name, codes in error.by_field().items():
+        messages = [str(LOGO_MESSAGES.get(code) or field_message(code)) for code in codes]
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+        else:
+            form.form_errors.extend(messages)
+
+
+@bp.errorhandler(413)
+def too_large(error: object) -> tuple[str, int]:
+    """A request over the portal's limit (a logo far above 1 MB)."""
+    return error_page(413, _("The file is too large"), str(LOGO_MESSAGES["logo_too_large"]))
+
+
 def _page(form: SettingsForm, status: int = 200) -> tuple[str, int]:
     configured = services().settings
+    stored: BusinessSettings = settings_for_editing(services=services(), actor=g.account)
     body = render_template(
         "admin/settings.html",
         form=form,
+        stored=stored,
         configured_name=configured.business_name,
         configured_email=configured.contact_email or portal().config.contact_email,
     )
@@ -74,6 +118,12 @@ def edit() -> tuple[str, int]:
 def save() -> Response | tuple[str, int]:
     """Store the settings (every page shows the new name from the next request on)."""
     form = SettingsForm()
+    upload = form.logo.data
+    logo = (
+        LogoUpload(filename=upload.filename, stream=upload.stream)
+        if upload is not None and getattr(upload, "filename", None)
+        else None
+    )
     try:
         save_settings(
             services=services(),
@@ -84,10 +134,13 @@ def save() -> Response | tuple[str, int]:
             default_language=form.default_language.data,
             vat_rates=form.vat_rates.data,
             upload_limit_mb=form.upload_limit_mb.data,
+            storage=portal().storage,
+            logo=logo,
+            remove_logo=bool(form.remove_logo.data),
             ip=client_ip(),
         )
     except InvalidInput as error:
-        apply_errors(form, error)
+        _apply_errors(form, error)
         return _page(form, 400)
     flash(_("The settings were saved."), "success")
     return redirect(url_for("admin_settings.edit"), 303)

@@ -8,8 +8,9 @@ templates, and the ``iclient documents sweep`` command.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from typing import Protocol
 from urllib.parse import quote
 
 import click
@@ -23,7 +24,6 @@ from iclient_adapters.links import PortalLinks
 from iclient_core.documents.download import (
     ByteRange,
     DocumentCorrupted,
-    DocumentDownload,
     RangeNotSatisfiable,
     download_my_document,
 )
@@ -97,7 +97,40 @@ def requested_range() -> tuple[ByteRange | None, str | None]:
     return (start, stop), etag
 
 
-def download_response(download: DocumentDownload) -> Response:
+class ServedFile(Protocol):
+    """What :func:`download_response` serves: an open, checked stream and what to say about it
+    (a :class:`DocumentDownload`, or a quote request's ``AttachmentDownload``)."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def stop(self) -> int: ...
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def length(self) -> int: ...
+
+    @property
+    def partial(self) -> bool: ...
+
+    @property
+    def filename(self) -> str: ...
+
+    @property
+    def content_type(self) -> str: ...
+
+    @property
+    def etag(self) -> str: ...
+
+    def __iter__(self) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
+
+def download_response(download: ServedFile) -> Response:
     """The streamed response for an open download (the server closes it when done)."""
     response = current_app.response_class(
         download,

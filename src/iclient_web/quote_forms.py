@@ -16,6 +16,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -35,7 +36,7 @@ from iclient_core.errors import InvalidInput
 from iclient_core.quotes.model import QuoteState, Side
 from iclient_core.quotes.money import Money, Quantity, format_rate
 from iclient_core.quotes.proposals import LineInput, ProposalInput
-from iclient_web.messages import field_message
+from iclient_web.admin_documents import message as document_message
 
 # --------------------------------------------------------------------------- formatting
 
@@ -153,7 +154,9 @@ QUOTE_FIELD_MESSAGES = {
 def quote_field_message(code: str) -> str:
     """The sentence for one error code of a quote form."""
     found = QUOTE_FIELD_MESSAGES.get(code)
-    return str(found) if found is not None else field_message(code)
+    if found is not None:
+        return str(found)
+    return document_message(code)  # the file refusals are worded once, for documents
 
 
 def apply_quote_errors(form: FlaskForm, error: InvalidInput) -> None:
@@ -195,6 +198,7 @@ class QuoteRequestForm(FlaskForm):
     subject = StringField(_l("Subject"), render_kw={"maxlength": 200})
     details = TextAreaField(_l("What do you need?"), render_kw={"rows": 6, "maxlength": 5000})
     desired_date = DateField(_l("For when (optional)"))
+    attachment = FileField(_l("Attach a file (optional)"))
 
 
 class VisitorRequestForm(FlaskForm):

@@ -17,8 +17,10 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from iclient_core.accounts import Account
+from iclient_core.documents.publishing import Upload
 from iclient_core.errors import ConcurrentUpdate, DomainError, InvalidInput
 from iclient_core.permissions import Permission, allowed
+from iclient_core.quotes.attachments import download_my_attachment, download_quote_attachment
 from iclient_core.quotes.decisions import (
     accept_quote,
     decline_quote,
@@ -56,7 +58,9 @@ from iclient_core.quotes.requests import (
     request_renewal,
 )
 from iclient_web import quote_forms as forms
+from iclient_web.admin_documents import FORM_OVERHEAD, max_upload_bytes, max_upload_mb, too_large
 from iclient_web.deps import client_ip, services
+from iclient_web.documents import download_response, storage
 from iclient_web.i18n import current_language
 from iclient_web.security import public, require_staff
 
@@ -120,6 +124,8 @@ def new() -> tuple[str, int] | Response:
         return redirect(url_for("quotes.admin.queue"), 303)
     form = forms.QuoteRequestForm()
     if request.method == "POST":
+        item = form.attachment.data
+        attached = item is not None and bool(getattr(item, "filename", ""))
         try:
             quote = request_quote(
                 services=services(),
@@ -128,13 +134,41 @@ def new() -> tuple[str, int] | Response:
                 details=form.details.data,
                 desired_date=form.desired_date.data,
                 ip=client_ip(),
+                attachment=Upload(filename=item.filename, stream=item.stream) if attached else None,
+                storage=storage(),
+                max_size=max_upload_bytes(),
             )
         except InvalidInput as error:
             forms.apply_quote_errors(form, error)
-            return render_template("quotes/new.html", form=form), 400
+            too_big = "file_too_large" in error.by_field().get("attachment", [])
+            return _new_page(form), 413 if too_big else 400
         flash(_("Your request was sent. We will answer as soon as we can."), "success")
         return redirect(url_for("quotes.client.show", quote_id=quote.id), 303)
-    return render_template("quotes/new.html", form=form), 200
+    return _new_page(form), 200
+
+
+def _new_page(form: forms.QuoteRequestForm) -> str:
+    return render_template("quotes/new.html", form=form, max_upload_mb=max_upload_mb())
+
+
+@client.url_value_preprocessor
+def allow_an_attachment(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    # As for the documents' upload pages: only the request form may be as large as the upload
+    # limit (plus the other fields), and the limit is raised before the body is parsed.
+    if endpoint == "quotes.client.new" and request.method == "POST":
+        request.max_content_length = max_upload_bytes() + FORM_OVERHEAD
+
+
+client.register_error_handler(413, too_large)
+
+
+@client.get("/<quote_id>/attachment")
+def attachment(quote_id: str) -> Response:
+    """The client downloads the file they attached to their request (anyone else: 404)."""
+    opened = download_my_attachment(
+        services=services(), storage=storage(), account_id=g.account.id, quote_id=quote_id
+    )
+    return download_response(opened)
 
 
 def _client_page(
@@ -407,6 +441,15 @@ def _admin_page(
 def staff_show(quote_id: str) -> tuple[str, int]:
     """One quote for staff: the request, the proposal form or the sent versions, history."""
     return _admin_page(quote_id)
+
+
+@admin.get("/<quote_id>/attachment", endpoint="attachment")
+def staff_attachment(quote_id: str) -> Response:
+    """Staff download the file the client attached to the request."""
+    opened = download_quote_attachment(
+        services=services(), storage=storage(), actor=g.account, quote_id=quote_id
+    )
+    return download_response(opened)
 
 
 def _staff_refusal(error: DomainError) -> str:

@@ -110,6 +110,13 @@ CSP = (
 )
 
 
+CACHEABLE_ENDPOINTS = frozenset({"branding.logo", "branding.logo_in"})
+"""Public, non-personal responses browsers may keep a short while (the business's logo);
+every other page is ``no-store``."""
+
+CACHEABLE_CACHE_CONTROL = "public, max-age=300"
+
+
 def init_app(app: Flask) -> None:
     """Install CSRF protection, the session loader, the access rule and the headers."""
     csrf.init_app(app)
@@ -148,6 +155,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["ICLIENT_SECURE"]:
             headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if request.endpoint != "static":
+        if request.endpoint in CACHEABLE_ENDPOINTS and response.status_code in (200, 304):
+            headers["Cache-Control"] = CACHEABLE_CACHE_CONTROL
+        elif request.endpoint != "static":
             headers["Cache-Control"] = "no-store"
         return response

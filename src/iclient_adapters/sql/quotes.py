@@ -23,6 +23,7 @@ from iclient_core.errors import ConcurrentUpdate
 from iclient_core.quotes.model import (
     Action,
     Actor,
+    Attachment,
     Decision,
     Proposal,
     ProposalContent,
@@ -45,6 +46,7 @@ Row = sa.RowMapping
 def quote_row(quote: Quote) -> dict[str, Any]:
     """The ``quotes`` columns of ``quote`` (all but ``version``)."""
     visitor, decision, sent = quote.visitor, quote.decision, quote.sent_proposal
+    attachment = quote.attachment
     return {
         "id": quote.id,
         "client_id": quote.client_id,
@@ -71,6 +73,11 @@ def quote_row(quote: Quote) -> dict[str, Any]:
         "decision_number": decision.proposal_number if decision else None,
         "decision_hash": decision.content_hash if decision else None,
         "decision_reason": decision.reason if decision else None,
+        "attachment_key": attachment.key if attachment else None,
+        "attachment_name": attachment.display_name if attachment else None,
+        "attachment_type": attachment.content_type if attachment else None,
+        "attachment_size": attachment.size if attachment else None,
+        "attachment_sha256": attachment.sha256 if attachment else None,
     }
 
 
@@ -195,6 +202,17 @@ def _quote(row: Row, proposals: list[Proposal], events: list[QuoteEvent]) -> Quo
         if row["decision_action"] is not None
         else None
     )
+    attachment = (
+        Attachment(
+            key=row["attachment_key"],
+            display_name=row["attachment_name"],
+            content_type=row["attachment_type"],
+            size=int(row["attachment_size"]),
+            sha256=row["attachment_sha256"],
+        )
+        if row["attachment_key"] is not None
+        else None
+    )
     return Quote.restore(
         id=row["id"],
         client_id=row["client_id"],
@@ -209,6 +227,7 @@ def _quote(row: Row, proposals: list[Proposal], events: list[QuoteEvent]) -> Quo
         proposals=proposals,
         events=events,
         decision=decision,
+        attachment=attachment,
         version=row["version"],
     )
 

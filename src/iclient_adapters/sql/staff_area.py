@@ -13,7 +13,15 @@ from iclient_core.account_search import search_words
 from iclient_core.accounts import Role, Status
 from iclient_core.business import DEFAULT_UPLOAD_LIMIT_MB, DEFAULT_VAT_RATES, BusinessSettings
 
-_TEXT_KEYS = ("business_name", "contact_email", "contact_phone", "default_language")
+_TEXT_KEYS = (
+    "business_name",
+    "contact_email",
+    "contact_phone",
+    "default_language",
+    "logo_key",
+    "logo_content_type",
+    "logo_sha256",
+)
 
 
 def settings_to_rows(value: BusinessSettings) -> dict[str, Any]:

@@ -305,6 +305,12 @@ quotes = sa.Table(
     sa.Column("decision_number", sa.Integer(), nullable=True),
     sa.Column("decision_hash", sa.String(64), nullable=True),
     sa.Column("decision_reason", sa.Text(), nullable=True),
+    # The file the client attached to the request (bytes in the storage; migration 0007).
+    sa.Column("attachment_key", sa.String(512), nullable=True),
+    sa.Column("attachment_name", sa.String(200), nullable=True),
+    sa.Column("attachment_type", sa.String(200), nullable=True),
+    sa.Column("attachment_size", sa.BigInteger(), nullable=True),
+    sa.Column("attachment_sha256", sa.String(64), nullable=True),
     # Optimistic locking: an UPDATE must name the version it read.
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Index("ix_quotes_listing", "state", "updated_at"),

@@ -26,6 +26,7 @@ from iclient_core.quotes.common import actor_of
 from iclient_core.quotes.model import (
     Action,
     Actor,
+    Attachment,
     ProposalContent,
     Quote,
     QuoteState,
@@ -185,6 +186,30 @@ class QuoteRepositoryContract:
         assert loaded.current_proposal is not None
         assert loaded.current_proposal.content == big
         assert all(type(line.unit_price.cents) is int for line in big.lines)
+
+    def test_a_request_with_and_without_an_attachment_round_trips(
+        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    ) -> None:
+        ana, _, rui = people
+        with_file = requested(ana, subject="Com anexo")
+        with_file.attachment = Attachment(
+            key=f"quotes/{ana.id}/{with_file.id}-0123456789abcdef",
+            display_name="planta da fachada — 2.º andar.pdf",
+            content_type="application/pdf",
+            size=5_000_000_000,  # past 32 bits
+            sha256="ab" * 32,
+        )
+        without = requested(ana, subject="Sem anexo")
+        self.store(uow_factory, with_file, without)
+        loaded = self.load(uow_factory, with_file.id)
+        assert loaded == with_file and loaded.attachment == with_file.attachment
+        assert self.load(uow_factory, without.id).attachment is None
+        # Saving the quote later keeps the attachment as it was.
+        loaded.save_draft(content(), actor_of(rui), at(1))
+        with uow_factory() as uow:
+            uow.quotes.save(loaded)
+            uow.commit()
+        assert self.load(uow_factory, with_file.id).attachment == with_file.attachment
 
     def test_a_visitor_request_round_trips(self, uow_factory: UnitOfWorkFactory) -> None:
         quote = visitor_request()

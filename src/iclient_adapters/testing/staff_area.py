@@ -81,3 +81,26 @@ class SettingsContract:
         with uow_factory() as uow:
             assert uow.settings.get() == STORED
             assert uow.audit.count(action="settings.updated") == 1
+
+    def test_the_logo_reference_round_trips_and_can_be_cleared(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        with_logo = BusinessSettings(
+            business_name="Oficina Exemplo",
+            logo_key="branding/logo-0123456789abcdef0123456789abcdef",
+            logo_content_type="image/png",
+            logo_sha256="ab" * 32,
+        )
+        with uow_factory() as uow:
+            uow.settings.save(with_logo)
+            uow.commit()
+        with uow_factory() as uow:
+            found = uow.settings.get()
+        assert found == with_logo and found is not None and found.has_logo
+        with uow_factory() as uow:
+            uow.settings.save(BusinessSettings(business_name="Oficina Exemplo"))
+            uow.commit()
+        with uow_factory() as uow:
+            found = uow.settings.get()
+        assert found == BusinessSettings(business_name="Oficina Exemplo")
+        assert found is not None and not found.has_logo

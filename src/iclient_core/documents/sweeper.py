@@ -7,6 +7,9 @@
 - the storage's own leftovers of unfinished writes (temporary files, incomplete multipart
   uploads).
 
+Only keys under ``documents/`` are ever looked at: other areas' objects (the files clients
+attach to quote requests, under ``quotes/``) are theirs to manage, never orphans here.
+
 Storage keys are listed *before* the database is asked which of them it knows: a row is
 always committed before its upload starts, so a key that exists when listed but is
 unknown afterwards is truly an orphan, with no race against uploads in progress.

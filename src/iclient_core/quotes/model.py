@@ -165,6 +165,25 @@ class VisitorContact:
 
 
 @attrs.frozen
+class Attachment:
+    """The file a client sent with their request, as stored (the bytes are in the storage).
+
+    Attributes:
+        key: where the bytes are in the ``FileStorage`` (made by the server).
+        display_name: the client's file name made safe; for display and download only.
+        content_type: the allowed type told by the file's leading bytes.
+        size: the number of bytes.
+        sha256: the SHA-256 of the bytes (hex), computed while they were stored.
+    """
+
+    key: str
+    display_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@attrs.frozen
 class ProposalContent:
     """What staff compose: the priced lines, the discount, the validity and a message."""
 
@@ -288,6 +307,7 @@ class Quote:
     proposals: list[Proposal] = attrs.Factory(list)
     events: list[QuoteEvent] = attrs.Factory(list)
     decision: Decision | None = None
+    attachment: Attachment | None = None
     version: int = 0
 
     # ------------------------------------------------------------------ construction
@@ -303,8 +323,9 @@ class Quote:
         desired_date: date | None,
         language: str,
         now: datetime,
+        attachment: Attachment | None = None,
     ) -> Quote:
-        """A signed-in client's request."""
+        """A signed-in client's request, optionally with the file they attached."""
         quote = cls(
             id=id,
             client_id=client.id,
@@ -314,6 +335,7 @@ class Quote:
             language=language,
             created_at=now,
             updated_at=now,
+            attachment=attachment,
         )
         quote._record(Action.REQUEST, None, client, now)
         return quote

@@ -6,10 +6,16 @@ from datetime import date, timedelta
 
 from iclient_core import audit
 from iclient_core.accounts import Account, Profile, Status
+from iclient_core.documents.publishing import Upload
 from iclient_core.errors import FieldError, InvalidInput, NotFound
 from iclient_core.notifications import Kind
 from iclient_core.permissions import Permission, require
 from iclient_core.ports import UnitOfWork
+from iclient_core.quotes.attachments import (
+    check_attachment,
+    forget_attachment,
+    store_attachment,
+)
 from iclient_core.quotes.common import (
     active_client,
     actor_of,
@@ -20,10 +26,11 @@ from iclient_core.quotes.common import (
     staff_quote,
     today,
 )
-from iclient_core.quotes.model import Action, Quote, VisitorContact
+from iclient_core.quotes.model import Action, Attachment, Quote, VisitorContact
 from iclient_core.registration import clean_email, send_activation
 from iclient_core.security_log import security_event
 from iclient_core.services import Limit, Services
+from iclient_core.storage import FileStorage
 from iclient_core.text import clean_line
 
 MAX_SUBJECT = 200
@@ -59,45 +66,89 @@ def request_quote(
     details: str | None,
     desired_date: str | None,
     ip: str,
+    attachment: Upload | None = None,
+    storage: FileStorage | None = None,
+    max_size: int | None = None,
 ) -> Quote:
-    """A signed-in client asks for a quote; staff are told by e-mail.
+    """A signed-in client asks for a quote, optionally with one file; staff are told by e-mail.
+
+    The file is checked like a document (allow-list by leading bytes, the upload limit) and
+    streamed to ``storage`` under a key the server makes, before the quote is written; if
+    the quote cannot be written, the stored bytes are removed again.
 
     Args:
         desired_date: an ISO date (``2026-12-31``) or empty.
+        attachment: the file sent with the request, if any (needs ``storage``).
+        storage: where the attachment's bytes go.
+        max_size: refuse attachments larger than this many bytes (the business's upload
+            limit applies in any case).
 
     Raises:
-        InvalidInput: ``subject``, ``details`` or ``desired_date`` is missing or bad.
+        InvalidInput: ``subject``, ``details`` or ``desired_date`` is missing or bad, or the
+            ``attachment`` is empty, of a type not allowed, named as another type, or too
+            large (``file_empty``, ``file_type_not_allowed``, ``file_type_mismatch``,
+            ``file_too_large``).
         PermissionDenied: the account is not an active client.
     """
     errors: list[FieldError] = []
     clean_subject, clean_details = _clean_request(subject, details, errors)
     desired = _clean_desired_date(desired_date, today(services), errors)
+    checked = None
+    if attachment is not None:
+        if storage is None:
+            raise ValueError("an attachment needs a storage")
+        try:
+            checked = check_attachment(attachment)
+        except InvalidInput as refused:
+            errors += refused.errors
     if errors:
         raise InvalidInput(errors)
-    with services.uow() as uow:
-        client = active_client(uow, account_id)
-        quote = Quote.request(
-            id=services.ids.new_id(),
-            client=actor_of(client),
-            subject=clean_subject,
-            details=clean_details,
-            desired_date=desired,
-            language=client.language,
-            now=services.clock.now(),
+    quote_id = services.ids.new_id()
+    stored: Attachment | None = None
+    if checked is not None and storage is not None:
+        with services.uow() as uow:
+            active_client(uow, account_id)  # nothing is stored for someone who may not ask
+        stored = store_attachment(
+            services=services,
+            storage=storage,
+            checked=checked,
+            client_id=account_id,
+            quote_id=quote_id,
+            max_size=max_size,
         )
-        uow.quotes.add(quote)
-        _tell_staff(services, uow, quote, requester=client.profile.full_name, renewal=False)
-        audit.record(
-            services,
-            uow,
-            actor=client,
-            action="quote.requested",
-            target_type="quote",
-            target_id=quote.id,
-            summary=clean_subject,
-            ip=ip,
-        )
-        uow.commit()
+    try:
+        with services.uow() as uow:
+            client = active_client(uow, account_id)
+            quote = Quote.request(
+                id=quote_id,
+                client=actor_of(client),
+                subject=clean_subject,
+                details=clean_details,
+                desired_date=desired,
+                language=client.language,
+                now=services.clock.now(),
+                attachment=stored,
+            )
+            uow.quotes.add(quote)
+            _tell_staff(services, uow, quote, requester=client.profile.full_name, renewal=False)
+            summary = clean_subject
+            if stored is not None:
+                summary += f" (attachment {stored.display_name}, {stored.size} bytes)"
+            audit.record(
+                services,
+                uow,
+                actor=client,
+                action="quote.requested",
+                target_type="quote",
+                target_id=quote.id,
+                summary=summary,
+                ip=ip,
+            )
+            uow.commit()
+    except BaseException:
+        if stored is not None and storage is not None:
+            forget_attachment(storage, stored)
+        raise
     return quote
 
 
