@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, runtime_checkable
+from typing import NoReturn, Protocol, runtime_checkable
 
 import attrs
 
@@ -198,6 +198,30 @@ def sha256_of(chunks: Iterable[bytes]) -> StoredObject:
         digest.update(chunk)
         size += len(chunk)
     return StoredObject(size=size, sha256=digest.hexdigest())
+
+
+def verified_chunks(
+    chunks: Iterable[bytes], *, size: int, sha256: str, refuse: Callable[[], NoReturn]
+) -> Iterator[bytes]:
+    """Pass ``chunks`` on, holding the last one back until the whole matches.
+
+    A damaged stored file therefore never arrives complete: when the size or the SHA-256
+    differs from what was recorded, ``refuse()`` (which logs and raises) runs instead of
+    the last chunk being sent.
+    """
+    digest = hashlib.sha256()
+    count = 0
+    held: bytes | None = None
+    for chunk in chunks:
+        digest.update(chunk)
+        count += len(chunk)
+        if held is not None:
+            yield held
+        held = chunk
+    if count != size or digest.hexdigest() != sha256:
+        refuse()
+    if held is not None:
+        yield held
 
 
 def iter_chunks(source: ByteSource, size: int = CHUNK_SIZE) -> Iterator[bytes]:

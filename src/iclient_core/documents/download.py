@@ -9,7 +9,6 @@ logged and the bytes are refused.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterator
 from types import TracebackType
@@ -23,7 +22,13 @@ from iclient_core.errors import ConcurrentUpdate, DomainError, NotFound
 from iclient_core.permissions import Permission
 from iclient_core.security_log import security_event
 from iclient_core.services import Services
-from iclient_core.storage import FileStorage, ObjectNotFound, ObjectReader, sha256_of
+from iclient_core.storage import (
+    FileStorage,
+    ObjectNotFound,
+    ObjectReader,
+    sha256_of,
+    verified_chunks,
+)
 
 logger = logging.getLogger("iclient.documents")
 
@@ -118,19 +123,12 @@ class DocumentDownload:
         if not self._verify:
             yield from self._reader
             return
-        digest = hashlib.sha256()
-        count = 0
-        held: bytes | None = None
-        for chunk in self._reader:
-            digest.update(chunk)
-            count += len(chunk)
-            if held is not None:
-                yield held
-            held = chunk
-        if count != self.size or digest.hexdigest() != self.file.sha256:
-            _refuse(self.document, self.file, self._actor_id, self._ip, "checksum")
-        if held is not None:
-            yield held
+        yield from verified_chunks(
+            self._reader,
+            size=self.size,
+            sha256=self.file.sha256 or "",
+            refuse=lambda: _refuse(self.document, self.file, self._actor_id, self._ip, "checksum"),
+        )
 
     def close(self) -> None:
         """Release the stored object."""

@@ -17,7 +17,6 @@ against the SHA-256 recorded when they were stored, as documents are.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Iterator
@@ -41,7 +40,13 @@ from iclient_core.quotes.common import active_client, clients_quote, staff_quote
 from iclient_core.quotes.model import Attachment, Quote
 from iclient_core.security_log import security_event
 from iclient_core.services import Services
-from iclient_core.storage import FileStorage, ObjectNotFound, ObjectReader, sha256_of
+from iclient_core.storage import (
+    FileStorage,
+    ObjectNotFound,
+    ObjectReader,
+    sha256_of,
+    verified_chunks,
+)
 
 logger = logging.getLogger("iclient.quotes")
 
@@ -168,19 +173,12 @@ class AttachmentDownload:
         if not self._verify:
             yield from self._reader
             return
-        digest = hashlib.sha256()
-        count = 0
-        held: bytes | None = None
-        for chunk in self._reader:
-            digest.update(chunk)
-            count += len(chunk)
-            if held is not None:
-                yield held
-            held = chunk
-        if count != self.size or digest.hexdigest() != self.attachment.sha256:
-            _refuse(self.quote, self.attachment, "checksum")
-        if held is not None:
-            yield held
+        yield from verified_chunks(
+            self._reader,
+            size=self.size,
+            sha256=self.attachment.sha256,
+            refuse=lambda: _refuse(self.quote, self.attachment, "checksum"),
+        )
 
     def close(self) -> None:
         """Release the stored object."""
