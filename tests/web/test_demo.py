@@ -1,0 +1,28 @@
+"""The quick start's demo data: an admin and an active client, made once, nothing by default."""
+
+from __future__ import annotations
+
+from iclient_adapters.bootstrap import Portal
+from iclient_core.accounts import Role, Status
+from iclient_web.demo import seed
+from tests.web.conftest import Browser, stored_account
+
+
+def test_demo_seed_makes_an_admin_and_a_client_who_can_sign_in_once(
+    portal: Portal, browser: Browser
+) -> None:
+    assert stored_account(portal, "admin@example.com") is None  # no default accounts
+    created = seed(portal.services)
+    assert [(role, email) for role, email, _ in created] == [
+        ("admin", "admin@example.com"),
+        ("client", "ana.silva@example.com"),
+    ]
+    admin = stored_account(portal, "admin@example.com")
+    client = stored_account(portal, "ana.silva@example.com")
+    assert admin is not None and admin.role is Role.ADMIN
+    assert client is not None and client.status is Status.ACTIVE
+    assert seed(portal.services) == []  # a second start changes nothing
+
+    _, email, password = created[1]
+    assert browser.sign_in(email, password).status_code == 303
+    assert browser.get("/pt/").status_code == 200
