@@ -575,3 +575,27 @@ def test_the_staff_client_page_and_dashboard_show_the_quotes(
     dashboard = page(other_browser.get("/pt/admin/"))
     assert 'href="/pt/admin/quotes"' in dashboard  # the admin menu
     assert "/pt/admin/quotes?expiring=1" in dashboard
+
+
+def test_staff_are_warned_when_a_visitor_uses_an_existing_clients_address(
+    app: Flask, browser: Browser, other_browser: Browser
+) -> None:
+    other_browser.client_account("ana@example.pt")
+    visitor = app.test_client()
+    stranger = Browser(visitor, browser.portal, browser.transport)
+    stranger.submit(
+        "/pt/quote-request",
+        {
+            "name": "Alguém",
+            "email": "ANA@example.pt",
+            "phone": "912 000 111",
+            "subject": "Telhado",
+            "details": "Pedido com o endereço de outra pessoa.",
+            "contact_consent": "y",
+        },
+    )
+    browser.staff_account(STAFF)
+    queue = page(browser.get("/pt/admin/quotes"))
+    quote_id = re.search(r'id="quote-([0-9a-f]+)"', queue).group(1)  # type: ignore[union-attr]
+    shown = page(browser.get(f"/pt/admin/quotes/{quote_id}"))
+    assert "Atenção: ana@example.pt já pertence a uma conta (Ana Silva)" in shown

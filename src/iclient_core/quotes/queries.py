@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import attrs
 
 from iclient_core.accounts import Account
+from iclient_core.authentication import lookup_key
 from iclient_core.permissions import Permission, require
 from iclient_core.quotes.common import (
     active_client,
@@ -66,6 +67,9 @@ class QuoteView:
     today: date
     client_name: str
     client_email: str
+    existing_account: Account | None = None
+    """For a visitor's request: the account that already uses the visitor's address, if any
+    (inviting links the request to it, so staff should check it is really them)."""
 
     @property
     def state(self) -> QuoteState:
@@ -230,13 +234,24 @@ def get_staff_quote(*, services: Services, actor: Account, quote_id: str) -> Quo
     with services.uow() as uow:
         quote = staff_quote(uow, quote_id)
         client = uow.accounts.get(quote.client_id) if quote.client_id else None
+        existing = (
+            uow.accounts.get_by_email_key(lookup_key(services, quote.visitor.email))
+            if client is None and quote.visitor is not None
+            else None
+        )
     if client is not None:
         name, email = client.profile.full_name, client.email.address
     elif quote.visitor is not None:
         name, email = quote.visitor.name, quote.visitor.email
     else:
         name, email = "", ""
-    return QuoteView(quote=quote, today=today(services), client_name=name, client_email=email)
+    return QuoteView(
+        quote=quote,
+        today=today(services),
+        client_name=name,
+        client_email=email,
+        existing_account=existing,
+    )
 
 
 def vat_rates_for_proposals(*, services: Services, actor: Account) -> tuple[int, ...]:
