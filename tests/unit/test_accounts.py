@@ -255,3 +255,17 @@ def test_email_key_folds_compatibility_forms() -> None:
 
 def test_email_key_ignores_surrounding_spaces() -> None:
     assert email_key("  mike@x.com \t") == "mike@x.com"
+
+
+def test_ids_are_unique_time_ordered_uuid7_values() -> None:
+    import uuid
+
+    from iclient_adapters.clock import UuidIds
+
+    ids = UuidIds()
+    made = [ids.new_id() for _ in range(10_000)]
+    assert made == sorted(made)
+    assert len(set(made)) == len(made)
+    parsed = uuid.UUID(made[0])
+    assert parsed.version == 7 and parsed.variant == uuid.RFC_4122
+    assert len(made[0]) == 32
