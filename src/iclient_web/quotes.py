@@ -11,12 +11,23 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from iclient_core.accounts import Account
+from iclient_core.business import current_settings
 from iclient_core.documents.publishing import Upload
 from iclient_core.errors import ConcurrentUpdate, DomainError, InvalidInput
 from iclient_core.permissions import Permission, allowed
@@ -31,6 +42,7 @@ from iclient_core.quotes.model import (
     InvalidTransition,
     Proposal,
     ProposalChanged,
+    Quote,
     QuoteExpired,
     QuoteState,
 )
@@ -59,9 +71,10 @@ from iclient_core.quotes.requests import (
 )
 from iclient_web import quote_forms as forms
 from iclient_web.admin_documents import FORM_OVERHEAD, max_upload_bytes, max_upload_mb, too_large
-from iclient_web.deps import client_ip, services
-from iclient_web.documents import download_response, storage
+from iclient_web.deps import client_ip, portal, services
+from iclient_web.documents import DOWNLOAD_CSP, download_response, storage
 from iclient_web.i18n import current_language
+from iclient_web.quote_pdf import Letterhead, pdf_filename, render_quote_pdf
 from iclient_web.security import public, require_staff
 
 bp = Blueprint("quotes", __name__, cli_group="quotes")
@@ -87,6 +100,38 @@ def quote_helpers() -> dict[str, Any]:
         "waiting_label": forms.waiting_label,
         "states": list(QuoteState),
     }
+
+
+def _chosen_version(quote: Quote, default: Proposal | None) -> Proposal | None:
+    """The version ``?version=N`` asks for (404 when the quote has none such), else ``default``."""
+    wanted = request.args.get("version", "")
+    if wanted.isdigit() and len(wanted) < 6:
+        found = quote.proposal(int(wanted))
+        if found is None:
+            abort(404)
+        return found
+    return default
+
+
+def _pdf_response(view: QuoteView, shown: Proposal | None) -> Response:
+    """The PDF of version ``shown`` as a download (404 when there is no version to draw)."""
+    if shown is None:
+        abort(404)
+    settings = current_settings(services=services())
+    letterhead = Letterhead(
+        name=settings.business_name,
+        email=settings.contact_email or portal().config.contact_email,
+        phone=settings.contact_phone,
+    )
+    body = render_quote_pdf(view, shown, lang=current_language(), letterhead=letterhead)
+    response = current_app.response_class(body, content_type="application/pdf")
+    headers = response.headers
+    # The name is ASCII letters, digits and dashes only: no RFC 6266 ``filename*`` needed.
+    headers["Content-Disposition"] = f'attachment; filename="{pdf_filename(view, shown)}"'
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _filters(*keys: str) -> dict[str, str]:
@@ -180,12 +225,7 @@ def _client_page(
 ) -> tuple[str, int]:
     view = get_client_quote(services=services(), account_id=g.account.id, quote_id=quote_id)
     quote = view.quote
-    shown: Proposal | None = quote.sent_proposal
-    wanted = request.args.get("version", "")
-    if wanted.isdigit() and len(wanted) < 6:
-        shown = quote.proposal(int(wanted))
-        if shown is None:
-            abort(404)
+    shown = _chosen_version(quote, quote.sent_proposal)
     offered = quote.sent_proposal
     number = str(offered.number) if offered else ""
     accept_form = forms.AcceptForm(formdata=None, proposal=number)
@@ -217,6 +257,18 @@ def show(quote_id: str) -> tuple[str, int] | Response:
     if g.account.role.is_staff:
         return redirect(url_for("quotes.admin.show", quote_id=quote_id), 303)
     return _client_page(quote_id)
+
+
+@client.get("/<quote_id>/pdf")
+def pdf(quote_id: str) -> Response:
+    """The PDF of the version on offer (or ``?version=N``, a sent one); anyone else: 404."""
+    if g.account.role.is_staff:
+        target = url_for(
+            "quotes.admin.pdf", quote_id=quote_id, version=_filters("version").get("version")
+        )
+        return redirect(target, 303)
+    view = get_client_quote(services=services(), account_id=g.account.id, quote_id=quote_id)
+    return _pdf_response(view, _chosen_version(view.quote, view.quote.sent_proposal))
 
 
 def _refusal(error: DomainError) -> str:
@@ -417,12 +469,7 @@ def _admin_page(
         count = len([e for e in form.lines.entries if e.form.description.data])
         form.pad(max(forms.MIN_ROWS, count + forms.BLANK_ROWS))
         form.offer_rates(vat_rates_for_proposals(services=services(), actor=g.account), lang)
-    shown = quote.current_proposal
-    wanted = request.args.get("version", "")
-    if wanted.isdigit() and len(wanted) < 6:
-        shown = quote.proposal(int(wanted))
-        if shown is None:
-            abort(404)
+    shown = _chosen_version(quote, quote.current_proposal)
     version = str(quote.version)
     body = render_template(
         "quotes/admin_show.html",
@@ -450,6 +497,13 @@ def staff_attachment(quote_id: str) -> Response:
         services=services(), storage=storage(), actor=g.account, quote_id=quote_id
     )
     return download_response(opened)
+
+
+@admin.get("/<quote_id>/pdf", endpoint="pdf")
+def staff_pdf(quote_id: str) -> Response:
+    """The PDF of any version (``?version=N``; the newest, even a draft, by default)."""
+    view = get_staff_quote(services=services(), actor=g.account, quote_id=quote_id)
+    return _pdf_response(view, _chosen_version(view.quote, view.quote.current_proposal))
 
 
 def _staff_refusal(error: DomainError) -> str:

@@ -101,6 +101,7 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/quotes/<quote_id>/revise", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/quotes/<quote_id>/send", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/quotes/<quote_id>/attachment", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/quotes/<quote_id>/pdf", "GET"): NO_SUCH_OBJECT,
 }
 
 
