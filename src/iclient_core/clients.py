@@ -12,7 +12,7 @@ import enum
 
 import attrs
 
-from iclient_core import audit, tokens
+from iclient_core import account_status, audit, tokens
 from iclient_core.accounts import LANGUAGES, Account, Profile, Role, Status
 from iclient_core.audit import AuditEntry
 from iclient_core.business import effective_in
@@ -454,22 +454,9 @@ def disable_client(*, services: Services, actor: Account, client_id: str, ip: st
     require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
         account = _live_client(uow, client_id)
-        account.disable()
-        uow.accounts.save(account)
-        ended = uow.sessions.delete_for_account(account.id)
-        audit.record(
-            services,
-            uow,
-            actor=actor,
-            action="client.disabled",
-            target_type="account",
-            target_id=account.id,
-            summary=f"Account disabled; {ended} session(s) ended",
-            ip=ip,
+        return account_status.close(
+            services, uow, actor=actor, account=account, action="client.disabled", ip=ip
         )
-        uow.commit()
-    security_event("account_disabled", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
-    return ended
 
 
 def enable_client(*, services: Services, actor: Account, client_id: str, ip: str = "-") -> Account:
@@ -482,22 +469,9 @@ def enable_client(*, services: Services, actor: Account, client_id: str, ip: str
     require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
         account = _live_client(uow, client_id)
-        if account.status is not Status.DISABLED:
-            return account
-        account.enable()
-        uow.accounts.save(account)
-        audit.record(
-            services,
-            uow,
-            actor=actor,
-            action="client.enabled",
-            target_type="account",
-            target_id=account.id,
-            ip=ip,
+        return account_status.reopen(
+            services, uow, actor=actor, account=account, action="client.enabled", ip=ip
         )
-        uow.commit()
-    security_event("account_enabled", account_id=account.id, ip=ip, by=actor.id)
-    return account
 
 
 def end_client_sessions(
@@ -515,17 +489,6 @@ def end_client_sessions(
     require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
         account = _client(uow, client_id)
-        ended = uow.sessions.delete_for_account(account.id)
-        audit.record(
-            services,
-            uow,
-            actor=actor,
-            action="client.sessions_ended",
-            target_type="account",
-            target_id=account.id,
-            summary=f"{ended} session(s) ended",
-            ip=ip,
+        return account_status.end_sessions(
+            services, uow, actor=actor, account=account, action="client.sessions_ended", ip=ip
         )
-        uow.commit()
-    security_event("sessions_ended", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
-    return ended

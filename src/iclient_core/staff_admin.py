@@ -8,7 +8,7 @@ every time.
 
 from __future__ import annotations
 
-from iclient_core import audit, tokens
+from iclient_core import account_status, audit, tokens
 from iclient_core.accounts import LANGUAGES, Account, Profile, Role, Status
 from iclient_core.business import effective_in
 from iclient_core.clients import plausible_id
@@ -257,22 +257,9 @@ def disable_staff(*, services: Services, actor: Account, account_id: str, ip: st
     with services.uow() as uow:
         account = _staff(uow, account_id)
         _guard_last_admin(uow, actor, account)
-        account.disable()
-        uow.accounts.save(account)
-        ended = uow.sessions.delete_for_account(account.id)
-        audit.record(
-            services,
-            uow,
-            actor=actor,
-            action="staff.disabled",
-            target_type="account",
-            target_id=account.id,
-            summary=f"Account disabled; {ended} session(s) ended",
-            ip=ip,
+        return account_status.close(
+            services, uow, actor=actor, account=account, action="staff.disabled", ip=ip
         )
-        uow.commit()
-    security_event("account_disabled", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
-    return ended
 
 
 def enable_staff(*, services: Services, actor: Account, account_id: str, ip: str = "-") -> Account:
@@ -285,22 +272,9 @@ def enable_staff(*, services: Services, actor: Account, account_id: str, ip: str
     require(actor, Permission.STAFF_MANAGE)
     with services.uow() as uow:
         account = _staff(uow, account_id)
-        if account.status is not Status.DISABLED:
-            return account
-        account.enable()
-        uow.accounts.save(account)
-        audit.record(
-            services,
-            uow,
-            actor=actor,
-            action="staff.enabled",
-            target_type="account",
-            target_id=account.id,
-            ip=ip,
+        return account_status.reopen(
+            services, uow, actor=actor, account=account, action="staff.enabled", ip=ip
         )
-        uow.commit()
-    security_event("account_enabled", account_id=account.id, ip=ip, by=actor.id)
-    return account
 
 
 def end_staff_sessions(
@@ -318,17 +292,6 @@ def end_staff_sessions(
     require(actor, Permission.STAFF_MANAGE)
     with services.uow() as uow:
         account = _staff(uow, account_id)
-        ended = uow.sessions.delete_for_account(account.id)
-        audit.record(
-            services,
-            uow,
-            actor=actor,
-            action="staff.sessions_ended",
-            target_type="account",
-            target_id=account.id,
-            summary=f"{ended} session(s) ended",
-            ip=ip,
+        return account_status.end_sessions(
+            services, uow, actor=actor, account=account, action="staff.sessions_ended", ip=ip
         )
-        uow.commit()
-    security_event("sessions_ended", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
-    return ended

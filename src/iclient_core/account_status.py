@@ -1,0 +1,78 @@
+"""What staff do to an account they may manage: close it, reopen it, sign it out everywhere.
+
+Shared by the client and the staff use cases, which only differ in who may act and which
+accounts they may touch. Each function finishes the caller's unit of work (commit) and logs
+the security event.
+"""
+
+from __future__ import annotations
+
+from iclient_core import audit
+from iclient_core.accounts import Account, Status
+from iclient_core.ports import UnitOfWork
+from iclient_core.security_log import security_event
+from iclient_core.services import Services
+
+
+def end_sessions(
+    services: Services, uow: UnitOfWork, *, actor: Account, account: Account, action: str, ip: str
+) -> int:
+    """End every session of ``account`` at once; returns how many ended."""
+    ended = uow.sessions.delete_for_account(account.id)
+    audit.record(
+        services,
+        uow,
+        actor=actor,
+        action=action,
+        target_type="account",
+        target_id=account.id,
+        summary=f"{ended} session(s) ended",
+        ip=ip,
+    )
+    uow.commit()
+    security_event("sessions_ended", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
+    return ended
+
+
+def close(
+    services: Services, uow: UnitOfWork, *, actor: Account, account: Account, action: str, ip: str
+) -> int:
+    """Disable ``account`` and end its sessions in the same transaction; returns how many."""
+    account.disable()
+    uow.accounts.save(account)
+    ended = uow.sessions.delete_for_account(account.id)
+    audit.record(
+        services,
+        uow,
+        actor=actor,
+        action=action,
+        target_type="account",
+        target_id=account.id,
+        summary=f"Account disabled; {ended} session(s) ended",
+        ip=ip,
+    )
+    uow.commit()
+    security_event("account_disabled", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
+    return ended
+
+
+def reopen(
+    services: Services, uow: UnitOfWork, *, actor: Account, account: Account, action: str, ip: str
+) -> Account:
+    """Re-enable a disabled ``account`` (nothing happens to one that is not disabled)."""
+    if account.status is not Status.DISABLED:
+        return account
+    account.enable()
+    uow.accounts.save(account)
+    audit.record(
+        services,
+        uow,
+        actor=actor,
+        action=action,
+        target_type="account",
+        target_id=account.id,
+        ip=ip,
+    )
+    uow.commit()
+    security_event("account_enabled", account_id=account.id, ip=ip, by=actor.id)
+    return account
