@@ -1,4 +1,5 @@
-"""Demo data for the quick start: one admin and one active client, with passwords printed.
+"""Demo data for the quick start (part of the composition, not of the web layer, which never
+opens a unit of work): one admin and one active client, with passwords printed.
 
 Only ``iclient serve --demo`` (refused in production) creates them: there are no default
 accounts otherwise.

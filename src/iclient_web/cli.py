@@ -149,7 +149,7 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
     if demo:
         if built.config.production:
             raise click.UsageError("--demo is refused when ICLIENT_ENV=production")
-        from iclient_web.demo import seed
+        from iclient_adapters.demo import seed
 
         for role, email, password in seed(built.services):
             click.secho(f"demo {role}: {email}  password: {password}", fg="green")
