@@ -22,24 +22,22 @@ from iclient_adapters.ratelimit import LimitsRateLimiter
 from iclient_adapters.storage import build_storage
 from iclient_adapters.strength import ZxcvbnStrength
 from iclient_adapters.tokens import ItsDangerousTokens
-from iclient_core.passwords import PasswordPolicy
-from iclient_core.ports import Clock, Mailer, UnitOfWorkFactory
-from iclient_core.services import Services, Settings
-from iclient_core.storage import FileStorage
+from iclient_core.accounts.passwords import PasswordPolicy
+from iclient_core.services import Services
+from iclient_core.settings import Settings
+from iclient_core.shared.ports import Clock
+from iclient_core.shared.storage import FileStorage
+from iclient_core.unit_of_work import UnitOfWorkFactory
 
 
 @attrs.define
 class Portal:
-    """A built core: the use cases' ``Services``, the mailer, and how to release resources."""
+    """A built core: the configuration, the use cases' ``Services``, and how to release
+    resources (connection pools)."""
 
     config: Config
     services: Services
-    mailer: Mailer
     closers: list[Callable[[], None]] = attrs.Factory(list)
-    # The documents' bytes, from ``config.storage_url`` unless handed in.
-    storage: FileStorage = attrs.field(
-        default=attrs.Factory(lambda self: build_storage(self.config.storage_url), takes_self=True)
-    )
 
     def close(self) -> None:
         """Release connection pools and the like."""
@@ -73,11 +71,21 @@ def settings_from(config: Config) -> Settings:
     )
 
 
-def build(config: Config, *, clock: Clock | None = None) -> Portal:
-    """Build every adapter named by ``config`` and wire the core's services."""
+def build(
+    config: Config, *, clock: Clock | None = None, storage: FileStorage | None = None
+) -> Portal:
+    """Build every adapter named by ``config`` and wire the core's services.
+
+    Args:
+        clock: the time (the system clock by default).
+        storage: the file storage (built from ``config.storage_url`` by default).
+    """
     from iclient_adapters.mail import build_mailer
 
     uow, close_db = build_persistence(config.database_url)
+    mailer = build_mailer(
+        config.mail_url, sender=config.mail_from, instance_path=config.instance_path
+    )
     services = Services(
         uow=uow,
         clock=clock or SystemClock(),
@@ -88,9 +96,8 @@ def build(config: Config, *, clock: Clock | None = None) -> Portal:
         limiter=LimitsRateLimiter(config.ratelimit_url),
         contacts=StandardContactValidator(),
         links=PortalLinks(config.base_url),
+        storage=storage or build_storage(config.storage_url),
+        mailer=mailer,
         settings=settings_from(config),
     )
-    mailer = build_mailer(
-        config.mail_url, sender=config.mail_from, instance_path=config.instance_path
-    )
-    return Portal(config=config, services=services, mailer=mailer, closers=[close_db])
+    return Portal(config=config, services=services, closers=[close_db])

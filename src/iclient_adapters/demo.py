@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import secrets
 
-from iclient_core import tokens
-from iclient_core.accounts import Role, email_key
-from iclient_core.registration import activate_account, register_client
+from iclient_core.accounts import tokens
+from iclient_core.accounts.model import Role, email_key
+from iclient_core.accounts.registration import activate_account, register_client
+from iclient_core.accounts.tokens import Purpose
 from iclient_core.services import Services
-from iclient_core.staff import create_staff
-from iclient_core.tokens import Purpose
+from iclient_core.staff.members import create_staff
 
 WORDS = (
     "laranja",

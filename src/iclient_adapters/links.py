@@ -6,7 +6,8 @@ from urllib.parse import quote
 
 
 class PortalLinks:
-    """The ``Links`` port for the bundled Flask portal's routes."""
+    """The ``Links`` port for the bundled Flask portal's routes (an embedder with other URLs
+    writes its own)."""
 
     def __init__(self, base_url: str) -> None:
         self._base = base_url.rstrip("/")
@@ -35,17 +36,17 @@ class PortalLinks:
         return self._url(language, "auth/forgot-password")
 
     def documents(self, language: str) -> str:
-        """``/<lang>/documents`` (the ``DocumentLinks`` port)."""
+        """``/<lang>/documents``."""
         return self._url(language, "documents")
 
     def quote(self, language: str, quote_id: str) -> str:
-        """``/<lang>/quotes/<id>`` (the ``QuoteLinks`` port)."""
+        """``/<lang>/quotes/<id>``."""
         return self._url(language, f"quotes/{quote(quote_id)}")
 
-    def admin_quote(self, language: str, quote_id: str) -> str:
-        """``/<lang>/admin/quotes/<id>`` (the ``QuoteLinks`` port)."""
+    def staff_quote(self, language: str, quote_id: str) -> str:
+        """``/<lang>/admin/quotes/<id>``."""
         return self._url(language, f"admin/quotes/{quote(quote_id)}")
 
     def logo(self, version: str) -> str:
-        """``/logo?v=<version>`` (the ``LogoLinks`` port; outside any language)."""
+        """``/logo?v=<version>`` (outside any language)."""
         return f"{self._base}/logo?v={quote(version)}"

@@ -19,24 +19,20 @@ from iclient_adapters.memory_consent import MemoryConsentRepository
 from iclient_adapters.memory_documents import MemoryDocumentRepository
 from iclient_adapters.memory_quotes import MemoryQuoteRepository
 from iclient_adapters.memory_staff import MemorySettingsRepository, copies, search_accounts
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.audit import AuditEntry
-from iclient_core.business import BusinessSettings, SettingsRepository
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_core.accounts.sessions import SignInSession
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.model import Document, DownloadRecord
 from iclient_core.documents.ports import DocumentRepository
-from iclient_core.errors import AlreadyExists, ConcurrentUpdate
-from iclient_core.notifications import OutboxMessage
-from iclient_core.ports import (
-    AccountRepository,
-    AuditLog,
-    OutboxRepository,
-    SessionRepository,
-)
+from iclient_core.notifications.model import OutboxMessage
+from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.model import Quote
 from iclient_core.quotes.ports import QuoteRepository
-from iclient_core.sessions import SignInSession
+from iclient_core.shared.audit import AuditEntry, AuditLog
+from iclient_core.shared.business import BusinessSettings, SettingsRepository
+from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
 
 
 @attrs.define
@@ -411,3 +407,38 @@ class MemoryUnitOfWork:
     def rollback(self) -> None:
         """Discard the working copy."""
         self._begin()
+
+
+@attrs.define
+class MemoryMailer:
+    """The ``Mailer`` port in memory: it keeps what it was handed, in order.
+
+    A test reads the messages as the core queued them (``sent``) and the links each carries,
+    by name, without parsing any text (:meth:`links`).
+    """
+
+    sent: list[OutboxMessage] = attrs.Factory(list)
+
+    def send(self, message: OutboxMessage) -> None:
+        """Keep the message as delivered."""
+        self.sent.append(message)
+
+    def messages(self, *, to: str | None = None, kind: str | None = None) -> list[OutboxMessage]:
+        """The messages sent, oldest first, to ``to`` and of ``kind`` when given."""
+        return [
+            m
+            for m in self.sent
+            if (to is None or m.notification.to_address == to)
+            and (kind is None or m.notification.kind == kind)
+        ]
+
+    def links(self, *, to: str | None = None, kind: str | None = None) -> dict[str, str]:
+        """The links of the newest matching message, by name (``link``, ``reset_link``…).
+
+        Raises:
+            LookupError: no message matches.
+        """
+        found = self.messages(to=to, kind=kind)
+        if not found:
+            raise LookupError(f"no message to {to!r} of kind {kind!r}")
+        return found[-1].notification.links

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
-from iclient_core.errors import AlreadyExists
+from iclient_core.shared.errors import AlreadyExists
 
 if TYPE_CHECKING:
     from iclient_adapters.memory import _State

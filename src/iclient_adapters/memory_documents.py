@@ -15,7 +15,7 @@ from iclient_core.documents.model import (
     DownloadRecord,
     listing_order,
 )
-from iclient_core.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
 
 if TYPE_CHECKING:
     from iclient_adapters.memory import _State

@@ -7,9 +7,9 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from iclient_core.errors import AlreadyExists, ConcurrentUpdate
 from iclient_core.quotes.model import Quote, QuoteState
 from iclient_core.quotes.ports import QuoteSummary
+from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
 
 if TYPE_CHECKING:
     from iclient_adapters.memory import _State

@@ -6,9 +6,9 @@ import copy
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
-from iclient_core.account_search import matches, search_words
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.business import BusinessSettings
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.accounts.search import matches, search_words
+from iclient_core.shared.business import BusinessSettings
 
 if TYPE_CHECKING:
     from iclient_adapters.memory import _State

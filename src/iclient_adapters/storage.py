@@ -37,7 +37,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import fsspec
 from fsspec.implementations.memory import MemoryFile, MemoryFileSystem
 
-from iclient_core.storage import (
+from iclient_core.shared.storage import (
     CHUNK_SIZE,
     ByteSource,
     ObjectNotFound,
@@ -166,7 +166,7 @@ class FsspecStorage:
     """Stored objects under a root of an fsspec file system.
 
     Build one with :meth:`from_url`. Keys are checked with
-    :func:`iclient_core.storage.is_valid_key` and become paths under the root.
+    :func:`iclient_core.shared.storage.is_valid_key` and become paths under the root.
 
     Attributes:
         url: the storage URL it was built from (without secrets).

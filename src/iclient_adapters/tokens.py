@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadData, URLSafeSerializer
 
-from iclient_core.errors import TokenExpired, TokenInvalid
-from iclient_core.ports import TokenClaims
+from iclient_core.accounts.ports import TokenClaims
+from iclient_core.shared.errors import TokenExpired, TokenInvalid
 
 CLOCK_SKEW = timedelta(minutes=5)
 """A token stamped this far in the future is still accepted (clocks of several servers)."""

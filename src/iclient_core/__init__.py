@@ -2,7 +2,7 @@
 
 This package imports only the standard library, attrs and cattrs. Everything outside
 (databases, mail, files, hashing, signing) is reached through the Protocols in
-:mod:`iclient_core.ports`, whose implementations are handed in by a composition root.
+:mod:`iclient_core.shared.ports`, whose implementations are handed in by a composition root.
 """
 
 __version__ = "0.1.0"

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from iclient_adapters.bootstrap import Portal, build
 from iclient_adapters.config import Config
-from iclient_core.accounts import LANGUAGES
+from iclient_core.accounts.model import LANGUAGES
 
 
 def create_app(
@@ -108,7 +108,7 @@ def create_app(
     @security.public
     def root() -> Response:
         """Send visitors to the portal in the business's default language (pt unless set)."""
-        from iclient_core.business import current_settings
+        from iclient_core.staff.settings import current_settings
         from iclient_web.deps import services
 
         language = current_settings(services=services()).default_language

@@ -8,17 +8,17 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from iclient_core.consent.use_cases import accept, consent_status, withdraw
-from iclient_core.consent.use_cases import history as consent_history
-from iclient_core.errors import InvalidInput, TokenExpired, TokenInvalid
-from iclient_core.privacy import cancel_deletion, export_data, request_deletion
-from iclient_core.profile import (
+from iclient_core.accounts.privacy import cancel_deletion, export_data, request_deletion
+from iclient_core.accounts.profile import (
     change_password,
     check_email_change,
     confirm_email_change,
     request_email_change,
     update_profile,
 )
+from iclient_core.consent.use_cases import accept, consent_status, withdraw
+from iclient_core.consent.use_cases import history as consent_history
+from iclient_core.shared.errors import InvalidInput, TokenExpired, TokenInvalid
 from iclient_web.deps import client_ip, services, user_agent
 from iclient_web.forms import (
     ChangeEmailForm,

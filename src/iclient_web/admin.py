@@ -26,9 +26,9 @@ import attrs
 from flask import Blueprint, Flask, current_app, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from iclient_core.accounts import Account
-from iclient_core.clients import ClientFilter, attention
-from iclient_core.permissions import Permission, allowed
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.permissions import Permission, allowed
+from iclient_core.staff.clients import ClientFilter, attention
 from iclient_web.deps import services
 from iclient_web.security import require_staff
 

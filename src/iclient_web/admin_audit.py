@@ -8,13 +8,7 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response, g, render_template, request, stream_with_context
 
-from iclient_core.audit_admin import (
-    CSV_COLUMNS,
-    AuditQuery,
-    audit_page,
-    csv_row,
-    export_audit,
-)
+from iclient_core.staff.audit import CSV_COLUMNS, AuditQuery, audit_page, csv_row, export_audit
 from iclient_web.admin import ACTION_LABELS
 from iclient_web.admin_forms import AuditFilterForm
 from iclient_web.deps import client_ip, services

@@ -8,9 +8,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from iclient_core.accounts import Account
-from iclient_core.client_import import ImportReport, ImportRow, check_import, import_clients
-from iclient_core.clients import (
+from iclient_core.accounts.model import Account
+from iclient_core.notifications.model import Kind
+from iclient_core.shared.errors import FieldError, InvalidInput, RateLimited
+from iclient_core.staff.client_import import (
+    ImportReport,
+    ImportRow,
+    check_import,
+    import_clients,
+)
+from iclient_core.staff.clients import (
     ClientFilter,
     client_file,
     create_client,
@@ -21,8 +28,6 @@ from iclient_core.clients import (
     resend_invitation,
     update_client,
 )
-from iclient_core.errors import FieldError, InvalidInput, RateLimited
-from iclient_core.notifications import Kind
 from iclient_web.admin_forms import ButtonForm, ClientForm, ImportForm
 from iclient_web.deps import client_ip, services
 from iclient_web.forms import apply_errors

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from iclient_core.accounts.permissions import Permission, allowed
+from iclient_core.accounts.privacy import confirm_deletion, deletion_requests
 from iclient_core.consent.model import ConsentKind
 from iclient_core.consent.use_cases import (
     add_kind,
@@ -17,9 +19,7 @@ from iclient_core.consent.use_cases import (
     publish_version,
     record_on_behalf,
 )
-from iclient_core.errors import InvalidInput, NotFound
-from iclient_core.permissions import Permission, allowed
-from iclient_core.privacy import confirm_deletion, deletion_requests
+from iclient_core.shared.errors import InvalidInput, NotFound
 from iclient_web.deps import client_ip, services
 from iclient_web.forms import (
     ConfirmForm,

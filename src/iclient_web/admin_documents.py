@@ -20,10 +20,9 @@ from werkzeug.datastructures import FileStorage as UploadedFile
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 
-from iclient_core.accounts import Account
-from iclient_core.business import current_settings
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.permissions import Permission, allowed
 from iclient_core.documents.download import download_document
-from iclient_core.documents.filetypes import title_from_filename
 from iclient_core.documents.inputs import MAX_TITLE, clean_details
 from iclient_core.documents.managing import (
     archive_document,
@@ -34,24 +33,19 @@ from iclient_core.documents.managing import (
     unarchive_document,
 )
 from iclient_core.documents.model import Document
-from iclient_core.documents.publishing import (
-    Upload,
-    notify_published,
-    replace_file,
-    upload_document,
-)
+from iclient_core.documents.publishing import notify_published, replace_file, upload_document
 from iclient_core.documents.reading import count_unopened, unopened_documents
-from iclient_core.errors import InvalidInput
-from iclient_core.permissions import Permission, allowed
+from iclient_core.shared.errors import InvalidInput
+from iclient_core.shared.filetypes import title_from_filename
+from iclient_core.shared.intake import Upload
+from iclient_core.staff.settings import current_settings
 from iclient_web.admin import provide_attention, provide_client_section
 from iclient_web.admin_forms import ButtonForm
 from iclient_web.deps import client_ip, portal, services
 from iclient_web.documents import (
     CATEGORY_LABELS,
     download_response,
-    links,
     requested_range,
-    storage,
 )
 from iclient_web.errors import error_page
 from iclient_web.messages import field_message
@@ -239,8 +233,6 @@ def upload(client_id: str) -> Page:
         try:
             document = upload_document(
                 services=services(),
-                storage=storage(),
-                links=links(),
                 actor=g.account,
                 client_id=client_id,
                 file=Upload(filename=item.filename, stream=item.stream),
@@ -258,7 +250,6 @@ def upload(client_id: str) -> Page:
     if stored:
         notify_published(
             services=services(),
-            links=links(),
             actor=g.account,
             client_id=client_id,
             document_ids=[d.id for d in stored],
@@ -363,7 +354,6 @@ def replace(client_id: str, document_id: str) -> Page:
             raise InvalidInput.single("file", "required")
         replace_file(
             services=services(),
-            storage=storage(),
             actor=g.account,
             document_id=document_id,
             client_id=client_id,
@@ -428,7 +418,6 @@ def delete(client_id: str, document_id: str) -> Page:
         try:
             delete_document(
                 services=services(),
-                storage=storage(),
                 actor=g.account,
                 document_id=document_id,
                 client_id=client_id,
@@ -458,7 +447,6 @@ def download(client_id: str, document_id: str) -> Response:
     byte_range, range_etag = requested_range()
     opened = download_document(
         services=services(),
-        storage=storage(),
         actor=g.account,
         document_id=document_id,
         client_id=client_id,

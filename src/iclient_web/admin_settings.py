@@ -11,15 +11,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from iclient_core.business import (
-    BusinessSettings,
-    current_settings,
-    format_rate,
-    save_settings,
-    settings_for_editing,
-)
-from iclient_core.errors import InvalidInput
-from iclient_core.logo import LogoUpload
+from iclient_core.shared.business import BusinessSettings, format_rate
+from iclient_core.shared.errors import InvalidInput
+from iclient_core.shared.intake import Upload
+from iclient_core.staff.settings import current_settings, save_settings, settings_for_editing
 from iclient_web.admin_forms import SettingsForm
 from iclient_web.deps import client_ip, portal, services
 from iclient_web.errors import error_page
@@ -120,7 +115,7 @@ def save() -> Response | tuple[str, int]:
     form = SettingsForm()
     upload = form.logo.data
     logo = (
-        LogoUpload(filename=upload.filename, stream=upload.stream)
+        Upload(filename=upload.filename, stream=upload.stream)
         if upload is not None and getattr(upload, "filename", None)
         else None
     )
@@ -134,7 +129,6 @@ def save() -> Response | tuple[str, int]:
             default_language=form.default_language.data,
             vat_rates=form.vat_rates.data,
             upload_limit_mb=form.upload_limit_mb.data,
-            storage=portal().storage,
             logo=logo,
             remove_logo=bool(form.remove_logo.data),
             ip=client_ip(),

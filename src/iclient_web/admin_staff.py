@@ -7,8 +7,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from iclient_core.errors import InvalidInput, RateLimited
-from iclient_core.staff_admin import (
+from iclient_core.shared.errors import InvalidInput, RateLimited
+from iclient_core.staff.members import (
     change_role,
     disable_staff,
     enable_staff,

@@ -6,15 +6,24 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from iclient_core.authentication import sign_in as sign_in_use_case
-from iclient_core.authentication import sign_out as sign_out_use_case
-from iclient_core.errors import InvalidCredentials, InvalidInput, TokenExpired, TokenInvalid
-from iclient_core.recovery import check_password_reset, request_password_reset, reset_password
-from iclient_core.registration import (
+from iclient_core.accounts.authentication import sign_in as sign_in_use_case
+from iclient_core.accounts.authentication import sign_out as sign_out_use_case
+from iclient_core.accounts.recovery import (
+    check_password_reset,
+    request_password_reset,
+    reset_password,
+)
+from iclient_core.accounts.registration import (
     activate_account,
     check_activation,
     register_client,
     resend_activation,
+)
+from iclient_core.shared.errors import (
+    InvalidCredentials,
+    InvalidInput,
+    TokenExpired,
+    TokenInvalid,
 )
 from iclient_web.deps import client_ip, services, user_agent
 from iclient_web.forms import (

@@ -13,8 +13,8 @@ from typing import Any
 from flask import Blueprint, current_app, request
 from werkzeug.wrappers import Response
 
-from iclient_core.business import open_logo
-from iclient_web.deps import portal, services
+from iclient_core.staff.logo import open_logo
+from iclient_web.deps import services
 from iclient_web.security import public
 
 bp = Blueprint("branding", __name__)
@@ -28,7 +28,7 @@ LOGO_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandb
 @public
 def logo() -> Response:
     """The logo's bytes (404 when an admin has not uploaded one)."""
-    opened = open_logo(services=services(), storage=portal().storage)
+    opened = open_logo(services=services())
     etag = opened.sha256
     if etag and request.if_none_match.contains(etag):
         opened.reader.close()

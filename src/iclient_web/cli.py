@@ -14,10 +14,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from iclient_core.accounts import Role
-from iclient_core.delivery import deliver_outbox
-from iclient_core.errors import AlreadyExists, InvalidInput
-from iclient_core.staff import create_staff
+from iclient_core.accounts.model import Role
+from iclient_core.notifications.delivery import deliver_outbox
+from iclient_core.shared.errors import AlreadyExists, InvalidInput
+from iclient_core.staff.members import create_staff
 from iclient_web.deps import portal
 
 
@@ -122,7 +122,7 @@ def log_formatter() -> logging.Formatter:
 @with_appcontext
 def deliver_mail() -> None:
     """Deliver the e-mail waiting in the outbox once (for cron, besides ``serve``)."""
-    report = deliver_outbox(services=portal().services, mailer=portal().mailer)
+    report = deliver_outbox(services=portal().services)
     click.echo(f"sent {report.sent}, failed {report.failed}")
 
 

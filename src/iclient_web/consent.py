@@ -6,7 +6,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from iclient_core.consent.use_cases import accept, consent_status
-from iclient_core.errors import InvalidInput
+from iclient_core.shared.errors import InvalidInput
 from iclient_web.deps import client_ip, services, user_agent
 from iclient_web.forms import ConsentForm, DeletionRequestForm, apply_errors
 from iclient_web.security import consent_exempt, safe_next

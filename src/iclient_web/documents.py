@@ -20,19 +20,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import Headers
 
-from iclient_adapters.links import PortalLinks
-from iclient_core.documents.download import (
-    ByteRange,
-    DocumentCorrupted,
-    RangeNotSatisfiable,
-    download_my_document,
-)
+from iclient_core.documents.download import download_my_document
 from iclient_core.documents.model import Document, Money
-from iclient_core.documents.ports import DocumentLinks
 from iclient_core.documents.reading import latest_documents, my_documents
 from iclient_core.documents.sweeper import sweep_documents
-from iclient_core.storage import FileStorage
-from iclient_web.deps import client_ip, portal, services
+from iclient_core.shared.downloads import (
+    ByteRange,
+    FileCorrupted,
+    RangeNotSatisfiable,
+)
+from iclient_web.deps import client_ip, services
 from iclient_web.errors import error_page
 
 bp = Blueprint("documents", __name__, url_prefix="/<lang>/documents", cli_group="documents")
@@ -45,16 +42,6 @@ CATEGORY_LABELS = {
 
 DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
 """What a served file may do if a browser renders it anyway: nothing (no script, no origin)."""
-
-
-def storage() -> FileStorage:
-    """Where the documents' bytes are."""
-    return portal().storage
-
-
-def links() -> DocumentLinks:
-    """Links for e-mails, from the configured base URL (never the request's Host)."""
-    return PortalLinks(portal().config.base_url)
 
 
 # --------------------------------------------------------------------------- downloads
@@ -99,7 +86,7 @@ def requested_range() -> tuple[ByteRange | None, str | None]:
 
 class ServedFile(Protocol):
     """What :func:`download_response` serves: an open, checked stream and what to say about it
-    (a :class:`DocumentDownload`, or a quote request's ``AttachmentDownload``)."""
+    (a :class:`Download`, or a quote request's ``Download``)."""
 
     @property
     def start(self) -> int: ...
@@ -151,8 +138,8 @@ def download_response(download: ServedFile) -> Response:
     return response
 
 
-@bp.app_errorhandler(DocumentCorrupted)
-def corrupted(error: DocumentCorrupted) -> tuple[str, int]:
+@bp.app_errorhandler(FileCorrupted)
+def corrupted(error: FileCorrupted) -> tuple[str, int]:
     """A damaged or missing file: refused, and already logged by the core."""
     return error_page(
         500,
@@ -261,7 +248,6 @@ def download(document_id: str) -> Response:
     byte_range, range_etag = requested_range()
     opened = download_my_document(
         services=services(),
-        storage=storage(),
         actor=g.account,
         document_id=document_id,
         byte_range=byte_range,
@@ -287,9 +273,7 @@ def sweep_command(grace_hours: int) -> None:
     """Remove dead uploads, orphan stored files and unfinished writes (run daily)."""
     from datetime import timedelta
 
-    report = sweep_documents(
-        services=services(), storage=storage(), grace=timedelta(hours=grace_hours)
-    )
+    report = sweep_documents(services=services(), grace=timedelta(hours=grace_hours))
     click.echo(
         f"removed {report.stale_documents} dead upload(s), {report.stale_files} dead "
         f"replacement(s), {report.orphan_objects} orphan file(s), "

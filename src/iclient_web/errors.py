@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from iclient_core.errors import (
+from iclient_core.shared.errors import (
     AlreadyExists,
     ConcurrentUpdate,
     DomainError,

@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from iclient_core.errors import InvalidInput
+from iclient_core.shared.errors import InvalidInput
 from iclient_web.messages import field_message
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, abort, g, request, url_for
 from flask_babel import Babel
 
-from iclient_core.accounts import LANGUAGES
+from iclient_core.accounts.model import LANGUAGES
 
 babel = Babel()
 

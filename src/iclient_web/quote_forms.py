@@ -32,10 +32,10 @@ from wtforms import (
 )
 from wtforms.widgets import DateInput
 
-from iclient_core.errors import InvalidInput
 from iclient_core.quotes.model import QuoteState, Side
-from iclient_core.quotes.money import Money, Quantity, format_rate
 from iclient_core.quotes.proposals import LineInput, ProposalInput
+from iclient_core.shared.errors import InvalidInput
+from iclient_core.shared.money import Money, Quantity, format_rate
 from iclient_web.admin_documents import message as document_message
 
 # --------------------------------------------------------------------------- formatting

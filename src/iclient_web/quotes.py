@@ -26,11 +26,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from iclient_core.accounts import Account
-from iclient_core.business import current_settings
-from iclient_core.documents.publishing import Upload
-from iclient_core.errors import ConcurrentUpdate, DomainError, InvalidInput
-from iclient_core.permissions import Permission, allowed
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.permissions import Permission, allowed
 from iclient_core.quotes.attachments import download_my_attachment, download_quote_attachment
 from iclient_core.quotes.decisions import (
     accept_quote,
@@ -46,7 +43,6 @@ from iclient_core.quotes.model import (
     QuoteExpired,
     QuoteState,
 )
-from iclient_core.quotes.money import Money, scaled_to_input
 from iclient_core.quotes.proposals import (
     cancel_quote,
     default_valid_until,
@@ -69,10 +65,14 @@ from iclient_core.quotes.requests import (
     request_quote_as_visitor,
     request_renewal,
 )
+from iclient_core.shared.errors import ConcurrentUpdate, DomainError, InvalidInput
+from iclient_core.shared.intake import Upload
+from iclient_core.shared.money import Money, scaled_to_input
+from iclient_core.staff.settings import current_settings
 from iclient_web import quote_forms as forms
 from iclient_web.admin_documents import FORM_OVERHEAD, max_upload_bytes, max_upload_mb, too_large
 from iclient_web.deps import client_ip, portal, services
-from iclient_web.documents import DOWNLOAD_CSP, download_response, storage
+from iclient_web.documents import DOWNLOAD_CSP, download_response
 from iclient_web.i18n import current_language
 from iclient_web.quote_pdf import Letterhead, pdf_filename, render_quote_pdf
 from iclient_web.security import public, require_staff
@@ -180,7 +180,6 @@ def new() -> tuple[str, int] | Response:
                 desired_date=form.desired_date.data,
                 ip=client_ip(),
                 attachment=Upload(filename=item.filename, stream=item.stream) if attached else None,
-                storage=storage(),
                 max_size=max_upload_bytes(),
             )
         except InvalidInput as error:
@@ -210,9 +209,7 @@ client.register_error_handler(413, too_large)
 @client.get("/<quote_id>/attachment")
 def attachment(quote_id: str) -> Response:
     """The client downloads the file they attached to their request (anyone else: 404)."""
-    opened = download_my_attachment(
-        services=services(), storage=storage(), account_id=g.account.id, quote_id=quote_id
-    )
+    opened = download_my_attachment(services=services(), account_id=g.account.id, quote_id=quote_id)
     return download_response(opened)
 
 
@@ -493,9 +490,7 @@ def staff_show(quote_id: str) -> tuple[str, int]:
 @admin.get("/<quote_id>/attachment", endpoint="attachment")
 def staff_attachment(quote_id: str) -> Response:
     """Staff download the file the client attached to the request."""
-    opened = download_quote_attachment(
-        services=services(), storage=storage(), actor=g.account, quote_id=quote_id
-    )
+    opened = download_quote_attachment(services=services(), actor=g.account, quote_id=quote_id)
     return download_response(opened)
 
 

@@ -19,7 +19,7 @@ from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
-from iclient_core.authentication import current_session
+from iclient_core.accounts.authentication import current_session
 from iclient_core.consent.use_cases import is_gated
 from iclient_web.deps import services
 

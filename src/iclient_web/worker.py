@@ -7,9 +7,9 @@ import logging
 import threading
 
 from iclient_adapters.bootstrap import Portal
-from iclient_core.delivery import deliver_outbox
+from iclient_core.accounts.privacy import erase_due
 from iclient_core.documents.sweeper import sweep_documents
-from iclient_core.privacy import erase_due
+from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.quotes.decisions import expire_overdue_quotes
 
 logger = logging.getLogger("iclient.mail")
@@ -34,7 +34,7 @@ class OutboxWorker(threading.Thread):
         done = 0
         while not self._stopping.is_set():
             try:
-                deliver_outbox(services=self._portal.services, mailer=self._portal.mailer)
+                deliver_outbox(services=self._portal.services)
                 if done % rounds_per_hour == 0:
                     self.housekeeping()
             except Exception:  # keep the worker alive whatever one round hits
@@ -47,7 +47,7 @@ class OutboxWorker(threading.Thread):
         services = self._portal.services
         erase_due(services=services)
         expire_overdue_quotes(services=services)
-        sweep_documents(services=services, storage=self._portal.storage)
+        sweep_documents(services=services)
 
     def stop(self) -> None:
         """Ask the thread to finish after the current round."""

@@ -9,7 +9,7 @@ import pytest
 
 from iclient_adapters.memory import MemoryStore
 from iclient_adapters.sql import SqlDatabase
-from iclient_core.ports import UnitOfWorkFactory
+from iclient_core.unit_of_work import UnitOfWorkFactory
 
 
 class MemoryBackend:

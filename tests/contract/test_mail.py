@@ -30,8 +30,8 @@ from iclient_adapters.testing.mail import (
     parse,
     sample_message,
 )
-from iclient_core.errors import DeliveryFailed
-from iclient_core.notifications import Kind, Notification, OutboxMessage
+from iclient_core.notifications.model import Kind, Notification, OutboxMessage
+from iclient_core.shared.errors import DeliveryFailed
 
 # --------------------------------------------------------------------------- the contract
 

@@ -111,7 +111,7 @@ def test_check_fails_before_the_migrations_ran(empty_database: SqlDatabase) -> N
 
 
 def test_deleting_an_account_ends_its_sessions(empty_database: SqlDatabase) -> None:
-    from iclient_core.sessions import SignInSession
+    from iclient_core.accounts.sessions import SignInSession
 
     empty_database.upgrade()
     account = client()
@@ -128,7 +128,7 @@ def test_deleting_an_account_ends_its_sessions(empty_database: SqlDatabase) -> N
 
 
 def test_sessions_need_an_existing_account(empty_database: SqlDatabase) -> None:
-    from iclient_core.sessions import SignInSession
+    from iclient_core.accounts.sessions import SignInSession
 
     empty_database.upgrade()
     orphan, _ = SignInSession.start(account_id="missing", now=T0, ip="::1", user_agent="x")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from email.message import EmailMessage
 
+import attrs
 import pytest
 
 from iclient_adapters.clock import FrozenClock
@@ -16,11 +17,11 @@ from iclient_adapters.mail import MemoryTransport, SmtpTransport, TemplateMailer
 from iclient_adapters.memory import MemoryStore
 from iclient_adapters.testing import TEST_BASE_URL, make_services
 from iclient_adapters.testing.mail import RecordingSmtpServer, free_port
-from iclient_core.delivery import deliver_outbox
-from iclient_core.errors import DeliveryFailed
-from iclient_core.notifications import MAX_ATTEMPTS, OutboxMessage, backoff
-from iclient_core.registration import register_client
+from iclient_core.accounts.registration import register_client
+from iclient_core.notifications.delivery import deliver_outbox
+from iclient_core.notifications.model import MAX_ATTEMPTS, OutboxMessage, backoff
 from iclient_core.services import Services
+from iclient_core.shared.errors import DeliveryFailed
 
 SENDER = "Oficina Exemplo <no-reply@example.test>"
 
@@ -71,7 +72,7 @@ def test_an_smtp_outage_delays_the_activation_mail_but_never_loses_it(
 
     register_ana(services)  # does not fail, does not even try to send
 
-    report = deliver_outbox(services=services, mailer=mailer)
+    report = deliver_outbox(services=attrs.evolve(services, mailer=mailer))
     assert (report.sent, report.failed) == (0, 1)
     waiting = the_message(store)
     assert waiting.sent_at is None
@@ -83,11 +84,11 @@ def test_an_smtp_outage_delays_the_activation_mail_but_never_loses_it(
 
     # Before the back-off has passed nothing is tried, even with the server back.
     with RecordingSmtpServer(port=port) as server:
-        assert deliver_outbox(services=services, mailer=mailer).sent == 0
+        assert deliver_outbox(services=attrs.evolve(services, mailer=mailer)).sent == 0
         assert server.envelopes == []
 
         clock.advance(backoff(1) + timedelta(seconds=1))
-        report = deliver_outbox(services=services, mailer=mailer)
+        report = deliver_outbox(services=attrs.evolve(services, mailer=mailer))
         assert (report.sent, report.failed) == (1, 0)
 
         [arrived] = server.messages()
@@ -98,7 +99,7 @@ def test_an_smtp_outage_delays_the_activation_mail_but_never_loses_it(
 
         # Exactly once: later rounds find nothing to send.
         clock.advance(timedelta(days=2))
-        assert deliver_outbox(services=services, mailer=mailer).sent == 0
+        assert deliver_outbox(services=attrs.evolve(services, mailer=mailer)).sent == 0
         assert len(server.envelopes) == 1
 
     sent = the_message(store)
@@ -133,7 +134,7 @@ def test_the_delay_doubles_up_to_an_hour_and_the_message_is_given_up_after_max_a
     delays = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
         clock.current = max(clock.now(), the_message(store).next_attempt_at)
-        report = deliver_outbox(services=services, mailer=mailer)
+        report = deliver_outbox(services=attrs.evolve(services, mailer=mailer))
         assert (report.sent, report.failed) == (0, 1)
         message = the_message(store)
         assert message.attempts == attempt
@@ -148,7 +149,7 @@ def test_the_delay_doubles_up_to_an_hour_and_the_message_is_given_up_after_max_a
     # Given up: not tried again, even once the server is back, and no longer pending.
     transport.up = True
     clock.advance(timedelta(days=7))
-    assert deliver_outbox(services=services, mailer=mailer).sent == 0
+    assert deliver_outbox(services=attrs.evolve(services, mailer=mailer)).sent == 0
     assert transport.tries == MAX_ATTEMPTS
     assert transport.delivered.sent == []
     with services.uow() as uow:
@@ -164,12 +165,14 @@ def test_a_message_goes_out_once_the_server_recovers_between_tries(
 
     for _ in range(3):
         clock.current = max(clock.now(), the_message(store).next_attempt_at)
-        deliver_outbox(services=services, mailer=mailer)
+        deliver_outbox(services=attrs.evolve(services, mailer=mailer))
     transport.up = True
-    assert deliver_outbox(services=services, mailer=mailer).sent == 0  # still backing off
+    assert (
+        deliver_outbox(services=attrs.evolve(services, mailer=mailer)).sent == 0
+    )  # still backing off
     clock.current = the_message(store).next_attempt_at
-    assert deliver_outbox(services=services, mailer=mailer).sent == 1
-    assert deliver_outbox(services=services, mailer=mailer).sent == 0
+    assert deliver_outbox(services=attrs.evolve(services, mailer=mailer)).sent == 1
+    assert deliver_outbox(services=attrs.evolve(services, mailer=mailer)).sent == 0
 
     [sent] = transport.delivered.sent
     assert sent["Message-ID"] == the_message(store).message_id

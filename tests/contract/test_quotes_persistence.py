@@ -14,10 +14,10 @@ from iclient_adapters.sql import SqlDatabase
 from iclient_adapters.testing import make_services
 from iclient_adapters.testing.persistence import at, client, staff
 from iclient_adapters.testing.quotes import TODAY, QuoteRepositoryContract, requested, sent
-from iclient_core.errors import ConcurrentUpdate
 from iclient_core.quotes.common import actor_of
 from iclient_core.quotes.decisions import accept_quote
 from iclient_core.quotes.model import Action, InvalidTransition, QuoteState
+from iclient_core.shared.errors import ConcurrentUpdate
 from tests.contract.backends import MemoryBackend, PostgresBackend, SqliteBackend
 
 

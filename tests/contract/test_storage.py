@@ -30,7 +30,7 @@ from iclient_adapters.testing.storage import (
     pattern,
     read_all,
 )
-from iclient_core.storage import ObjectNotFound
+from iclient_core.shared.storage import ObjectNotFound
 
 BUCKET = "iclient-test"
 CREDENTIALS = {"key": "testing", "secret": "testing"}

@@ -60,9 +60,9 @@ def page(tmp_path: Path) -> Iterator[object]:
 
 
 def _activation_path(portal: Portal, transport: object) -> str:
-    from iclient_core.delivery import deliver_outbox
+    from iclient_core.notifications.delivery import deliver_outbox
 
-    deliver_outbox(services=portal.services, mailer=portal.mailer)
+    deliver_outbox(services=portal.services)
     message = transport.sent[-1]  # type: ignore[attr-defined]
     text = message.get_body(("plain",)).get_content()
     link = next(link for link in LINK_RE.findall(text) if "/auth/activate/" in link)

@@ -11,13 +11,13 @@ from urllib.parse import unquote
 
 import attrs
 
-from iclient_core import authentication, registration
-from iclient_core.accounts import Account
-from iclient_core.delivery import DeliveryReport, deliver_outbox
-from iclient_core.errors import DeliveryFailed
-from iclient_core.notifications import Kind, Notification, OutboxMessage
-from iclient_core.ports import PasswordHasher
+from iclient_core.accounts import authentication, registration
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.ports import PasswordHasher
+from iclient_core.notifications.delivery import DeliveryReport, deliver_outbox
+from iclient_core.notifications.model import Kind, Notification, OutboxMessage
 from iclient_core.services import Services
+from iclient_core.shared.errors import DeliveryFailed
 
 IP = "203.0.113.7"
 OTHER_IP = "198.51.100.23"
@@ -58,7 +58,7 @@ class FailingMailer:
 def deliver(services: Services) -> list[Notification]:
     """Deliver what is due in the outbox and return the notifications handed over."""
     mailer = RecordingMailer()
-    report = deliver_outbox(services=services, mailer=mailer)
+    report = deliver_outbox(services=attrs.evolve(services, mailer=mailer))
     assert report == DeliveryReport(sent=len(mailer.sent), failed=0)
     return [message.notification for message in mailer.sent]
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from iclient_core import clients, staff
-from iclient_core.accounts import Account, Role
-from iclient_core.audit import AuditEntry
-from iclient_core.notifications import Kind
+from iclient_core.accounts.model import Account, Role
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
+from iclient_core.shared.audit import AuditEntry
+from iclient_core.staff import clients
+from iclient_core.staff import members as staff
 from tests.unit.helpers import IP, PASSWORD, deliver, only, token_in
 
 

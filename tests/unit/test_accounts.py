@@ -7,15 +7,8 @@ from datetime import UTC, datetime, timedelta
 import attrs
 import pytest
 
-from iclient_core.accounts import (
-    Account,
-    EmailAddress,
-    Profile,
-    Role,
-    Status,
-    email_key,
-)
-from iclient_core.tokens import Purpose
+from iclient_core.accounts.model import Account, EmailAddress, Profile, Role, Status, email_key
+from iclient_core.accounts.tokens import Purpose
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 PROFILE = Profile(first_name="Ana", last_name="Silva", phone="+351912345678")

@@ -6,18 +6,21 @@ import io
 from collections.abc import Iterator
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.storage import FsspecStorage
-from iclient_core.accounts import Account, Role
-from iclient_core.business import BusinessSettings, current_settings, open_logo, save_settings
+from iclient_core.accounts.model import Account, Role
 from iclient_core.documents.sweeper import sweep_documents
-from iclient_core.errors import InvalidInput, NotFound, PermissionDenied
-from iclient_core.logo import LOGO_PREFIX, MAX_LOGO_BYTES, LogoUpload
-from iclient_core.notifications import Kind
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
-from iclient_core.storage import sha256_of
+from iclient_core.shared.business import BusinessSettings
+from iclient_core.shared.errors import InvalidInput, NotFound, PermissionDenied
+from iclient_core.shared.intake import Upload
+from iclient_core.shared.storage import sha256_of
+from iclient_core.staff.logo import LOGO_PREFIX, MAX_LOGO_BYTES, open_logo
+from iclient_core.staff.settings import current_settings, save_settings
 from tests.unit.helpers import IP, deliver, only, register
 from tests.unit.staff_helpers import audit_trail, staff_member
 
@@ -31,6 +34,12 @@ def storage() -> Iterator[FsspecStorage]:
     made = FsspecStorage.from_url("memory://")
     yield made
     made.close()
+
+
+@pytest.fixture
+def services(services: Services, storage: FsspecStorage) -> Services:
+    """The core's services, keeping files in this test's storage."""
+    return attrs.evolve(services, storage=storage)
 
 
 @pytest.fixture
@@ -56,11 +65,10 @@ def save(
         "upload_limit_mb": "100",
         **fields,
     }
-    upload = LogoUpload(filename=logo[0], stream=io.BytesIO(logo[1])) if logo else None
+    upload = Upload(filename=logo[0], stream=io.BytesIO(logo[1])) if logo else None
     return save_settings(
-        services=services,
+        services=attrs.evolve(services, storage=storage),
         actor=actor,
-        storage=storage,  # type: ignore[arg-type]
         logo=upload,
         remove_logo=remove_logo,
         ip=IP,
@@ -86,7 +94,9 @@ def test_an_admin_uploads_a_png_logo_kept_under_its_own_prefix(
     assert settings.logo_sha256 == sha256_of([PNG_BYTES]).sha256
     assert stored_settings(services) == settings
     assert list(storage.keys()) == [settings.logo_key]
-    opened = open_logo(services=services, storage=storage)
+    opened = open_logo(
+        services=services,
+    )
     with opened.reader:
         assert b"".join(opened.reader) == PNG_BYTES
     assert opened.content_type == "image/png"
@@ -183,7 +193,7 @@ def test_a_new_logo_replaces_the_old_one_whose_bytes_go_after_the_commit(
     assert second.logo_key != first.logo_key
     assert storage.seen == [(first.logo_key, second.logo_key)]  # committed first
     assert list(storage.keys()) == [second.logo_key]
-    opened = open_logo(services=services, storage=storage)
+    opened = open_logo(services=attrs.evolve(services, storage=storage))
     with opened.reader:
         assert opened.reader.read() == JPEG_BYTES
     storage.close()
@@ -212,7 +222,9 @@ def test_an_admin_removes_the_logo(
     assert list(storage.keys()) == []
     assert not storage.exists(first.logo_key)
     with pytest.raises(NotFound):
-        open_logo(services=services, storage=storage)
+        open_logo(
+            services=services,
+        )
     summaries = [entry.summary for entry in audit_trail(services, action="settings.updated")]
     assert "Changed logo removed" in summaries
 
@@ -221,7 +233,9 @@ def test_without_a_logo_there_is_nothing_to_serve(
     services: Services, storage: FsspecStorage
 ) -> None:
     with pytest.raises(NotFound):
-        open_logo(services=services, storage=storage)
+        open_logo(
+            services=services,
+        )
 
 
 def test_the_documents_sweeper_leaves_the_logo_alone(
@@ -229,7 +243,7 @@ def test_the_documents_sweeper_leaves_the_logo_alone(
 ) -> None:
     settings = save(services, storage, admin, logo=("logo.png", PNG_BYTES))
     clock.advance(timedelta(days=30))
-    report = sweep_documents(services=services, storage=storage, grace=timedelta(0))
+    report = sweep_documents(services=services, grace=timedelta(0))
     assert report.orphan_objects == 0
     assert storage.exists(settings.logo_key)
 

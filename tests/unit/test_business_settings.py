@@ -7,12 +7,14 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from iclient_core import business, clients
-from iclient_core.accounts import Account
-from iclient_core.business import BusinessSettings, current_settings, save_settings
-from iclient_core.errors import FieldError, InvalidInput
-from iclient_core.notifications import Kind
+from iclient_core.accounts.model import Account
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
+from iclient_core.shared import business
+from iclient_core.shared.business import BusinessSettings
+from iclient_core.shared.errors import FieldError, InvalidInput
+from iclient_core.staff import clients
+from iclient_core.staff.settings import current_settings, save_settings
 from tests.unit.helpers import IP, deliver, only, register
 from tests.unit.staff_helpers import audit_trail, staff_member
 

@@ -13,12 +13,13 @@ import pytest
 
 from iclient_adapters.sql import SqlDatabase
 from iclient_adapters.testing import make_services
-from iclient_core import client_import, registration
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.client_import import ImportReport, check_import, import_clients
-from iclient_core.errors import FieldError, InvalidInput, PermissionDenied
-from iclient_core.notifications import Kind
+from iclient_core.accounts import registration
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
+from iclient_core.shared.errors import FieldError, InvalidInput, PermissionDenied
+from iclient_core.staff import client_import
+from iclient_core.staff.client_import import ImportReport, check_import, import_clients
 from tests.unit.helpers import IP, PASSWORD, active_client, deliver, sign_in, token_in
 from tests.unit.staff_helpers import actions, staff_member
 

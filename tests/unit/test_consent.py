@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.memory import MemoryStore
-from iclient_core import privacy
-from iclient_core.accounts import LANGUAGES, Account, EmailAddress, Profile, Role
+from iclient_core.accounts import privacy
+from iclient_core.accounts.model import LANGUAGES, Account, EmailAddress, Profile, Role
 from iclient_core.consent import use_cases as consent
 from iclient_core.consent.model import Action, ConsentRecord, ConsentVersion, Method, content_hash
-from iclient_core.errors import InvalidInput, NotFound, PermissionDenied
 from iclient_core.services import Services
-from iclient_core.staff import create_staff
+from iclient_core.shared.errors import InvalidInput, NotFound, PermissionDenied
+from iclient_core.staff.members import create_staff
 from tests.unit.helpers import IP, OTHER_IP, PASSWORD, USER_AGENT, active_client
 
 REQUIRED = ("terms", "privacy")

@@ -7,7 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from iclient_adapters.contacts import StandardContactValidator
-from iclient_core.accounts import email_key
+from iclient_core.accounts.model import email_key
 
 CONTACTS = StandardContactValidator()
 

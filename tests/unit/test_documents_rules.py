@@ -8,7 +8,10 @@ from datetime import date
 
 import pytest
 
-from iclient_core.documents.filetypes import (
+from iclient_core.documents.inputs import clean_details, list_query, parse_amount
+from iclient_core.documents.model import Category, DocumentStatus, Money, search_key
+from iclient_core.shared.errors import InvalidInput
+from iclient_core.shared.filetypes import (
     CSV,
     DOCX,
     JPEG,
@@ -24,9 +27,6 @@ from iclient_core.documents.filetypes import (
     sniff,
     title_from_filename,
 )
-from iclient_core.documents.inputs import clean_details, list_query, parse_amount
-from iclient_core.documents.model import Category, DocumentStatus, Money, search_key
-from iclient_core.errors import InvalidInput
 
 
 def office_file(entries: list[tuple[str, bytes]], *, stored_first: bool = False) -> bytes:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from iclient_core.accounts import Role
+from iclient_core.accounts.model import Role
 from iclient_core.documents.reading import count_unopened, unopened_documents
-from iclient_core.errors import PermissionDenied
 from iclient_core.services import Services
-from iclient_core.staff import create_staff
+from iclient_core.shared.errors import PermissionDenied
+from iclient_core.staff.members import create_staff
 from tests.unit.helpers import PASSWORD, active_client
 
 

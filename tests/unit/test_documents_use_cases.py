@@ -18,13 +18,8 @@ from iclient_adapters.clock import FrozenClock
 from iclient_adapters.links import PortalLinks
 from iclient_adapters.storage import FsspecStorage
 from iclient_adapters.testing.persistence import client, staff
-from iclient_core.accounts import Account, Role
-from iclient_core.documents.download import (
-    DocumentCorrupted,
-    RangeNotSatisfiable,
-    download_document,
-    download_my_document,
-)
+from iclient_core.accounts.model import Account, Role
+from iclient_core.documents.download import download_document, download_my_document
 from iclient_core.documents.managing import (
     archive_document,
     client_documents,
@@ -41,7 +36,6 @@ from iclient_core.documents.model import (
     FileVersion,
 )
 from iclient_core.documents.publishing import (
-    Upload,
     notify_published,
     replace_file,
     storage_key,
@@ -49,10 +43,20 @@ from iclient_core.documents.publishing import (
 )
 from iclient_core.documents.reading import latest_documents, my_documents
 from iclient_core.documents.sweeper import sweep_documents
-from iclient_core.errors import ConcurrentUpdate, InvalidInput, NotFound, PermissionDenied
-from iclient_core.notifications import Kind
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
-from iclient_core.storage import ByteSource, FileStorage, ObjectReader, StoredObject
+from iclient_core.shared.downloads import (
+    FileCorrupted,
+    RangeNotSatisfiable,
+)
+from iclient_core.shared.errors import (
+    ConcurrentUpdate,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+from iclient_core.shared.intake import Upload
+from iclient_core.shared.storage import ByteSource, FileStorage, ObjectReader, StoredObject
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 64 + b"%%EOF\n"
 LINKS = PortalLinks("https://portal.example.test")
@@ -96,6 +100,12 @@ def storage() -> Iterator[FsspecStorage]:
     made = FsspecStorage.from_url("memory://")
     yield made
     made.close()
+
+
+@pytest.fixture
+def services(services: Services, storage: FsspecStorage) -> Services:
+    """The core's services, keeping files in this test's storage."""
+    return attrs.evolve(services, storage=storage)
 
 
 def _store(services: Services, *accounts: Account) -> None:
@@ -142,9 +152,7 @@ def publish(
     """Upload ``data`` for ``owner`` as ``actor``."""
     details: dict[str, object] = {"title": "Fatura 2026/14", "category": "invoice", **fields}
     return upload_document(
-        services=services,
-        storage=storage,
-        links=LINKS,
+        services=attrs.evolve(services, storage=storage),
         actor=actor,
         client_id=owner.id,
         file=Upload(filename=name, stream=iter([data[:100], data[100:]])),
@@ -225,8 +233,6 @@ def test_an_upload_that_breaks_half_way_leaves_no_row_and_no_bytes(
     with pytest.raises(ConnectionResetError):
         upload_document(
             services=services,
-            storage=storage,
-            links=LINKS,
             actor=colaborador,
             client_id=ana.id,
             file=Upload(filename="fatura.pdf", stream=broken()),
@@ -244,8 +250,6 @@ def test_a_file_over_the_limit_is_a_field_error_and_leaves_nothing(
     with pytest.raises(InvalidInput) as refused:
         upload_document(
             services=services,
-            storage=storage,
-            links=LINKS,
             actor=colaborador,
             client_id=ana.id,
             file=Upload(filename="fatura.pdf", stream=iter([PDF])),
@@ -287,7 +291,6 @@ def test_several_uploads_make_one_email(
     second = publish(services, storage, colaborador, ana, title="Fevereiro", notify=False)
     notify_published(
         services=services,
-        links=LINKS,
         actor=colaborador,
         client_id=ana.id,
         document_ids=[first.id, second.id, "unknown"],
@@ -313,22 +316,17 @@ def test_replacing_keeps_the_history_and_serves_the_new_file(
     corrected = PDF.replace(b"%PDF-1.7", b"%PDF-1.4")
     replaced = replace_file(
         services=services,
-        storage=storage,
         actor=colaborador,
         document_id=document.id,
         file=Upload(filename="fatura-corrigida.pdf", stream=iter([corrected])),
     )
     assert [v.number for v in replaced.history] == [2, 1]
     assert (
-        read(
-            download_my_document(
-                services=services, storage=storage, actor=ana, document_id=document.id
-            )
-        )
+        read(download_my_document(services=services, actor=ana, document_id=document.id))
         == corrected
     )
     old = download_document(
-        services=services, storage=storage, actor=colaborador, document_id=document.id, version=1
+        services=services, actor=colaborador, document_id=document.id, version=1
     )
     assert read(old) == PDF
 
@@ -342,8 +340,7 @@ def test_a_replacement_overtaken_by_a_newer_one_is_refused(
         # Another staff member replaces the file while our bytes are on their way.
         watched.on_put = lambda key: None
         replace_file(
-            services=services,
-            storage=storage,
+            services=attrs.evolve(services, storage=storage),
             actor=colaborador,
             document_id=document.id,
             file=Upload(filename="winner.pdf", stream=iter([PDF])),
@@ -352,8 +349,7 @@ def test_a_replacement_overtaken_by_a_newer_one_is_refused(
     watched = WatchedStorage(storage, on_put=meanwhile)
     with pytest.raises(ConcurrentUpdate):
         replace_file(
-            services=services,
-            storage=watched,
+            services=attrs.evolve(services, storage=watched),
             actor=colaborador,
             document_id=document.id,
             file=Upload(filename="loser.pdf", stream=iter([PDF])),
@@ -402,11 +398,7 @@ def test_downloads_are_logged_and_the_first_by_the_owner_marks_it_opened(
     clock: FrozenClock,
 ) -> None:
     document = publish(services, storage, colaborador, ana)
-    read(
-        download_document(
-            services=services, storage=storage, actor=colaborador, document_id=document.id
-        )
-    )
+    read(download_document(services=services, actor=colaborador, document_id=document.id))
     assert document_record(
         services=services, actor=colaborador, document_id=document.id
     ).document.is_new
@@ -415,7 +407,6 @@ def test_downloads_are_logged_and_the_first_by_the_owner_marks_it_opened(
     for _ in range(2):
         with download_my_document(
             services=services,
-            storage=storage,
             actor=ana,
             document_id=document.id,
             ip="198.51.100.4",
@@ -437,15 +428,12 @@ def test_nobody_else_may_download(
     document = publish(services, storage, colaborador, ana)
     for actor, document_id in ((rui, document.id), (ana, "guessed"), (colaborador, document.id)):
         with pytest.raises(NotFound):
-            download_my_document(
-                services=services, storage=storage, actor=actor, document_id=document_id
-            )
+            download_my_document(services=services, actor=actor, document_id=document_id)
     with pytest.raises(PermissionDenied):
-        download_document(services=services, storage=storage, actor=rui, document_id=document.id)
+        download_document(services=services, actor=rui, document_id=document.id)
     with pytest.raises(NotFound):
         download_document(
             services=services,
-            storage=storage,
             actor=colaborador,
             document_id=document.id,
             client_id=rui.id,
@@ -458,26 +446,15 @@ def test_archived_documents_are_for_staff_only_until_put_back(
     document = publish(services, storage, colaborador, ana)
     archive_document(services=services, actor=colaborador, document_id=document.id)
     with pytest.raises(NotFound):
-        download_my_document(services=services, storage=storage, actor=ana, document_id=document.id)
+        download_my_document(services=services, actor=ana, document_id=document.id)
     assert (
-        read(
-            download_document(
-                services=services, storage=storage, actor=colaborador, document_id=document.id
-            )
-        )
+        read(download_document(services=services, actor=colaborador, document_id=document.id))
         == PDF
     )
     with pytest.raises(InvalidInput):
         archive_document(services=services, actor=colaborador, document_id=document.id)
     unarchive_document(services=services, actor=colaborador, document_id=document.id)
-    assert (
-        read(
-            download_my_document(
-                services=services, storage=storage, actor=ana, document_id=document.id
-            )
-        )
-        == PDF
-    )
+    assert read(download_my_document(services=services, actor=ana, document_id=document.id)) == PDF
 
 
 def test_a_pending_document_cannot_be_downloaded(
@@ -506,13 +483,9 @@ def test_a_pending_document_cannot_be_downloaded(
         uow.documents.add(pending)
         uow.commit()
     with pytest.raises(NotFound):
-        download_my_document(
-            services=services, storage=storage, actor=ana, document_id="pending-doc"
-        )
+        download_my_document(services=services, actor=ana, document_id="pending-doc")
     with pytest.raises(NotFound):
-        download_document(
-            services=services, storage=storage, actor=colaborador, document_id="pending-doc"
-        )
+        download_document(services=services, actor=colaborador, document_id="pending-doc")
 
 
 def test_ranges_are_served_from_a_checked_file(
@@ -522,12 +495,11 @@ def test_ranges_are_served_from_a_checked_file(
     current = document.current
     assert current is not None
     part = download_my_document(
-        services=services, storage=storage, actor=ana, document_id=document.id, byte_range=(10, 20)
+        services=services, actor=ana, document_id=document.id, byte_range=(10, 20)
     )
     assert (part.partial, part.start, part.stop, read(part)) == (True, 10, 20, PDF[10:20])
     tail = download_my_document(
         services=services,
-        storage=storage,
         actor=ana,
         document_id=document.id,
         byte_range=(-6, None),
@@ -535,7 +507,6 @@ def test_ranges_are_served_from_a_checked_file(
     assert read(tail) == PDF[-6:]
     stale = download_my_document(
         services=services,
-        storage=storage,
         actor=ana,
         document_id=document.id,
         byte_range=(10, 20),
@@ -545,7 +516,6 @@ def test_ranges_are_served_from_a_checked_file(
     with pytest.raises(RangeNotSatisfiable):
         download_my_document(
             services=services,
-            storage=storage,
             actor=ana,
             document_id=document.id,
             byte_range=(len(PDF), None),
@@ -563,16 +533,14 @@ def test_damaged_or_missing_bytes_are_refused_and_logged(
     current = document.current
     assert current is not None
     storage.put(current.storage_key, [PDF[:-1] + b"X"])
-    with caplog.at_level(logging.INFO), pytest.raises(DocumentCorrupted):
-        download_my_document(services=services, storage=storage, actor=ana, document_id=document.id)
+    with caplog.at_level(logging.INFO), pytest.raises(FileCorrupted):
+        download_my_document(services=services, actor=ana, document_id=document.id)
     storage.put(current.storage_key, [PDF + b"more"])
-    with caplog.at_level(logging.INFO), pytest.raises(DocumentCorrupted):
-        download_my_document(services=services, storage=storage, actor=ana, document_id=document.id)
+    with caplog.at_level(logging.INFO), pytest.raises(FileCorrupted):
+        download_my_document(services=services, actor=ana, document_id=document.id)
     storage.delete(current.storage_key)
-    with caplog.at_level(logging.INFO), pytest.raises(DocumentCorrupted):
-        download_document(
-            services=services, storage=storage, actor=colaborador, document_id=document.id
-        )
+    with caplog.at_level(logging.INFO), pytest.raises(FileCorrupted):
+        download_document(services=services, actor=colaborador, document_id=document.id)
     reasons = [
         r.getMessage().split("reason=")[1]
         for r in caplog.records
@@ -592,11 +560,9 @@ def test_a_large_file_is_checked_while_it_streams(
     damaged = bytearray(big)
     damaged[-1] = 1
     storage.put(current.storage_key, [bytes(damaged)])
-    opened = download_my_document(
-        services=services, storage=storage, actor=ana, document_id=document.id
-    )
+    opened = download_my_document(services=services, actor=ana, document_id=document.id)
     received = 0
-    with pytest.raises(DocumentCorrupted):
+    with pytest.raises(FileCorrupted):
         for chunk in opened:
             received += len(chunk)
     opened.close()
@@ -645,16 +611,14 @@ def test_deleting_removes_the_bytes_only_after_the_commit(
     )
     with pytest.raises(InvalidInput):
         delete_document(
-            services=services,
-            storage=watched,
+            services=attrs.evolve(services, storage=watched),
             actor=colaborador,
             document_id=document.id,
             confirmed=False,
         )
     assert rows_at_delete == [] and stored(services, document.id) is not None
     delete_document(
-        services=services,
-        storage=watched,
+        services=attrs.evolve(services, storage=watched),
         actor=colaborador,
         document_id=document.id,
         confirmed=True,
@@ -725,19 +689,18 @@ def test_the_sweeper_removes_dead_uploads_and_orphans_and_nothing_else(
     storage.put(f"documents/{ana.id}/gone/v1-0000", [b"orphan"])
     storage.put("quotes/q1/v1", [b"not ours"])
 
-    fresh = sweep_documents(services=services, storage=storage)
+    fresh = sweep_documents(
+        services=services,
+    )
     assert (fresh.stale_documents, fresh.stale_files, fresh.orphan_objects) == (0, 0, 1)
 
     clock.advance(timedelta(hours=25))
-    report = sweep_documents(services=services, storage=storage)
+    report = sweep_documents(
+        services=services,
+    )
     assert (report.stale_documents, report.stale_files, report.orphan_objects) == (1, 1, 0)
     assert stored(services, "dead") is None
     survivor = stored(services, kept.id)
     assert survivor is not None and survivor.pending_file is None
     assert sorted(storage.keys()) == sorted([keep_current.storage_key, "quotes/q1/v1"])
-    assert (
-        read(
-            download_my_document(services=services, storage=storage, actor=ana, document_id=kept.id)
-        )
-        == PDF
-    )
+    assert read(download_my_document(services=services, actor=ana, document_id=kept.id)) == PDF

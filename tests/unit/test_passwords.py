@@ -12,11 +12,17 @@ from hypothesis import strategies as st
 
 from iclient_adapters.passwords import PasslibHasher
 from iclient_adapters.strength import ZxcvbnStrength
-from iclient_core import registration
-from iclient_core.accounts import Status
-from iclient_core.errors import InvalidInput
-from iclient_core.passwords import HARD_MINIMUM, MAXIMUM, PasswordPolicy, normalise_password
-from iclient_core.services import Services, Settings
+from iclient_core.accounts import registration
+from iclient_core.accounts.model import Status
+from iclient_core.accounts.passwords import (
+    HARD_MINIMUM,
+    MAXIMUM,
+    PasswordPolicy,
+    normalise_password,
+)
+from iclient_core.services import Services
+from iclient_core.settings import Settings
+from iclient_core.shared.errors import InvalidInput
 from tests.unit.helpers import PASSWORD, change_account, register_and_get_token, sign_in, stored
 
 STRENGTH = ZxcvbnStrength()

@@ -8,18 +8,18 @@ from datetime import timedelta
 import pytest
 
 from iclient_adapters.clock import FrozenClock
-from iclient_core import privacy
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.audit import AuditEntry
+from iclient_core.accounts import privacy
+from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.consent import use_cases as consent
-from iclient_core.errors import (
+from iclient_core.services import Services
+from iclient_core.shared.audit import AuditEntry
+from iclient_core.shared.errors import (
     InvalidCredentials,
     InvalidInput,
     NotFound,
     PermissionDenied,
 )
-from iclient_core.services import Services
-from iclient_core.staff import create_staff
+from iclient_core.staff.members import create_staff
 from tests.unit.helpers import IP, OTHER_IP, PASSWORD, USER_AGENT, active_client, sign_in, stored
 
 EMAIL = "ana.silva@example.com"

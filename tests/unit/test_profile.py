@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 
 from iclient_adapters.clock import FrozenClock
-from iclient_core import authentication, profile, recovery, registration
-from iclient_core.accounts import Account
-from iclient_core.errors import (
+from iclient_core.accounts import authentication, profile, recovery, registration
+from iclient_core.accounts.model import Account
+from iclient_core.notifications.model import Kind
+from iclient_core.services import Services
+from iclient_core.shared.errors import (
     InvalidCredentials,
     InvalidInput,
     NotFound,
@@ -17,8 +19,6 @@ from iclient_core.errors import (
     TokenExpired,
     TokenInvalid,
 )
-from iclient_core.notifications import Kind
-from iclient_core.services import Services
 from tests.unit.helpers import (
     BASE_URL,
     IP,

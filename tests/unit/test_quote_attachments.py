@@ -8,16 +8,15 @@ import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.storage import FsspecStorage
 from iclient_adapters.testing.persistence import client, staff
-from iclient_core.accounts import Account
-from iclient_core.documents.download import DocumentCorrupted
-from iclient_core.documents.publishing import Upload, storage_key
+from iclient_core.accounts.model import Account
+from iclient_core.documents.publishing import storage_key
 from iclient_core.documents.sweeper import sweep_documents
-from iclient_core.errors import InvalidInput, NotFound, PermissionDenied
 from iclient_core.quotes.attachments import (
     KEY_PREFIX,
     download_my_attachment,
@@ -26,7 +25,10 @@ from iclient_core.quotes.attachments import (
 from iclient_core.quotes.model import Quote
 from iclient_core.quotes.requests import request_quote
 from iclient_core.services import Services
-from iclient_core.storage import CHUNK_SIZE
+from iclient_core.shared.downloads import FileCorrupted
+from iclient_core.shared.errors import InvalidInput, NotFound, PermissionDenied
+from iclient_core.shared.intake import Upload
+from iclient_core.shared.storage import CHUNK_SIZE
 from tests.unit.test_documents_use_cases import WatchedStorage
 
 PDF = b"%PDF-1.7\n" + hashlib.sha256(b"planta").digest() * 2000 + b"\n%%EOF\n"
@@ -40,6 +42,12 @@ def storage() -> Iterator[FsspecStorage]:
     made = FsspecStorage.from_url("memory://")
     yield made
     made.close()
+
+
+@pytest.fixture
+def services(services: Services, storage: FsspecStorage) -> Services:
+    """The core's services, keeping files in this test's storage."""
+    return attrs.evolve(services, storage=storage)
 
 
 def _add(services: Services, account: Account) -> Account:
@@ -80,14 +88,13 @@ def ask(
     subject: str = "Remodelação da cozinha",
 ) -> Quote:
     return request_quote(
-        services=services,
+        services=attrs.evolve(services, storage=storage),
         account_id=owner.id,
         subject=subject,
         details="Ver a planta em anexo.",
         desired_date=None,
         ip=IP,
         attachment=Upload(filename=name, stream=iter([data])) if data is not None else None,
-        storage=storage,  # type: ignore[arg-type]
         max_size=max_size,
     )
 
@@ -162,7 +169,6 @@ def test_a_refused_file_is_reported_with_the_other_mistakes(
             desired_date=None,
             ip=IP,
             attachment=Upload(filename="x.pdf", stream=iter([HTML])),
-            storage=storage,
         )
     assert refused.value.by_field() == {
         "subject": ["required"],
@@ -184,7 +190,7 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_kept(
 def test_the_business_upload_limit_applies_to_attachments(
     services: Services, storage: FsspecStorage, ana: Account
 ) -> None:
-    from iclient_core.business import BusinessSettings
+    from iclient_core.shared.business import BusinessSettings
 
     with services.uow() as uow:
         uow.settings.save(BusinessSettings(upload_limit_mb=1))
@@ -252,7 +258,6 @@ def test_the_file_is_streamed_in_chunks_never_read_whole(
         desired_date=None,
         ip=IP,
         attachment=Upload(filename="grande.pdf", stream=upload),
-        storage=storage,
     )
     assert quote.attachment is not None and quote.attachment.size == len(data)
     assert upload.reads and all(0 < size <= CHUNK_SIZE for size in upload.reads)
@@ -265,26 +270,18 @@ def test_the_owner_and_staff_download_the_same_bytes_and_nobody_else(
     services: Services, storage: FsspecStorage, ana: Account, bea: Account, rui: Account
 ) -> None:
     quote = ask(services, storage, ana)
-    with download_my_attachment(
-        services=services, storage=storage, account_id=ana.id, quote_id=quote.id
-    ) as mine:
+    with download_my_attachment(services=services, account_id=ana.id, quote_id=quote.id) as mine:
         assert b"".join(mine) == PDF
         assert mine.filename == "planta.pdf" and mine.content_type == "application/pdf"
-    with download_quote_attachment(
-        services=services, storage=storage, actor=rui, quote_id=quote.id
-    ) as theirs:
+    with download_quote_attachment(services=services, actor=rui, quote_id=quote.id) as theirs:
         assert b"".join(theirs) == PDF
     with pytest.raises(NotFound):
-        download_my_attachment(
-            services=services, storage=storage, account_id=bea.id, quote_id=quote.id
-        )
+        download_my_attachment(services=services, account_id=bea.id, quote_id=quote.id)
     with pytest.raises(PermissionDenied):
-        download_quote_attachment(services=services, storage=storage, actor=bea, quote_id=quote.id)
+        download_quote_attachment(services=services, actor=bea, quote_id=quote.id)
     plain = ask(services, storage, ana, data=None)
     with pytest.raises(NotFound):
-        download_my_attachment(
-            services=services, storage=storage, account_id=ana.id, quote_id=plain.id
-        )
+        download_my_attachment(services=services, account_id=ana.id, quote_id=plain.id)
 
 
 def test_damaged_or_missing_bytes_are_refused(
@@ -293,15 +290,11 @@ def test_damaged_or_missing_bytes_are_refused(
     quote = ask(services, storage, ana)
     assert quote.attachment is not None
     storage.put(quote.attachment.key, iter([PDF[:-2] + b"XX"]))
-    with pytest.raises(DocumentCorrupted):
-        download_my_attachment(
-            services=services, storage=storage, account_id=ana.id, quote_id=quote.id
-        )
+    with pytest.raises(FileCorrupted):
+        download_my_attachment(services=services, account_id=ana.id, quote_id=quote.id)
     storage.delete(quote.attachment.key)
-    with pytest.raises(DocumentCorrupted):
-        download_my_attachment(
-            services=services, storage=storage, account_id=ana.id, quote_id=quote.id
-        )
+    with pytest.raises(FileCorrupted):
+        download_my_attachment(services=services, account_id=ana.id, quote_id=quote.id)
 
 
 # --------------------------------------------------------------------------- the sweeper
@@ -315,10 +308,8 @@ def test_the_documents_sweeper_leaves_quote_attachments_alone(
     orphan = storage_key(ana.id, "gone", 1)
     storage.put(orphan, iter([PDF]))
     clock.advance(timedelta(days=2))
-    report = sweep_documents(services=services, storage=storage, grace=timedelta(hours=1))
+    report = sweep_documents(services=services, grace=timedelta(hours=1))
     assert report.orphan_objects >= 1 and not storage.exists(orphan)
     assert storage.exists(quote.attachment.key)
-    with download_my_attachment(
-        services=services, storage=storage, account_id=ana.id, quote_id=quote.id
-    ) as still:
+    with download_my_attachment(services=services, account_id=ana.id, quote_id=quote.id) as still:
         assert b"".join(still) == PDF

@@ -13,7 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import iclient_core.quotes
-from iclient_core.quotes.money import (
+import iclient_core.shared.money
+from iclient_core.quotes.pricing import (
+    Discount,
+    DiscountKind,
+    Line,
+    Totals,
+    compute_totals,
+    share_by_largest_remainder,
+)
+from iclient_core.shared.money import (
     MAX_AMOUNT_CENTS,
     Money,
     NumberRefused,
@@ -24,16 +33,9 @@ from iclient_core.quotes.money import (
     parse_percent,
     parse_quantity,
 )
-from iclient_core.quotes.pricing import (
-    Discount,
-    DiscountKind,
-    Line,
-    Totals,
-    compute_totals,
-    share_by_largest_remainder,
-)
 
 QUOTES_PACKAGE = Path(iclient_core.quotes.__file__).parent
+MONEY_MODULE = Path(iclient_core.shared.money.__file__)
 
 # ----------------------------------------------------------------------------- reading numbers
 
@@ -350,7 +352,7 @@ def test_an_amount_discount_above_the_subtotal_is_refused() -> None:
 
 
 def _money_modules() -> list[Path]:
-    return sorted(QUOTES_PACKAGE.glob("*.py"))
+    return [*sorted(QUOTES_PACKAGE.glob("*.py")), MONEY_MODULE]
 
 
 def test_the_quotes_package_has_no_float_anywhere() -> None:
@@ -374,8 +376,9 @@ def test_the_quotes_package_has_no_float_anywhere() -> None:
 
 def test_the_money_path_never_divides_with_a_slash() -> None:
     # ``/`` makes a float even from two ints; the money modules only use ``//`` and divmod.
-    for name in ("money.py", "pricing.py", "model.py"):
-        tree = ast.parse((QUOTES_PACKAGE / name).read_text(encoding="utf-8"))
+    for path in (MONEY_MODULE, QUOTES_PACKAGE / "pricing.py", QUOTES_PACKAGE / "model.py"):
+        name = path.name
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         slashes = [
             node.lineno
             for node in ast.walk(tree)

@@ -5,20 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
+import attrs
 import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.mail import MemoryTransport, TemplateMailer
 from iclient_adapters.testing.persistence import client, staff
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.delivery import deliver_outbox
-from iclient_core.errors import (
-    ConcurrentUpdate,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-    RateLimited,
-)
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.quotes.decisions import (
     accept_quote,
     decline_quote,
@@ -54,6 +48,13 @@ from iclient_core.quotes.requests import (
     request_renewal,
 )
 from iclient_core.services import Services
+from iclient_core.shared.errors import (
+    ConcurrentUpdate,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
 
 IP = "203.0.113.5"
 TWO_LINES = ProposalInput(
@@ -94,7 +95,7 @@ class World:
 
     def mail(self) -> list[EmailMessage]:
         """Deliver the outbox (rendering every template) and return what was sent."""
-        deliver_outbox(services=self.services, mailer=self.mailer)
+        deliver_outbox(services=attrs.evolve(self.services, mailer=self.mailer))
         sent = list(self.transport.sent)
         self.transport.sent.clear()
         return sent
@@ -650,8 +651,8 @@ def test_lists_are_paginated(world: World) -> None:
 
 
 def test_the_vat_rates_an_admin_stored_are_the_ones_offered(world: World) -> None:
-    from iclient_core.business import save_settings
     from iclient_core.quotes.queries import vat_rates_for_proposals
+    from iclient_core.staff.settings import save_settings
 
     assert vat_rates_for_proposals(services=world.services, actor=world.rui) == (
         2300,

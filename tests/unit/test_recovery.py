@@ -8,16 +8,17 @@ import attrs
 import pytest
 
 from iclient_adapters.clock import FrozenClock
-from iclient_core import authentication, profile, recovery, registration
-from iclient_core.errors import (
+from iclient_core.accounts import authentication, profile, recovery, registration
+from iclient_core.notifications.model import Kind
+from iclient_core.services import Services
+from iclient_core.shared.errors import (
     InvalidCredentials,
     InvalidInput,
     RateLimited,
     TokenExpired,
     TokenInvalid,
 )
-from iclient_core.notifications import Kind
-from iclient_core.services import Limit, Services
+from iclient_core.shared.limits import Limit
 from tests.unit.helpers import (
     BASE_URL,
     IP,

@@ -10,10 +10,12 @@ import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.testing import make_services
-from iclient_core import recovery, registration
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.delivery import DeliveryReport, deliver_outbox
-from iclient_core.errors import (
+from iclient_core.accounts import recovery, registration
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.notifications.delivery import DeliveryReport, deliver_outbox
+from iclient_core.notifications.model import MAX_ATTEMPTS, Kind, OutboxMessage
+from iclient_core.services import Services
+from iclient_core.shared.errors import (
     DeliveryFailed,
     InvalidCredentials,
     InvalidInput,
@@ -21,8 +23,7 @@ from iclient_core.errors import (
     TokenExpired,
     TokenInvalid,
 )
-from iclient_core.notifications import MAX_ATTEMPTS, Kind, OutboxMessage
-from iclient_core.services import Limit, Services
+from iclient_core.shared.limits import Limit
 from tests.unit.helpers import (
     BASE_URL,
     IP,
@@ -459,7 +460,9 @@ def test_item_45_registration_succeeds_while_mail_is_down_and_the_link_goes_out_
     register(services)
     [queued_message] = queued(services)
     down = FailingMailer()
-    assert deliver_outbox(services=services, mailer=down) == DeliveryReport(sent=0, failed=1)
+    assert deliver_outbox(services=attrs.evolve(services, mailer=down)) == DeliveryReport(
+        sent=0, failed=1
+    )
     assert len(all_accounts(services)) == 1
 
     waiting = _outbox_message(services, queued_message.id)
@@ -469,16 +472,20 @@ def test_item_45_registration_succeeds_while_mail_is_down_and_the_link_goes_out_
     assert waiting.next_attempt_at == clock.now() + timedelta(seconds=30)
 
     # Not due yet: nobody tries again at once.
-    assert deliver_outbox(services=services, mailer=down) == DeliveryReport()
+    assert deliver_outbox(services=attrs.evolve(services, mailer=down)) == DeliveryReport()
     clock.advance(timedelta(seconds=30))
-    assert deliver_outbox(services=services, mailer=down) == DeliveryReport(sent=0, failed=1)
+    assert deliver_outbox(services=attrs.evolve(services, mailer=down)) == DeliveryReport(
+        sent=0, failed=1
+    )
     retry_at = _outbox_message(services, waiting.id).next_attempt_at
     assert retry_at == clock.now() + timedelta(seconds=60)
 
     clock.advance(timedelta(seconds=60))
     up = RecordingMailer()
-    assert deliver_outbox(services=services, mailer=up) == DeliveryReport(sent=1, failed=0)
-    assert deliver_outbox(services=services, mailer=up) == DeliveryReport()
+    assert deliver_outbox(services=attrs.evolve(services, mailer=up)) == DeliveryReport(
+        sent=1, failed=0
+    )
+    assert deliver_outbox(services=attrs.evolve(services, mailer=up)) == DeliveryReport()
     assert [m.message_id for m in up.sent] == [waiting.message_id]  # same Message-ID, once
     assert up.sent[0].notification.kind is Kind.ACTIVATION
     assert up.sent[0].message_id.endswith("@example.test>")
@@ -494,7 +501,7 @@ def test_item_45_delivery_backs_off_and_gives_up_after_max_attempts(
     down = FailingMailer()
     delays = []
     for _ in range(MAX_ATTEMPTS):
-        assert deliver_outbox(services=services, mailer=down).failed == 1
+        assert deliver_outbox(services=attrs.evolve(services, mailer=down)).failed == 1
         message = _outbox_message(services, queued_message.id)
         delays.append(message.next_attempt_at - clock.now())
         clock.advance(delays[-1])
@@ -517,7 +524,10 @@ def test_item_45_delivery_backs_off_and_gives_up_after_max_attempts(
     with services.uow() as uow:
         assert uow.outbox.pending_count() == 0
     clock.advance(timedelta(days=1))
-    assert deliver_outbox(services=services, mailer=RecordingMailer()) == DeliveryReport()
+    assert (
+        deliver_outbox(services=attrs.evolve(services, mailer=RecordingMailer()))
+        == DeliveryReport()
+    )
     assert down.attempts == MAX_ATTEMPTS
 
 
@@ -552,7 +562,9 @@ def test_item_45_one_failing_message_does_not_hold_up_the_others(
     register(services, email="um@example.com")
     register(services, email="dois@example.com")
     mailer = PickyMailer(refused="um@example.com", error=DeliveryFailed("mailbox full"))
-    assert deliver_outbox(services=services, mailer=mailer) == DeliveryReport(sent=1, failed=1)
+    assert deliver_outbox(services=attrs.evolve(services, mailer=mailer)) == DeliveryReport(
+        sent=1, failed=1
+    )
     assert [m.notification.to_address for m in mailer.sent] == ["dois@example.com"]
 
 
@@ -565,7 +577,7 @@ def test_item_45_an_unexpected_mailer_error_does_not_stop_all_later_mail(
     mailer = PickyMailer(refused="um@example.com", error=RuntimeError("template error"))
     for _ in range(3):
         with contextlib.suppress(RuntimeError):
-            deliver_outbox(services=services, mailer=mailer)
+            deliver_outbox(services=attrs.evolve(services, mailer=mailer))
         clock.advance(timedelta(minutes=10))
     assert [m.notification.to_address for m in mailer.sent] == ["dois@example.com"]
 

@@ -12,9 +12,10 @@ import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.passwords import PasslibHasher
-from iclient_core import authentication, recovery
-from iclient_core.errors import DomainError, InvalidCredentials, RateLimited
-from iclient_core.services import Limit, Services
+from iclient_core.accounts import authentication, recovery
+from iclient_core.services import Services
+from iclient_core.shared.errors import DomainError, InvalidCredentials, RateLimited
+from iclient_core.shared.limits import Limit
 from tests.unit.helpers import (
     IP,
     OTHER_IP,

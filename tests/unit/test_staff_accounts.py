@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 
 from iclient_adapters.clock import FrozenClock
-from iclient_core import authentication, registration, staff_admin
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.errors import InvalidInput, NotFound
-from iclient_core.notifications import Kind
+from iclient_core.accounts import authentication, registration
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
+from iclient_core.shared.errors import InvalidInput, NotFound
+from iclient_core.staff import members as staff_admin
 from tests.unit.helpers import (
     IP,
     PASSWORD,

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 import pytest
 
 from iclient_adapters.clock import FrozenClock
-from iclient_core import audit, recovery
-from iclient_core.accounts import Account
-from iclient_core.audit_admin import AuditQuery, audit_page, csv_row, csv_safe, export_audit
-from iclient_core.errors import InvalidCredentials, PermissionDenied
-from iclient_core.notifications import Kind
+from iclient_core.accounts import recovery
+from iclient_core.accounts.model import Account
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
+from iclient_core.shared import audit
+from iclient_core.shared.errors import InvalidCredentials, PermissionDenied
+from iclient_core.staff.audit import AuditQuery, audit_page, csv_row, csv_safe, export_audit
 from tests.unit.helpers import (
     IP,
     NEW_PASSWORD,

@@ -11,13 +11,14 @@ import sqlalchemy as sa
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.sql import SqlDatabase
 from iclient_adapters.testing import make_services
-from iclient_core import authentication, clients, registration
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.audit import AuditEntry
-from iclient_core.clients import ClientFilter
-from iclient_core.errors import InvalidInput, NotFound, RateLimited
-from iclient_core.notifications import Kind
+from iclient_core.accounts import authentication, registration
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
+from iclient_core.shared.audit import AuditEntry
+from iclient_core.shared.errors import InvalidInput, NotFound, RateLimited
+from iclient_core.staff import clients
+from iclient_core.staff.clients import ClientFilter
 from tests.unit.helpers import (
     IP,
     PASSWORD,

@@ -15,10 +15,22 @@ from typing import Any
 import attrs
 import pytest
 
-from iclient_core import audit_admin, business, client_import, clients, staff_admin
-from iclient_core.accounts import Account, Role
-from iclient_core.errors import PermissionDenied
+from iclient_core.accounts.model import Account, Role
 from iclient_core.services import Services
+from iclient_core.shared.errors import PermissionDenied
+from iclient_core.staff import (
+    audit as audit_admin,
+)
+from iclient_core.staff import (
+    client_import,
+    clients,
+)
+from iclient_core.staff import (
+    members as staff_admin,
+)
+from iclient_core.staff import (
+    settings as business,
+)
 from tests.unit.helpers import IP, active_client, sign_in
 from tests.unit.staff_helpers import new_client, staff_member
 
@@ -92,11 +104,11 @@ CASES: dict[str, tuple[Role, Call]] = {
         lambda s, a, w: client_import.import_clients(services=s, actor=a, data=CSV),
     ),
     # staff accounts, audit log and settings: managers only
-    "staff_admin.list_staff": (
+    "members.list_staff": (
         Role.ADMIN,
         lambda s, a, w: staff_admin.list_staff(services=s, actor=a),
     ),
-    "staff_admin.invite_staff": (
+    "members.invite_staff": (
         Role.ADMIN,
         lambda s, a, w: staff_admin.invite_staff(
             services=s,
@@ -107,47 +119,47 @@ CASES: dict[str, tuple[Role, Call]] = {
             role="admin",
         ),
     ),
-    "staff_admin.resend_staff_invitation": (
+    "members.resend_staff_invitation": (
         Role.ADMIN,
         lambda s, a, w: staff_admin.resend_staff_invitation(
             services=s, actor=a, account_id=w.target_staff.id
         ),
     ),
-    "staff_admin.change_role": (
+    "members.change_role": (
         Role.ADMIN,
         lambda s, a, w: staff_admin.change_role(
             services=s, actor=a, account_id=w.target_staff.id, role="admin"
         ),
     ),
-    "staff_admin.disable_staff": (
+    "members.disable_staff": (
         Role.ADMIN,
         lambda s, a, w: staff_admin.disable_staff(
             services=s, actor=a, account_id=w.target_staff.id
         ),
     ),
-    "staff_admin.enable_staff": (
+    "members.enable_staff": (
         Role.ADMIN,
         lambda s, a, w: staff_admin.enable_staff(services=s, actor=a, account_id=w.target_staff.id),
     ),
-    "staff_admin.end_staff_sessions": (
+    "members.end_staff_sessions": (
         Role.ADMIN,
         lambda s, a, w: staff_admin.end_staff_sessions(
             services=s, actor=a, account_id=w.target_staff.id
         ),
     ),
-    "audit_admin.audit_page": (
+    "audit.audit_page": (
         Role.ADMIN,
         lambda s, a, w: audit_admin.audit_page(services=s, actor=a),
     ),
-    "audit_admin.export_audit": (
+    "audit.export_audit": (
         Role.ADMIN,
         lambda s, a, w: list(audit_admin.export_audit(services=s, actor=a)),
     ),
-    "business.settings_for_editing": (
+    "settings.settings_for_editing": (
         Role.ADMIN,
         lambda s, a, w: business.settings_for_editing(services=s, actor=a),
     ),
-    "business.save_settings": (
+    "settings.save_settings": (
         Role.ADMIN,
         lambda s, a, w: business.save_settings(
             services=s,

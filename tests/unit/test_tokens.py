@@ -12,9 +12,9 @@ from itsdangerous import URLSafeTimedSerializer
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.tokens import ItsDangerousTokens
-from iclient_core.errors import TokenExpired, TokenInvalid
-from iclient_core.ports import TokenClaims
-from iclient_core.tokens import Purpose
+from iclient_core.accounts.ports import TokenClaims
+from iclient_core.accounts.tokens import Purpose
+from iclient_core.shared.errors import TokenExpired, TokenInvalid
 
 KEY = "k" * 16 + "-current-signing-key-0123456789"
 OLD_KEY = "o" * 16 + "-previous-signing-key-987654321"

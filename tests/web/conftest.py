@@ -20,10 +20,11 @@ from iclient_adapters.bootstrap import Portal
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.config import Config
 from iclient_adapters.mail import MemoryTransport, TemplateMailer
+from iclient_adapters.storage import build_storage
 from iclient_adapters.testing import TEST_SECRET_KEY, make_services
-from iclient_core.accounts import Account, email_key
+from iclient_core.accounts.model import Account, email_key
 from iclient_core.consent.use_cases import ensure_defaults
-from iclient_core.delivery import deliver_outbox
+from iclient_core.notifications.delivery import deliver_outbox
 from iclient_web import create_app
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -51,10 +52,12 @@ def portal(tmp_path: Path, clock: FrozenClock, transport: MemoryTransport) -> Po
         base_url="http://portal.example.test",
         business_name="Oficina Exemplo",
     )
-    services = make_services(clock=clock)
+    services = make_services(
+        clock=clock,
+        mailer=TemplateMailer(transport, sender=config.mail_from),
+    )
     ensure_defaults(services=services)  # a first install publishes the example texts
-    mailer = TemplateMailer(transport, sender=config.mail_from)
-    return Portal(config=config, services=services, mailer=mailer)
+    return Portal(config=config, services=services)
 
 
 @pytest.fixture
@@ -88,7 +91,7 @@ class Browser:
 
     def mail(self) -> list[EmailMessage]:
         """Deliver the outbox and return everything sent so far."""
-        deliver_outbox(services=self.portal.services, mailer=self.portal.mailer)
+        deliver_outbox(services=self.portal.services)
         return list(self.transport.sent)
 
     def last_mail_to(self, address: str) -> EmailMessage:
@@ -135,8 +138,8 @@ class Browser:
         self, email: str = "gestora@example.pt", role: str = "admin", password: str = PASSWORD
     ) -> TestResponse:
         """Create a staff member (as `iclient create-staff` does) and sign in as them."""
-        from iclient_core.accounts import Role
-        from iclient_core.staff import create_staff
+        from iclient_core.accounts.model import Role
+        from iclient_core.staff.members import create_staff
 
         create_staff(
             services=self.portal.services,
@@ -209,9 +212,8 @@ def stored_account(portal: Portal, email: str) -> Account | None:
 
 def app_with(portal: Portal, **config: Any) -> Flask:
     """Another app on the same core, with some configuration changed (``base_url``…)."""
-    changed = Portal(
-        config=attrs.evolve(portal.config, **config),
-        services=portal.services,
-        mailer=portal.mailer,
-    )
+    services = portal.services
+    if "storage_url" in config:
+        services = attrs.evolve(services, storage=build_storage(config["storage_url"]))
+    changed = Portal(config=attrs.evolve(portal.config, **config), services=services)
     return create_app({"TESTING": True}, portal=changed)

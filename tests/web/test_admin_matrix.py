@@ -22,10 +22,9 @@ from flask import Flask
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from iclient_core.accounts import Role
-from iclient_core.clients import create_client
-from iclient_core.staff import create_staff
-from iclient_core.staff_admin import invite_staff
+from iclient_core.accounts.model import Role
+from iclient_core.staff.clients import create_client
+from iclient_core.staff.members import create_staff, invite_staff
 from tests.web.conftest import PASSWORD, Browser
 
 SIGN_IN, NOT_FOUND, OK = "sign-in", "404", "ok"

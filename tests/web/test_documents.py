@@ -18,8 +18,9 @@ from werkzeug.test import TestResponse, stream_encode_multipart
 
 from iclient_adapters.bootstrap import Portal
 from iclient_adapters.clock import FrozenClock
-from iclient_core.documents.download import DocumentCorrupted
+from iclient_adapters.testing import TEST_BASE_URL
 from iclient_core.documents.model import Document, DocumentQuery
+from iclient_core.shared.downloads import FileCorrupted
 from tests.web.conftest import Browser, app_with, stored_account
 
 PDF = b"%PDF-1.7\n" + hashlib.sha256(b"invoice").digest() * 400 + b"\n%%EOF\n"
@@ -106,7 +107,7 @@ def staff(other_browser: Browser, ana: str) -> Browser:
 
 def allow_uploads_of(portal: Portal, megabytes: int) -> None:
     """An admin raised the business's upload limit."""
-    from iclient_core.business import BusinessSettings
+    from iclient_core.shared.business import BusinessSettings
 
     with portal.services.uow() as uow:
         uow.settings.save(BusinessSettings(upload_limit_mb=megabytes))
@@ -180,7 +181,7 @@ def test_the_client_is_emailed_a_link_and_never_the_file(
     assert not any(part.get_filename() for part in message.walk())
     assert all(not p.get_content_type().startswith("application/") for p in message.walk())
     link = browser.link_in(message, "/documents")
-    assert link == f"http://portal.example.test/{lang}/documents"
+    assert link == f"{TEST_BASE_URL}/{lang}/documents"
     body = message.get_body(("plain",))
     assert body is not None and "Fatura 2026/14" in body.get_content()
     assert PDF[:40].decode("latin-1") not in message.as_string()
@@ -269,7 +270,7 @@ def test_an_html_page_renamed_pdf_is_refused(staff: Browser, portal: Portal, ana
     page = refused.get_data(as_text=True)
     assert "not accepted" in page or "não é aceite" in page or "aceit" in page
     assert documents_of(portal, ana) == []
-    assert list(portal.storage.keys()) == []
+    assert list(portal.services.storage.keys()) == []
 
 
 @pytest.mark.parametrize(
@@ -381,7 +382,7 @@ def test_bad_details_show_the_form_again(staff: Browser, portal: Portal, ana: st
 
 def _corrupt(portal: Portal, document: Document, data: bytes) -> None:
     assert document.current is not None
-    portal.storage.put(document.current.storage_key, [data])
+    portal.services.storage.put(document.current.storage_key, [data])
 
 
 def test_a_damaged_stored_file_is_refused_and_logged(
@@ -410,7 +411,7 @@ def test_missing_stored_bytes_are_refused_and_logged(
     upload(staff, ana, (PDF, "fatura.pdf"))
     document = only_document(portal, ana)
     assert document.current is not None
-    portal.storage.delete(document.current.storage_key)
+    portal.services.storage.delete(document.current.storage_key)
     with caplog.at_level(logging.INFO):
         answer = staff.get(f"/pt/admin/clients/{ana}/documents/{document.id}/download")
     assert answer.status_code == 500
@@ -429,7 +430,7 @@ def test_a_large_damaged_file_never_arrives_complete(
     content = PDF + bytes(size)
     assert upload(staff, ana, (content, "grande.pdf")).status_code == 303
     document = only_document(portal, ana)
-    store = on_disk.extensions["iclient"].storage
+    store = on_disk.extensions["iclient"].services.storage
     damaged = bytearray(content)
     damaged[-5] ^= 0x01
     assert document.current is not None
@@ -438,7 +439,7 @@ def test_a_large_damaged_file_never_arrives_complete(
     answer = owner.client.get(f"/pt/documents/{document.id}/download", buffered=False)
     assert answer.status_code == 200
     received = 0
-    with caplog.at_level(logging.INFO), pytest.raises(DocumentCorrupted):
+    with caplog.at_level(logging.INFO), pytest.raises(FileCorrupted):
         for chunk in answer.response:
             received += len(chunk)
     answer.close()
@@ -542,10 +543,10 @@ def test_deleting_asks_for_confirmation_then_removes_the_bytes(
     confirm = f"/pt/admin/clients/{ana}/documents/{document.id}/delete"
     assert staff.get(confirm).status_code == 200
     assert staff.submit(confirm, {}).status_code == 400  # box not ticked
-    assert portal.storage.exists(key)
+    assert portal.services.storage.exists(key)
     assert staff.submit(confirm, {"confirm": "y"}).status_code == 303
     assert documents_of(portal, ana) == []
-    assert not portal.storage.exists(key)
+    assert not portal.services.storage.exists(key)
     assert browser.get(f"/pt/documents/{document.id}/download").status_code == 404
 
 

@@ -63,7 +63,7 @@ def test_root_redirects_to_portuguese(browser: Browser) -> None:
 
 
 def test_root_follows_the_default_language_an_admin_chose(browser: Browser) -> None:
-    from iclient_core.business import save_settings
+    from iclient_core.staff.settings import save_settings
     from tests.web.conftest import stored_account
 
     browser.staff_account()

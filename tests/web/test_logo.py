@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from iclient_adapters.testing import TEST_BASE_URL
-from iclient_core.storage import sha256_of
+from iclient_core.shared.storage import sha256_of
 from tests.web.conftest import Browser
 from tests.web.test_documents import post_multipart
 
@@ -80,7 +80,7 @@ def test_an_admin_removes_the_logo(app: Flask, browser: Browser) -> None:
     answer = send_settings(browser, remove_logo="y")
     assert answer.status_code == 303
     assert browser.get("/logo").status_code == 404
-    assert list(browser.portal.storage.keys()) == []
+    assert list(browser.portal.services.storage.keys()) == []
     page = another_browser(app, browser).get("/pt/auth/sign-in").get_data(as_text=True)
     assert "/logo" not in page
 

@@ -142,7 +142,7 @@ def test_the_form_with_a_file_needs_its_csrf_token(browser: Browser, portal: Por
         )
         assert answer.status_code == 400
     owner = client_id(portal)
-    assert list(portal.storage.keys(f"quotes/{owner}/")) == []
+    assert list(portal.services.storage.keys(f"quotes/{owner}/")) == []
     assert "Sem token" not in browser.get("/pt/quotes").get_data(as_text=True)
 
 
@@ -184,7 +184,7 @@ def test_a_refused_file_gets_the_form_again_with_a_clear_error(
     assert answer.status_code == 400
     page = answer.get_data(as_text=True)
     assert sentence in page and 'name="attachment"' in page
-    assert list(portal.storage.keys(f"quotes/{client_id(portal)}/")) == []
+    assert list(portal.services.storage.keys(f"quotes/{client_id(portal)}/")) == []
     assert "Remodelação" not in browser.get("/pt/quotes").get_data(as_text=True)
 
 
@@ -204,7 +204,7 @@ def test_a_file_over_the_upload_limit_gets_the_friendly_413_page(
 def test_the_business_upload_limit_answers_413_with_the_form(
     browser: Browser, portal: Portal
 ) -> None:
-    from iclient_core.business import BusinessSettings
+    from iclient_core.shared.business import BusinessSettings
 
     with portal.services.uow() as uow:
         uow.settings.save(BusinessSettings(upload_limit_mb=1))
@@ -216,7 +216,7 @@ def test_the_business_upload_limit_answers_413_with_the_form(
     assert answer.status_code == 413
     page = answer.get_data(as_text=True)
     assert 'name="attachment"' in page and "maior do que" in page
-    assert list(portal.storage.keys(f"quotes/{client_id(portal)}/")) == []
+    assert list(portal.services.storage.keys(f"quotes/{client_id(portal)}/")) == []
 
 
 def test_the_public_form_has_no_attachment(browser: Browser) -> None:

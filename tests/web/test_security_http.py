@@ -353,7 +353,7 @@ def test_item_41_session_cookies_survive_a_key_rotation(
 
     def client_on(env: dict[str, str]) -> Any:
         config = Config.from_env({**MEMORY, **env}, instance_path=tmp_path)
-        rotated = Portal(config=config, services=portal.services, mailer=portal.mailer)
+        rotated = Portal(config=config, services=portal.services)
         client = create_app({"TESTING": True}, portal=rotated).test_client()
         client.set_cookie("iclient", cookie.value)
         return client
@@ -381,7 +381,7 @@ def test_item_41_fallback_keys_may_be_listed_with_spaces(
         },
         instance_path=tmp_path,
     )
-    rotated = Portal(config=config, services=portal.services, mailer=portal.mailer)
+    rotated = Portal(config=config, services=portal.services)
     client = create_app({"TESTING": True}, portal=rotated).test_client()
     client.set_cookie("iclient", cookie.value)
     assert client.get("/pt/").status_code == 200

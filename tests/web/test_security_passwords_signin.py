@@ -17,7 +17,7 @@ from flask import Flask
 from iclient_adapters.bootstrap import Portal
 from iclient_adapters.config import Config
 from iclient_adapters.mail import MemoryTransport
-from iclient_core.accounts import Role, Status, email_key
+from iclient_core.accounts.model import Role, Status, email_key
 from iclient_web import create_app
 from iclient_web.cli import log_formatter
 from tests.web.conftest import (

@@ -15,7 +15,7 @@ from iclient_adapters.bootstrap import Portal
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.config import Config
 from iclient_adapters.mail import MemoryTransport
-from iclient_core.accounts import Role, Status
+from iclient_core.accounts.model import Role, Status
 from tests.web.conftest import (
     CSRF_RE,
     NEW_PASSWORD,

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from iclient_adapters.bootstrap import Portal
 from iclient_adapters.clock import FrozenClock
-from iclient_core.accounts import email_key
+from iclient_core.accounts.model import email_key
 from tests.web.conftest import (
     NEW_PASSWORD,
     PASSWORD,

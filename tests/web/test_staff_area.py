@@ -11,9 +11,9 @@ from flask import Flask
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.mail import MemoryTransport
-from iclient_core.accounts import Role, Status
-from iclient_core.clients import create_client
-from iclient_core.staff import create_staff
+from iclient_core.accounts.model import Role, Status
+from iclient_core.staff.clients import create_client
+from iclient_core.staff.members import create_staff
 from tests.web.conftest import PASSWORD, Browser, path_of, stored_account
 
 COLLABORATOR = "colaborador@example.pt"

@@ -6,7 +6,7 @@ import time
 
 from iclient_adapters.bootstrap import Portal
 from iclient_adapters.mail import MemoryTransport
-from iclient_core.registration import register_client
+from iclient_core.accounts.registration import register_client
 from iclient_web.worker import OutboxWorker
 
 

@@ -8,8 +8,8 @@ import jinja2
 
 from iclient_adapters.mail.render import render
 from iclient_adapters.mail.transports import Transport
-from iclient_core.errors import DeliveryFailed
-from iclient_core.notifications import OutboxMessage
+from iclient_core.notifications.model import OutboxMessage
+from iclient_core.shared.errors import DeliveryFailed
 
 
 class TemplateMailer:

@@ -19,7 +19,7 @@ from email.utils import format_datetime
 
 import jinja2
 
-from iclient_core.notifications import Notification
+from iclient_core.notifications.model import Notification
 
 LANGUAGES = ("pt", "en")
 """The languages there are templates for; the first is the fallback."""

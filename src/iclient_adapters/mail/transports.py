@@ -1,7 +1,7 @@
 """Mail transports: where a rendered e-mail goes (a list, a folder, the console, an SMTP server).
 
 Every transport has one method, ``send(msg)``, and raises
-:class:`~iclient_core.errors.DeliveryFailed` when the hand-over did not happen, so the outbox
+:class:`~iclient_core.shared.errors.DeliveryFailed` when the hand-over did not happen, so the outbox
 keeps the message and tries again later.
 """
 
@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from iclient_core.errors import DeliveryFailed
+from iclient_core.shared.errors import DeliveryFailed
 
 logger = logging.getLogger("iclient.mail")
 

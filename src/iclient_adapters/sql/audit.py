@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from iclient_adapters.sql.tables import audit_log
-from iclient_core.audit import AuditEntry
+from iclient_core.shared.audit import AuditEntry
 
 _COLUMNS = (
     "id",

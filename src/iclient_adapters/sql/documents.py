@@ -24,7 +24,7 @@ from iclient_core.documents.model import (
     FileVersion,
     Money,
 )
-from iclient_core.errors import ConcurrentUpdate
+from iclient_core.shared.errors import ConcurrentUpdate
 
 _VERSION_COLUMNS = (
     "number",

@@ -19,7 +19,6 @@ import sqlalchemy as sa
 
 from iclient_adapters.sql.repositories import unique_guard
 from iclient_adapters.sql.tables import accounts, quote_events, quote_lines, quote_proposals, quotes
-from iclient_core.errors import ConcurrentUpdate
 from iclient_core.quotes.model import (
     Action,
     Actor,
@@ -33,9 +32,10 @@ from iclient_core.quotes.model import (
     Side,
     VisitorContact,
 )
-from iclient_core.quotes.money import Money, Quantity
 from iclient_core.quotes.ports import QuoteSummary
 from iclient_core.quotes.pricing import Discount, DiscountKind, Line
+from iclient_core.shared.errors import ConcurrentUpdate
+from iclient_core.shared.money import Money, Quantity
 
 Row = sa.RowMapping
 

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from iclient_adapters.sql import rows
 from iclient_adapters.sql.staff_area import account_filters
 from iclient_adapters.sql.tables import accounts, outbox, sign_in_sessions
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.errors import AlreadyExists, ConcurrentUpdate
-from iclient_core.notifications import MAX_ATTEMPTS, OutboxMessage
-from iclient_core.sessions import SignInSession
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.accounts.sessions import SignInSession
+from iclient_core.notifications.model import MAX_ATTEMPTS, OutboxMessage
+from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
 
 
 def is_unique_violation(error: sa.exc.IntegrityError) -> bool:

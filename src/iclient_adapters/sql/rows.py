@@ -6,9 +6,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from iclient_core.accounts import Account, EmailAddress, Profile, Role, Status
-from iclient_core.notifications import Kind, Notification, OutboxMessage
-from iclient_core.sessions import SignInSession
+from iclient_core.accounts.model import Account, EmailAddress, Profile, Role, Status
+from iclient_core.accounts.sessions import SignInSession
+from iclient_core.notifications.model import Kind, Notification, OutboxMessage
 
 Row = sa.RowMapping
 

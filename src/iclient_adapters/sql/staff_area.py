@@ -9,9 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from iclient_adapters.sql.tables import accounts, settings
-from iclient_core.account_search import search_words
-from iclient_core.accounts import Role, Status
-from iclient_core.business import DEFAULT_UPLOAD_LIMIT_MB, DEFAULT_VAT_RATES, BusinessSettings
+from iclient_core.accounts.model import Role, Status
+from iclient_core.accounts.search import search_words
+from iclient_core.shared.business import (
+    DEFAULT_UPLOAD_LIMIT_MB,
+    DEFAULT_VAT_RATES,
+    BusinessSettings,
+)
 
 _TEXT_KEYS = (
     "business_name",

@@ -20,12 +20,14 @@ from iclient_adapters.sql.repositories import (
     is_unique_violation,
 )
 from iclient_adapters.sql.staff_area import SqlSettingsRepository
-from iclient_core.business import SettingsRepository
+from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
-from iclient_core.errors import AlreadyExists
-from iclient_core.ports import AccountRepository, AuditLog, OutboxRepository, SessionRepository
+from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
+from iclient_core.shared.audit import AuditLog
+from iclient_core.shared.business import SettingsRepository
+from iclient_core.shared.errors import AlreadyExists
 
 
 class SqlUnitOfWork:

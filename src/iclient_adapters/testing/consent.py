@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from iclient_adapters.testing.persistence import T0, at, client, new_id
-from iclient_core.accounts import Account, Status
+from iclient_core.accounts.model import Account, Status
 from iclient_core.consent.model import (
     Action,
     ConsentKind,
@@ -30,8 +30,8 @@ from iclient_core.consent.model import (
     Method,
 )
 from iclient_core.consent.ports import ConsentRepository
-from iclient_core.errors import AlreadyExists
-from iclient_core.ports import UnitOfWorkFactory
+from iclient_core.shared.errors import AlreadyExists
+from iclient_core.unit_of_work import UnitOfWorkFactory
 
 
 def kind(key: str, *, required: bool = True, minutes: float = 0) -> ConsentKind:

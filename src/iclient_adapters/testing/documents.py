@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 from iclient_adapters.testing.persistence import T0, client, new_id, staff
-from iclient_core.accounts import Account
+from iclient_core.accounts.model import Account
 from iclient_core.documents.model import (
     VISIBLE_TO_CLIENT,
     VISIBLE_TO_STAFF,
@@ -25,8 +25,8 @@ from iclient_core.documents.model import (
     FileVersion,
     Money,
 )
-from iclient_core.errors import AlreadyExists, ConcurrentUpdate
-from iclient_core.ports import UnitOfWorkFactory
+from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.unit_of_work import UnitOfWorkFactory
 
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 

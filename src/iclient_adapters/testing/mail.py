@@ -27,7 +27,7 @@ import pytest
 
 from iclient_adapters.mail.render import render
 from iclient_adapters.mail.transports import Transport
-from iclient_core.notifications import Kind, Notification
+from iclient_core.notifications.model import Kind, Notification
 
 SENDER = "Oficina Exemplo <no-reply@example.test>"
 

@@ -20,12 +20,12 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from iclient_core.accounts import Account, EmailAddress, Profile, Role, Status
-from iclient_core.audit import AuditEntry
-from iclient_core.errors import AlreadyExists, ConcurrentUpdate
-from iclient_core.notifications import MAX_ATTEMPTS, Kind, Notification, OutboxMessage
-from iclient_core.ports import UnitOfWorkFactory
-from iclient_core.sessions import SignInSession
+from iclient_core.accounts.model import Account, EmailAddress, Profile, Role, Status
+from iclient_core.accounts.sessions import SignInSession
+from iclient_core.notifications.model import MAX_ATTEMPTS, Kind, Notification, OutboxMessage
+from iclient_core.shared.audit import AuditEntry
+from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.unit_of_work import UnitOfWorkFactory
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 """The fixed time the suite starts at."""

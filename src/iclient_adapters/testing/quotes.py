@@ -19,9 +19,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from iclient_adapters.testing.persistence import T0, at, client, new_id, staff
-from iclient_core.accounts import Account
-from iclient_core.errors import ConcurrentUpdate
-from iclient_core.ports import UnitOfWorkFactory
+from iclient_core.accounts.model import Account
 from iclient_core.quotes.common import actor_of
 from iclient_core.quotes.model import (
     Action,
@@ -33,8 +31,10 @@ from iclient_core.quotes.model import (
     Side,
     VisitorContact,
 )
-from iclient_core.quotes.money import Money, Quantity
 from iclient_core.quotes.pricing import Discount, DiscountKind, Line
+from iclient_core.shared.errors import ConcurrentUpdate
+from iclient_core.shared.money import Money, Quantity
+from iclient_core.unit_of_work import UnitOfWorkFactory
 
 TODAY = date(2026, 1, 5)
 """The business's date at ``T0``."""

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from iclient_core.ports import RateLimiter
+from iclient_core.shared.ports import RateLimiter
 
 WINDOW = timedelta(minutes=15)
 

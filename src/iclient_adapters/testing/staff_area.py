@@ -18,8 +18,8 @@ from decimal import Decimal
 
 import pytest
 
-from iclient_core.business import BusinessSettings
-from iclient_core.ports import UnitOfWorkFactory
+from iclient_core.shared.business import BusinessSettings
+from iclient_core.unit_of_work import UnitOfWorkFactory
 
 STORED = BusinessSettings(
     business_name="Oficina Exemplo, Lda. — Águeda",

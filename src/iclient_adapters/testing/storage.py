@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from iclient_core.storage import (
+from iclient_core.shared.storage import (
     CHUNK_SIZE,
     FileStorage,
     ObjectNotFound,

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import attrs
 
-from iclient_core import audit
-from iclient_core.accounts import LANGUAGES, Account, Status
+from iclient_core.accounts.model import LANGUAGES, Account, Status
+from iclient_core.accounts.permissions import Permission, require
 from iclient_core.consent.model import (
     Action,
     ConsentKind,
@@ -20,11 +20,11 @@ from iclient_core.consent.model import (
     diff,
     text_for,
 )
-from iclient_core.errors import AlreadyExists, FieldError, InvalidInput, NotFound
-from iclient_core.permissions import Permission, require
-from iclient_core.ports import UnitOfWork
 from iclient_core.services import Services
-from iclient_core.text import clean_line
+from iclient_core.shared import audit
+from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
+from iclient_core.shared.text import clean_line
+from iclient_core.unit_of_work import UnitOfWork
 
 KIND_KEY = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 MAX_BODY = 100_000

@@ -1,156 +1,40 @@
 """Use cases: the client downloads their document; staff download any document.
 
-A download is a stream checked against the SHA-256 recorded at upload. Small files (and
-byte ranges) are checked in full before the first byte goes out, so a damaged file gets an
-error page; a large file is checked while it streams and its last chunk is held back until
-the checksum matches, so a damaged file never arrives complete. Either way the mismatch is
-logged and the bytes are refused.
+A download is a stream checked against the SHA-256 recorded at upload (see
+:mod:`iclient_core.shared.downloads`); every download is logged, and the owner's first one
+marks the document as opened.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from types import TracebackType
 from typing import NoReturn
 
-from iclient_core import permissions
-from iclient_core.accounts import Account
-from iclient_core.documents.filetypes import download_content_type
+from iclient_core.accounts import permissions
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.permissions import Permission
 from iclient_core.documents.model import Document, DownloadRecord, FileVersion
-from iclient_core.errors import ConcurrentUpdate, DomainError, NotFound
-from iclient_core.permissions import Permission
-from iclient_core.security_log import security_event
 from iclient_core.services import Services
-from iclient_core.storage import (
-    FileStorage,
-    ObjectNotFound,
-    ObjectReader,
-    sha256_of,
-    verified_chunks,
+from iclient_core.shared.downloads import (
+    ByteRange,
+    Download,
+    FileCorrupted,
+    StoredFile,
+    check_stored,
+    open_checked,
+    resolve_range,
 )
+from iclient_core.shared.errors import ConcurrentUpdate, NotFound
+from iclient_core.shared.security_log import security_event
 
 logger = logging.getLogger("iclient.documents")
-
-VERIFY_FIRST_UP_TO = 16 * 1024 * 1024
-"""Files up to this size are checked completely before the download starts."""
-
-
-class DocumentCorrupted(DomainError):
-    """The stored bytes are missing or no longer match their checksum; nothing is served."""
-
-    code = "document_corrupted"
-
-
-class RangeNotSatisfiable(DomainError):
-    """The requested byte range lies outside the file; ``size`` is the file's size."""
-
-    code = "range_not_satisfiable"
-
-    def __init__(self, size: int) -> None:
-        super().__init__(f"range outside 0-{size}")
-        self.size = size
-
-
-ByteRange = tuple[int, int | None]
-"""``(start, stop)`` as in a slice: ``stop`` exclusive or None for the end; a negative
-``start`` counts from the end (the last ``-start`` bytes)."""
-
-
-class DocumentDownload:
-    """An open download: what to tell the browser, and the bytes as a checked stream.
-
-    Iterate it for the bytes; close it when done (the web server does, even on abort).
-
-    Attributes:
-        document: the document.
-        file: the version being downloaded.
-        start, stop: the byte range served (``stop`` exclusive).
-    """
-
-    def __init__(
-        self,
-        *,
-        document: Document,
-        file: FileVersion,
-        reader: ObjectReader,
-        start: int,
-        stop: int,
-        verify: bool,
-        actor_id: str,
-        ip: str,
-    ) -> None:
-        self.document = document
-        self.file = file
-        self.start = start
-        self.stop = stop
-        self._reader = reader
-        self._verify = verify
-        self._actor_id = actor_id
-        self._ip = ip
-
-    @property
-    def size(self) -> int:
-        """The whole file's size."""
-        return self.file.size or 0
-
-    @property
-    def length(self) -> int:
-        """How many bytes this download sends."""
-        return self.stop - self.start
-
-    @property
-    def partial(self) -> bool:
-        """True when only a range of the file is sent."""
-        return self.length != self.size
-
-    @property
-    def filename(self) -> str:
-        """The safe display name to offer the browser."""
-        return self.file.display_name
-
-    @property
-    def content_type(self) -> str:
-        """The Content-Type: the stored type if on the allow-list, else octet-stream."""
-        return download_content_type(self.file.content_type)
-
-    @property
-    def etag(self) -> str:
-        """A strong validator of the bytes: their SHA-256."""
-        return self.file.sha256 or ""
-
-    def __iter__(self) -> Iterator[bytes]:
-        if not self._verify:
-            yield from self._reader
-            return
-        yield from verified_chunks(
-            self._reader,
-            size=self.size,
-            sha256=self.file.sha256 or "",
-            refuse=lambda: _refuse(self.document, self.file, self._actor_id, self._ip, "checksum"),
-        )
-
-    def close(self) -> None:
-        """Release the stored object."""
-        self._reader.close()
-
-    def __enter__(self) -> DocumentDownload:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _refuse(document: Document, file: FileVersion, actor_id: str, ip: str, why: str) -> NoReturn:
     """Log a damaged or missing file and refuse it.
 
     Raises:
-        DocumentCorrupted: always.
+        FileCorrupted: always.
     """
     security_event(
         "document_integrity_failed",
@@ -168,32 +52,19 @@ def _refuse(document: Document, file: FileVersion, actor_id: str, ip: str, why: 
         file.storage_key,
         "are missing" if why == "missing" else "do not match the recorded checksum",
     )
-    raise DocumentCorrupted(f"{document.id} v{file.number}: {why}")
-
-
-def _resolve(byte_range: ByteRange | None, size: int) -> tuple[int, int]:
-    if byte_range is None:
-        return 0, size
-    start, stop = byte_range
-    if start < 0:
-        return max(0, size + start), size
-    stop = size if stop is None else min(stop, size)
-    if start >= size or stop <= start:
-        raise RangeNotSatisfiable(size)
-    return start, stop
+    raise FileCorrupted(f"{document.id} v{file.number}: {why}")
 
 
 def download_my_document(
     *,
     services: Services,
-    storage: FileStorage,
     actor: Account,
     document_id: str,
     byte_range: ByteRange | None = None,
     range_etag: str | None = None,
     record: bool = True,
     ip: str = "-",
-) -> DocumentDownload:
+) -> Download:
     """Open the signed-in client's own ready document for download, and log the download.
 
     Args:
@@ -204,7 +75,7 @@ def download_my_document(
 
     Raises:
         NotFound: no such document, or not theirs, or not ready: the same answer for all.
-        DocumentCorrupted: the stored bytes are missing or damaged (logged).
+        FileCorrupted: the stored bytes are missing or damaged (logged).
         RangeNotSatisfiable: the range lies outside the file.
     """
     with services.uow() as uow:
@@ -215,7 +86,6 @@ def download_my_document(
     assert file is not None
     return _open(
         services,
-        storage,
         actor,
         document,
         file,
@@ -230,7 +100,6 @@ def download_my_document(
 def download_document(
     *,
     services: Services,
-    storage: FileStorage,
     actor: Account,
     document_id: str,
     client_id: str | None = None,
@@ -239,7 +108,7 @@ def download_document(
     range_etag: str | None = None,
     record: bool = True,
     ip: str = "-",
-) -> DocumentDownload:
+) -> Download:
     """Staff open any stored version of any document (ready or archived), logged too.
 
     Args:
@@ -249,7 +118,7 @@ def download_document(
     Raises:
         PermissionDenied: the actor may not manage documents.
         NotFound: no such document or stored version.
-        DocumentCorrupted, RangeNotSatisfiable: as for :func:`download_my_document`.
+        FileCorrupted, RangeNotSatisfiable: as for :func:`download_my_document`.
     """
     permissions.require(actor, Permission.DOCUMENTS_MANAGE)
     with services.uow() as uow:
@@ -262,7 +131,6 @@ def download_document(
     owner = document.client_id == actor.id
     return _open(
         services,
-        storage,
         actor,
         document,
         file,
@@ -276,7 +144,6 @@ def download_document(
 
 def _open(
     services: Services,
-    storage: FileStorage,
     actor: Account,
     document: Document,
     file: FileVersion,
@@ -286,42 +153,26 @@ def _open(
     *,
     owner: bool,
     record: bool,
-) -> DocumentDownload:
-    size = file.size or 0
-    if range_etag is not None and range_etag != file.sha256:
+) -> Download:
+    stored = StoredFile(
+        key=file.storage_key,
+        size=file.size or 0,
+        sha256=file.sha256 or "",
+        display_name=file.display_name,
+        content_type=file.content_type,
+    )
+    if range_etag is not None and range_etag != stored.sha256:
         byte_range = None
-    start, stop = _resolve(byte_range, size)
-    try:
-        stored_size = storage.size(file.storage_key)
-    except ObjectNotFound:
-        _refuse(document, file, actor.id, ip, "missing")
-    if stored_size != size:
-        _refuse(document, file, actor.id, ip, "size")
-    partial = (start, stop) != (0, size)
-    if partial or size <= VERIFY_FIRST_UP_TO:
-        try:
-            with storage.open(file.storage_key) as whole:
-                digest = sha256_of(whole)
-        except ObjectNotFound:
-            _refuse(document, file, actor.id, ip, "missing")
-        if digest.sha256 != file.sha256:
-            _refuse(document, file, actor.id, ip, "checksum")
+    start, stop = resolve_range(byte_range, stored.size)
+
+    def refuse(why: str) -> NoReturn:
+        _refuse(document, file, actor.id, ip, why)
+
+    storage = services.storage
+    check_stored(storage, stored, start=start, stop=stop, refuse=refuse)
     if record and start == 0:  # a resumed download (a later range) is the same download
         _record(services, document.id, file.number, actor, owner=owner, ip=ip)
-    try:
-        reader = storage.open(file.storage_key, start=start, end=stop)
-    except ObjectNotFound:
-        _refuse(document, file, actor.id, ip, "missing")
-    return DocumentDownload(
-        document=document,
-        file=file,
-        reader=reader,
-        start=start,
-        stop=stop,
-        verify=not partial,
-        actor_id=actor.id,
-        ip=ip,
-    )
+    return open_checked(storage, stored, start=start, stop=stop, refuse=refuse)
 
 
 def _record(

@@ -1,7 +1,7 @@
 """The rules on what staff type about a document, and on the filters of a list.
 
 Values arrive as text from forms and URLs; everything is checked here, once, for every
-caller. A bad field is a :class:`~iclient_core.errors.FieldError`; bad list filters are
+caller. A bad field is a :class:`~iclient_core.shared.errors.FieldError`; bad list filters are
 simply ignored (a URL someone edited must not break the page).
 """
 
@@ -19,8 +19,8 @@ from iclient_core.documents.model import (
     DocumentStatus,
     Money,
 )
-from iclient_core.errors import FieldError, InvalidInput
-from iclient_core.text import clean_line
+from iclient_core.shared.errors import FieldError, InvalidInput
+from iclient_core.shared.text import clean_line
 
 MAX_TITLE = 200
 MAX_REFERENCE = 100

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import attrs
 
-from iclient_core import audit, permissions
-from iclient_core.accounts import Account, Role
+from iclient_core.accounts import permissions
+from iclient_core.accounts.model import Account, Role
+from iclient_core.accounts.permissions import Permission
 from iclient_core.documents.inputs import clean_details, list_query
 from iclient_core.documents.model import (
     VISIBLE_TO_STAFF,
@@ -16,12 +17,11 @@ from iclient_core.documents.model import (
     DocumentStatus,
     DownloadRecord,
 )
-from iclient_core.documents.publishing import _forget_bytes
-from iclient_core.errors import InvalidInput, NotFound
-from iclient_core.permissions import Permission
-from iclient_core.ports import UnitOfWork
 from iclient_core.services import Services
-from iclient_core.storage import FileStorage
+from iclient_core.shared import audit
+from iclient_core.shared.errors import InvalidInput, NotFound
+from iclient_core.shared.intake import forget_stored
+from iclient_core.unit_of_work import UnitOfWork
 
 
 @attrs.frozen
@@ -245,7 +245,6 @@ def _change_status(
 def delete_document(
     *,
     services: Services,
-    storage: FileStorage,
     actor: Account,
     document_id: str,
     confirmed: bool,
@@ -289,5 +288,5 @@ def delete_document(
             ip=ip,
         )
         uow.commit()
-    _forget_bytes(storage, [v.storage_key for v in document.versions])
+    forget_stored(services.storage, [v.storage_key for v in document.versions])
     return document

@@ -1,6 +1,6 @@
 """The ports of the documents area: the repository, and the link put in e-mails.
 
-The bytes themselves go through :class:`iclient_core.storage.FileStorage`.
+The bytes themselves go through :class:`iclient_core.shared.storage.FileStorage`.
 """
 
 from __future__ import annotations
@@ -67,10 +67,3 @@ class DocumentRepository(Protocol):
 
     def known_keys(self, keys: Collection[str]) -> set[str]:
         """Which of ``keys`` some version of some document (pending or stored) refers to."""
-
-
-class DocumentLinks(Protocol):
-    """Absolute links to the documents area, for e-mails (from the configured base URL)."""
-
-    def documents(self, language: str) -> str:
-        """Link to the client's documents page."""

@@ -10,36 +10,21 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-import attrs
-
-from iclient_core import audit, permissions
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.business import effective_in
-from iclient_core.documents.filetypes import (
-    HEAD_SIZE,
-    FileRefused,
-    FileType,
-    safe_display_name,
-    sniff,
-)
+from iclient_core.accounts import permissions
+from iclient_core.accounts.mail import notify
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.accounts.permissions import Permission
 from iclient_core.documents.inputs import clean_details
 from iclient_core.documents.model import Document, DocumentStatus, FileVersion
-from iclient_core.documents.ports import DocumentLinks
-from iclient_core.errors import ConcurrentUpdate, InvalidInput, NotFound
-from iclient_core.notifications import Kind
-from iclient_core.permissions import Permission
-from iclient_core.ports import UnitOfWork
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
-from iclient_core.storage import (
-    ByteSource,
-    FileStorage,
-    ObjectNotFound,
-    ObjectTooLarge,
-    StoredObject,
-    iter_chunks,
-)
+from iclient_core.shared import audit
+from iclient_core.shared.business import effective
+from iclient_core.shared.errors import ConcurrentUpdate, NotFound
+from iclient_core.shared.intake import Upload, check_file, forget_stored, store_checked
+from iclient_core.unit_of_work import UnitOfWork
 
 logger = logging.getLogger("iclient.documents")
 
@@ -47,64 +32,14 @@ KEY_PREFIX = "documents"
 """Every document's bytes are stored under this first key segment."""
 
 
-@attrs.frozen
-class Upload:
-    """A file as it arrived: the name the uploader's computer gave it, and its bytes.
-
-    Attributes:
-        filename: the client-supplied name; only ever used, made safe, for display.
-        stream: a binary file object or an iterable of byte chunks, read once, in chunks.
-    """
-
-    filename: str | None
-    stream: ByteSource
-
-
 def storage_key(client_id: str, document_id: str, number: int) -> str:
     """A fresh key for file ``number`` of a document (random, so two tries never clash)."""
     return f"{KEY_PREFIX}/{client_id}/{document_id}/v{number}-{secrets.token_hex(8)}"
 
 
-@attrs.frozen
-class _Sniffed:
-    file_type: FileType
-    display_name: str
-    chunks: Iterator[bytes]
-
-
-def _sniff(upload: Upload) -> _Sniffed:
-    """Read the file's first bytes, check its type, and give back the whole stream."""
-    chunks = iter_chunks(upload.stream)
-    head = b""
-    complete = False
-    while len(head) < HEAD_SIZE:
-        chunk = next(chunks, None)
-        if chunk is None:
-            complete = True
-            break
-        head += chunk
-    try:
-        file_type = sniff(head[:HEAD_SIZE], upload.filename or "", complete=complete)
-    except FileRefused as refused:
-        raise InvalidInput.single("file", refused.code) from None
-
-    def whole() -> Iterator[bytes]:
-        yield head
-        yield from chunks
-
-    return _Sniffed(file_type, safe_display_name(upload.filename, file_type), whole())
-
-
-def _store(storage: FileStorage, key: str, sniffed: _Sniffed, max_size: int | None) -> StoredObject:
-    try:
-        return storage.put(key, sniffed.chunks, max_size=max_size)
-    except ObjectTooLarge:
-        raise InvalidInput.single("file", "file_too_large") from None
-
-
 def _limit(services: Services, uow: UnitOfWork, max_size: int | None) -> int:
     """The size limit in force: the admin's setting, never above the caller's ``max_size``."""
-    configured = effective_in(services, uow).upload_limit_bytes
+    configured = effective(services.settings, uow.settings.get()).upload_limit_bytes
     return configured if max_size is None else min(configured, max_size)
 
 
@@ -115,22 +50,9 @@ def _client(uow: UnitOfWork, client_id: str) -> Account:
     return client
 
 
-def _forget_bytes(storage: FileStorage, keys: Sequence[str]) -> None:
-    """Remove stored bytes nothing refers to any more; failures are left to the sweeper."""
-    for key in keys:
-        try:
-            storage.delete(key)
-        except ObjectNotFound:
-            pass
-        except Exception:  # the database is already right; the sweeper retries
-            logger.warning("could not remove stored object %s; the sweeper will", key)
-
-
 def upload_document(
     *,
     services: Services,
-    storage: FileStorage,
-    links: DocumentLinks,
     actor: Account,
     client_id: str,
     file: Upload,
@@ -175,14 +97,14 @@ def upload_document(
     with services.uow() as uow:
         _client(uow, client_id)
         max_size = _limit(services, uow, max_size)
-    sniffed = _sniff(file)
+    checked = check_file(file)
     now = services.clock.now()
     document_id = services.ids.new_id()
     first = FileVersion(
         number=1,
         storage_key=storage_key(client_id, document_id, 1),
-        display_name=sniffed.display_name,
-        content_type=sniffed.file_type.content_type,
+        display_name=checked.display_name,
+        content_type=checked.file_type.content_type,
         uploaded_by=actor.id,
         uploaded_at=now,
     )
@@ -202,15 +124,15 @@ def upload_document(
         uow.documents.add(document)
         uow.commit()
     try:
-        stored = _store(storage, first.storage_key, sniffed, max_size)
+        stored = store_checked(services.storage, first.storage_key, checked, max_size)
     except BaseException:
-        _abandon(services, storage, document_id, first)
+        _abandon(services, document_id, first)
         raise
     with services.uow() as uow:
         found = uow.documents.get(document_id)
         client = _client(uow, client_id)
         if found is None:  # deleted while the bytes were on their way
-            _forget_bytes(storage, [first.storage_key])
+            forget_stored(services.storage, [first.storage_key])
             raise NotFound()
         found.complete_file(first.storage_key, size=stored.size, sha256=stored.sha256)
         uow.documents.save(found)
@@ -228,12 +150,12 @@ def upload_document(
             ip=ip,
         )
         if notify:
-            _notify(services, uow, links, client, [found.title])
+            _notify(services, uow, client, [found.title])
         uow.commit()
     return found
 
 
-def _abandon(services: Services, storage: FileStorage, document_id: str, file: FileVersion) -> None:
+def _abandon(services: Services, document_id: str, file: FileVersion) -> None:
     """Undo a failed first upload: the pending row goes, and any bytes with it."""
     try:
         with services.uow() as uow:
@@ -243,24 +165,24 @@ def _abandon(services: Services, storage: FileStorage, document_id: str, file: F
                 uow.commit()
     except Exception:  # the sweeper removes stale pending rows
         logger.warning("could not remove pending document %s; the sweeper will", document_id)
-    _forget_bytes(storage, [file.storage_key])
+    forget_stored(services.storage, [file.storage_key])
 
 
 def _notify(
     services: Services,
     uow: UnitOfWork,
-    links: DocumentLinks,
     client: Account,
     titles: Sequence[str],
 ) -> None:
     if client.status is Status.DISABLED or not titles:
         return
-    services.notify(
+    notify(
+        services,
         uow,
         client,
         Kind.DOCUMENT_PUBLISHED,
         {
-            "link": links.documents(client.language),
+            "link": services.links.documents(client.language),
             "count": str(len(titles)),
             "titles": "\n".join(titles),
         },
@@ -270,7 +192,6 @@ def _notify(
 def notify_published(
     *,
     services: Services,
-    links: DocumentLinks,
     actor: Account,
     client_id: str,
     document_ids: Sequence[str],
@@ -295,14 +216,13 @@ def notify_published(
                 and document.downloadable_by_owner()
             ):
                 titles.append(document.title)
-        _notify(services, uow, links, client, titles)
+        _notify(services, uow, client, titles)
         uow.commit()
 
 
 def replace_file(
     *,
     services: Services,
-    storage: FileStorage,
     actor: Account,
     document_id: str,
     file: Upload,
@@ -322,7 +242,7 @@ def replace_file(
         ConcurrentUpdate: another replacement started meanwhile and won.
     """
     permissions.require(actor, Permission.DOCUMENTS_MANAGE)
-    sniffed = _sniff(file)
+    checked = check_file(file)
     with services.uow() as uow:
         document = uow.documents.get(document_id)
         if document is None or document.current is None:
@@ -334,20 +254,20 @@ def replace_file(
         new = FileVersion(
             number=number,
             storage_key=storage_key(document.client_id, document.id, number),
-            display_name=sniffed.display_name,
-            content_type=sniffed.file_type.content_type,
+            display_name=checked.display_name,
+            content_type=checked.file_type.content_type,
             uploaded_by=actor.id,
             uploaded_at=services.clock.now(),
         )
         dropped = document.begin_replacement(new)
         uow.documents.save(document)
         uow.commit()
-    _forget_bytes(storage, [v.storage_key for v in dropped])
+    forget_stored(services.storage, [v.storage_key for v in dropped])
     try:
-        stored = _store(storage, new.storage_key, sniffed, max_size)
+        stored = store_checked(services.storage, new.storage_key, checked, max_size)
     except BaseException:
         _drop_pending(services, document_id, new.storage_key)
-        _forget_bytes(storage, [new.storage_key])
+        forget_stored(services.storage, [new.storage_key])
         raise
     with services.uow() as uow:
         document = uow.documents.get(document_id)
@@ -356,7 +276,7 @@ def replace_file(
                 raise LookupError(document_id)
             document.complete_file(new.storage_key, size=stored.size, sha256=stored.sha256)
         except LookupError:
-            _forget_bytes(storage, [new.storage_key])
+            forget_stored(services.storage, [new.storage_key])
             raise ConcurrentUpdate(document_id) from None
         uow.documents.save(document)
         audit.record(

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import attrs
 
-from iclient_core.accounts import Account
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.permissions import Permission, require
 from iclient_core.documents.inputs import list_query
 from iclient_core.documents.model import VISIBLE_TO_CLIENT, Document, DocumentPage, DocumentQuery
-from iclient_core.permissions import Permission, require
 from iclient_core.services import Services
 
 

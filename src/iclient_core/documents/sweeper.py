@@ -24,9 +24,9 @@ from datetime import timedelta
 import attrs
 
 from iclient_core.documents.model import DocumentStatus
-from iclient_core.documents.publishing import KEY_PREFIX, _forget_bytes
+from iclient_core.documents.publishing import KEY_PREFIX
 from iclient_core.services import Services
-from iclient_core.storage import FileStorage
+from iclient_core.shared.intake import forget_stored
 
 logger = logging.getLogger("iclient.documents")
 
@@ -47,7 +47,6 @@ class SweepReport:
 def sweep_documents(
     *,
     services: Services,
-    storage: FileStorage,
     grace: timedelta = DEFAULT_GRACE,
     batch: int = 500,
 ) -> SweepReport:
@@ -79,18 +78,18 @@ def sweep_documents(
                         stale_files += 1
                 uow.documents.save(document)
             uow.commit()
-        _forget_bytes(storage, doomed)
+        forget_stored(services.storage, doomed)
         if len(stale) < batch:
             break
     orphans = 0
-    keys = storage.keys(f"{KEY_PREFIX}/")
+    keys = services.storage.keys(f"{KEY_PREFIX}/")
     while chunk := list(itertools.islice(keys, batch)):
         with services.uow() as uow:
             known = uow.documents.known_keys(chunk)
         unknown = [key for key in chunk if key not in known]
-        _forget_bytes(storage, unknown)
+        forget_stored(services.storage, unknown)
         orphans += len(unknown)
-    incomplete = storage.sweep_incomplete(cutoff)
+    incomplete = services.storage.sweep_incomplete(cutoff)
     report = SweepReport(
         stale_documents=stale_documents,
         stale_files=stale_files,

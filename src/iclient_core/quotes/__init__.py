@@ -3,7 +3,7 @@
 The package is split by what each module holds (nothing is imported here, so that
 ``iclient_core.services`` can import the settings without loading the use cases):
 
-- :mod:`~iclient_core.quotes.money`: ``Money`` in integer cents, quantities in integer
+- :mod:`~iclient_core.shared.money`: ``Money`` in integer cents, quantities in integer
   thousandths, VAT rates in basis points, strict parsing of typed numbers, half-up rounding.
 - :mod:`~iclient_core.quotes.pricing`: proposal lines, the discount and the totals per VAT rate.
 - :mod:`~iclient_core.quotes.model`: the ``Quote`` aggregate, its states and transition table,

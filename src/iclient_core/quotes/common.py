@@ -7,16 +7,16 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 
-from iclient_core.accounts import Account, Role, Status
-from iclient_core.business import effective_in
-from iclient_core.errors import FieldError, NotFound, PermissionDenied
-from iclient_core.notifications import Kind
-from iclient_core.permissions import Permission, allowed
-from iclient_core.ports import UnitOfWork
+from iclient_core.accounts.mail import notify
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.accounts.permissions import Permission, allowed
+from iclient_core.notifications.model import Kind
 from iclient_core.quotes.model import Actor, Quote, Side
-from iclient_core.quotes.money import FULL_PERCENT
-from iclient_core.quotes.ports import QuoteLinks
 from iclient_core.services import Services
+from iclient_core.shared.business import effective
+from iclient_core.shared.errors import FieldError, NotFound, PermissionDenied
+from iclient_core.shared.money import FULL_PERCENT
+from iclient_core.unit_of_work import UnitOfWork
 
 MAX_DETAILS = 5000
 """Longest free text (request details, proposal message)."""
@@ -45,7 +45,7 @@ def offered_vat_rates(services: Services, uow: UnitOfWork) -> tuple[int, ...]:
     """The VAT rates staff may choose, in basis points: those an admin set in the business
     settings (percentages with at most two decimals), else :attr:`QuoteSettings.vat_rates`."""
     rates: list[int] = []
-    for rate in effective_in(services, uow).vat_rates:
+    for rate in effective(services.settings, uow.settings.get()).vat_rates:
         numerator, denominator = rate.as_integer_ratio()  # exact: no float on the way
         basis_points, rest = divmod(numerator * 100, denominator)
         if rest == 0 and 0 <= basis_points <= FULL_PERCENT:
@@ -171,19 +171,13 @@ def format_moment(services: Services, moment: datetime, language: str) -> str:
 
 
 def client_link(services: Services, language: str, quote_id: str) -> str:
-    """The client's page of the quote (or the sign-in page if the links adapter has none)."""
-    links = services.links
-    if isinstance(links, QuoteLinks):
-        return links.quote(language, quote_id)
-    return services.links.sign_in(language)
+    """The client's page of the quote."""
+    return services.links.quote(language, quote_id)
 
 
 def staff_link(services: Services, language: str, quote_id: str) -> str:
-    """The staff page of the quote (or the sign-in page if the links adapter has none)."""
-    links = services.links
-    if isinstance(links, QuoteLinks):
-        return links.admin_quote(language, quote_id)
-    return services.links.sign_in(language)
+    """The staff page of the quote."""
+    return services.links.staff_quote(language, quote_id)
 
 
 def base_context(quote: Quote) -> dict[str, str]:
@@ -209,7 +203,7 @@ def notify_staff(
                     lang = member.language
                     link = staff_link(services, lang, quote.id)
                     words = {**base_context(quote), **context(lang), "link": link}
-                    services.notify(uow, member, kind, words)
+                    notify(services, uow, member, kind, words)
                     count += 1
             if len(batch) < 200:
                 break
@@ -228,5 +222,5 @@ def notify_client(
         return False
     lang = client.language
     link = client_link(services, lang, quote.id)
-    services.notify(uow, client, kind, {**base_context(quote), **context(lang), "link": link})
+    notify(services, uow, client, kind, {**base_context(quote), **context(lang), "link": link})
     return True

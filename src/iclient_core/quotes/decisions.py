@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from iclient_core import audit
-from iclient_core.accounts import Account
-from iclient_core.errors import ConcurrentUpdate, FieldError, InvalidInput
-from iclient_core.notifications import Kind
-from iclient_core.ports import UnitOfWork
+from iclient_core.accounts.model import Account
+from iclient_core.notifications.model import Kind
 from iclient_core.quotes.common import (
     MAX_REASON,
     Context,
@@ -29,6 +26,9 @@ from iclient_core.quotes.common import (
 )
 from iclient_core.quotes.model import Action, ProposalChanged, Quote
 from iclient_core.services import Services
+from iclient_core.shared import audit
+from iclient_core.shared.errors import ConcurrentUpdate, FieldError, InvalidInput
+from iclient_core.unit_of_work import UnitOfWork
 
 
 def _version(raw: int | str | None) -> int:

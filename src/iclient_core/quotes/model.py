@@ -24,9 +24,9 @@ from datetime import date, datetime
 
 import attrs
 
-from iclient_core.errors import DomainError
-from iclient_core.quotes.money import DEFAULT_CURRENCY, Money
 from iclient_core.quotes.pricing import Discount, Line, Totals, compute_totals
+from iclient_core.shared.errors import DomainError
+from iclient_core.shared.money import DEFAULT_CURRENCY, Money
 
 
 class QuoteState(enum.StrEnum):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 import attrs
 
 from iclient_core.quotes.model import Quote, QuoteState, Side, waiting_for
-from iclient_core.quotes.money import Money
+from iclient_core.shared.money import Money
 
 
 @attrs.frozen
@@ -104,18 +104,3 @@ class QuoteRepository(Protocol):
 
     def list_overdue(self, *, today: date, limit: int = 100) -> Sequence[str]:
         """Ids of sent quotes whose validity date is before ``today``, oldest first."""
-
-
-@runtime_checkable
-class QuoteLinks(Protocol):
-    """Absolute links to quote pages, for e-mails.
-
-    A ``Links`` adapter may implement these too (the bundled ``PortalLinks`` does); if it
-    does not, e-mails point at the sign-in page instead.
-    """
-
-    def quote(self, language: str, quote_id: str) -> str:
-        """The client's page of one quote."""
-
-    def admin_quote(self, language: str, quote_id: str) -> str:
-        """The staff page of one quote."""

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from iclient_core.quotes.money import (
+from iclient_core.shared.money import (
     DEFAULT_CURRENCY,
     FULL_PERCENT,
     Money,

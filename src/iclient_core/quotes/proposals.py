@@ -1,7 +1,7 @@
 """Use cases for staff: compose a proposal, save it as a draft, send it, revise it, cancel.
 
 Staff type numbers as text; :func:`clean_proposal` reads them with the strict rules of
-:mod:`iclient_core.quotes.money` and reports every bad field at once, named as the portal's
+:mod:`iclient_core.shared.money` and reports every bad field at once, named as the portal's
 form names them (``lines-0-quantity``, ``discount_value``…).
 """
 
@@ -12,12 +12,9 @@ from datetime import date, timedelta
 
 import attrs
 
-from iclient_core import audit
-from iclient_core.accounts import Account
-from iclient_core.errors import ConcurrentUpdate, FieldError, InvalidInput
-from iclient_core.notifications import Kind
-from iclient_core.permissions import Permission, require
-from iclient_core.ports import UnitOfWork
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.permissions import Permission, require
+from iclient_core.notifications.model import Kind
 from iclient_core.quotes.common import (
     MAX_REASON,
     actor_of,
@@ -30,16 +27,19 @@ from iclient_core.quotes.common import (
     today,
 )
 from iclient_core.quotes.model import ProposalContent, Quote
-from iclient_core.quotes.money import (
+from iclient_core.quotes.pricing import Discount, DiscountKind, Line, compute_totals
+from iclient_core.services import Services
+from iclient_core.shared import audit
+from iclient_core.shared.errors import ConcurrentUpdate, FieldError, InvalidInput
+from iclient_core.shared.money import (
     MAX_AMOUNT_CENTS,
     NumberRefused,
     parse_amount,
     parse_percent,
     parse_quantity,
 )
-from iclient_core.quotes.pricing import Discount, DiscountKind, Line, compute_totals
-from iclient_core.services import Services
-from iclient_core.text import clean_line
+from iclient_core.shared.text import clean_line
+from iclient_core.unit_of_work import UnitOfWork
 
 MAX_DESCRIPTION = 300
 """Longest description of a line."""

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import attrs
 
-from iclient_core.accounts import Account
-from iclient_core.authentication import lookup_key
-from iclient_core.permissions import Permission, require
+from iclient_core.accounts.authentication import lookup_key
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.permissions import Permission, require
 from iclient_core.quotes.common import (
     active_client,
     clients_quote,

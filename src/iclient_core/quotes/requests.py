@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from iclient_core import audit
-from iclient_core.accounts import Account, Profile, Status
-from iclient_core.documents.publishing import Upload
-from iclient_core.errors import FieldError, InvalidInput, NotFound
-from iclient_core.notifications import Kind
-from iclient_core.permissions import Permission, require
-from iclient_core.ports import UnitOfWork
+from iclient_core.accounts.model import Account, Profile, Status
+from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.registration import clean_email, send_activation
+from iclient_core.notifications.model import Kind
 from iclient_core.quotes.attachments import (
     check_attachment,
     forget_attachment,
@@ -27,11 +24,14 @@ from iclient_core.quotes.common import (
     today,
 )
 from iclient_core.quotes.model import Action, Attachment, Quote, VisitorContact
-from iclient_core.registration import clean_email, send_activation
-from iclient_core.security_log import security_event
-from iclient_core.services import Limit, Services
-from iclient_core.storage import FileStorage
-from iclient_core.text import clean_line
+from iclient_core.services import Services
+from iclient_core.shared import audit
+from iclient_core.shared.errors import FieldError, InvalidInput, NotFound
+from iclient_core.shared.intake import Upload
+from iclient_core.shared.limits import Limit, check_limit
+from iclient_core.shared.security_log import security_event
+from iclient_core.shared.text import clean_line
+from iclient_core.unit_of_work import UnitOfWork
 
 MAX_SUBJECT = 200
 """Longest subject of a request."""
@@ -67,19 +67,17 @@ def request_quote(
     desired_date: str | None,
     ip: str,
     attachment: Upload | None = None,
-    storage: FileStorage | None = None,
     max_size: int | None = None,
 ) -> Quote:
     """A signed-in client asks for a quote, optionally with one file; staff are told by e-mail.
 
     The file is checked like a document (allow-list by leading bytes, the upload limit) and
-    streamed to ``storage`` under a key the server makes, before the quote is written; if
+    streamed to the storage under a key the server makes, before the quote is written; if
     the quote cannot be written, the stored bytes are removed again.
 
     Args:
         desired_date: an ISO date (``2026-12-31``) or empty.
-        attachment: the file sent with the request, if any (needs ``storage``).
-        storage: where the attachment's bytes go.
+        attachment: the file sent with the request, if any.
         max_size: refuse attachments larger than this many bytes (the business's upload
             limit applies in any case).
 
@@ -95,8 +93,6 @@ def request_quote(
     desired = _clean_desired_date(desired_date, today(services), errors)
     checked = None
     if attachment is not None:
-        if storage is None:
-            raise ValueError("an attachment needs a storage")
         try:
             checked = check_attachment(attachment)
         except InvalidInput as refused:
@@ -105,12 +101,11 @@ def request_quote(
         raise InvalidInput(errors)
     quote_id = services.ids.new_id()
     stored: Attachment | None = None
-    if checked is not None and storage is not None:
+    if checked is not None:
         with services.uow() as uow:
             active_client(uow, account_id)  # nothing is stored for someone who may not ask
         stored = store_attachment(
             services=services,
-            storage=storage,
             checked=checked,
             client_id=account_id,
             quote_id=quote_id,
@@ -146,8 +141,8 @@ def request_quote(
             )
             uow.commit()
     except BaseException:
-        if stored is not None and storage is not None:
-            forget_attachment(storage, stored)
+        if stored is not None:
+            forget_attachment(services.storage, stored)
         raise
     return quote
 
@@ -188,7 +183,8 @@ def request_quote_as_visitor(
     if errors or address is None:
         raise InvalidInput(errors)
     settings = services.settings.quotes
-    services.check_limit(
+    check_limit(
+        services.limiter,
         f"quote-request:ip:{ip}",
         Limit(settings.requests_per_ip, settings.requests_window),
         count=True,

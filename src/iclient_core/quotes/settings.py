@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from iclient_core.quotes.money import DEFAULT_CURRENCY
+from iclient_core.shared.money import DEFAULT_CURRENCY
 
 PORTUGUESE_VAT_RATES: tuple[int, ...] = (2300, 1300, 600, 0)
 """Mainland Portugal's VAT rates in basis points: standard 23 %, intermediate 13 %, reduced

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from iclient_core import tokens
-from iclient_core.accounts import Account, EmailAddress, Profile, Status, email_key
-from iclient_core.errors import AlreadyExists, FieldError, InvalidInput, TokenExpired, TokenInvalid
-from iclient_core.notifications import Kind
-from iclient_core.ports import UnitOfWork
-from iclient_core.security_log import security_event
+from iclient_core.accounts import tokens
+from iclient_core.accounts.mail import notify
+from iclient_core.accounts.model import Account, EmailAddress, Profile, Status, email_key
+from iclient_core.accounts.tokens import Purpose
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
-from iclient_core.text import clean_line
-from iclient_core.tokens import Purpose
+from iclient_core.shared.errors import (
+    AlreadyExists,
+    FieldError,
+    InvalidInput,
+    TokenExpired,
+    TokenInvalid,
+)
+from iclient_core.shared.limits import check_limit
+from iclient_core.shared.security_log import security_event
+from iclient_core.shared.text import clean_line
+from iclient_core.unit_of_work import UnitOfWork
 
 
 def clean_email(
@@ -75,7 +83,7 @@ def register_client(
     address = clean_email(services, email, errors)
     if errors or address is None:
         raise InvalidInput(errors)
-    services.check_limit(f"sign-up:ip:{ip}", services.settings.sign_up_per_ip, count=True)
+    check_limit(services.limiter, f"sign-up:ip:{ip}", services.settings.sign_up_per_ip, count=True)
     lang = services.settings.language(language)
     with services.uow() as uow:
         existing = uow.accounts.get_by_email_key(address.key)
@@ -102,7 +110,8 @@ def register_client(
 
 def _send_activation(services: Services, uow: UnitOfWork, account: Account) -> None:
     token = tokens.issue(services, account, Purpose.ACTIVATION)
-    services.notify(
+    notify(
+        services,
         uow,
         account,
         Kind.ACTIVATION,
@@ -127,7 +136,8 @@ def _send_already_registered(services: Services, uow: UnitOfWork, account: Accou
     if account.status is Status.PENDING_ACTIVATION:
         _send_activation(services, uow, account)
         return
-    services.notify(
+    notify(
+        services,
         uow,
         account,
         Kind.ALREADY_REGISTERED,
@@ -215,8 +225,10 @@ def resend_activation(
                 raise InvalidInput(errors)
             account = uow.accounts.get_by_email_key(address.key)
         key = f"resend:{account.id if account else email_key(email or '')}"
-        services.check_limit(key, services.settings.resend_per_account, count=True)
-        services.check_limit(f"resend:ip:{ip}", services.settings.sign_up_per_ip, count=True)
+        check_limit(services.limiter, key, services.settings.resend_per_account, count=True)
+        check_limit(
+            services.limiter, f"resend:ip:{ip}", services.settings.sign_up_per_ip, count=True
+        )
         if account is None or account.status is not Status.PENDING_ACTIVATION:
             return
         _send_activation(services, uow, account)

@@ -187,6 +187,15 @@ class Account:
         return cls(**fields)  # type: ignore[arg-type]
 
     @property
+    def audit_label(self) -> str:
+        """How the audit log names this account when it acts.
+
+        Staff are named by their e-mail; clients only by id (``client``), so erasing a client
+        leaves no address in the log.
+        """
+        return self.email.address if self.role.is_staff else "client"
+
+    @property
     def is_active(self) -> bool:
         """True when the account may sign in."""
         return self.status is Status.ACTIVE and self.password_hash is not None

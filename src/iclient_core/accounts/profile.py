@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from iclient_core import tokens
-from iclient_core.accounts import Account
-from iclient_core.errors import FieldError, InvalidInput, NotFound, TokenInvalid
-from iclient_core.notifications import Kind
-from iclient_core.passwords import normalise_password
-from iclient_core.ports import UnitOfWork
-from iclient_core.registration import _personal, clean_email, clean_profile
-from iclient_core.security_log import security_event
+from iclient_core.accounts import tokens
+from iclient_core.accounts.mail import notify
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.passwords import normalise_password
+from iclient_core.accounts.registration import _personal, clean_email, clean_profile
+from iclient_core.accounts.tokens import Purpose
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
-from iclient_core.tokens import Purpose
+from iclient_core.shared.errors import FieldError, InvalidInput, NotFound, TokenInvalid
+from iclient_core.shared.limits import check_limit
+from iclient_core.shared.security_log import security_event
+from iclient_core.unit_of_work import UnitOfWork
 
 
 def _load(uow: UnitOfWork, account_id: str) -> Account:
@@ -25,7 +27,7 @@ def _check_current_password(services: Services, account: Account, password: str 
     """Refuse with a field error unless ``password`` is the account's current one."""
     key = f"reauth:{account.id}"
     limit = services.settings.sign_in_per_account
-    services.check_limit(key, limit, count=False)
+    check_limit(services.limiter, key, limit, count=False)
     assert account.password_hash is not None
     if not services.hasher.verify(normalise_password(password or ""), account.password_hash):
         services.limiter.hit(key, amount=limit.amount, per=limit.per)
@@ -87,7 +89,8 @@ def change_password(
         account.set_password(services.hasher.hash(new))
         uow.accounts.save(account)
         ended = uow.sessions.delete_for_account(account.id, keep=session_id)
-        services.notify(
+        notify(
+            services,
             uow,
             account,
             Kind.PASSWORD_CHANGED,
@@ -126,7 +129,8 @@ def request_email_change(
             raise InvalidInput.single("email", "email_unchanged")
         if uow.accounts.get_by_email_key(address.key) is None:
             token = tokens.issue(services, account, Purpose.EMAIL_CHANGE, email=address.address)
-            services.notify(
+            notify(
+                services,
                 uow,
                 account,
                 Kind.EMAIL_CHANGE_CONFIRM,
@@ -177,7 +181,8 @@ def confirm_email_change(*, services: Services, token: str, ip: str) -> Account:
         old = account.email.address
         account.change_email(address)
         uow.accounts.save(account)
-        services.notify(
+        notify(
+            services,
             uow,
             account,
             Kind.EMAIL_CHANGED,

@@ -17,7 +17,7 @@ from typing import NoReturn, Protocol, runtime_checkable
 
 import attrs
 
-from iclient_core.errors import DomainError
+from iclient_core.shared.errors import DomainError
 
 CHUNK_SIZE = 1024 * 1024
 """How many bytes are read, hashed and written at a time: memory use stays about this size."""

@@ -13,7 +13,7 @@ import unicodedata
 
 import attrs
 
-from iclient_core.accounts import Account
+from iclient_core.accounts.model import Account
 
 MAX_WORDS = 6
 """Words beyond this many are ignored (a search box, not a query language)."""

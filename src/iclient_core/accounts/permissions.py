@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import enum
 
-from iclient_core.accounts import Account, Role
-from iclient_core.errors import PermissionDenied
+from iclient_core.accounts.model import Account, Role
+from iclient_core.shared.errors import PermissionDenied
 
 
 class Permission(enum.StrEnum):

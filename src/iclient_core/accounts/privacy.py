@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from iclient_core import audit
-from iclient_core.accounts import Account, Status
-from iclient_core.errors import NotFound
-from iclient_core.permissions import Permission, require
-from iclient_core.ports import UnitOfWork
-from iclient_core.profile import _check_current_password, _load
-from iclient_core.security_log import security_event
+from iclient_core.accounts.model import Account, Status
+from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.profile import _check_current_password, _load
 from iclient_core.services import Services
+from iclient_core.shared import audit
+from iclient_core.shared.errors import NotFound
+from iclient_core.shared.security_log import security_event
+from iclient_core.unit_of_work import UnitOfWork
 
 DELETION_DELAY = timedelta(days=30)
 """Without a staff decision, a requested deletion happens after this long."""

@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import attrs
 
-from iclient_core.errors import DeliveryFailed
-from iclient_core.ports import Mailer
 from iclient_core.services import Services
+from iclient_core.shared.errors import DeliveryFailed
 
 logger = logging.getLogger("iclient.mail")
 
@@ -25,7 +24,7 @@ class DeliveryReport:
     failed: int = 0
 
 
-def deliver_outbox(*, services: Services, mailer: Mailer, limit: int = 50) -> DeliveryReport:
+def deliver_outbox(*, services: Services, limit: int = 50) -> DeliveryReport:
     """Send the due messages; failures are retried later with growing delays.
 
     Messages are claimed in one transaction (so concurrent deliverers skip each other) and
@@ -37,7 +36,7 @@ def deliver_outbox(*, services: Services, mailer: Mailer, limit: int = 50) -> De
     sent = failed = 0
     for message in claimed:
         try:
-            mailer.send(message)
+            services.mailer.send(message)
         except Exception as error:  # any fault is recorded; none may strand a claimed message
             permanent = isinstance(error, DeliveryFailed) and error.permanent
             with services.uow() as uow:

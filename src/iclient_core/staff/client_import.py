@@ -28,15 +28,16 @@ from collections.abc import Iterator
 
 import attrs
 
-from iclient_core import audit
-from iclient_core.accounts import LANGUAGES, Account, EmailAddress, Profile, Role
-from iclient_core.business import effective_in
-from iclient_core.clients import CREATED, clean_contact, send_invitation
-from iclient_core.errors import AlreadyExists, FieldError, InvalidInput
-from iclient_core.permissions import Permission, require
-from iclient_core.registration import clean_email
-from iclient_core.security_log import security_event
+from iclient_core.accounts.model import LANGUAGES, Account, EmailAddress, Profile, Role
+from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.registration import clean_email
+from iclient_core.notifications.outbox import branding
 from iclient_core.services import Services
+from iclient_core.shared import audit
+from iclient_core.shared.business import effective
+from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput
+from iclient_core.shared.security_log import security_event
+from iclient_core.staff.clients import CREATED, clean_contact, send_invitation
 
 MAX_ROWS = 20_000
 """Larger files are refused as a whole: split them."""
@@ -322,7 +323,7 @@ def check_import(*, services: Services, actor: Account, data: bytes) -> ImportRe
     """
     require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
-        default = effective_in(services, uow).default_language
+        default = effective(services.settings, uow.settings.get()).default_language
         delimiter, rows = parse_clients_csv(data, services=services, default_language=default)
         existing = uow.accounts.existing_email_keys([r.email_key for r in rows if r.email_key])
     return ImportReport(
@@ -351,11 +352,11 @@ def import_clients(
     require(actor, Permission.CLIENTS_MANAGE)
     now = services.clock.now()
     with services.uow() as uow:
-        default = effective_in(services, uow).default_language
+        default = effective(services.settings, uow.settings.get()).default_language
         delimiter, parsed = parse_clients_csv(data, services=services, default_language=default)
         existing = uow.accounts.existing_email_keys([r.email_key for r in parsed if r.email_key])
         rows = _with_existing(parsed, existing)
-        branding = services.branding(uow)
+        brand = branding(services, uow)
         created = 0
         try:
             for row in rows:
@@ -373,7 +374,7 @@ def import_clients(
                 assert account.role is Role.CLIENT
                 uow.accounts.add(account)
                 if send_invitations:
-                    send_invitation(services, uow, account, actor, branding=branding)
+                    send_invitation(services, uow, account, actor, brand=brand)
                 audit.record(
                     services,
                     uow,

@@ -1,27 +1,32 @@
-"""Use cases of the staff area on staff accounts: admins invite, change roles, disable.
+"""Use cases on staff accounts: the first admin from the command line; admins invite,
+change roles and disable.
 
-Only admins (``Permission.STAFF_MANAGE``) reach these. The last active admin can be neither
-disabled nor demoted, so the business can never lock itself out of its own portal. A role
-change takes effect at the target's next request: the session loads the account afresh
-every time.
+Only admins (``Permission.STAFF_MANAGE``) reach the staff area's use cases. The last active
+admin can be neither disabled nor demoted, so the business can never lock itself out of its
+own portal. A role change takes effect at the target's next request: the session loads the
+account afresh every time.
 """
 
 from __future__ import annotations
 
-from iclient_core import account_status, audit, tokens
-from iclient_core.accounts import LANGUAGES, Account, Profile, Role, Status
-from iclient_core.business import effective_in
-from iclient_core.clients import plausible_id
-from iclient_core.errors import AlreadyExists, FieldError, InvalidInput, NotFound
-from iclient_core.notifications import Kind
-from iclient_core.paging import Page, page_number
-from iclient_core.permissions import Permission, require
-from iclient_core.ports import UnitOfWork
-from iclient_core.registration import clean_email
-from iclient_core.security_log import security_event
+from iclient_core.accounts import tokens
+from iclient_core.accounts.mail import notify
+from iclient_core.accounts.model import LANGUAGES, Account, Profile, Role, Status
+from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.registration import clean_email
+from iclient_core.accounts.tokens import Purpose
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
-from iclient_core.text import clean_line
-from iclient_core.tokens import Purpose
+from iclient_core.shared import audit
+from iclient_core.shared.business import effective
+from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
+from iclient_core.shared.limits import check_limit
+from iclient_core.shared.paging import Page, page_number
+from iclient_core.shared.security_log import security_event
+from iclient_core.shared.text import clean_line
+from iclient_core.staff import account_status
+from iclient_core.staff.clients import plausible_id
+from iclient_core.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 50
 STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
@@ -87,7 +92,8 @@ def _send_staff_invitation(
     services: Services, uow: UnitOfWork, account: Account, actor: Account
 ) -> None:
     token = tokens.issue(services, account, Purpose.ACTIVATION)
-    services.notify(
+    notify(
+        services,
         uow,
         account,
         Kind.STAFF_INVITATION,
@@ -136,7 +142,7 @@ def invite_staff(
             email=address,
             profile=Profile(first_name=first, last_name=last, phone=""),
             role=chosen,
-            language=language or effective_in(services, uow).default_language,
+            language=language or effective(services.settings, uow.settings.get()).default_language,
             now=services.clock.now(),
         )
         try:
@@ -175,8 +181,11 @@ def resend_staff_invitation(
         account = _staff(uow, account_id)
         if account.status is not Status.PENDING_ACTIVATION:
             raise InvalidInput.single("account", "not_pending")
-        services.check_limit(
-            f"resend:{account.id}", services.settings.resend_per_account, count=True
+        check_limit(
+            services.limiter,
+            f"resend:{account.id}",
+            services.settings.resend_per_account,
+            count=True,
         )
         _send_staff_invitation(services, uow, account, actor)
         audit.record(
@@ -295,3 +304,50 @@ def end_staff_sessions(
         return account_status.end_sessions(
             services, uow, actor=actor, account=account, action="staff.sessions_ended", ip=ip
         )
+
+
+def create_staff(
+    *,
+    services: Services,
+    email: str,
+    role: Role,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str | None = None,
+) -> Account:
+    """Create an active staff account with a password (the first admin comes from here).
+
+    Raises:
+        InvalidInput: bad address, role or password.
+        AlreadyExists: the address already has an account.
+    """
+    errors: list[FieldError] = []
+    address = clean_email(services, email, errors)
+    if not role.is_staff:
+        errors.append(FieldError("role", "invalid_choice"))
+    if errors or address is None:
+        raise InvalidInput(errors)
+    password = services.settings.password_policy.check(
+        password,
+        None,
+        strength=services.strength,
+        personal=[first_name, last_name, address.address, services.settings.business_name],
+    )
+    profile = Profile(first_name=first_name.strip(), last_name=last_name.strip(), phone="")
+    with services.uow() as uow:
+        if uow.accounts.get_by_email_key(address.key) is not None:
+            raise AlreadyExists(address.address)
+        account = Account.create_staff(
+            id=services.ids.new_id(),
+            email=address,
+            profile=profile,
+            role=role,
+            language=services.settings.language(language),
+            password_hash=services.hasher.hash(password),
+            now=services.clock.now(),
+        )
+        uow.accounts.add(account)
+        uow.commit()
+    security_event("staff_created", account_id=account.id, role=role.value)
+    return account

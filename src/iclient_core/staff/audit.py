@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import attrs
 
-from iclient_core import audit
-from iclient_core.accounts import Account
-from iclient_core.audit import AuditEntry
-from iclient_core.authentication import lookup_key
-from iclient_core.paging import Page, page_number
-from iclient_core.permissions import Permission, require
-from iclient_core.ports import UnitOfWork
+from iclient_core.accounts.authentication import lookup_key
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.permissions import Permission, require
 from iclient_core.services import Services
+from iclient_core.shared import audit
+from iclient_core.shared.audit import AuditEntry
+from iclient_core.shared.paging import Page, page_number
+from iclient_core.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 500

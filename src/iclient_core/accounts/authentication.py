@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import attrs
 
-from iclient_core import audit
-from iclient_core.accounts import Account, email_key
-from iclient_core.errors import InvalidCredentials
-from iclient_core.passwords import MAXIMUM, normalise_password
-from iclient_core.security_log import security_event
+from iclient_core.accounts.model import Account, email_key
+from iclient_core.accounts.passwords import MAXIMUM, normalise_password
+from iclient_core.accounts.sessions import SignInSession, session_key
 from iclient_core.services import Services
-from iclient_core.sessions import SignInSession, session_key
+from iclient_core.shared import audit
+from iclient_core.shared.errors import InvalidCredentials
+from iclient_core.shared.limits import check_limit
+from iclient_core.shared.security_log import security_event
 
 
 @attrs.frozen
@@ -62,8 +63,8 @@ def sign_in(
     settings = services.settings
     email, password = email or "", password or ""
     account_key, ip_key = sign_in_keys(services, email, ip)
-    services.check_limit(account_key, settings.sign_in_per_account, count=False)
-    services.check_limit(ip_key, settings.sign_in_per_ip, count=False)
+    check_limit(services.limiter, account_key, settings.sign_in_per_account, count=False)
+    check_limit(services.limiter, ip_key, settings.sign_in_per_ip, count=False)
     candidate = normalise_password(password)
     with services.uow() as uow:
         account = (

@@ -12,20 +12,25 @@ import enum
 
 import attrs
 
-from iclient_core import account_status, audit, tokens
-from iclient_core.accounts import LANGUAGES, Account, Profile, Role, Status
-from iclient_core.audit import AuditEntry
-from iclient_core.business import effective_in
-from iclient_core.errors import AlreadyExists, FieldError, InvalidInput, NotFound
-from iclient_core.notifications import Kind, Notification
-from iclient_core.paging import Page, page_number
-from iclient_core.permissions import Permission, require
-from iclient_core.ports import UnitOfWork
-from iclient_core.registration import _send_activation, clean_email
-from iclient_core.security_log import security_event
+from iclient_core.accounts import tokens
+from iclient_core.accounts.mail import notify
+from iclient_core.accounts.model import LANGUAGES, Account, Profile, Role, Status
+from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.registration import _send_activation, clean_email
+from iclient_core.accounts.tokens import Purpose
+from iclient_core.notifications.model import Kind, Notification
+from iclient_core.notifications.outbox import branding, queue
 from iclient_core.services import Services
-from iclient_core.text import clean_line
-from iclient_core.tokens import Purpose
+from iclient_core.shared import audit
+from iclient_core.shared.audit import AuditEntry
+from iclient_core.shared.business import effective
+from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
+from iclient_core.shared.limits import check_limit
+from iclient_core.shared.paging import Page, page_number
+from iclient_core.shared.security_log import security_event
+from iclient_core.shared.text import clean_line
+from iclient_core.staff import account_status
+from iclient_core.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 25
 TIMELINE_SIZE = 50
@@ -227,16 +232,17 @@ def send_invitation(
     account: Account,
     actor: Account,
     *,
-    branding: dict[str, str] | None = None,
+    brand: dict[str, str] | None = None,
 ) -> None:
     """Queue the invitation of a client staff created: a set-password link (activation).
 
     Args:
-        branding: ``services.branding(uow)`` when the caller already has it (an import
+        brand: ``branding(services, uow)`` when the caller already has it (an import
             queues thousands of invitations and reads the settings once).
     """
     token = tokens.issue(services, account, Purpose.ACTIVATION)
-    services.queue(
+    queue(
+        services,
         uow,
         Notification(
             kind=Kind.INVITATION,
@@ -245,7 +251,7 @@ def send_invitation(
             language=account.language,
             context={
                 "first_name": account.profile.first_name,
-                **(branding if branding is not None else services.branding(uow)),
+                **(brand if brand is not None else branding(services, uow)),
                 "link": services.links.activation(account.language, token),
                 "hours": str(int(services.settings.activation_max_age.total_seconds() // 3600)),
                 "inviter": actor.profile.full_name or actor.email.address,
@@ -280,7 +286,9 @@ def create_client(
     )
     address = clean_email(services, email, errors)
     with services.uow() as uow:
-        lang = _language(language, effective_in(services, uow).default_language, errors)
+        lang = _language(
+            language, effective(services.settings, uow.settings.get()).default_language, errors
+        )
         if errors or address is None:
             raise InvalidInput(errors)
         if uow.accounts.get_by_email_key(address.key) is not None:
@@ -330,8 +338,11 @@ def resend_invitation(*, services: Services, actor: Account, client_id: str, ip:
         account = _live_client(uow, client_id)
         if account.status is not Status.PENDING_ACTIVATION:
             raise InvalidInput.single("account", "not_pending")
-        services.check_limit(
-            f"resend:{account.id}", services.settings.resend_per_account, count=True
+        check_limit(
+            services.limiter,
+            f"resend:{account.id}",
+            services.settings.resend_per_account,
+            count=True,
         )
         invited = uow.audit.count(target_id=client_id, action=CREATED) > 0
         if invited:
@@ -420,7 +431,8 @@ def update_client(
                 else:
                     _send_activation(services, uow, account)
             elif account.status is Status.ACTIVE:
-                services.notify(
+                notify(
+                    services,
                     uow,
                     account,
                     Kind.EMAIL_CHANGED,

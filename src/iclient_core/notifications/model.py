@@ -40,6 +40,16 @@ class Notification:
     language: str
     context: dict[str, str] = attrs.field(factory=dict)
 
+    @property
+    def links(self) -> dict[str, str]:
+        """The links the message carries, by name: every ``context`` entry named ``link`` or
+        ending in ``_link`` (``link``, ``sign_in_link``, ``reset_link``…)."""
+        return {
+            name: value
+            for name, value in self.context.items()
+            if name == "link" or name.endswith("_link")
+        }
+
 
 MAX_ATTEMPTS = 12
 """After this many failed attempts a message is given up and left for staff to look at."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from iclient_core.errors import FieldError
+from iclient_core.shared.errors import FieldError
 
 
 def clean_line(

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from iclient_core.errors import FieldError, InvalidInput
-from iclient_core.ports import PasswordStrength
+from iclient_core.accounts.ports import PasswordStrength
+from iclient_core.shared.errors import FieldError, InvalidInput
 
 HARD_MINIMUM = 8
 MAXIMUM = 256

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from iclient_core import audit, tokens
-from iclient_core.accounts import Account, Status
-from iclient_core.authentication import sign_in_keys
-from iclient_core.errors import FieldError, InvalidInput, TokenInvalid
-from iclient_core.notifications import Kind
-from iclient_core.registration import _personal, _send_activation, clean_email
-from iclient_core.security_log import security_event
+from iclient_core.accounts import tokens
+from iclient_core.accounts.authentication import sign_in_keys
+from iclient_core.accounts.mail import notify
+from iclient_core.accounts.model import Account, Status
+from iclient_core.accounts.registration import _personal, _send_activation, clean_email
+from iclient_core.accounts.tokens import Purpose
+from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
-from iclient_core.tokens import Purpose
+from iclient_core.shared import audit
+from iclient_core.shared.errors import FieldError, InvalidInput, TokenInvalid
+from iclient_core.shared.limits import check_limit
+from iclient_core.shared.security_log import security_event
 
 
 def request_password_reset(*, services: Services, email: str | None, ip: str) -> None:
@@ -29,8 +32,10 @@ def request_password_reset(*, services: Services, email: str | None, ip: str) ->
     if address is None:
         raise InvalidInput(errors)
     settings = services.settings
-    services.check_limit(f"reset:ip:{ip}", settings.reset_per_ip, count=True)
-    services.check_limit(f"reset:account:{address.key}", settings.reset_per_address, count=True)
+    check_limit(services.limiter, f"reset:ip:{ip}", settings.reset_per_ip, count=True)
+    check_limit(
+        services.limiter, f"reset:account:{address.key}", settings.reset_per_address, count=True
+    )
     with services.uow() as uow:
         account = uow.accounts.get_by_email_key(address.key)
         if account is None or account.status is Status.DISABLED:
@@ -40,7 +45,8 @@ def request_password_reset(*, services: Services, email: str | None, ip: str) ->
             _send_activation(services, uow, account)
         else:
             token = tokens.issue(services, account, Purpose.PASSWORD_RESET)
-            services.notify(
+            notify(
+                services,
                 uow,
                 account,
                 Kind.PASSWORD_RESET,
@@ -97,7 +103,8 @@ def reset_password(
         account.set_password(services.hasher.hash(password))
         uow.accounts.save(account)
         ended = uow.sessions.delete_for_account(account.id)
-        services.notify(
+        notify(
+            services,
             uow,
             account,
             Kind.PASSWORD_CHANGED,

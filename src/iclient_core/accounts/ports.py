@@ -1,0 +1,185 @@
+"""The ports of accounts: where accounts and sessions are stored, and the security and
+contact-data services the use cases need."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import attrs
+
+from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.accounts.sessions import SignInSession
+
+
+class AccountRepository(Protocol):
+    """Stores accounts. Look-ups by e-mail compare ``EmailAddress.key``."""
+
+    def add(self, account: Account) -> None:
+        """Store a new account.
+
+        Raises:
+            AlreadyExists: the e-mail key is taken (possibly found only at commit).
+        """
+
+    def get(self, account_id: str) -> Account | None:
+        """The account with this id, or None."""
+
+    def get_by_email_key(self, key: str) -> Account | None:
+        """The account whose e-mail key is ``key``, or None."""
+
+    def get_many(self, account_ids: Collection[str]) -> dict[str, Account]:
+        """The accounts with these ids, by id, in one look-up (missing ids are left out)."""
+
+    def save(self, account: Account) -> None:
+        """Write back an account changed since it was read."""
+
+    def list(
+        self,
+        *,
+        role: Role | None = None,
+        status: Status | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[Account]:
+        """Accounts, oldest first, optionally filtered by role and status."""
+
+    def count_admins(self) -> int:
+        """How many active accounts have the admin role."""
+
+    def deletion_requested(self) -> Sequence[Account]:
+        """Accounts (not yet erased) whose owner asked for deletion, oldest request first."""
+
+    def search(
+        self,
+        *,
+        text: str | None = None,
+        roles: Collection[Role] | None = None,
+        statuses: Collection[Status] | None = None,
+        deletion_requested: bool | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[Account]:
+        """Accounts matching every given filter, newest first (staff lists and searches).
+
+        Args:
+            text: cut into words by :func:`iclient_core.accounts.search.search_words`; every
+                word must occur, ignoring case, in the first name, last name or e-mail key,
+                or (a phone-like word's digits) in the phone.
+            roles: only these roles.
+            statuses: only these statuses.
+            deletion_requested: True for accounts (not erased) whose owner asked for
+                deletion; False for the others.
+            limit: at most this many.
+            offset: skip this many first.
+        """
+
+    def count(
+        self,
+        *,
+        text: str | None = None,
+        roles: Collection[Role] | None = None,
+        statuses: Collection[Status] | None = None,
+        deletion_requested: bool | None = None,
+    ) -> int:
+        """How many accounts :meth:`search` would find without a limit."""
+
+    def existing_email_keys(self, keys: Collection[str]) -> set[str]:
+        """Those of ``keys`` that belong to an account (one look-up for a whole import)."""
+
+
+class SessionRepository(Protocol):
+    """Stores signed-in sessions by the digest of their secret."""
+
+    def add(self, session: SignInSession) -> None:
+        """Store a new session."""
+
+    def get(self, session_id: str) -> SignInSession | None:
+        """The session with this id, or None."""
+
+    def touch(self, session_id: str, when: datetime) -> None:
+        """Record activity on a session."""
+
+    def delete(self, session_id: str) -> None:
+        """End one session (no error if it is already gone)."""
+
+    def delete_for_account(self, account_id: str, *, keep: str | None = None) -> int:
+        """End every session of an account except ``keep``; returns how many ended."""
+
+    def list_for_account(self, account_id: str) -> Sequence[SignInSession]:
+        """The account's sessions, newest first."""
+
+
+class PasswordHasher(Protocol):
+    """Hashes and verifies passwords (already normalised by the core)."""
+
+    def hash(self, password: str) -> str:
+        """A salted hash in the adapter's current default scheme."""
+
+    def verify(self, password: str, hashed: str) -> bool:
+        """True when ``password`` matches ``hashed`` (any scheme the adapter accepts)."""
+
+    def needs_update(self, hashed: str) -> bool:
+        """True when ``hashed`` uses an old scheme or weaker parameters."""
+
+    def dummy_verify(self) -> None:
+        """Spend the time a verification takes, for unknown users (same timing)."""
+
+
+@attrs.frozen
+class TokenClaims:
+    """What a verified link token says."""
+
+    account_id: str
+    fingerprint: str
+    data: dict[str, str] = attrs.field(factory=dict)
+
+
+class TokenService(Protocol):
+    """Signs and checks the tokens of e-mailed links.
+
+    The time comes from the core's clock (``now``), so that tests and simulations age links
+    exactly as they age sessions.
+    """
+
+    def issue(self, purpose: str, claims: TokenClaims, *, now: datetime) -> str:
+        """A URL-safe signed token for ``purpose`` carrying ``claims`` and ``now``."""
+
+    def verify(self, purpose: str, token: str, *, max_age: timedelta, now: datetime) -> TokenClaims:
+        """Check the signature, purpose and age of ``token`` at ``now``; return its claims.
+
+        Raises:
+            TokenInvalid: bad signature, other purpose, malformed, or issued in the future.
+            TokenExpired: genuine but older than ``max_age`` (carries the account id).
+        """
+
+
+class PasswordStrength(Protocol):
+    """Judges whether a password is common or easy to guess."""
+
+    def is_weak(self, password: str, *, user_inputs: Sequence[str]) -> bool:
+        """True for common, breached-looking or easily guessed passwords.
+
+        Args:
+            password: the normalised candidate.
+            user_inputs: words of the person's own data, to be treated as known to attackers.
+        """
+
+
+class ContactValidator(Protocol):
+    """Validates and normalises e-mail addresses and phone numbers."""
+
+    def normalise_email(self, raw: str) -> str:
+        """The address in normal form (domain lower-cased and IDNA-checked; no DNS look-up).
+
+        Raises:
+            ValueError: not a deliverable-looking address.
+        """
+
+    def normalise_phone(self, raw: str) -> str:
+        """The number in international E.164 form (``+351912345678``).
+
+        Raises:
+            ValueError: not a valid phone number.
+        """

@@ -1,0 +1,42 @@
+"""The ports of notifications: the outbox that holds them and the mailer that sends them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from iclient_core.notifications.model import OutboxMessage
+
+
+class OutboxRepository(Protocol):
+    """Holds notifications until they are delivered."""
+
+    def add(self, message: OutboxMessage) -> None:
+        """Queue a message (in the caller's transaction)."""
+
+    def get(self, message_id: str) -> OutboxMessage | None:
+        """The message with this outbox id, or None."""
+
+    def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
+        """Reserve up to ``limit`` due messages for ``lease``, oldest first.
+
+        Two deliverers running at once never claim the same message.
+        """
+
+    def save(self, message: OutboxMessage) -> None:
+        """Write back a message after an attempt."""
+
+    def pending_count(self) -> int:
+        """How many messages are neither sent nor given up."""
+
+
+class Mailer(Protocol):
+    """Renders a queued notification and hands it to a mail transport."""
+
+    def send(self, message: OutboxMessage) -> None:
+        """Deliver one message, using ``message.message_id`` as its Message-ID.
+
+        Raises:
+            DeliveryFailed: a temporary failure; the outbox will try again later.
+        """

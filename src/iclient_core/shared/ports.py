@@ -1,0 +1,69 @@
+"""Ports every domain uses: the clock, ids, rate limits and the links put in e-mails."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Tells the time; tests hand in one they can move."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
+
+
+class IdGenerator(Protocol):
+    """Makes new identifiers for aggregates and messages."""
+
+    def new_id(self) -> str:
+        """A new, unique, unguessable identifier (at most 36 characters)."""
+
+
+class RateLimiter(Protocol):
+    """Counts attempts per key in a moving window."""
+
+    def hit(self, key: str, *, amount: int, per: timedelta) -> bool:
+        """Count one attempt; False when the key is now over ``amount`` per ``per``."""
+
+    def test(self, key: str, *, amount: int, per: timedelta) -> bool:
+        """True when one more attempt would still be within the limit (counts nothing)."""
+
+    def clear(self, key: str, *, amount: int, per: timedelta) -> None:
+        """Forget the attempts counted for ``key``."""
+
+
+class Links(Protocol):
+    """The absolute addresses put in e-mails, one method per purpose.
+
+    The core names what a link is for; the adapter decides the URL layout (the bundled
+    ``PortalLinks`` knows the Flask portal's routes; an embedder with other URLs writes its
+    own). Every link is built from configured values only, never from a request's Host.
+    """
+
+    def activation(self, language: str, token: str) -> str:
+        """Where a new account (or an invited one) sets its first password with ``token``."""
+
+    def password_reset(self, language: str, token: str) -> str:
+        """Where a forgotten password is replaced with ``token``."""
+
+    def email_change(self, language: str, token: str) -> str:
+        """Where a new e-mail address is confirmed with ``token``."""
+
+    def sign_in(self, language: str) -> str:
+        """The sign-in page."""
+
+    def forgot_password(self, language: str) -> str:
+        """Where a password reset is asked for."""
+
+    def documents(self, language: str) -> str:
+        """The client's list of documents."""
+
+    def quote(self, language: str, quote_id: str) -> str:
+        """The client's page of one quote."""
+
+    def staff_quote(self, language: str, quote_id: str) -> str:
+        """The staff's page of one quote."""
+
+    def logo(self, version: str) -> str:
+        """The business's public logo; ``version`` changes with the logo (cache busting)."""

@@ -1,0 +1,80 @@
+"""The unit of work: one transaction over every repository of every domain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Protocol
+
+from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_core.consent.ports import ConsentRepository
+from iclient_core.documents.ports import DocumentRepository
+from iclient_core.notifications.ports import OutboxRepository
+from iclient_core.quotes.ports import QuoteRepository
+from iclient_core.shared.audit import AuditLog
+from iclient_core.shared.business import SettingsRepository
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository: ``with uow: ...; uow.commit()``.
+
+    Leaving the block without ``commit()`` rolls everything back.
+    """
+
+    @property
+    def accounts(self) -> AccountRepository:
+        """The accounts of this transaction."""
+
+    @property
+    def sessions(self) -> SessionRepository:
+        """The signed-in sessions of this transaction."""
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        """The outbox of this transaction."""
+
+    @property
+    def audit(self) -> AuditLog:
+        """The audit log of this transaction."""
+
+    @property
+    def quotes(self) -> QuoteRepository:
+        """The quotes of this transaction."""
+
+    @property
+    def settings(self) -> SettingsRepository:
+        """The business settings an admin edits, of this transaction."""
+
+    @property
+    def consent(self) -> ConsentRepository:
+        """Consent kinds, versions and evidence records of this transaction."""
+
+    @property
+    def documents(self) -> DocumentRepository:
+        """The clients' documents, their versions and download log, of this transaction."""
+
+    def __enter__(self) -> UnitOfWork:
+        """Begin the transaction."""
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed and release the connection."""
+
+    def commit(self) -> None:
+        """Make every change since ``__enter__`` durable, all or nothing.
+
+        Raises:
+            AlreadyExists: a unique constraint (an e-mail address) was hit.
+            ConcurrentUpdate: the row changed under us.
+        """
+
+    def rollback(self) -> None:
+        """Discard every change since the last commit."""
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+"""Makes a fresh unit of work per use-case call."""
