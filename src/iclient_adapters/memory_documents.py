@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 from iclient_core.documents.model import (
     Document,
-    DocumentPage,
     DocumentQuery,
     DocumentStatus,
     DownloadRecord,
     listing_order,
 )
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.shared.paging import Page
 
 if TYPE_CHECKING:
     from iclient_adapters.memory import _State
@@ -57,16 +57,16 @@ class MemoryDocumentRepository:
         ]:
             del self._state.document_downloads[record_id]
 
-    def list(self, query: DocumentQuery) -> DocumentPage:
+    def list(self, query: DocumentQuery) -> Page[Document]:
         """One page of matching documents, newest first."""
         found = [d for d in self._state.documents.values() if query.matches(d)]
         found.sort(key=listing_order, reverse=True)
         items = found[query.offset : query.offset + query.per_page]
-        return DocumentPage(
-            items=[copy.deepcopy(d) for d in items],
+        return Page(
+            items=tuple(copy.deepcopy(d) for d in items),
             total=len(found),
-            page=query.page,
-            per_page=query.per_page,
+            number=query.page,
+            size=query.per_page,
         )
 
     def years(self, client_id: str, statuses: Collection[DocumentStatus]) -> Sequence[int]:

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import Headers
 
 from iclient_core.documents.download import download_my_document
-from iclient_core.documents.model import Document, Money
+from iclient_core.documents.model import Document
 from iclient_core.documents.reading import latest_documents, my_documents
 from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.shared.downloads import (
@@ -29,6 +29,7 @@ from iclient_core.shared.downloads import (
     FileCorrupted,
     RangeNotSatisfiable,
 )
+from iclient_core.shared.money import Money
 from iclient_web.deps import client_ip, services
 from iclient_web.errors import error_page
 

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from iclient_core.documents.inputs import clean_details, list_query, parse_amount
-from iclient_core.documents.model import Category, DocumentStatus, Money, search_key
+from iclient_core.documents.model import Category, DocumentStatus, search_key
 from iclient_core.shared.errors import InvalidInput
 from iclient_core.shared.filetypes import (
     CSV,
@@ -27,6 +27,7 @@ from iclient_core.shared.filetypes import (
     sniff,
     title_from_filename,
 )
+from iclient_core.shared.money import Money
 
 
 def office_file(entries: list[tuple[str, bytes]], *, stored_first: bool = False) -> bytes:
@@ -191,8 +192,8 @@ def test_malformed_amounts_are_refused(typed: str) -> None:
 
 
 def test_money_is_shown_without_float_rounding() -> None:
-    assert Money(123456789).format() == "1\u00a0234\u00a0567,89 EUR"
-    assert Money(-5).format() == "-0,05 EUR"
+    assert Money(123456789).format("pt") == "1.234.567,89\u00a0€"
+    assert Money(-5).format("en") == "-€0.05"
     with pytest.raises(ValueError):
         Money(1, "eur")
 

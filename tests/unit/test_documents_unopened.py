@@ -25,5 +25,10 @@ def test_staff_see_an_empty_list_when_there_is_nothing_to_chase(services: Servic
         services=services, email="colaborador@example.com", role=Role.STAFF, password=PASSWORD
     )
     found = unopened_documents(services=services, actor=staff, page=0)
-    assert (found.documents, found.total, found.page, found.pages) == ([], 0, 1, 1)
+    assert (found.page.items, found.page.total, found.page.number, found.page.pages) == (
+        (),
+        0,
+        1,
+        1,
+    )
     assert count_unopened(services=services, actor=staff) == 0

@@ -17,14 +17,14 @@ from iclient_adapters.sql.tables import document_downloads, document_versions, d
 from iclient_core.documents.model import (
     Category,
     Document,
-    DocumentPage,
     DocumentQuery,
     DocumentStatus,
     DownloadRecord,
     FileVersion,
-    Money,
 )
 from iclient_core.shared.errors import ConcurrentUpdate
+from iclient_core.shared.money import Money
+from iclient_core.shared.paging import Page
 
 _VERSION_COLUMNS = (
     "number",
@@ -220,7 +220,7 @@ class SqlDocumentRepository:
 
     # ------------------------------------------------------------------ lists
 
-    def list(self, query: DocumentQuery) -> DocumentPage:
+    def list(self, query: DocumentQuery) -> Page[Document]:
         """One page of matching documents, newest first (count, page, versions)."""
         conditions = _filters(query)
         total = int(
@@ -241,8 +241,8 @@ class SqlDocumentRepository:
             .mappings()
             .all()
         )
-        return DocumentPage(
-            items=self._documents(rows), total=total, page=query.page, per_page=query.per_page
+        return Page(
+            items=tuple(self._documents(rows)), total=total, number=query.page, size=query.per_page
         )
 
     def years(self, client_id: str, statuses: Collection[DocumentStatus]) -> Sequence[int]:

@@ -23,9 +23,9 @@ from iclient_core.documents.model import (
     DocumentStatus,
     DownloadRecord,
     FileVersion,
-    Money,
 )
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.shared.money import Money
 from iclient_core.unit_of_work import UnitOfWorkFactory
 
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -369,7 +369,7 @@ class DocumentsContract:
         for page in (1, 2, 3):
             with uow_factory() as uow:
                 result = uow.documents.list(DocumentQuery(client_id=ana.id, page=page, per_page=3))
-            assert (result.total, result.pages, result.page) == (7, 3, page)
+            assert (result.total, result.pages, result.number) == (7, 3, page)
             assert result.has_previous == (page > 1) and result.has_next == (page < 3)
             seen += [d.title for d in result.items]
         assert seen == [f"doc {i:02d}" for i in reversed(range(7))]

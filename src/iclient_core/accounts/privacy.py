@@ -7,7 +7,7 @@ from typing import Any
 
 from iclient_core.accounts.model import Account, Status
 from iclient_core.accounts.permissions import Permission, require
-from iclient_core.accounts.profile import _check_current_password, _load
+from iclient_core.accounts.profile import check_current_password, load_active
 from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.errors import NotFound
@@ -25,8 +25,7 @@ def _iso(value: datetime | None) -> str | None:
 def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
     """Everything the portal holds about the account, as JSON-ready data.
 
-    Sections: ``profile``, ``consents``, ``sessions`` and, where the portal keeps them,
-    ``documents`` and ``quotes`` (added by those features through :data:`EXPORTERS`).
+    Sections: ``profile``, ``consents`` and ``sessions``.
 
     Raises:
         NotFound: no such account.
@@ -78,16 +77,7 @@ def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
                 for s in uow.sessions.list_for_account(account.id)
             ],
         }
-        for name, exporter in EXPORTERS.items():
-            data[name] = exporter(uow, account)
     return data
-
-
-EXPORTERS: dict[str, Any] = {}
-"""More sections of the export, by name: ``exporter(uow, account) -> JSON-ready data``.
-
-Features that hold personal data (documents, quotes) register themselves here.
-"""
 
 
 def request_deletion(
@@ -102,8 +92,8 @@ def request_deletion(
         NotFound: no such active account.
     """
     with services.uow() as uow:
-        account = _load(uow, account_id)
-        _check_current_password(services, account, current_password)
+        account = load_active(uow, account_id)
+        check_current_password(services, account, current_password)
         account.request_deletion(services.clock.now())
         uow.accounts.save(account)
         audit.record(
@@ -123,7 +113,7 @@ def request_deletion(
 def cancel_deletion(*, services: Services, account_id: str, ip: str) -> None:
     """The owner withdraws a deletion request."""
     with services.uow() as uow:
-        account = _load(uow, account_id)
+        account = load_active(uow, account_id)
         account.cancel_deletion()
         uow.accounts.save(account)
         audit.record(

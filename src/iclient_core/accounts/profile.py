@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from iclient_core.accounts import tokens
+from iclient_core.accounts.contact import clean_email, clean_profile, personal_data
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.passwords import normalise_password
-from iclient_core.accounts.registration import _personal, clean_email, clean_profile
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
@@ -16,15 +16,28 @@ from iclient_core.shared.security_log import security_event
 from iclient_core.unit_of_work import UnitOfWork
 
 
-def _load(uow: UnitOfWork, account_id: str) -> Account:
+def load_active(uow: UnitOfWork, account_id: str) -> Account:
+    """The active account with this id, read in the caller's transaction.
+
+    Raises:
+        NotFound: no such account, or it may not sign in.
+    """
     account = uow.accounts.get(account_id)
     if account is None or not account.is_active:
         raise NotFound()
     return account
 
 
-def _check_current_password(services: Services, account: Account, password: str | None) -> None:
-    """Refuse with a field error unless ``password`` is the account's current one."""
+def check_current_password(services: Services, account: Account, password: str | None) -> None:
+    """Refuse with a field error unless ``password`` is the account's current one.
+
+    Wrong guesses count against the account's sign-in limit, so this is no side door for
+    guessing a password.
+
+    Raises:
+        InvalidInput: ``current_password``: ``password_wrong``.
+        RateLimited: too many wrong guesses.
+    """
     key = f"reauth:{account.id}"
     limit = services.settings.sign_in_per_account
     check_limit(services.limiter, key, limit, count=False)
@@ -54,7 +67,7 @@ def update_profile(
     if errors:
         raise InvalidInput(errors)
     with services.uow() as uow:
-        account = _load(uow, account_id)
+        account = load_active(uow, account_id)
         account.update_profile(profile, services.settings.language(language) if language else None)
         uow.accounts.save(account)
         uow.commit()
@@ -78,13 +91,13 @@ def change_password(
         RateLimited: too many wrong current passwords.
     """
     with services.uow() as uow:
-        account = _load(uow, account_id)
-        _check_current_password(services, account, current_password)
+        account = load_active(uow, account_id)
+        check_current_password(services, account, current_password)
         new = services.settings.password_policy.check(
             password or "",
             password_confirm or "",
             strength=services.strength,
-            personal=_personal(services, account),
+            personal=personal_data(services, account),
         )
         account.set_password(services.hasher.hash(new))
         uow.accounts.save(account)
@@ -121,8 +134,8 @@ def request_email_change(
     errors: list[FieldError] = []
     address = clean_email(services, email, errors)
     with services.uow() as uow:
-        account = _load(uow, account_id)
-        _check_current_password(services, account, current_password)
+        account = load_active(uow, account_id)
+        check_current_password(services, account, current_password)
         if address is None:
             raise InvalidInput(errors)
         if address.key == account.email.key:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from iclient_core.accounts import tokens
 from iclient_core.accounts.authentication import sign_in_keys
+from iclient_core.accounts.contact import clean_email, personal_data
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Status
-from iclient_core.accounts.registration import _personal, _send_activation, clean_email
+from iclient_core.accounts.registration import send_activation
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
@@ -42,7 +43,7 @@ def request_password_reset(*, services: Services, email: str | None, ip: str) ->
             security_event("reset_requested", ip=ip, known=False)
             return
         if account.status is Status.PENDING_ACTIVATION:
-            _send_activation(services, uow, account)
+            send_activation(services, uow, account)
         else:
             token = tokens.issue(services, account, Purpose.PASSWORD_RESET)
             notify(
@@ -98,7 +99,7 @@ def reset_password(
             password or "",
             password_confirm or "",
             strength=services.strength,
-            personal=_personal(services, account),
+            personal=personal_data(services, account),
         )
         account.set_password(services.hasher.hash(password))
         uow.accounts.save(account)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from iclient_core.accounts import tokens
+from iclient_core.accounts.contact import clean_email, clean_profile, personal_data
 from iclient_core.accounts.mail import notify
-from iclient_core.accounts.model import Account, EmailAddress, Profile, Status, email_key
+from iclient_core.accounts.model import Account, Status, email_key
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
@@ -17,46 +18,7 @@ from iclient_core.shared.errors import (
 )
 from iclient_core.shared.limits import check_limit
 from iclient_core.shared.security_log import security_event
-from iclient_core.shared.text import clean_line
 from iclient_core.unit_of_work import UnitOfWork
-
-
-def clean_email(
-    services: Services, raw: str | None, errors: list[FieldError], field: str = "email"
-) -> EmailAddress | None:
-    """Validate and normalise an e-mail field; record a ``FieldError`` when it is bad."""
-    text = (raw or "").strip()
-    if not text:
-        errors.append(FieldError(field, "required"))
-        return None
-    if len(text) > 254:
-        errors.append(FieldError(field, "email_invalid"))
-        return None
-    try:
-        return EmailAddress.from_normalised(services.contacts.normalise_email(text))
-    except ValueError:
-        errors.append(FieldError(field, "email_invalid"))
-        return None
-
-
-def clean_profile(
-    services: Services,
-    first_name: str | None,
-    last_name: str | None,
-    phone: str | None,
-    errors: list[FieldError],
-) -> Profile:
-    """Validate the names and phone of a profile; record a ``FieldError`` per bad field."""
-    first = clean_line(first_name, "first_name", errors)
-    last = clean_line(last_name, "last_name", errors)
-    raw_phone = clean_line(phone, "phone", errors, max_length=40)
-    normalised_phone = ""
-    if raw_phone:
-        try:
-            normalised_phone = services.contacts.normalise_phone(raw_phone)
-        except ValueError:
-            errors.append(FieldError("phone", "phone_invalid"))
-    return Profile(first_name=first, last_name=last, phone=normalised_phone)
 
 
 def register_client(
@@ -97,7 +59,7 @@ def register_client(
                     now=services.clock.now(),
                 )
                 uow.accounts.add(account)
-                _send_activation(services, uow, account)
+                send_activation(services, uow, account)
             else:
                 _send_already_registered(services, uow, existing)
             uow.commit()
@@ -108,7 +70,8 @@ def register_client(
     )
 
 
-def _send_activation(services: Services, uow: UnitOfWork, account: Account) -> None:
+def send_activation(services: Services, uow: UnitOfWork, account: Account) -> None:
+    """Queue the activation e-mail of a pending ``account`` (also for staff's invitations)."""
     token = tokens.issue(services, account, Purpose.ACTIVATION)
     notify(
         services,
@@ -122,11 +85,6 @@ def _send_activation(services: Services, uow: UnitOfWork, account: Account) -> N
     )
 
 
-def send_activation(services: Services, uow: UnitOfWork, account: Account) -> None:
-    """Queue the activation e-mail of a pending ``account`` (also for staff's invitations)."""
-    _send_activation(services, uow, account)
-
-
 def _send_already_registered(services: Services, uow: UnitOfWork, account: Account) -> None:
     # The owner is told at most a few times an hour, however many sign-ups name the address
     # (and from however many IPs): the form must not be a way to flood someone's mailbox.
@@ -134,7 +92,7 @@ def _send_already_registered(services: Services, uow: UnitOfWork, account: Accou
     if not services.limiter.hit(f"resend:{account.id}", amount=limit.amount, per=limit.per):
         return
     if account.status is Status.PENDING_ACTIVATION:
-        _send_activation(services, uow, account)
+        send_activation(services, uow, account)
         return
     notify(
         services,
@@ -183,7 +141,7 @@ def activate_account(
             password or "",
             password_confirm or "",
             strength=services.strength,
-            personal=_personal(services, account),
+            personal=personal_data(services, account),
         )
         account.activate(password_hash=services.hasher.hash(password), now=services.clock.now())
         uow.accounts.save(account)
@@ -231,15 +189,6 @@ def resend_activation(
         )
         if account is None or account.status is not Status.PENDING_ACTIVATION:
             return
-        _send_activation(services, uow, account)
+        send_activation(services, uow, account)
         uow.commit()
     security_event("activation_resent", account_id=account.id, ip=ip)
-
-
-def _personal(services: Services, account: Account) -> list[str]:
-    return [
-        account.profile.first_name,
-        account.profile.last_name,
-        account.email.address,
-        services.settings.business_name,
-    ]

@@ -1,6 +1,6 @@
 """Documents and invoices: files staff put in a client's private area for them to download.
 
-- :mod:`.model`: the ``Document`` aggregate (versions, status, download log), ``Money``.
+- :mod:`.model`: the ``Document`` aggregate (versions, status, download log).
 - :mod:`.filetypes`: the allow-list of file types, told by leading bytes; safe file names.
 - :mod:`.inputs`: the rules on titles, categories, dates, amounts and list filters.
 - :mod:`.ports`: the ``DocumentRepository`` and ``DocumentLinks`` ports (the bytes go

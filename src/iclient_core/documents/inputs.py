@@ -13,13 +13,9 @@ from datetime import date
 
 import attrs
 
-from iclient_core.documents.model import (
-    Category,
-    DocumentQuery,
-    DocumentStatus,
-    Money,
-)
+from iclient_core.documents.model import Category, DocumentQuery, DocumentStatus
 from iclient_core.shared.errors import FieldError, InvalidInput
+from iclient_core.shared.money import Money
 from iclient_core.shared.text import clean_line
 
 MAX_TITLE = 200

@@ -13,7 +13,6 @@ from iclient_core.documents.inputs import clean_details, list_query
 from iclient_core.documents.model import (
     VISIBLE_TO_STAFF,
     Document,
-    DocumentPage,
     DocumentStatus,
     DownloadRecord,
 )
@@ -21,6 +20,7 @@ from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.errors import InvalidInput, NotFound
 from iclient_core.shared.intake import forget_stored
+from iclient_core.shared.paging import Page
 from iclient_core.unit_of_work import UnitOfWork
 
 
@@ -29,7 +29,7 @@ class ClientDocuments:
     """A page of one client's documents as staff see them, with the years to filter by."""
 
     client: Account
-    page: DocumentPage
+    page: Page[Document]
     years: Sequence[int]
 
 

@@ -8,12 +8,13 @@ the file adds a version; older versions stay in the history. Every download is l
 from __future__ import annotations
 
 import enum
-import math
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
 
 import attrs
+
+from iclient_core.shared.money import Money
 
 
 class Category(enum.StrEnum):
@@ -37,25 +38,6 @@ VISIBLE_TO_CLIENT = frozenset({DocumentStatus.READY})
 
 VISIBLE_TO_STAFF = frozenset(DocumentStatus)
 """What staff see: everything, pending uploads and archived documents included."""
-
-
-@attrs.frozen
-class Money:
-    """An amount in integer minor units (cents) of an ISO 4217 currency; never a float."""
-
-    cents: int
-    currency: str = "EUR"
-
-    def __attrs_post_init__(self) -> None:
-        if len(self.currency) != 3 or not self.currency.isascii() or not self.currency.isupper():
-            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
-
-    def format(self, *, decimal: str = ",", thousands: str = "\u00a0") -> str:
-        """``1 234,05 EUR`` (Portuguese style by default)."""
-        whole, cents = divmod(abs(self.cents), 100)
-        digits = f"{whole:,}".replace(",", thousands)
-        sign = "-" if self.cents < 0 else ""
-        return f"{sign}{digits}{decimal}{cents:02d} {self.currency}"
 
 
 @attrs.frozen
@@ -347,33 +329,3 @@ class DocumentQuery:
 def listing_order(document: Document) -> tuple[date, datetime, str]:
     """The sort key of lists (use with ``reverse=True``): newest date, then newest upload."""
     return (document.dated, document.created_at, document.id)
-
-
-@attrs.frozen
-class DocumentPage:
-    """One page of a list of documents, with the total to draw page links."""
-
-    items: Sequence[Document]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def number(self) -> int:
-        """This page's number (1-based), as the shared pager expects."""
-        return self.page
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least 1)."""
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        """True when there is a page before this one."""
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        """True when there is a page after this one."""
-        return self.page < self.pages

@@ -11,11 +11,11 @@ from typing import Protocol
 
 from iclient_core.documents.model import (
     Document,
-    DocumentPage,
     DocumentQuery,
     DocumentStatus,
     DownloadRecord,
 )
+from iclient_core.shared.paging import Page
 
 
 class DocumentRepository(Protocol):
@@ -40,7 +40,7 @@ class DocumentRepository(Protocol):
     def remove(self, document_id: str) -> None:
         """Delete a document, its versions and its download log (no error if it is gone)."""
 
-    def list(self, query: DocumentQuery) -> DocumentPage:
+    def list(self, query: DocumentQuery) -> Page[Document]:
         """One page of one client's documents matching ``query``, newest first.
 
         Newest means the latest date (issue date, else upload day), then the latest upload.

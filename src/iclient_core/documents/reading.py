@@ -10,15 +10,16 @@ import attrs
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.documents.inputs import list_query
-from iclient_core.documents.model import VISIBLE_TO_CLIENT, Document, DocumentPage, DocumentQuery
+from iclient_core.documents.model import VISIBLE_TO_CLIENT, Document, DocumentQuery
 from iclient_core.services import Services
+from iclient_core.shared.paging import Page
 
 
 @attrs.frozen
 class MyDocuments:
     """A page of the client's own documents, the filters applied, and the years to offer."""
 
-    page: DocumentPage
+    page: Page[Document]
     query: DocumentQuery
     years: Sequence[int]
 
@@ -67,20 +68,18 @@ UNOPENED_AFTER_DAYS = 7
 
 
 @attrs.frozen
-class UnopenedPage:
-    """One page of documents their clients never opened, with those clients."""
+class UnopenedDocuments:
+    """One page of documents their clients never opened, with those clients.
 
-    documents: list[Document]
+    Attributes:
+        page: the documents, oldest publication first.
+        clients: their clients, by id.
+        days: how long after publication a document counts as not opened.
+    """
+
+    page: Page[Document]
     clients: dict[str, Account]
-    total: int
-    page: int
-    per_page: int
     days: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one)."""
-        return max(1, -(-self.total // self.per_page))
 
 
 def unopened_documents(
@@ -90,7 +89,7 @@ def unopened_documents(
     days: int = UNOPENED_AFTER_DAYS,
     page: int = 1,
     per_page: int = 25,
-) -> UnopenedPage:
+) -> UnopenedDocuments:
     """Ready documents not opened by their client ``days`` after publication, oldest first.
 
     Three statements per page whatever the numbers: the page, its count and its clients.
@@ -105,8 +104,10 @@ def unopened_documents(
         found = list(uow.documents.unopened(before, limit=per_page, offset=(page - 1) * per_page))
         total = uow.documents.count_unopened(before)
         clients = uow.accounts.get_many({d.client_id for d in found})
-    return UnopenedPage(
-        documents=found, clients=clients, total=total, page=page, per_page=per_page, days=days
+    return UnopenedDocuments(
+        page=Page(items=tuple(found), total=total, number=page, size=per_page),
+        clients=clients,
+        days=days,
     )
 
 

@@ -20,6 +20,7 @@ from iclient_core.quotes.common import (
 from iclient_core.quotes.model import Quote, QuoteState, Side
 from iclient_core.quotes.ports import QuoteSummary
 from iclient_core.services import Services
+from iclient_core.shared.paging import Page, requested_page
 
 PER_PAGE = 20
 """Rows per page of a quote list."""
@@ -32,31 +33,6 @@ WAITING_STATES: dict[Side, frozenset[QuoteState]] = {
     Side.CLIENT: frozenset({QuoteState.SENT}),
 }
 """The effective states in which each side has the next move."""
-
-
-@attrs.frozen
-class Page:
-    """One page of a list, and where it sits in the whole."""
-
-    items: tuple[QuoteSummary, ...]
-    total: int
-    number: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one)."""
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        """True unless this is the first page."""
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        """True unless this is the last page."""
-        return self.number < self.pages
 
 
 @attrs.frozen
@@ -99,11 +75,6 @@ def parse_filter(
     return frozenset(found) if found is not None else None
 
 
-def _page_number(page: int | str | None) -> int:
-    text = str(page or "1")
-    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 6 else 1
-
-
 def _page(
     services: Services,
     *,
@@ -112,14 +83,14 @@ def _page(
     page: int | str | None,
     per_page: int,
     expiring: bool = False,
-) -> Page:
-    number = max(1, _page_number(page))
+) -> Page[QuoteSummary]:
+    number = requested_page(page)
     day = today(services)
     by = day + EXPIRING_WITHIN if expiring else None
     if expiring:
         states = frozenset({QuoteState.SENT}) if states is None else states & {QuoteState.SENT}
     if states is not None and not states:
-        return Page(items=(), total=0, number=number, per_page=per_page)
+        return Page(items=(), total=0, number=number, size=per_page)
     wanted: Sequence[QuoteState] | None = sorted(states) if states is not None else None
     with services.uow() as uow:
         total = uow.quotes.count(today=day, client_id=client_id, states=wanted, valid_until_by=by)
@@ -131,7 +102,7 @@ def _page(
             limit=per_page,
             offset=(number - 1) * per_page,
         )
-    return Page(items=tuple(items), total=total, number=number, per_page=per_page)
+    return Page(items=tuple(items), total=total, number=number, size=per_page)
 
 
 def list_client_quotes(
@@ -142,7 +113,7 @@ def list_client_quotes(
     waiting: str | None = None,
     page: int | str | None = 1,
     per_page: int = PER_PAGE,
-) -> Page:
+) -> Page[QuoteSummary]:
     """The client's quotes, newest activity first, optionally filtered (two queries).
 
     Raises:
@@ -169,7 +140,7 @@ def list_quote_queue(
     client_id: str | None = None,
     page: int | str | None = 1,
     per_page: int = PER_PAGE,
-) -> Page:
+) -> Page[QuoteSummary]:
     """Every quote (or one client's) for staff, newest activity first, in two queries.
 
     Args:

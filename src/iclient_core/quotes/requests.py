@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.model import Account, Profile, Status
 from iclient_core.accounts.permissions import Permission, require
-from iclient_core.accounts.registration import clean_email, send_activation
+from iclient_core.accounts.registration import send_activation
 from iclient_core.notifications.model import Kind
 from iclient_core.quotes.attachments import (
     check_attachment,

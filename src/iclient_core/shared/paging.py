@@ -42,3 +42,13 @@ def page_number(requested: int | str | None, total: int, size: int) -> int:
         number = 1
     last = max(1, -(-total // size))
     return min(max(number, 1), last)
+
+
+def requested_page(requested: int | str | None) -> int:
+    """The page number asked for in a URL (1 for anything unreadable, at most six digits).
+
+    For lists whose total is counted with the page itself, where :func:`page_number` cannot
+    clamp to the last page beforehand.
+    """
+    text = str(requested or "1")
+    return max(1, int(text)) if text.isascii() and text.isdigit() and 0 < len(text) <= 6 else 1

@@ -28,9 +28,9 @@ from collections.abc import Iterator
 
 import attrs
 
+from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.model import LANGUAGES, Account, EmailAddress, Profile, Role
 from iclient_core.accounts.permissions import Permission, require
-from iclient_core.accounts.registration import clean_email
 from iclient_core.notifications.outbox import branding
 from iclient_core.services import Services
 from iclient_core.shared import audit

@@ -13,10 +13,11 @@ import enum
 import attrs
 
 from iclient_core.accounts import tokens
+from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import LANGUAGES, Account, Profile, Role, Status
 from iclient_core.accounts.permissions import Permission, require
-from iclient_core.accounts.registration import _send_activation, clean_email
+from iclient_core.accounts.registration import send_activation
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind, Notification
 from iclient_core.notifications.outbox import branding, queue
@@ -349,7 +350,7 @@ def resend_invitation(*, services: Services, actor: Account, client_id: str, ip:
             send_invitation(services, uow, account, actor)
             kind = Kind.INVITATION
         else:
-            _send_activation(services, uow, account)
+            send_activation(services, uow, account)
             kind = Kind.ACTIVATION
         audit.record(
             services,
@@ -429,7 +430,7 @@ def update_client(
                 if uow.audit.count(target_id=client_id, action=CREATED) > 0:
                     send_invitation(services, uow, account, actor)
                 else:
-                    _send_activation(services, uow, account)
+                    send_activation(services, uow, account)
             elif account.status is Status.ACTIVE:
                 notify(
                     services,

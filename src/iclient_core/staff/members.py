@@ -10,10 +10,10 @@ account afresh every time.
 from __future__ import annotations
 
 from iclient_core.accounts import tokens
+from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import LANGUAGES, Account, Profile, Role, Status
 from iclient_core.accounts.permissions import Permission, require
-from iclient_core.accounts.registration import clean_email
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services

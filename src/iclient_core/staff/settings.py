@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import attrs
 
+from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.model import LANGUAGES, Account
 from iclient_core.accounts.permissions import Permission, require
-from iclient_core.accounts.registration import clean_email
 from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.business import (
