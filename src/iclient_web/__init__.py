@@ -13,7 +13,7 @@ from flask import Flask, redirect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from iclient_adapters.bootstrap import Portal, build
+from iclient_adapters.compose import Portal, from_config
 from iclient_adapters.config import Config
 from iclient_core.accounts.model import LANGUAGES
 
@@ -33,7 +33,7 @@ def create_app(
     """
     app = Flask(__name__, instance_relative_config=False)
     if portal is None:
-        portal = build(config or Config.from_env())
+        portal = from_config(config or Config.from_env())
     cfg = portal.config
     secure = cfg.base_url.startswith("https://")
     app.config.from_mapping(

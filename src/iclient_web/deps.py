@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from iclient_adapters.bootstrap import Portal
+from iclient_adapters.compose import Portal
 from iclient_core.services import Services
 
 

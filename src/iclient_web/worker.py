@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from iclient_adapters.bootstrap import Portal
+from iclient_adapters.compose import Portal
 from iclient_core.accounts.privacy import erase_due
 from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.notifications.delivery import deliver_outbox

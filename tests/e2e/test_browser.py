@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from iclient_adapters.bootstrap import Portal
+from iclient_adapters.compose import Portal
 from tests.web.conftest import LINK_RE, PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -16,8 +16,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from iclient_adapters.bootstrap import Portal
 from iclient_adapters.clock import FrozenClock
+from iclient_adapters.compose import Portal
 from iclient_adapters.config import Config
 from iclient_adapters.mail import MemoryTransport, TemplateMailer
 from iclient_adapters.storage import build_storage

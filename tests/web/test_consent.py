@@ -8,7 +8,7 @@ import re
 import pytest
 from flask import Flask
 
-from iclient_adapters.bootstrap import Portal
+from iclient_adapters.compose import Portal
 from iclient_web.security import is_consent_exempt, is_public
 from tests.web.conftest import PASSWORD, Browser, stored_account
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iclient_adapters.bootstrap import Portal
+from iclient_adapters.compose import Portal
 from iclient_adapters.demo import seed
 from iclient_core.accounts.model import Role, Status
 from tests.web.conftest import Browser, stored_account

@@ -16,8 +16,8 @@ from flask import Flask
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import TestResponse, stream_encode_multipart
 
-from iclient_adapters.bootstrap import Portal
 from iclient_adapters.clock import FrozenClock
+from iclient_adapters.compose import Portal
 from iclient_adapters.testing import TEST_BASE_URL
 from iclient_core.documents.model import Document, DocumentQuery
 from iclient_core.shared.downloads import FileCorrupted

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from iclient_adapters.bootstrap import Portal
+from iclient_adapters.compose import Portal
 from iclient_adapters.mail import MemoryTransport
 from iclient_core.quotes.model import Quote
 from tests.web.conftest import Browser, app_with, stored_account

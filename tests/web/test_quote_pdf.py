@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from flask import Flask
 
-from iclient_adapters.bootstrap import Portal
+from iclient_adapters.compose import Portal
 from iclient_adapters.mail import MemoryTransport
 from iclient_core.quotes.queries import QuoteView
 from iclient_web.quote_pdf import Letterhead, render_quote_pdf

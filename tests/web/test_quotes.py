@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from iclient_adapters.bootstrap import Portal
 from iclient_adapters.clock import FrozenClock
+from iclient_adapters.compose import Portal
 from iclient_adapters.mail import MemoryTransport
 from tests.web.conftest import Browser, path_of
 

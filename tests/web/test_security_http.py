@@ -15,7 +15,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from iclient_adapters.bootstrap import Portal
+from iclient_adapters.compose import Portal
 from iclient_adapters.config import Config, ConfigError
 from iclient_adapters.mail import MemoryTransport
 from iclient_adapters.testing import TEST_SECRET_KEY

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from iclient_adapters.bootstrap import Portal
 from iclient_adapters.clock import FrozenClock
+from iclient_adapters.compose import Portal
 from iclient_adapters.config import Config
 from iclient_adapters.mail import MemoryTransport
 from iclient_core.accounts.model import Role, Status

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from iclient_adapters.bootstrap import Portal
 from iclient_adapters.clock import FrozenClock
+from iclient_adapters.compose import Portal
 from iclient_core.accounts.model import email_key
 from tests.web.conftest import (
     NEW_PASSWORD,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from iclient_adapters.bootstrap import Portal
+from iclient_adapters.compose import Portal
 from iclient_adapters.mail import MemoryTransport
 from iclient_core.accounts.registration import register_client
 from iclient_web.worker import OutboxWorker

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from iclient_adapters.sql.repositories import unique_guard
+from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import consent_kinds, consent_records, consent_versions
 from iclient_core.consent.model import (
     Action,

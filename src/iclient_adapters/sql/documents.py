@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from iclient_adapters.sql.repositories import unique_guard
+from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import document_downloads, document_versions, documents
 from iclient_core.documents.model import (
     Category,

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from iclient_adapters.sql.repositories import unique_guard
+from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import accounts, quote_events, quote_lines, quote_proposals, quotes
 from iclient_core.quotes.model import (
     Action,

@@ -8,18 +8,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from iclient_adapters.sql import migrate
-from iclient_adapters.sql.audit import SqlAuditLog
+from iclient_adapters.sql.accounts import SqlAccountRepository, SqlSessionRepository
 from iclient_adapters.sql.consent import SqlConsentRepository
 from iclient_adapters.sql.documents import SqlDocumentRepository
 from iclient_adapters.sql.engine import make_engine
+from iclient_adapters.sql.guards import is_unique_violation
+from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
-from iclient_adapters.sql.repositories import (
-    SqlAccountRepository,
-    SqlOutboxRepository,
-    SqlSessionRepository,
-    is_unique_violation,
-)
-from iclient_adapters.sql.staff_area import SqlSettingsRepository
+from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository

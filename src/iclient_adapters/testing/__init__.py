@@ -1,21 +1,17 @@
 """Test support for iclient and for embedders who write adapters of their own.
 
-- :func:`make_services`: a complete ``Services`` on in-memory adapters and a frozen clock.
-- the contract suites (``persistence``, ``mail``): abstract test classes to mix with a
+- :func:`make_services`: :func:`iclient_adapters.in_memory` with a frozen clock, a fixed
+  secret key and the example business, as iclient's own tests use it.
+- the contract suites, one module per port or domain: abstract test classes to mix with a
   fixture that provides your adapter; see ``docs/adapters.md``.
 """
 
 from __future__ import annotations
 
-from iclient_adapters.clock import FrozenClock, UuidIds
-from iclient_adapters.contacts import StandardContactValidator
-from iclient_adapters.links import PortalLinks
-from iclient_adapters.memory import MemoryMailer, MemoryStore
-from iclient_adapters.passwords import PasslibHasher
-from iclient_adapters.ratelimit import LimitsRateLimiter
-from iclient_adapters.storage import memory_storage
-from iclient_adapters.strength import ZxcvbnStrength
-from iclient_adapters.tokens import ItsDangerousTokens
+import attrs
+
+from iclient_adapters.clock import FrozenClock
+from iclient_adapters.compose import in_memory
 from iclient_core.notifications.ports import Mailer
 from iclient_core.services import Services
 from iclient_core.settings import Settings
@@ -37,17 +33,13 @@ def make_services(
     links: Links | None = None,
 ) -> Services:
     """``Services`` on in-memory adapters (or the given unit of work) and a frozen clock."""
-    return Services(
-        uow=uow or MemoryStore().unit_of_work,
-        clock=clock or FrozenClock(),
-        ids=UuidIds(),
-        hasher=PasslibHasher(),
-        tokens=ItsDangerousTokens(TEST_SECRET_KEY),
-        strength=ZxcvbnStrength(),
-        limiter=LimitsRateLimiter("memory://"),
-        contacts=StandardContactValidator(),
-        links=links or PortalLinks(TEST_BASE_URL),
-        storage=storage or memory_storage(),
-        mailer=mailer or MemoryMailer(),
+    services = in_memory(
         settings=settings or Settings(business_name="Oficina Exemplo", mail_domain="example.test"),
+        clock=clock or FrozenClock(),
+        links=links,
+        mailer=mailer,
+        storage=storage,
+        secret_key=TEST_SECRET_KEY,
+        base_url=TEST_BASE_URL,
     )
+    return attrs.evolve(services, uow=uow) if uow is not None else services

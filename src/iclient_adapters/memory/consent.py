@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from iclient_adapters.memory.state import MemoryState
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
 from iclient_core.shared.errors import AlreadyExists
-
-if TYPE_CHECKING:
-    from iclient_adapters.memory import _State
 
 
 class MemoryConsentRepository:
     """The ``ConsentRepository`` port over a memory store's state."""
 
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: MemoryState) -> None:
         self._state = state
 
     def add_kind(self, kind: ConsentKind) -> None:

@@ -1,4 +1,4 @@
-"""The persistence ports on a SQLAlchemy ``Connection``: accounts, sessions and the outbox.
+"""Accounts and signed-in sessions on SQL, with explicit row conversions (no ORM mapping).
 
 Every statement is built with SQLAlchemy Core and bound parameters. The connection's
 transaction belongs to the unit of work; repositories never commit.
@@ -6,46 +6,128 @@ transaction belongs to the unit of work; repositories never commit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import datetime, timedelta
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
-from iclient_adapters.sql import rows
-from iclient_adapters.sql.staff_area import account_filters
-from iclient_adapters.sql.tables import accounts, outbox, sign_in_sessions
-from iclient_core.accounts.model import Account, Role, Status
+from iclient_adapters.sql.guards import unique_guard
+from iclient_adapters.sql.tables import accounts, sign_in_sessions
+from iclient_core.accounts.model import Account, EmailAddress, Profile, Role, Status
+from iclient_core.accounts.search import search_words
 from iclient_core.accounts.sessions import SignInSession
-from iclient_core.notifications.model import MAX_ATTEMPTS, OutboxMessage
-from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.shared.errors import ConcurrentUpdate
+
+Row = sa.RowMapping
 
 
-def is_unique_violation(error: sa.exc.IntegrityError) -> bool:
-    """True when ``error`` is a unique (or primary key) constraint violation."""
-    if getattr(error.orig, "sqlstate", None) == "23505":  # PostgreSQL unique_violation
-        return True
-    return "UNIQUE constraint failed" in str(error.orig)  # SQLite
+def account_to_row(account: Account) -> dict[str, Any]:
+    """The ``accounts`` columns of ``account`` (all but ``version``)."""
+    return {
+        "id": account.id,
+        "role": account.role.value,
+        "status": account.status.value,
+        "email": account.email.address,
+        "email_key": account.email.key,
+        "first_name": account.profile.first_name,
+        "last_name": account.profile.last_name,
+        "phone": account.profile.phone,
+        "language": account.language,
+        "password_hash": account.password_hash,
+        "security_stamp": account.security_stamp,
+        "created_at": account.created_at,
+        "activated_at": account.activated_at,
+        "last_sign_in_at": account.last_sign_in_at,
+        "deletion_requested_at": account.deletion_requested_at,
+        "deleted_at": account.deleted_at,
+    }
 
 
-@contextmanager
-def unique_guard(connection: sa.Connection, what: str) -> Iterator[None]:
-    """Turn a unique violation inside the block into ``AlreadyExists(what)``.
+def account_from_row(row: Row) -> Account:
+    """Rebuild an ``Account`` from an ``accounts`` row."""
+    return Account.restore(
+        id=row["id"],
+        role=Role(row["role"]),
+        status=Status(row["status"]),
+        email=EmailAddress(address=row["email"], key=row["email_key"]),
+        profile=Profile(
+            first_name=row["first_name"], last_name=row["last_name"], phone=row["phone"]
+        ),
+        language=row["language"],
+        password_hash=row["password_hash"],
+        security_stamp=row["security_stamp"],
+        created_at=row["created_at"],
+        activated_at=row["activated_at"],
+        last_sign_in_at=row["last_sign_in_at"],
+        deletion_requested_at=row["deletion_requested_at"],
+        deleted_at=row["deleted_at"],
+        version=row["version"],
+    )
 
-    Where a failed statement aborts the whole transaction (PostgreSQL), the block runs in a
-    savepoint so that the unit of work stays usable; SQLite only undoes the statement.
+
+def session_to_row(session: SignInSession) -> dict[str, Any]:
+    """The ``sign_in_sessions`` columns of ``session``."""
+    return {
+        "id": session.id,
+        "account_id": session.account_id,
+        "created_at": session.created_at,
+        "last_seen_at": session.last_seen_at,
+        "ip": session.ip,
+        "user_agent": session.user_agent,
+    }
+
+
+def session_from_row(row: Row) -> SignInSession:
+    """Rebuild a ``SignInSession`` from a ``sign_in_sessions`` row."""
+    return SignInSession(
+        id=row["id"],
+        account_id=row["account_id"],
+        created_at=row["created_at"],
+        last_seen_at=row["last_seen_at"],
+        ip=row["ip"],
+        user_agent=row["user_agent"],
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def account_filters(
+    *,
+    text: str | None,
+    roles: Collection[Role] | None,
+    statuses: Collection[Status] | None,
+    deletion_requested: bool | None,
+) -> list[sa.ColumnElement[bool]]:
+    """The WHERE conditions of an account search (see ``AccountRepository.search``).
+
+    Case is ignored with ``lower()`` on both sides (SQLite's is made Unicode-aware by
+    ``engine.make_engine``); the e-mail key is stored case-folded already.
     """
-    savepoint = connection.begin_nested() if connection.dialect.name != "sqlite" else None
-    try:
-        yield
-    except sa.exc.IntegrityError as error:
-        if savepoint is not None:
-            savepoint.rollback()
-        if is_unique_violation(error):
-            raise AlreadyExists(what) from error
-        raise
-    if savepoint is not None:
-        savepoint.commit()
+    found: list[sa.ColumnElement[bool]] = []
+    if roles is not None:
+        found.append(accounts.c.role.in_([role.value for role in roles]))
+    if statuses is not None:
+        found.append(accounts.c.status.in_([status.value for status in statuses]))
+    if deletion_requested is not None:
+        pending = sa.and_(
+            accounts.c.deletion_requested_at.is_not(None),
+            accounts.c.status != Status.DELETED.value,
+        )
+        found.append(pending if deletion_requested else sa.not_(pending))
+    for word in search_words(text):
+        pattern = f"%{_escape_like(word.text)}%"
+        alternatives = [
+            sa.func.lower(accounts.c.first_name).like(pattern, escape="\\"),
+            sa.func.lower(accounts.c.last_name).like(pattern, escape="\\"),
+            accounts.c.email_key.like(pattern, escape="\\"),
+        ]
+        if word.digits is not None:
+            alternatives.append(accounts.c.phone.like(f"%{word.digits}%"))
+        found.append(sa.or_(*alternatives))
+    return found
 
 
 class SqlAccountRepository:
@@ -64,7 +146,7 @@ class SqlAccountRepository:
             # Values as parameters, not in the statement: one cached compilation for every
             # insert (a CSV import of 10 000 clients runs more than twice as fast).
             self._db.execute(
-                sa.insert(accounts), {**rows.account_to_row(account), "version": account.version}
+                sa.insert(accounts), {**account_to_row(account), "version": account.version}
             )
 
     def get(self, account_id: str) -> Account | None:
@@ -76,7 +158,7 @@ class SqlAccountRepository:
         if not account_ids:
             return {}
         query = sa.select(accounts).where(accounts.c.id.in_(sorted(set(account_ids))))
-        found = (rows.account_from_row(row) for row in self._db.execute(query).mappings())
+        found = (account_from_row(row) for row in self._db.execute(query).mappings())
         return {account.id: account for account in found}
 
     def get_by_email_key(self, key: str) -> Account | None:
@@ -85,7 +167,7 @@ class SqlAccountRepository:
 
     def _one(self, condition: sa.ColumnElement[bool]) -> Account | None:
         row = self._db.execute(sa.select(accounts).where(condition)).mappings().first()
-        return rows.account_from_row(row) if row is not None else None
+        return account_from_row(row) if row is not None else None
 
     def save(self, account: Account) -> None:
         """Write back a changed account and bump its version.
@@ -94,7 +176,7 @@ class SqlAccountRepository:
             ConcurrentUpdate: the stored version is not the one that was read.
             AlreadyExists: the account moved to an e-mail key another account has.
         """
-        values = rows.account_to_row(account)
+        values = account_to_row(account)
         del values["id"]
         statement = (
             sa.update(accounts)
@@ -122,7 +204,7 @@ class SqlAccountRepository:
         if status is not None:
             query = query.where(accounts.c.status == status.value)
         result = self._db.execute(query.limit(limit).offset(offset)).mappings()
-        return [rows.account_from_row(row) for row in result]
+        return [account_from_row(row) for row in result]
 
     def count_admins(self) -> int:
         """How many active accounts have the admin role."""
@@ -141,7 +223,7 @@ class SqlAccountRepository:
             )
             .order_by(accounts.c.deletion_requested_at, accounts.c.id)
         )
-        return [rows.account_from_row(row) for row in self._db.execute(query).mappings()]
+        return [account_from_row(row) for row in self._db.execute(query).mappings()]
 
     def search(
         self,
@@ -165,7 +247,7 @@ class SqlAccountRepository:
             .limit(limit)
             .offset(offset)
         )
-        return [rows.account_from_row(row) for row in self._db.execute(query).mappings()]
+        return [account_from_row(row) for row in self._db.execute(query).mappings()]
 
     def count(
         self,
@@ -206,13 +288,13 @@ class SqlSessionRepository:
 
     def add(self, session: SignInSession) -> None:
         """Store a new session."""
-        self._db.execute(sa.insert(sign_in_sessions).values(**rows.session_to_row(session)))
+        self._db.execute(sa.insert(sign_in_sessions).values(**session_to_row(session)))
 
     def get(self, session_id: str) -> SignInSession | None:
         """The session with this id, or None."""
         query = sa.select(sign_in_sessions).where(sign_in_sessions.c.id == session_id)
         row = self._db.execute(query).mappings().first()
-        return rows.session_from_row(row) if row is not None else None
+        return session_from_row(row) if row is not None else None
 
     def touch(self, session_id: str, when: datetime) -> None:
         """Record activity on a session."""
@@ -240,63 +322,4 @@ class SqlSessionRepository:
             .where(sign_in_sessions.c.account_id == account_id)
             .order_by(sign_in_sessions.c.created_at.desc(), sign_in_sessions.c.id.desc())
         )
-        return [rows.session_from_row(row) for row in self._db.execute(query).mappings()]
-
-
-class SqlOutboxRepository:
-    """Queued notifications in the ``outbox`` table."""
-
-    def __init__(self, connection: sa.Connection) -> None:
-        self._db = connection
-
-    def add(self, message: OutboxMessage) -> None:
-        """Queue a message (in the caller's transaction)."""
-        self._db.execute(sa.insert(outbox), rows.message_to_row(message))
-
-    def get(self, message_id: str) -> OutboxMessage | None:
-        """The message with this outbox id, or None."""
-        row = self._db.execute(sa.select(outbox).where(outbox.c.id == message_id)).mappings()
-        found = row.first()
-        return rows.message_from_row(found) if found is not None else None
-
-    def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
-        """Reserve up to ``limit`` due messages for ``lease``, oldest first.
-
-        One ``UPDATE ... WHERE id IN (SELECT ...) RETURNING`` statement: on PostgreSQL the
-        inner select takes the rows ``FOR UPDATE SKIP LOCKED``, so concurrent deliverers
-        skip each other's rows; SQLite runs the whole statement under its single write lock.
-        """
-        due = (
-            sa.select(outbox.c.id)
-            .where(
-                outbox.c.sent_at.is_(None),
-                outbox.c.attempts < MAX_ATTEMPTS,
-                outbox.c.next_attempt_at <= now,
-                sa.or_(outbox.c.locked_until.is_(None), outbox.c.locked_until <= now),
-            )
-            .order_by(outbox.c.created_at, outbox.c.id)
-            .limit(limit)
-        )
-        if self._db.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        claim = (
-            sa.update(outbox)
-            .where(outbox.c.id.in_(due.scalar_subquery()))
-            .values(locked_until=now + lease)
-            .returning(*outbox.c)
-        )
-        claimed = [rows.message_from_row(row) for row in self._db.execute(claim).mappings()]
-        return sorted(claimed, key=lambda m: (m.created_at, m.id))
-
-    def save(self, message: OutboxMessage) -> None:
-        """Write back a message after an attempt."""
-        self._db.execute(
-            sa.update(outbox).where(outbox.c.id == message.id).values(**rows.message_state(message))
-        )
-
-    def pending_count(self) -> int:
-        """How many messages are neither sent nor given up."""
-        query = sa.select(sa.func.count()).where(
-            outbox.c.sent_at.is_(None), outbox.c.attempts < MAX_ATTEMPTS
-        )
-        return int(self._db.execute(query).scalar_one())
+        return [session_from_row(row) for row in self._db.execute(query).mappings()]

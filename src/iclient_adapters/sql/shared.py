@@ -1,14 +1,22 @@
-"""The append-only audit log on SQL: an INSERT and two SELECTs, nothing that changes a row."""
+"""What every domain shares, on SQL: the append-only audit log and the business settings
+(key/value rows)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
-from iclient_adapters.sql.tables import audit_log
+from iclient_adapters.sql.tables import audit_log, settings
 from iclient_core.shared.audit import AuditEntry
+from iclient_core.shared.business import (
+    DEFAULT_UPLOAD_LIMIT_MB,
+    DEFAULT_VAT_RATES,
+    BusinessSettings,
+)
 
 _COLUMNS = (
     "id",
@@ -96,3 +104,51 @@ class SqlAuditLog:
             .where(*_filters(action, actor_id, target_id, since, until))
         )
         return int(self._connection.execute(query).scalar_one())
+
+
+_TEXT_KEYS = (
+    "business_name",
+    "contact_email",
+    "contact_phone",
+    "default_language",
+    "logo_key",
+    "logo_content_type",
+    "logo_sha256",
+)
+
+
+def settings_to_rows(value: BusinessSettings) -> dict[str, Any]:
+    """The key/value rows of ``value`` (JSON values; rates as strings, never floats)."""
+    return {
+        **{key: getattr(value, key) for key in _TEXT_KEYS},
+        "vat_rates": [str(rate) for rate in value.vat_rates],
+        "upload_limit_mb": value.upload_limit_mb,
+    }
+
+
+def settings_from_rows(stored: dict[str, Any]) -> BusinessSettings:
+    """Rebuild the settings; keys missing (or written by a newer version) take defaults."""
+    rates = stored.get("vat_rates")
+    return BusinessSettings(
+        **{key: str(stored.get(key) or "") for key in _TEXT_KEYS},
+        vat_rates=tuple(Decimal(str(r)) for r in rates) if rates else DEFAULT_VAT_RATES,
+        upload_limit_mb=int(stored.get("upload_limit_mb") or DEFAULT_UPLOAD_LIMIT_MB),
+    )
+
+
+class SqlSettingsRepository:
+    """The ``SettingsRepository`` port on the ``settings`` table."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def get(self) -> BusinessSettings | None:
+        """The stored settings, or None when none were ever saved."""
+        found = {row.key: row.value for row in self._db.execute(sa.select(settings))}
+        return settings_from_rows(found) if found else None
+
+    def save(self, value: BusinessSettings) -> None:
+        """Replace the stored settings (in the caller's transaction)."""
+        rows = settings_to_rows(value)
+        self._db.execute(sa.delete(settings).where(settings.c.key.in_(list(rows))))
+        self._db.execute(sa.insert(settings), [{"key": key, "value": v} for key, v in rows.items()])

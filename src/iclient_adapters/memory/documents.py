@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from iclient_adapters.memory.state import MemoryState
 from iclient_core.documents.model import (
     Document,
     DocumentQuery,
@@ -17,14 +17,11 @@ from iclient_core.documents.model import (
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
 from iclient_core.shared.paging import Page
 
-if TYPE_CHECKING:
-    from iclient_adapters.memory import _State
-
 
 class MemoryDocumentRepository:
     """The ``DocumentRepository`` port over a memory store's state."""
 
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: MemoryState) -> None:
         self._state = state
 
     def add(self, document: Document) -> None:

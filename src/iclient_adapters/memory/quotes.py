@@ -5,14 +5,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
+from iclient_adapters.memory.state import MemoryState
 from iclient_core.quotes.model import Quote, QuoteState
 from iclient_core.quotes.ports import QuoteSummary
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
-
-if TYPE_CHECKING:
-    from iclient_adapters.memory import _State
 
 
 def summarise(quote: Quote, today: date, name: str, email: str) -> QuoteSummary:
@@ -44,7 +41,7 @@ def _valid_until_by(quote: Quote, day: date) -> bool:
 class MemoryQuoteRepository:
     """Quotes in a dict, saved with an optimistic version check."""
 
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: MemoryState) -> None:
         self._state = state
 
     def add(self, quote: Quote) -> None:

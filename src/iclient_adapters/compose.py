@@ -1,0 +1,170 @@
+"""The composition root: the one place that knows which adapters exist.
+
+Two calls build a working core:
+
+- :func:`in_memory` gives ``Services`` on in-memory adapters: no database, no mail server,
+  no files on disk (tests, demos, trying the library out).
+- :func:`from_config` builds every adapter a :class:`~iclient_adapters.config.Config` names
+  (SQLite or PostgreSQL, local folder or S3, SMTP…) and returns a :class:`Portal`, the
+  ``Services`` plus what must be closed at the end.
+
+Embedders who bring adapters of their own build ``iclient_core.services.Services`` directly;
+nothing here is needed then (see ``docs/embedding.md``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from types import TracebackType
+
+import attrs
+
+from iclient_adapters.clock import SystemClock, UuidIds
+from iclient_adapters.config import Config
+from iclient_adapters.contacts import StandardContactValidator
+from iclient_adapters.links import PortalLinks
+from iclient_adapters.memory import MemoryMailer, MemoryStore
+from iclient_adapters.passwords import PasslibHasher
+from iclient_adapters.ratelimit import LimitsRateLimiter
+from iclient_adapters.storage import build_storage, memory_storage
+from iclient_adapters.strength import ZxcvbnStrength
+from iclient_adapters.tokens import ItsDangerousTokens
+from iclient_core.accounts.passwords import PasswordPolicy
+from iclient_core.notifications.ports import Mailer
+from iclient_core.services import Services
+from iclient_core.settings import Settings
+from iclient_core.shared.ports import Clock, Links
+from iclient_core.shared.storage import FileStorage
+from iclient_core.unit_of_work import UnitOfWorkFactory
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def in_memory(
+    *,
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    links: Links | None = None,
+    mailer: Mailer | None = None,
+    storage: FileStorage | None = None,
+    secret_key: str | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+) -> Services:
+    """``Services`` on in-memory adapters, ready for every use case.
+
+    Persistence is a transactional :class:`~iclient_adapters.memory.MemoryStore`, e-mail
+    goes to a :class:`~iclient_adapters.memory.MemoryMailer` (``services.mailer.sent``),
+    files to a private ``memory://`` storage. Passwords are hashed with argon2id and links
+    signed for real, as in production.
+
+    Args:
+        settings: the core's rules (defaults otherwise).
+        clock: the time (the system clock by default; tests hand in a ``FrozenClock``).
+        links: the links put in e-mails (the bundled portal's, under ``base_url``, by default).
+        mailer: where delivered e-mail goes (a new ``MemoryMailer`` by default).
+        storage: where files go (a new private in-memory storage by default).
+        secret_key: signs the e-mailed links (a random one by default).
+        base_url: where the bundled portal's pages are, for the default ``links``.
+    """
+    return Services(
+        uow=MemoryStore().unit_of_work,
+        clock=clock or SystemClock(),
+        ids=UuidIds(),
+        hasher=PasslibHasher(),
+        tokens=ItsDangerousTokens(secret_key or secrets.token_urlsafe(48)),
+        strength=ZxcvbnStrength(),
+        limiter=LimitsRateLimiter("memory://"),
+        contacts=StandardContactValidator(),
+        links=links or PortalLinks(base_url),
+        storage=storage or memory_storage(),
+        mailer=mailer or MemoryMailer(),
+        settings=settings or Settings(),
+    )
+
+
+@attrs.define
+class Portal:
+    """A core built from a configuration: its ``Services``, the configuration, and what
+    must be released at the end (connection pools). Use it as a context manager, or call
+    :meth:`close`."""
+
+    config: Config
+    services: Services
+    closers: list[Callable[[], None]] = attrs.Factory(list)
+
+    def close(self) -> None:
+        """Release connection pools and the like."""
+        for close in reversed(self.closers):
+            close()
+
+    def __enter__(self) -> Portal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def build_persistence(database_url: str) -> tuple[UnitOfWorkFactory, Callable[[], None]]:
+    """A unit-of-work factory for ``database_url`` and a function that closes it.
+
+    ``memory://`` gives the in-memory store; anything else is a SQLAlchemy URL.
+    """
+    if database_url.startswith("memory:"):
+        return MemoryStore().unit_of_work, lambda: None
+    from iclient_adapters.sql import SqlDatabase
+
+    database = SqlDatabase.from_url(database_url)
+    return database.unit_of_work, database.dispose
+
+
+def settings_from(config: Config) -> Settings:
+    """The core's settings from the configuration."""
+    host = config.base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return Settings(
+        business_name=config.business_name,
+        contact_email=config.contact_email,
+        mail_domain=host or "iclient.invalid",
+        password_policy=PasswordPolicy(min_length=config.password_min_length),
+        session_idle=timedelta(minutes=config.session_idle_minutes),
+        session_absolute=timedelta(hours=config.session_absolute_hours),
+    )
+
+
+def from_config(
+    config: Config | None = None, *, clock: Clock | None = None, storage: FileStorage | None = None
+) -> Portal:
+    """Build every adapter ``config`` names and wire the core's services.
+
+    Args:
+        config: the configuration (read from the ``ICLIENT_*`` environment when omitted).
+        clock: the time (the system clock by default).
+        storage: the file storage (built from ``config.storage_url`` by default).
+    """
+    from iclient_adapters.mail import build_mailer
+
+    config = config or Config.from_env()
+    uow, close_db = build_persistence(config.database_url)
+    services = Services(
+        uow=uow,
+        clock=clock or SystemClock(),
+        ids=UuidIds(),
+        hasher=PasslibHasher(),
+        tokens=ItsDangerousTokens(config.secret_key, fallback_keys=config.secret_key_fallbacks),
+        strength=ZxcvbnStrength(),
+        limiter=LimitsRateLimiter(config.ratelimit_url),
+        contacts=StandardContactValidator(),
+        links=PortalLinks(config.base_url),
+        storage=storage or build_storage(config.storage_url),
+        mailer=build_mailer(
+            config.mail_url, sender=config.mail_from, instance_path=config.instance_path
+        ),
+        settings=settings_from(config),
+    )
+    return Portal(config=config, services=services, closers=[close_db])

@@ -1,0 +1,31 @@
+"""The state of an in-memory store: one dict per aggregate, copied whole per transaction."""
+
+from __future__ import annotations
+
+import attrs
+
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.sessions import SignInSession
+from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
+from iclient_core.documents.model import Document, DownloadRecord
+from iclient_core.notifications.model import OutboxMessage
+from iclient_core.quotes.model import Quote
+from iclient_core.shared.audit import AuditEntry
+from iclient_core.shared.business import BusinessSettings
+
+
+@attrs.define
+class MemoryState:
+    accounts: dict[str, Account] = attrs.Factory(dict)
+    sessions: dict[str, SignInSession] = attrs.Factory(dict)
+    outbox: dict[str, OutboxMessage] = attrs.Factory(dict)
+    audit: dict[str, AuditEntry] = attrs.Factory(dict)
+    consent_kinds: dict[str, ConsentKind] = attrs.Factory(dict)
+    consent_versions: dict[str, ConsentVersion] = attrs.Factory(dict)
+    consent_records: dict[str, ConsentRecord] = attrs.Factory(dict)
+    settings: dict[str, BusinessSettings] = attrs.Factory(dict)
+    documents: dict[str, Document] = attrs.Factory(dict)
+    document_downloads: dict[str, DownloadRecord] = attrs.Factory(dict)
+    quotes: dict[str, Quote] = attrs.Factory(dict)
+    # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.
+    generation: int = 0

@@ -1,0 +1,131 @@
+"""In-memory persistence: a real, transactional fake for tests, demos and embedding.
+
+A ``MemoryStore`` holds the committed state. Each ``MemoryUnitOfWork`` works on a private
+copy taken at ``__enter__`` and swaps it in on ``commit()``; leaving without committing
+discards it, exactly like a database transaction. Unique keys are enforced at commit.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from types import TracebackType
+
+import attrs
+
+from iclient_adapters.memory.accounts import MemoryAccountRepository, MemorySessionRepository
+from iclient_adapters.memory.consent import MemoryConsentRepository
+from iclient_adapters.memory.documents import MemoryDocumentRepository
+from iclient_adapters.memory.notifications import MemoryOutboxRepository
+from iclient_adapters.memory.quotes import MemoryQuoteRepository
+from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
+from iclient_adapters.memory.state import MemoryState
+from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_core.consent.ports import ConsentRepository
+from iclient_core.documents.ports import DocumentRepository
+from iclient_core.notifications.ports import OutboxRepository
+from iclient_core.quotes.ports import QuoteRepository
+from iclient_core.shared.audit import AuditLog
+from iclient_core.shared.business import SettingsRepository
+from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+
+
+@attrs.define
+class MemoryStore:
+    """The committed state shared by every unit of work made from it."""
+
+    state: MemoryState = attrs.Factory(MemoryState)
+    lock: threading.RLock = attrs.Factory(threading.RLock)
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        """A new unit of work over this store (use as the ``UnitOfWorkFactory``)."""
+        return MemoryUnitOfWork(self)
+
+
+def _unique_keys(state: MemoryState) -> dict[str, list[object]]:
+    """The values that must stay unique across the whole store, like a database's UNIQUE."""
+    return {
+        "email": [a.email.key for a in state.accounts.values()],
+        "consent version": [
+            (v.kind, v.number, v.language) for v in state.consent_versions.values()
+        ],
+    }
+
+
+class MemoryUnitOfWork:
+    """A transaction over a ``MemoryStore``: a private copy, swapped in on commit."""
+
+    accounts: AccountRepository
+    sessions: SessionRepository
+    outbox: OutboxRepository
+    audit: AuditLog
+    quotes: QuoteRepository
+    consent: ConsentRepository
+    documents: DocumentRepository
+    settings: SettingsRepository
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._begin()
+
+    def _begin(self) -> None:
+        with self._store.lock:
+            # Committed states are replaced, never changed in place: a reference is a snapshot.
+            self._snapshot = self._store.state
+            self._base_generation = self._snapshot.generation
+            self._working = copy.deepcopy(self._snapshot)
+        self.accounts = MemoryAccountRepository(self._working)
+        self.sessions = MemorySessionRepository(self._working)
+        self.outbox = MemoryOutboxRepository(self._working)
+        self.audit = MemoryAuditLog(self._working)
+        self.quotes = MemoryQuoteRepository(self._working)
+        self.consent = MemoryConsentRepository(self._working)
+        self.documents = MemoryDocumentRepository(self._working)
+        self.settings = MemorySettingsRepository(self._working)
+
+    def __enter__(self) -> MemoryUnitOfWork:
+        self._begin()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        """Swap the working copy in; refuse if another commit changed a row we changed."""
+        with self._store.lock:
+            current = self._store.state
+            if current.generation != self._base_generation:
+                self._merge_into(current)
+            self._working.generation = current.generation + 1
+            self._store.state = self._working
+        self._begin()
+
+    def _merge_into(self, current: MemoryState) -> None:
+        """Replay our changes over state committed meanwhile (row-level, like a database)."""
+        base = self._working
+        merged = copy.deepcopy(current)
+        for name in (f.name for f in attrs.fields(MemoryState) if f.name != "generation"):
+            ours: dict[str, object] = getattr(base, name)
+            theirs: dict[str, object] = getattr(merged, name)
+            original: dict[str, object] = getattr(self._snapshot, name)
+            for key, value in ours.items():
+                if original.get(key) != value:
+                    if key in theirs and theirs[key] != original.get(key):
+                        raise ConcurrentUpdate(key)
+                    theirs[key] = value
+            for key in original:
+                if key not in ours:
+                    theirs.pop(key, None)
+        for what, keys in _unique_keys(merged).items():
+            if len(keys) != len(set(keys)):
+                raise AlreadyExists(what)
+        self._working = merged
+
+    def rollback(self) -> None:
+        """Discard the working copy."""
+        self._begin()
