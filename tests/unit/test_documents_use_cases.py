@@ -267,9 +267,13 @@ def test_only_staff_who_manage_documents_may_upload(
 ) -> None:
     with pytest.raises(PermissionDenied):
         publish(services, storage, rui, ana)
+    stale = attrs.evolve(colaborador)  # what a request loaded before the account was closed
     colaborador.disable()
+    with services.uow() as uow:
+        uow.accounts.save(colaborador)
+        uow.commit()
     with pytest.raises(PermissionDenied):
-        publish(services, storage, colaborador, ana)
+        publish(services, storage, stale, ana)
     assert list(storage.keys()) == []
 
 

@@ -16,6 +16,7 @@ import attrs
 import pytest
 
 from iclient_core.accounts.model import Account, Role
+from iclient_core.consent.use_cases import add_kind
 from iclient_core.services import Services
 from iclient_core.shared.errors import PermissionDenied
 from iclient_core.staff import (
@@ -256,15 +257,41 @@ def test_a_manager_may_run_every_staff_use_case(
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_a_disabled_manager_or_no_one_is_refused(
+def test_a_stale_copy_of_a_disabled_manager_or_no_one_is_refused(
     services: Services, world: World, name: str
 ) -> None:
-    disabled = attrs.evolve(world.admin)
-    disabled.disable()
+    stale = attrs.evolve(world.admin)  # as a request loaded it, a moment before
+    other = staff_member(services, email="segunda@example.pt", first_name="Segunda")
+    staff_admin.disable_staff(services=services, actor=other, account_id=world.admin.id)
+    assert stale.is_active
     with pytest.raises(PermissionDenied):
-        CASES[name][1](services, disabled, world)
+        CASES[name][1](services, stale, world)
     with pytest.raises(PermissionDenied):
         CASES[name][1](services, None, world)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (role, _) in CASES.items() if role is Role.ADMIN))
+def test_a_stale_copy_of_a_demoted_manager_is_refused_what_only_managers_do(
+    services: Services, world: World, name: str
+) -> None:
+    stale = attrs.evolve(world.admin)
+    other = staff_member(services, email="segunda@example.pt", first_name="Segunda")
+    staff_admin.change_role(services=services, actor=other, account_id=world.admin.id, role="staff")
+    assert stale.role is Role.ADMIN
+    with pytest.raises(PermissionDenied):
+        CASES[name][1](services, stale, world)
+
+
+def test_a_stale_copy_of_a_disabled_manager_cannot_add_a_consent_kind(
+    services: Services, world: World
+) -> None:
+    stale = attrs.evolve(world.admin)
+    other = staff_member(services, email="segunda@example.pt", first_name="Segunda")
+    staff_admin.disable_staff(services=services, actor=other, account_id=world.admin.id)
+    with pytest.raises(PermissionDenied):
+        add_kind(services=services, actor=stale, key="newsletter", required=False)
+    with services.uow() as uow:
+        assert "newsletter" not in {k.key for k in uow.consent.kinds()}
 
 
 def test_a_demoted_manager_loses_the_manager_use_cases_at_once(

@@ -1,15 +1,20 @@
 """Who may do what: roles map to permissions, and every staff use case checks them here.
 
 The web layer only hides what an actor may not do; the refusal itself happens in the core,
-whatever calls the use case.
+whatever calls the use case, on the actor's account as stored now: a staff member disabled
+or demoted a moment ago is refused even if the caller still holds the old ``Account``.
 """
 
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 from iclient_core.accounts.model import Account, Role
 from iclient_core.shared.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from iclient_core.unit_of_work import UnitOfWork
 
 
 class Permission(enum.StrEnum):
@@ -53,12 +58,17 @@ def allowed(actor: Account | None, permission: Permission) -> bool:
     )
 
 
-def require(actor: Account | None, permission: Permission) -> Account:
-    """Return ``actor`` if allowed, else raise.
+def require(uow: UnitOfWork, actor: Account | None, permission: Permission) -> Account:
+    """The actor's account as stored now, if it may ``permission``; else raise.
+
+    The account is read again in the caller's transaction: what counts is the role and
+    status stored at this moment, not those of the object the caller holds.
 
     Raises:
-        PermissionDenied: the actor is missing, inactive, or its role lacks the permission.
+        PermissionDenied: the actor is missing, gone, inactive, or its role lacks the
+            permission.
     """
-    if actor is None or not allowed(actor, permission):
+    current = uow.accounts.get(actor.id) if actor is not None else None
+    if current is None or not allowed(current, permission):
         raise PermissionDenied(permission.value)
-    return actor
+    return current

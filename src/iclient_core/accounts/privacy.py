@@ -155,8 +155,8 @@ def confirm_deletion(*, services: Services, actor: Account, client_id: str, ip: 
         PermissionDenied: the actor may not manage clients.
         NotFound: no such client with a pending deletion request.
     """
-    require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
         account = uow.accounts.get(client_id)
         if (
             account is None
@@ -175,8 +175,8 @@ def deletion_requests(*, services: Services, actor: Account) -> list[Account]:
     Raises:
         PermissionDenied: the actor may not view clients.
     """
-    require(actor, Permission.CLIENTS_VIEW)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_VIEW)
         return list(uow.accounts.deletion_requested())
 
 

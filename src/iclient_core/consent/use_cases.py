@@ -245,8 +245,8 @@ def record_on_behalf(
         PermissionDenied: the actor may not manage clients.
         NotFound: no such client or published kind.
     """
-    require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
         client = uow.accounts.get(client_id)
         if client is None or client.role.is_staff or client.status is Status.DELETED:
             raise NotFound()
@@ -288,8 +288,12 @@ class HistoryEntry:
 def history(*, services: Services, account_id: str) -> list[HistoryEntry]:
     """An account's consent records, newest first, with the titles of the texts."""
     with services.uow() as uow:
-        titles = {v.id: v.title for v in uow.consent.versions()}
-        records = uow.consent.records_for_account(account_id)
+        return _history(uow, account_id)
+
+
+def _history(uow: UnitOfWork, account_id: str) -> list[HistoryEntry]:
+    titles = {v.id: v.title for v in uow.consent.versions()}
+    records = uow.consent.records_for_account(account_id)
     return [
         HistoryEntry(record=r, title=titles.get(r.version_id, r.kind)) for r in reversed(records)
     ]
@@ -301,8 +305,9 @@ def client_history(*, services: Services, actor: Account, client_id: str) -> lis
     Raises:
         PermissionDenied: the actor may not view clients.
     """
-    require(actor, Permission.CLIENTS_VIEW)
-    return history(services=services, account_id=client_id)
+    with services.uow() as uow:
+        require(uow, actor, Permission.CLIENTS_VIEW)
+        return _history(uow, client_id)
 
 
 def catalogue(
@@ -313,8 +318,8 @@ def catalogue(
     Raises:
         PermissionDenied: the actor may not view consent texts.
     """
-    require(actor, Permission.CONSENT_VIEW)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CONSENT_VIEW)
         return list(uow.consent.kinds()), list(uow.consent.versions())
 
 
@@ -390,8 +395,8 @@ def preview_version(
         PermissionDenied: the actor may not publish.
         InvalidInput: as :func:`publish_version`.
     """
-    require(actor, Permission.CONSENT_PUBLISH)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CONSENT_PUBLISH)
         key, number, lang, clean_title, clean_body = validate_version(
             services,
             uow,
@@ -432,8 +437,8 @@ def publish_version(
         PermissionDenied: the actor is not an admin.
         InvalidInput: see :func:`validate_version`.
     """
-    require(actor, Permission.CONSENT_PUBLISH)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CONSENT_PUBLISH)
         key, number, lang, clean_title, clean_body = validate_version(
             services,
             uow,
@@ -480,12 +485,12 @@ def add_kind(
         PermissionDenied: the actor is not an admin.
         InvalidInput: a malformed or taken key.
     """
-    require(actor, Permission.CONSENT_PUBLISH)
-    key = (key or "").strip().lower()
-    if not KIND_KEY.match(key):
-        raise InvalidInput.single("key", "kind_invalid")
-    kind = ConsentKind(key=key, required=required, created_at=services.clock.now())
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CONSENT_PUBLISH)
+        key = (key or "").strip().lower()
+        if not KIND_KEY.match(key):
+            raise InvalidInput.single("key", "kind_invalid")
+        kind = ConsentKind(key=key, required=required, created_at=services.clock.now())
         if any(k.key == key for k in uow.consent.kinds()):
             raise InvalidInput.single("key", "kind_taken")
         try:
@@ -562,8 +567,8 @@ def client_consent(*, services: Services, actor: Account, client_id: str) -> Cli
         PermissionDenied: the actor may not view clients.
         NotFound: no such client.
     """
-    require(actor, Permission.CLIENTS_VIEW)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_VIEW)
         client = uow.accounts.get(client_id)
         if client is None or client.role.is_staff:
             raise NotFound()

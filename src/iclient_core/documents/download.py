@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 from typing import NoReturn
 
-from iclient_core.accounts import permissions
 from iclient_core.accounts.model import Account
-from iclient_core.accounts.permissions import Permission
+from iclient_core.accounts.permissions import Permission, require
 from iclient_core.documents.model import Document, DownloadRecord, FileVersion
 from iclient_core.services import Services
 from iclient_core.shared.downloads import (
@@ -120,8 +119,8 @@ def download_document(
         NotFound: no such document or stored version.
         FileCorrupted, RangeNotSatisfiable: as for :func:`download_my_document`.
     """
-    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
         document = uow.documents.get(document_id)
     if document is None or (client_id is not None and document.client_id != client_id):
         raise NotFound()

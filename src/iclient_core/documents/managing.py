@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from iclient_core.accounts import permissions
 from iclient_core.accounts.model import Account, Role
-from iclient_core.accounts.permissions import Permission
+from iclient_core.accounts.permissions import Permission, require
 from iclient_core.documents.inputs import clean_details, list_query
 from iclient_core.documents.model import (
     VISIBLE_TO_STAFF,
@@ -73,7 +72,6 @@ def client_documents(
         PermissionDenied: the actor may not manage documents.
         NotFound: no such client.
     """
-    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
     query = list_query(
         client_id=client_id,
         statuses=VISIBLE_TO_STAFF,
@@ -84,6 +82,7 @@ def client_documents(
         per_page=per_page,
     )
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
         client = _client(uow, client_id)
         return ClientDocuments(
             client=client,
@@ -109,8 +108,8 @@ def document_record(
         PermissionDenied: the actor may not manage documents.
         NotFound: no such document (for this client).
     """
-    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
         document = _document(uow, document_id, client_id)
         return DocumentRecord(
             document=document,
@@ -139,16 +138,16 @@ def edit_details(
         PermissionDenied, NotFound: as above.
         InvalidInput: a bad field.
     """
-    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
-    details = clean_details(
-        title=title,
-        category=category,
-        reference=reference,
-        issue_date=issue_date,
-        amount=amount,
-        due_date=due_date,
-    )
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
+        details = clean_details(
+            title=title,
+            category=category,
+            reference=reference,
+            issue_date=issue_date,
+            amount=amount,
+            due_date=due_date,
+        )
         document = _document(uow, document_id, client_id)
         document.update_details(
             title=details.title,
@@ -216,8 +215,8 @@ def _change_status(
     archive: bool,
     ip: str,
 ) -> Document:
-    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
         document = _document(uow, document_id, client_id)
         if archive:
             if document.status is not DocumentStatus.READY:
@@ -268,10 +267,10 @@ def delete_document(
         PermissionDenied, NotFound: as above.
         InvalidInput: not confirmed (``confirm: confirmation_required``).
     """
-    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
-    if not confirmed:
-        raise InvalidInput.single("confirm", "confirmation_required")
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
+        if not confirmed:
+            raise InvalidInput.single("confirm", "confirmation_required")
         document = _document(uow, document_id, client_id)
         uow.documents.remove(document.id)
         audit.record(

@@ -12,10 +12,9 @@ import logging
 import secrets
 from collections.abc import Sequence
 
-from iclient_core.accounts import permissions
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Role, Status
-from iclient_core.accounts.permissions import Permission
+from iclient_core.accounts.permissions import Permission, require
 from iclient_core.documents.inputs import clean_details
 from iclient_core.documents.model import Document, DocumentStatus, FileVersion
 from iclient_core.notifications.model import Kind
@@ -85,16 +84,16 @@ def upload_document(
         InvalidInput: bad details, or a file that is empty, of a type not allowed, named as
             another type, or too large (``file`` field).
     """
-    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
-    details = clean_details(
-        title=title,
-        category=category,
-        reference=reference,
-        issue_date=issue_date,
-        amount=amount,
-        due_date=due_date,
-    )
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
+        details = clean_details(
+            title=title,
+            category=category,
+            reference=reference,
+            issue_date=issue_date,
+            amount=amount,
+            due_date=due_date,
+        )
         _client(uow, client_id)
         max_size = _limit(services, uow, max_size)
     checked = check_file(file)
@@ -204,8 +203,8 @@ def notify_published(
         PermissionDenied: the actor may not manage documents.
         NotFound: no such client.
     """
-    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
         client = _client(uow, client_id)
         titles = []
         for document_id in document_ids:
@@ -241,9 +240,9 @@ def replace_file(
         InvalidInput: the file is refused (``file`` field), as for an upload.
         ConcurrentUpdate: another replacement started meanwhile and won.
     """
-    permissions.require(actor, Permission.DOCUMENTS_MANAGE)
-    checked = check_file(file)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
+        checked = check_file(file)
         document = uow.documents.get(document_id)
         if document is None or document.current is None:
             raise NotFound()

@@ -97,10 +97,10 @@ def unopened_documents(
     Raises:
         PermissionDenied: the actor may not manage documents.
     """
-    require(actor, Permission.DOCUMENTS_MANAGE)
     page = max(page, 1)
     before = services.clock.now() - timedelta(days=max(days, 0))
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
         found = list(uow.documents.unopened(before, limit=per_page, offset=(page - 1) * per_page))
         total = uow.documents.count_unopened(before)
         clients = uow.accounts.get_many({d.client_id for d in found})
@@ -117,6 +117,6 @@ def count_unopened(*, services: Services, actor: Account, days: int = UNOPENED_A
     Raises:
         PermissionDenied: the actor may not manage documents.
     """
-    require(actor, Permission.DOCUMENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
         return uow.documents.count_unopened(services.clock.now() - timedelta(days=days))

@@ -159,7 +159,7 @@ def download_quote_attachment(*, services: Services, actor: Account, quote_id: s
         NotFound: no such quote, or one without an attachment.
         FileCorrupted: the stored bytes are missing or damaged (logged).
     """
-    require(actor, Permission.QUOTES_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.QUOTES_MANAGE)
         quote = staff_quote(uow, quote_id)
     return _open(services.storage, quote)

@@ -249,8 +249,8 @@ def save_draft(
         InvalidTransition: the quote is no longer requested or a draft.
         ConcurrentUpdate: the quote changed since the form was shown.
     """
-    require(actor, Permission.QUOTES_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.QUOTES_MANAGE)
         quote = _load(uow, quote_id, expected_version)
         content = clean_proposal(
             services,
@@ -282,8 +282,8 @@ def send_proposal(
         InvalidInput: a bad field, no line, no validity date, or no client account yet
             (``quote_needs_client``: invite the visitor first).
     """
-    require(actor, Permission.QUOTES_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.QUOTES_MANAGE)
         quote = _load(uow, quote_id, expected_version)
         content = clean_proposal(
             services,
@@ -330,8 +330,8 @@ def revise_proposal(
         PermissionDenied, NotFound, ConcurrentUpdate: as :func:`save_draft`.
         InvalidTransition: the quote is neither sent nor expired (decided already…).
     """
-    require(actor, Permission.QUOTES_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.QUOTES_MANAGE)
         quote = _load(uow, quote_id, expected_version)
         draft = quote.revise(actor_of(actor), services.clock.now())
         uow.quotes.save(quote)
@@ -363,12 +363,12 @@ def cancel_quote(
         InvalidInput: the reason is too long or has control characters.
         InvalidTransition: the quote was already decided.
     """
-    require(actor, Permission.QUOTES_MANAGE)
-    errors: list[FieldError] = []
-    note = clean_text(reason, "reason", errors, max_length=MAX_REASON, required=False)
-    if errors:
-        raise InvalidInput(errors)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.QUOTES_MANAGE)
+        errors: list[FieldError] = []
+        note = clean_text(reason, "reason", errors, max_length=MAX_REASON, required=False)
+        if errors:
+            raise InvalidInput(errors)
         quote = _load(uow, quote_id, expected_version)
         quote.cancel(actor_of(actor), services.clock.now(), note=note)
         uow.quotes.save(quote)

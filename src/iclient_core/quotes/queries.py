@@ -78,6 +78,7 @@ def parse_filter(
 def _page(
     services: Services,
     *,
+    staff: Account | None = None,
     client_id: str | None,
     states: frozenset[QuoteState] | None,
     page: int | str | None,
@@ -89,10 +90,12 @@ def _page(
     by = day + EXPIRING_WITHIN if expiring else None
     if expiring:
         states = frozenset({QuoteState.SENT}) if states is None else states & {QuoteState.SENT}
-    if states is not None and not states:
-        return Page(items=(), total=0, number=number, size=per_page)
     wanted: Sequence[QuoteState] | None = sorted(states) if states is not None else None
     with services.uow() as uow:
+        if staff is not None:
+            require(uow, staff, Permission.QUOTES_MANAGE)
+        if wanted is not None and not wanted:
+            return Page(items=(), total=0, number=number, size=per_page)
         total = uow.quotes.count(today=day, client_id=client_id, states=wanted, valid_until_by=by)
         items = uow.quotes.list(
             today=day,
@@ -152,9 +155,9 @@ def list_quote_queue(
     Raises:
         PermissionDenied: the actor may not manage quotes.
     """
-    require(actor, Permission.QUOTES_MANAGE)
     return _page(
         services,
+        staff=actor,
         client_id=client_id,
         states=parse_filter(state, waiting),
         page=page,
@@ -201,8 +204,8 @@ def get_staff_quote(*, services: Services, actor: Account, quote_id: str) -> Quo
         PermissionDenied: the actor may not manage quotes.
         NotFound: no such quote.
     """
-    require(actor, Permission.QUOTES_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.QUOTES_MANAGE)
         quote = staff_quote(uow, quote_id)
         client = uow.accounts.get(quote.client_id) if quote.client_id else None
         existing = (
@@ -231,6 +234,6 @@ def vat_rates_for_proposals(*, services: Services, actor: Account) -> tuple[int,
     Raises:
         PermissionDenied: the actor may not manage quotes.
     """
-    require(actor, Permission.QUOTES_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.QUOTES_MANAGE)
         return offered_vat_rates(services, uow)

@@ -257,9 +257,9 @@ def invite_requester(*, services: Services, actor: Account, quote_id: str, ip: s
         InvalidTransition: the quote is past the point where it can change hands.
         InvalidInput: the address belongs to a staff member (``email_taken``).
     """
-    require(actor, Permission.QUOTES_MANAGE)
-    require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.QUOTES_MANAGE)
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
         quote = staff_quote(uow, quote_id)
         if quote.client_id is not None:
             linked = uow.accounts.get(quote.client_id)

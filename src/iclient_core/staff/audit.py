@@ -87,8 +87,8 @@ def audit_page(
     Raises:
         PermissionDenied: the actor is not an admin.
     """
-    require(actor, Permission.AUDIT_VIEW)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.AUDIT_VIEW)
         found = _resolve(services, uow, query)
         total = uow.audit.count(
             action=found.action, actor_id=found.actor_id, since=found.since, until=found.until
@@ -123,8 +123,8 @@ def export_audit(
     Raises:
         PermissionDenied: the actor is not an admin.
     """
-    require(actor, Permission.AUDIT_VIEW)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.AUDIT_VIEW)
         found = _resolve(services, uow, query)
         cutoff = services.clock.now() + timedelta(microseconds=1)
         until = min(found.until, cutoff) if found.until else cutoff

@@ -321,8 +321,8 @@ def check_import(*, services: Services, actor: Account, data: bytes) -> ImportRe
         PermissionDenied: the actor may not manage clients.
         InvalidInput: the file as a whole cannot be read (see :func:`parse_clients_csv`).
     """
-    require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
         default = effective(services.settings, uow.settings.get()).default_language
         delimiter, rows = parse_clients_csv(data, services=services, default_language=default)
         existing = uow.accounts.existing_email_keys([r.email_key for r in rows if r.email_key])
@@ -349,9 +349,9 @@ def import_clients(
         InvalidInput: the file cannot be read, or ``import_conflict`` when an address was
             registered while the import ran (nothing was created; run it again).
     """
-    require(actor, Permission.CLIENTS_MANAGE)
     now = services.clock.now()
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
         default = effective(services.settings, uow.settings.get()).default_language
         delimiter, parsed = parse_clients_csv(data, services=services, default_language=default)
         existing = uow.accounts.existing_email_keys([r.email_key for r in parsed if r.email_key])

@@ -84,9 +84,9 @@ def find_clients(
     Raises:
         PermissionDenied: the actor may not see clients.
     """
-    require(actor, Permission.CLIENTS_VIEW)
     filters = _search_filters(status)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_VIEW)
         total = uow.accounts.count(
             text=text,
             roles={Role.CLIENT},
@@ -119,8 +119,8 @@ def attention(*, services: Services, actor: Account) -> Attention:
     Raises:
         PermissionDenied: the actor may not see clients.
     """
-    require(actor, Permission.CLIENTS_VIEW)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_VIEW)
         return Attention(
             pending_activation=uow.accounts.count(
                 roles={Role.CLIENT}, statuses={Status.PENDING_ACTIVATION}
@@ -179,8 +179,8 @@ def client_file(*, services: Services, actor: Account, client_id: str) -> Client
         PermissionDenied: the actor may not see clients.
         NotFound: no client with this id.
     """
-    require(actor, Permission.CLIENTS_VIEW)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_VIEW)
         account = _client(uow, client_id)
         total = uow.audit.count(target_id=client_id)
         entries = uow.audit.list(
@@ -280,13 +280,13 @@ def create_client(
         PermissionDenied: the actor may not manage clients.
         InvalidInput: a field is invalid, or ``email_taken``.
     """
-    require(actor, Permission.CLIENTS_MANAGE)
-    errors: list[FieldError] = []
-    first, last, normalised_phone = clean_contact(
-        services, first_name=first_name, last_name=last_name, phone=phone, errors=errors
-    )
-    address = clean_email(services, email, errors)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
+        errors: list[FieldError] = []
+        first, last, normalised_phone = clean_contact(
+            services, first_name=first_name, last_name=last_name, phone=phone, errors=errors
+        )
+        address = clean_email(services, email, errors)
         lang = _language(
             language, effective(services.settings, uow.settings.get()).default_language, errors
         )
@@ -334,8 +334,8 @@ def resend_invitation(*, services: Services, actor: Account, client_id: str, ip:
         InvalidInput: ``not_pending`` when the client has already activated (or is disabled).
         RateLimited: too many resends for this client.
     """
-    require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
         account = _live_client(uow, client_id)
         if account.status is not Status.PENDING_ACTIVATION:
             raise InvalidInput.single("account", "not_pending")
@@ -388,13 +388,13 @@ def update_client(
         NotFound: no such client (or it was erased).
         InvalidInput: a field is invalid, or ``email_taken``.
     """
-    require(actor, Permission.CLIENTS_MANAGE)
-    errors: list[FieldError] = []
-    first, last, normalised_phone = clean_contact(
-        services, first_name=first_name, last_name=last_name, phone=phone, errors=errors
-    )
-    address = clean_email(services, email, errors)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
+        errors: list[FieldError] = []
+        first, last, normalised_phone = clean_contact(
+            services, first_name=first_name, last_name=last_name, phone=phone, errors=errors
+        )
+        address = clean_email(services, email, errors)
         account = _live_client(uow, client_id)
         lang = _language(language, account.language, errors)
         if errors or address is None:
@@ -464,8 +464,8 @@ def disable_client(*, services: Services, actor: Account, client_id: str, ip: st
         PermissionDenied: the actor may not manage clients.
         NotFound: no such client.
     """
-    require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
         account = _live_client(uow, client_id)
         return account_status.close(
             services, uow, actor=actor, account=account, action="client.disabled", ip=ip
@@ -479,8 +479,8 @@ def enable_client(*, services: Services, actor: Account, client_id: str, ip: str
         PermissionDenied: the actor may not manage clients.
         NotFound: no such client.
     """
-    require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
         account = _live_client(uow, client_id)
         return account_status.reopen(
             services, uow, actor=actor, account=account, action="client.enabled", ip=ip
@@ -499,8 +499,8 @@ def end_client_sessions(
         PermissionDenied: the actor may not manage clients.
         NotFound: no such client.
     """
-    require(actor, Permission.CLIENTS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.CLIENTS_MANAGE)
         account = _client(uow, client_id)
         return account_status.end_sessions(
             services, uow, actor=actor, account=account, action="client.sessions_ended", ip=ip

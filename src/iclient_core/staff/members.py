@@ -63,11 +63,7 @@ def _guard_last_admin(uow: UnitOfWork, actor: Account, target: Account) -> None:
     if uow.accounts.count_admins() <= 1:
         raise InvalidInput.single("account", "last_admin")
     if actor.id != target.id:
-        me = uow.accounts.get(actor.id)
-        if me is None:
-            raise NotFound()
-        require(me, Permission.STAFF_MANAGE)  # as stored now, not as the request began
-        uow.accounts.save(me)
+        uow.accounts.save(require(uow, actor, Permission.STAFF_MANAGE))
 
 
 def list_staff(
@@ -78,8 +74,8 @@ def list_staff(
     Raises:
         PermissionDenied: the actor is not an admin.
     """
-    require(actor, Permission.STAFF_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.STAFF_MANAGE)
         total = uow.accounts.count(roles=STAFF_ROLES, statuses=LIVE_STATUSES)
         number = page_number(page, total, size)
         items = uow.accounts.search(
@@ -124,17 +120,17 @@ def invite_staff(
         PermissionDenied: the actor is not an admin.
         InvalidInput: a field is invalid, or ``email_taken``.
     """
-    require(actor, Permission.STAFF_MANAGE)
-    errors: list[FieldError] = []
-    first = clean_line(first_name, "first_name", errors)
-    last = clean_line(last_name, "last_name", errors)
-    address = clean_email(services, email, errors)
-    chosen = _role(role, errors)
-    if language and language not in LANGUAGES:
-        errors.append(FieldError("language", "invalid_choice"))
-    if errors or address is None:
-        raise InvalidInput(errors)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.STAFF_MANAGE)
+        errors: list[FieldError] = []
+        first = clean_line(first_name, "first_name", errors)
+        last = clean_line(last_name, "last_name", errors)
+        address = clean_email(services, email, errors)
+        chosen = _role(role, errors)
+        if language and language not in LANGUAGES:
+            errors.append(FieldError("language", "invalid_choice"))
+        if errors or address is None:
+            raise InvalidInput(errors)
         if uow.accounts.get_by_email_key(address.key) is not None:
             raise InvalidInput.single("email", "email_taken")
         account = Account.invite_staff(
@@ -176,8 +172,8 @@ def resend_staff_invitation(
         InvalidInput: ``not_pending`` once the password is chosen.
         RateLimited: too many resends.
     """
-    require(actor, Permission.STAFF_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.STAFF_MANAGE)
         account = _staff(uow, account_id)
         if account.status is not Status.PENDING_ACTIVATION:
             raise InvalidInput.single("account", "not_pending")
@@ -215,12 +211,12 @@ def change_role(
         NotFound: no such staff member (clients never change role here).
         InvalidInput: not a staff role, or ``last_admin``.
     """
-    require(actor, Permission.STAFF_MANAGE)
-    errors: list[FieldError] = []
-    chosen = _role(role, errors)
-    if errors:
-        raise InvalidInput(errors)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.STAFF_MANAGE)
+        errors: list[FieldError] = []
+        chosen = _role(role, errors)
+        if errors:
+            raise InvalidInput(errors)
         account = _staff(uow, account_id)
         if account.role is chosen:
             return account
@@ -262,8 +258,8 @@ def disable_staff(*, services: Services, actor: Account, account_id: str, ip: st
         NotFound: no such staff member.
         InvalidInput: ``last_admin``.
     """
-    require(actor, Permission.STAFF_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.STAFF_MANAGE)
         account = _staff(uow, account_id)
         _guard_last_admin(uow, actor, account)
         return account_status.close(
@@ -278,8 +274,8 @@ def enable_staff(*, services: Services, actor: Account, account_id: str, ip: str
         PermissionDenied: the actor is not an admin.
         NotFound: no such staff member.
     """
-    require(actor, Permission.STAFF_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.STAFF_MANAGE)
         account = _staff(uow, account_id)
         return account_status.reopen(
             services, uow, actor=actor, account=account, action="staff.enabled", ip=ip
@@ -298,8 +294,8 @@ def end_staff_sessions(
         PermissionDenied: the actor is not an admin.
         NotFound: no such staff member.
     """
-    require(actor, Permission.STAFF_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.STAFF_MANAGE)
         account = _staff(uow, account_id)
         return account_status.end_sessions(
             services, uow, actor=actor, account=account, action="staff.sessions_ended", ip=ip

@@ -41,8 +41,8 @@ def settings_for_editing(*, services: Services, actor: Account) -> BusinessSetti
     Raises:
         PermissionDenied: the actor may not manage settings.
     """
-    require(actor, Permission.SETTINGS_MANAGE)
     with services.uow() as uow:
+        actor = require(uow, actor, Permission.SETTINGS_MANAGE)
         return uow.settings.get() or BusinessSettings()
 
 
@@ -79,7 +79,8 @@ def save_settings(
             ``file_empty``, ``file_type_mismatch``, ``logo_type_not_allowed``,
             ``logo_too_large``).
     """
-    require(actor, Permission.SETTINGS_MANAGE)
+    with services.uow() as uow:  # nothing is read or stored for someone who may not
+        require(uow, actor, Permission.SETTINGS_MANAGE)
     errors: list[FieldError] = []
     name = ""
     if (business_name or "").strip():
@@ -109,6 +110,7 @@ def save_settings(
         new_logo = store_logo(services.storage, checked)
     try:
         with services.uow() as uow:
+            actor = require(uow, actor, Permission.SETTINGS_MANAGE)
             before = uow.settings.get() or BusinessSettings()
             settings = BusinessSettings(
                 business_name=name,
