@@ -4,4 +4,61 @@
 - :mod:`.ports`: the ``ConsentRepository`` port (it has no way to change a record).
 - :mod:`.use_cases`: publish, check the gate, accept, withdraw, history.
 - :mod:`.defaults`: the example texts a first install publishes.
+
+The public names of the package, by module:
+
+- :mod:`.model`: ``Action``, ``ConsentKind``, ``ConsentRecord``, ``ConsentVersion``, ``Method``
+- :mod:`.ports`: ``ConsentRepository``
+- :mod:`.use_cases`: ``ClientConsent``, ``ConsentStatus``, ``HistoryEntry``, ``KindState``,
+  ``accept``, ``add_kind``, ``catalogue``, ``client_consent``, ``client_history``,
+  ``consent_status``, ``ensure_defaults``, ``history``, ``is_gated``, ``preview_version``,
+  ``publish_version``, ``record_on_behalf``, ``withdraw``
 """
+
+from iclient_core.consent.model import Action, ConsentKind, ConsentRecord, ConsentVersion, Method
+from iclient_core.consent.ports import ConsentRepository
+from iclient_core.consent.use_cases import (
+    ClientConsent,
+    ConsentStatus,
+    HistoryEntry,
+    KindState,
+    accept,
+    add_kind,
+    catalogue,
+    client_consent,
+    client_history,
+    consent_status,
+    ensure_defaults,
+    history,
+    is_gated,
+    preview_version,
+    publish_version,
+    record_on_behalf,
+    withdraw,
+)
+
+__all__ = [
+    "Action",
+    "ClientConsent",
+    "ConsentKind",
+    "ConsentRecord",
+    "ConsentRepository",
+    "ConsentStatus",
+    "ConsentVersion",
+    "HistoryEntry",
+    "KindState",
+    "Method",
+    "accept",
+    "add_kind",
+    "catalogue",
+    "client_consent",
+    "client_history",
+    "consent_status",
+    "ensure_defaults",
+    "history",
+    "is_gated",
+    "preview_version",
+    "publish_version",
+    "record_on_behalf",
+    "withdraw",
+]

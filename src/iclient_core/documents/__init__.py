@@ -10,4 +10,83 @@
 - :mod:`.reading`: a client lists their documents.
 - :mod:`.download`: the checked, logged download, for the owner and for staff.
 - :mod:`.sweeper`: removal of what dead uploads and failed deletions left behind.
+
+The public names of the package, by module:
+
+- :mod:`.download`: ``download_document``, ``download_my_document``
+- :mod:`.inputs`: ``DocumentDetails``
+- :mod:`.managing`: ``ClientDocuments``, ``DocumentRecord``, ``archive_document``,
+  ``client_documents``, ``delete_document``, ``document_record``, ``edit_details``,
+  ``unarchive_document``
+- :mod:`.model`: ``Category``, ``Document``, ``DocumentQuery``, ``DocumentStatus``,
+  ``DownloadRecord``, ``FileVersion``
+- :mod:`.ports`: ``DocumentRepository``
+- :mod:`.publishing`: ``notify_published``, ``replace_file``, ``upload_document``
+- :mod:`.reading`: ``MyDocuments``, ``UnopenedDocuments``, ``count_unopened``,
+  ``latest_documents``, ``my_documents``, ``unopened_documents``
+- :mod:`.sweeper`: ``SweepReport``, ``sweep_documents``
 """
+
+from iclient_core.documents.download import download_document, download_my_document
+from iclient_core.documents.inputs import DocumentDetails
+from iclient_core.documents.managing import (
+    ClientDocuments,
+    DocumentRecord,
+    archive_document,
+    client_documents,
+    delete_document,
+    document_record,
+    edit_details,
+    unarchive_document,
+)
+from iclient_core.documents.model import (
+    Category,
+    Document,
+    DocumentQuery,
+    DocumentStatus,
+    DownloadRecord,
+    FileVersion,
+)
+from iclient_core.documents.ports import DocumentRepository
+from iclient_core.documents.publishing import notify_published, replace_file, upload_document
+from iclient_core.documents.reading import (
+    MyDocuments,
+    UnopenedDocuments,
+    count_unopened,
+    latest_documents,
+    my_documents,
+    unopened_documents,
+)
+from iclient_core.documents.sweeper import SweepReport, sweep_documents
+
+__all__ = [
+    "Category",
+    "ClientDocuments",
+    "Document",
+    "DocumentDetails",
+    "DocumentQuery",
+    "DocumentRecord",
+    "DocumentRepository",
+    "DocumentStatus",
+    "DownloadRecord",
+    "FileVersion",
+    "MyDocuments",
+    "SweepReport",
+    "UnopenedDocuments",
+    "archive_document",
+    "client_documents",
+    "count_unopened",
+    "delete_document",
+    "document_record",
+    "download_document",
+    "download_my_document",
+    "edit_details",
+    "latest_documents",
+    "my_documents",
+    "notify_published",
+    "replace_file",
+    "sweep_documents",
+    "unarchive_document",
+    "unopened_documents",
+    "upload_document",
+]
