@@ -1,4 +1,4 @@
-"""Accounts and signed-in sessions on SQL, with explicit row conversions (no ORM mapping).
+"""Accounts and signed-in sessions on SQL, converted through the adapter's converter (no ORM).
 
 Every statement is built with SQLAlchemy Core and bound parameters. The connection's
 transaction belongs to the unit of work; repositories never commit.
@@ -10,84 +10,40 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+import cattrs
 import sqlalchemy as sa
 
+from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import accounts, sign_in_sessions
-from iclient_core.accounts.model import Account, EmailAddress, Profile, Role, Status
+from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.search import search_words
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.shared.errors import ConcurrentUpdate
 
-Row = sa.RowMapping
+_EMAIL = Embedded({"address": "email", "key": "email_key"})
+_PROFILE = Embedded.same_names("first_name", "last_name", "phone")
+_NESTED = ("email", "profile")
 
 
-def account_to_row(account: Account) -> dict[str, Any]:
+def account_to_row(converter: cattrs.Converter, account: Account) -> dict[str, Any]:
     """The ``accounts`` columns of ``account`` (all but ``version``)."""
+    fields = converter.unstructure(account)
     return {
-        "id": account.id,
-        "role": account.role.value,
-        "status": account.status.value,
-        "email": account.email.address,
-        "email_key": account.email.key,
-        "first_name": account.profile.first_name,
-        "last_name": account.profile.last_name,
-        "phone": account.profile.phone,
-        "language": account.language,
-        "password_hash": account.password_hash,
-        "security_stamp": account.security_stamp,
-        "created_at": account.created_at,
-        "activated_at": account.activated_at,
-        "last_sign_in_at": account.last_sign_in_at,
-        "deletion_requested_at": account.deletion_requested_at,
-        "deleted_at": account.deleted_at,
+        **same_named(fields, Account, besides=(*_NESTED, "version")),
+        **_EMAIL.flatten(fields["email"]),
+        **_PROFILE.flatten(fields["profile"]),
     }
 
 
-def account_from_row(row: Row) -> Account:
+def account_from_row(converter: cattrs.Converter, row: Row) -> Account:
     """Rebuild an ``Account`` from an ``accounts`` row."""
-    return Account.restore(
-        id=row["id"],
-        role=Role(row["role"]),
-        status=Status(row["status"]),
-        email=EmailAddress(address=row["email"], key=row["email_key"]),
-        profile=Profile(
-            first_name=row["first_name"], last_name=row["last_name"], phone=row["phone"]
-        ),
-        language=row["language"],
-        password_hash=row["password_hash"],
-        security_stamp=row["security_stamp"],
-        created_at=row["created_at"],
-        activated_at=row["activated_at"],
-        last_sign_in_at=row["last_sign_in_at"],
-        deletion_requested_at=row["deletion_requested_at"],
-        deleted_at=row["deleted_at"],
-        version=row["version"],
-    )
-
-
-def session_to_row(session: SignInSession) -> dict[str, Any]:
-    """The ``sign_in_sessions`` columns of ``session``."""
-    return {
-        "id": session.id,
-        "account_id": session.account_id,
-        "created_at": session.created_at,
-        "last_seen_at": session.last_seen_at,
-        "ip": session.ip,
-        "user_agent": session.user_agent,
+    fields = {
+        **same_named(row, Account, besides=_NESTED),
+        "email": _EMAIL.nest(row),
+        "profile": _PROFILE.nest(row),
     }
-
-
-def session_from_row(row: Row) -> SignInSession:
-    """Rebuild a ``SignInSession`` from a ``sign_in_sessions`` row."""
-    return SignInSession(
-        id=row["id"],
-        account_id=row["account_id"],
-        created_at=row["created_at"],
-        last_seen_at=row["last_seen_at"],
-        ip=row["ip"],
-        user_agent=row["user_agent"],
-    )
+    return converter.structure(fields, Account)
 
 
 def _escape_like(text: str) -> str:
@@ -133,8 +89,12 @@ def account_filters(
 class SqlAccountRepository:
     """Accounts in the ``accounts`` table, saved with an optimistic version check."""
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
         self._db = connection
+        self._converter = converter
+
+    def _account(self, row: Row) -> Account:
+        return account_from_row(self._converter, row)
 
     def add(self, account: Account) -> None:
         """Store a new account.
@@ -146,7 +106,8 @@ class SqlAccountRepository:
             # Values as parameters, not in the statement: one cached compilation for every
             # insert (a CSV import of 10 000 clients runs more than twice as fast).
             self._db.execute(
-                sa.insert(accounts), {**account_to_row(account), "version": account.version}
+                sa.insert(accounts),
+                {**account_to_row(self._converter, account), "version": account.version},
             )
 
     def get(self, account_id: str) -> Account | None:
@@ -158,7 +119,7 @@ class SqlAccountRepository:
         if not account_ids:
             return {}
         query = sa.select(accounts).where(accounts.c.id.in_(sorted(set(account_ids))))
-        found = (account_from_row(row) for row in self._db.execute(query).mappings())
+        found = (self._account(row) for row in self._db.execute(query).mappings())
         return {account.id: account for account in found}
 
     def get_by_email_key(self, key: str) -> Account | None:
@@ -167,7 +128,7 @@ class SqlAccountRepository:
 
     def _one(self, condition: sa.ColumnElement[bool]) -> Account | None:
         row = self._db.execute(sa.select(accounts).where(condition)).mappings().first()
-        return account_from_row(row) if row is not None else None
+        return self._account(row) if row is not None else None
 
     def save(self, account: Account) -> None:
         """Write back a changed account and bump its version.
@@ -176,7 +137,7 @@ class SqlAccountRepository:
             ConcurrentUpdate: the stored version is not the one that was read.
             AlreadyExists: the account moved to an e-mail key another account has.
         """
-        values = account_to_row(account)
+        values = account_to_row(self._converter, account)
         del values["id"]
         statement = (
             sa.update(accounts)
@@ -204,7 +165,7 @@ class SqlAccountRepository:
         if status is not None:
             query = query.where(accounts.c.status == status.value)
         result = self._db.execute(query.limit(limit).offset(offset)).mappings()
-        return [account_from_row(row) for row in result]
+        return [self._account(row) for row in result]
 
     def count_admins(self) -> int:
         """How many active accounts have the admin role."""
@@ -223,7 +184,7 @@ class SqlAccountRepository:
             )
             .order_by(accounts.c.deletion_requested_at, accounts.c.id)
         )
-        return [account_from_row(row) for row in self._db.execute(query).mappings()]
+        return [self._account(row) for row in self._db.execute(query).mappings()]
 
     def search(
         self,
@@ -247,7 +208,7 @@ class SqlAccountRepository:
             .limit(limit)
             .offset(offset)
         )
-        return [account_from_row(row) for row in self._db.execute(query).mappings()]
+        return [self._account(row) for row in self._db.execute(query).mappings()]
 
     def count(
         self,
@@ -283,18 +244,19 @@ class SqlAccountRepository:
 class SqlSessionRepository:
     """Signed-in sessions in the ``sign_in_sessions`` table."""
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
         self._db = connection
+        self._converter = converter
 
     def add(self, session: SignInSession) -> None:
         """Store a new session."""
-        self._db.execute(sa.insert(sign_in_sessions).values(**session_to_row(session)))
+        self._db.execute(sa.insert(sign_in_sessions).values(**self._converter.unstructure(session)))
 
     def get(self, session_id: str) -> SignInSession | None:
         """The session with this id, or None."""
         query = sa.select(sign_in_sessions).where(sign_in_sessions.c.id == session_id)
         row = self._db.execute(query).mappings().first()
-        return session_from_row(row) if row is not None else None
+        return self._converter.structure(row, SignInSession) if row is not None else None
 
     def touch(self, session_id: str, when: datetime) -> None:
         """Record activity on a session."""
@@ -322,4 +284,7 @@ class SqlSessionRepository:
             .where(sign_in_sessions.c.account_id == account_id)
             .order_by(sign_in_sessions.c.created_at.desc(), sign_in_sessions.c.id.desc())
         )
-        return [session_from_row(row) for row in self._db.execute(query).mappings()]
+        return [
+            self._converter.structure(row, SignInSession)
+            for row in self._db.execute(query).mappings()
+        ]

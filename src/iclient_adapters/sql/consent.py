@@ -4,58 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import cattrs
 import sqlalchemy as sa
 
 from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import consent_kinds, consent_records, consent_versions
-from iclient_core.consent.model import (
-    Action,
-    ConsentKind,
-    ConsentRecord,
-    ConsentVersion,
-    Method,
-)
-
-_VERSION_COLUMNS = (
-    "id",
-    "kind",
-    "number",
-    "language",
-    "title",
-    "body",
-    "published_at",
-    "published_by",
-    "content_hash",
-    "example",
-)
-_RECORD_COLUMNS = (
-    "id",
-    "account_id",
-    "kind",
-    "version_number",
-    "version_id",
-    "language",
-    "content_hash",
-    "at",
-    "ip",
-    "user_agent",
-    "staff_id",
-)
+from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
 
 
 class SqlConsentRepository:
     """The ``ConsentRepository`` port on a connection."""
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
         self._connection = connection
+        self._converter = converter
 
     def add_kind(self, kind: ConsentKind) -> None:
         """Define a kind."""
         with unique_guard(self._connection, kind.key):
             self._connection.execute(
-                consent_kinds.insert().values(
-                    key=kind.key, required=kind.required, created_at=kind.created_at
-                )
+                consent_kinds.insert().values(self._converter.unstructure(kind))
             )
 
     def kinds(self) -> Sequence[ConsentKind]:
@@ -63,18 +31,13 @@ class SqlConsentRepository:
         rows = self._connection.execute(
             sa.select(consent_kinds).order_by(consent_kinds.c.created_at, consent_kinds.c.key)
         ).mappings()
-        return [
-            ConsentKind(key=r["key"], required=r["required"], created_at=r["created_at"])
-            for r in rows
-        ]
+        return [self._converter.structure(r, ConsentKind) for r in rows]
 
     def add_version(self, version: ConsentVersion) -> None:
         """Publish a version."""
         with unique_guard(self._connection, f"{version.kind} v{version.number}"):
             self._connection.execute(
-                consent_versions.insert().values(
-                    {name: getattr(version, name) for name in _VERSION_COLUMNS}
-                )
+                consent_versions.insert().values(self._converter.unstructure(version))
             )
 
     def versions(self, kind: str | None = None) -> Sequence[ConsentVersion]:
@@ -85,7 +48,7 @@ class SqlConsentRepository:
         if kind is not None:
             query = query.where(consent_versions.c.kind == kind)
         return [
-            ConsentVersion(**{name: r[name] for name in _VERSION_COLUMNS})
+            self._converter.structure(r, ConsentVersion)
             for r in self._connection.execute(query).mappings()
         ]
 
@@ -105,13 +68,13 @@ class SqlConsentRepository:
             .mappings()
             .first()
         )
-        return ConsentVersion(**{name: row[name] for name in _VERSION_COLUMNS}) if row else None
+        return self._converter.structure(row, ConsentVersion) if row else None
 
     def append_record(self, record: ConsentRecord) -> None:
         """Insert one piece of evidence."""
-        values = {name: getattr(record, name) for name in _RECORD_COLUMNS}
-        values.update(action=record.action.value, method=record.method.value)
-        self._connection.execute(consent_records.insert().values(values))
+        self._connection.execute(
+            consent_records.insert().values(self._converter.unstructure(record))
+        )
 
     def records_for_account(self, account_id: str) -> Sequence[ConsentRecord]:
         """An account's records, oldest first."""
@@ -120,11 +83,4 @@ class SqlConsentRepository:
             .where(consent_records.c.account_id == account_id)
             .order_by(consent_records.c.at, consent_records.c.id)
         ).mappings()
-        return [
-            ConsentRecord(
-                **{name: r[name] for name in _RECORD_COLUMNS},
-                action=Action(r["action"]),
-                method=Method(r["method"]),
-            )
-            for r in rows
-        ]
+        return [self._converter.structure(r, ConsentRecord) for r in rows]

@@ -10,12 +10,13 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import cattrs
 import sqlalchemy as sa
 
+from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import document_downloads, document_versions, documents
 from iclient_core.documents.model import (
-    Category,
     Document,
     DocumentQuery,
     DocumentStatus,
@@ -23,83 +24,43 @@ from iclient_core.documents.model import (
     FileVersion,
 )
 from iclient_core.shared.errors import ConcurrentUpdate
-from iclient_core.shared.money import Money
 from iclient_core.shared.paging import Page
 
-_VERSION_COLUMNS = (
-    "number",
-    "storage_key",
-    "display_name",
-    "content_type",
-    "size",
-    "sha256",
-    "uploaded_by",
-    "uploaded_at",
-)
-_DOWNLOAD_COLUMNS = (
-    "id",
-    "document_id",
-    "version",
-    "account_id",
-    "account_label",
-    "by_owner",
-    "at",
-    "ip",
-)
+_AMOUNT = Embedded({"cents": "amount_cents", "currency": "currency"}, marker="amount_cents")
+_NESTED = ("amount", "versions")
 
 
-def document_to_row(document: Document) -> dict[str, Any]:
-    """The ``documents`` columns of ``document`` (all but ``version``)."""
+def document_to_row(converter: cattrs.Converter, document: Document) -> dict[str, Any]:
+    """The ``documents`` columns of ``document`` (all but ``version``; the versions have
+    rows of their own)."""
+    fields = converter.unstructure(document)
     return {
-        "id": document.id,
-        "client_id": document.client_id,
-        "title": document.title,
-        "category": document.category.value,
-        "reference": document.reference,
-        "issue_date": document.issue_date,
-        "amount_cents": document.amount.cents if document.amount else None,
-        "currency": document.amount.currency if document.amount else None,
-        "due_date": document.due_date,
+        **same_named(fields, Document, besides=(*_NESTED, "version")),
+        **_AMOUNT.flatten(fields["amount"]),
+        # Derived, for the lists' sorting, filtering by year and search.
         "dated": document.dated,
         "search_text": document.search_text,
-        "status": document.status.value,
-        "created_by": document.created_by,
-        "created_at": document.created_at,
-        "first_downloaded_at": document.first_downloaded_at,
-        "archived_at": document.archived_at,
     }
 
 
-def version_to_row(document_id: str, version: FileVersion) -> dict[str, Any]:
+def version_to_row(
+    converter: cattrs.Converter, document_id: str, version: FileVersion
+) -> dict[str, Any]:
     """The ``document_versions`` columns of one file of a document."""
-    return {"document_id": document_id, **{n: getattr(version, n) for n in _VERSION_COLUMNS}}
+    return {"document_id": document_id, **converter.unstructure(version)}
 
 
-def document_from_rows(row: sa.RowMapping, versions: Sequence[sa.RowMapping]) -> Document:
+def document_from_rows(converter: cattrs.Converter, row: Row, versions: Sequence[Row]) -> Document:
     """Rebuild a ``Document`` from its row and its versions' rows."""
-    amount = (
-        Money(row["amount_cents"], row["currency"]) if row["amount_cents"] is not None else None
-    )
-    return Document.restore(
-        id=row["id"],
-        client_id=row["client_id"],
-        title=row["title"],
-        category=Category(row["category"]),
-        status=DocumentStatus(row["status"]),
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-        reference=row["reference"],
-        issue_date=row["issue_date"],
-        amount=amount,
-        due_date=row["due_date"],
-        versions=[
-            FileVersion(**{n: v[n] for n in _VERSION_COLUMNS})
-            for v in sorted(versions, key=lambda v: int(v["number"]))
+    fields = {
+        **same_named(row, Document, besides=_NESTED),
+        "amount": _AMOUNT.nest(row),
+        "versions": [
+            same_named(version, FileVersion)
+            for version in sorted(versions, key=lambda v: int(v["number"]))
         ],
-        first_downloaded_at=row["first_downloaded_at"],
-        archived_at=row["archived_at"],
-        version=row["version"],
-    )
+    }
+    return converter.structure(fields, Document)
 
 
 def _like(word: str) -> str:
@@ -125,8 +86,9 @@ def _filters(query: DocumentQuery) -> list[sa.ColumnElement[bool]]:
 class SqlDocumentRepository:
     """Documents on a connection; saved with an optimistic version check."""
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
         self._db = connection
+        self._converter = converter
 
     # ------------------------------------------------------------------ documents
 
@@ -138,12 +100,14 @@ class SqlDocumentRepository:
         """
         with unique_guard(self._db, document.id):
             self._db.execute(
-                sa.insert(documents).values(**document_to_row(document), version=document.version)
+                sa.insert(documents).values(
+                    **document_to_row(self._converter, document), version=document.version
+                )
             )
             if document.versions:
                 self._db.execute(
                     sa.insert(document_versions),
-                    [version_to_row(document.id, v) for v in document.versions],
+                    [version_to_row(self._converter, document.id, v) for v in document.versions],
                 )
 
     def get(self, document_id: str) -> Document | None:
@@ -155,7 +119,9 @@ class SqlDocumentRepository:
         )
         if row is None:
             return None
-        return document_from_rows(row, self._versions([document_id]).get(document_id, []))
+        return document_from_rows(
+            self._converter, row, self._versions([document_id]).get(document_id, [])
+        )
 
     def _versions(self, document_ids: Collection[str]) -> dict[str, list[sa.RowMapping]]:
         """The version rows of several documents, in one statement."""
@@ -171,7 +137,7 @@ class SqlDocumentRepository:
 
     def _documents(self, rows: Sequence[sa.RowMapping]) -> list[Document]:
         versions = self._versions([r["id"] for r in rows])
-        return [document_from_rows(r, versions.get(r["id"], [])) for r in rows]
+        return [document_from_rows(self._converter, r, versions.get(r["id"], [])) for r in rows]
 
     def save(self, document: Document) -> None:
         """Write back the document and its versions; bump its version.
@@ -182,12 +148,14 @@ class SqlDocumentRepository:
         updated = self._db.execute(
             sa.update(documents)
             .where(documents.c.id == document.id, documents.c.version == document.version)
-            .values(**document_to_row(document), version=document.version + 1)
+            .values(**document_to_row(self._converter, document), version=document.version + 1)
         )
         if updated.rowcount != 1:
             raise ConcurrentUpdate(document.id)
         stored = {row["number"]: row for row in self._versions([document.id]).get(document.id, [])}
-        wanted = {v.number: version_to_row(document.id, v) for v in document.versions}
+        wanted = {
+            v.number: version_to_row(self._converter, document.id, v) for v in document.versions
+        }
         gone = [number for number in stored if number not in wanted]
         if gone:
             self._db.execute(
@@ -200,7 +168,7 @@ class SqlDocumentRepository:
             for number, row in wanted.items():
                 if number not in stored:
                     self._db.execute(sa.insert(document_versions).values(**row))
-                elif any(stored[number][k] != row[k] for k in _VERSION_COLUMNS):
+                elif any(stored[number][k] != value for k, value in row.items()):
                     self._db.execute(
                         sa.update(document_versions)
                         .where(
@@ -319,9 +287,7 @@ class SqlDocumentRepository:
     def add_download(self, record: DownloadRecord) -> None:
         """Insert one download."""
         self._db.execute(
-            sa.insert(document_downloads).values(
-                **{n: getattr(record, n) for n in _DOWNLOAD_COLUMNS}
-            )
+            sa.insert(document_downloads).values(**self._converter.unstructure(record))
         )
 
     def downloads(self, document_id: str, *, limit: int = 50) -> Sequence[DownloadRecord]:
@@ -333,6 +299,6 @@ class SqlDocumentRepository:
             .limit(limit)
         )
         return [
-            DownloadRecord(**{n: row[n] for n in _DOWNLOAD_COLUMNS})
+            self._converter.structure(row, DownloadRecord)
             for row in self._db.execute(query).mappings()
         ]

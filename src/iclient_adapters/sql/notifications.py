@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import cattrs
 import sqlalchemy as sa
 
+from iclient_adapters.sql.converters import Row, same_named
 from iclient_adapters.sql.tables import outbox
-from iclient_core.notifications.model import MAX_ATTEMPTS, Kind, Notification, OutboxMessage
-
-Row = sa.RowMapping
+from iclient_core.notifications.model import MAX_ATTEMPTS, Notification, OutboxMessage
 
 
 def message_state(message: OutboxMessage) -> dict[str, Any]:
@@ -25,58 +25,41 @@ def message_state(message: OutboxMessage) -> dict[str, Any]:
     }
 
 
-def message_to_row(message: OutboxMessage) -> dict[str, Any]:
-    """The ``outbox`` columns of ``message``."""
-    notification = message.notification
+def message_to_row(converter: cattrs.Converter, message: OutboxMessage) -> dict[str, Any]:
+    """The ``outbox`` columns of ``message`` (its notification's fields in columns of their
+    names, the context as JSON)."""
+    fields = converter.unstructure(message)
     return {
-        "id": message.id,
-        "kind": notification.kind.value,
-        "to_address": notification.to_address,
-        "to_name": notification.to_name,
-        "language": notification.language,
-        "context": dict(notification.context),
-        "message_id": message.message_id,
-        "created_at": message.created_at,
-        **message_state(message),
+        **same_named(fields, OutboxMessage, besides=("notification",)),
+        **same_named(fields["notification"], Notification),
     }
 
 
-def message_from_row(row: Row) -> OutboxMessage:
+def message_from_row(converter: cattrs.Converter, row: Row) -> OutboxMessage:
     """Rebuild an ``OutboxMessage`` from an ``outbox`` row."""
-    return OutboxMessage(
-        id=row["id"],
-        notification=Notification(
-            kind=Kind(row["kind"]),
-            to_address=row["to_address"],
-            to_name=row["to_name"],
-            language=row["language"],
-            context={str(k): str(v) for k, v in row["context"].items()},
-        ),
-        message_id=row["message_id"],
-        created_at=row["created_at"],
-        next_attempt_at=row["next_attempt_at"],
-        attempts=row["attempts"],
-        sent_at=row["sent_at"],
-        last_error=row["last_error"],
-        locked_until=row["locked_until"],
-    )
+    fields = {
+        **same_named(row, OutboxMessage, besides=("notification",)),
+        "notification": same_named(row, Notification),
+    }
+    return converter.structure(fields, OutboxMessage)
 
 
 class SqlOutboxRepository:
     """Queued notifications in the ``outbox`` table."""
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
         self._db = connection
+        self._converter = converter
 
     def add(self, message: OutboxMessage) -> None:
         """Queue a message (in the caller's transaction)."""
-        self._db.execute(sa.insert(outbox), message_to_row(message))
+        self._db.execute(sa.insert(outbox), message_to_row(self._converter, message))
 
     def get(self, message_id: str) -> OutboxMessage | None:
         """The message with this outbox id, or None."""
         row = self._db.execute(sa.select(outbox).where(outbox.c.id == message_id)).mappings()
         found = row.first()
-        return message_from_row(found) if found is not None else None
+        return message_from_row(self._converter, found) if found is not None else None
 
     def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
         """Reserve up to ``limit`` due messages for ``lease``, oldest first.
@@ -104,7 +87,9 @@ class SqlOutboxRepository:
             .values(locked_until=now + lease)
             .returning(*outbox.c)
         )
-        claimed = [message_from_row(row) for row in self._db.execute(claim).mappings()]
+        claimed = [
+            message_from_row(self._converter, row) for row in self._db.execute(claim).mappings()
+        ]
         return sorted(claimed, key=lambda m: (m.created_at, m.id))
 
     def save(self, message: OutboxMessage) -> None:

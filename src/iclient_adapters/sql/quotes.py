@@ -11,225 +11,169 @@ history is only appended to.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import cattrs
 import sqlalchemy as sa
 
+from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import accounts, quote_events, quote_lines, quote_proposals, quotes
-from iclient_core.quotes.model import (
-    Action,
-    Actor,
-    Attachment,
-    Decision,
-    Proposal,
-    ProposalContent,
-    Quote,
-    QuoteEvent,
-    QuoteState,
-    Side,
-    VisitorContact,
-)
+from iclient_core.quotes.model import Proposal, ProposalContent, Quote, QuoteEvent, QuoteState
 from iclient_core.quotes.ports import QuoteSummary
-from iclient_core.quotes.pricing import Discount, DiscountKind, Line
+from iclient_core.quotes.pricing import Line
 from iclient_core.shared.errors import ConcurrentUpdate
-from iclient_core.shared.money import Money, Quantity
+from iclient_core.shared.money import Money
 
-Row = sa.RowMapping
+_VISITOR = Embedded(
+    {
+        "name": "visitor_name",
+        "email": "visitor_email",
+        "phone": "visitor_phone",
+        "contact_consent_at": "visitor_consent_at",
+    },
+    marker="visitor_email",
+)
+_DECISION = Embedded(
+    {
+        "action": "decision_action",
+        "at": "decided_at",
+        "account_id": "decided_by",
+        "account_label": "decided_by_label",
+        "ip": "decision_ip",
+        "proposal_number": "decision_number",
+        "content_hash": "decision_hash",
+        "reason": "decision_reason",
+    },
+    marker="decision_action",
+)
+_ATTACHMENT = Embedded(
+    {
+        "key": "attachment_key",
+        "display_name": "attachment_name",
+        "content_type": "attachment_type",
+        "size": "attachment_size",
+        "sha256": "attachment_sha256",
+    },
+    marker="attachment_key",
+)
+_QUOTE_NESTED = ("visitor", "decision", "attachment", "proposals", "events")
+_DISCOUNT = Embedded({"kind": "discount_kind", "value": "discount_value"}, marker="discount_kind")
+_QUANTITY = Embedded({"thousandths": "quantity_thousandths"})
+_ACTOR = Embedded({"side": "side", "id": "actor_id", "label": "actor_label"})
 
 
 # --------------------------------------------------------------------------- rows
 
 
-def quote_row(quote: Quote) -> dict[str, Any]:
-    """The ``quotes`` columns of ``quote`` (all but ``version``)."""
-    visitor, decision, sent = quote.visitor, quote.decision, quote.sent_proposal
-    attachment = quote.attachment
+def quote_row(converter: cattrs.Converter, quote: Quote) -> dict[str, Any]:
+    """The ``quotes`` columns of ``quote`` (all but ``version``; proposals and events have
+    rows of their own)."""
+    fields = converter.unstructure(quote)
+    sent = quote.sent_proposal
     return {
-        "id": quote.id,
-        "client_id": quote.client_id,
-        "state": quote.state.value,
-        "subject": quote.subject,
-        "details": quote.details,
-        "desired_date": quote.desired_date,
-        "language": quote.language,
-        "created_at": quote.created_at,
-        "updated_at": quote.updated_at,
-        "visitor_name": visitor.name if visitor else None,
-        "visitor_email": visitor.email if visitor else None,
-        "visitor_phone": visitor.phone if visitor else None,
-        "visitor_consent_at": visitor.contact_consent_at if visitor else None,
+        **same_named(fields, Quote, besides=(*_QUOTE_NESTED, "version")),
+        **_VISITOR.flatten(fields["visitor"]),
+        **_DECISION.flatten(fields["decision"]),
+        **_ATTACHMENT.flatten(fields["attachment"]),
+        # The newest sent version, copied for the lists.
         "sent_number": sent.number if sent else None,
         "sent_valid_until": sent.content.valid_until if sent else None,
         "sent_total_cents": sent.totals.total.cents if sent else None,
         "currency": sent.content.currency if sent else None,
-        "decision_action": decision.action.value if decision else None,
-        "decided_at": decision.at if decision else None,
-        "decided_by": decision.account_id if decision else None,
-        "decided_by_label": decision.account_label if decision else None,
-        "decision_ip": decision.ip if decision else None,
-        "decision_number": decision.proposal_number if decision else None,
-        "decision_hash": decision.content_hash if decision else None,
-        "decision_reason": decision.reason if decision else None,
-        "attachment_key": attachment.key if attachment else None,
-        "attachment_name": attachment.display_name if attachment else None,
-        "attachment_type": attachment.content_type if attachment else None,
-        "attachment_size": attachment.size if attachment else None,
-        "attachment_sha256": attachment.sha256 if attachment else None,
     }
 
 
-def proposal_row(quote_id: str, proposal: Proposal) -> dict[str, Any]:
-    """The ``quote_proposals`` columns of one version."""
-    content = proposal.content
+def proposal_row(converter: cattrs.Converter, quote_id: str, proposal: Proposal) -> dict[str, Any]:
+    """The ``quote_proposals`` columns of one version (its lines have rows of their own)."""
+    fields = converter.unstructure(proposal)
+    content = fields["content"]
     return {
         "quote_id": quote_id,
-        "number": proposal.number,
-        "currency": content.currency,
-        "discount_kind": content.discount.kind.value if content.discount else None,
-        "discount_value": content.discount.value if content.discount else None,
-        "valid_until": content.valid_until,
-        "message": content.message,
-        "created_at": proposal.created_at,
-        "created_by": proposal.created_by,
-        "sent_at": proposal.sent_at,
-        "content_hash": proposal.content_hash,
+        **same_named(fields, Proposal, besides=("content",)),
+        **same_named(content, ProposalContent, besides=("discount", "lines")),
+        **_DISCOUNT.flatten(content["discount"]),
     }
 
 
-def line_rows(quote_id: str, proposal: Proposal) -> list[dict[str, Any]]:
+def line_rows(
+    converter: cattrs.Converter, quote_id: str, proposal: Proposal
+) -> list[dict[str, Any]]:
     """The ``quote_lines`` rows of one version, in order."""
-    return [
-        {
-            "quote_id": quote_id,
-            "number": proposal.number,
-            "position": position,
-            "description": line.description,
-            "quantity_thousandths": line.quantity.thousandths,
-            "unit_price_cents": line.unit_price.cents,
-            "vat_rate": line.vat_rate,
-        }
-        for position, line in enumerate(proposal.content.lines)
-    ]
+    rows = []
+    for position, line in enumerate(proposal.content.lines):
+        fields = converter.unstructure(line)
+        rows.append(
+            {
+                "quote_id": quote_id,
+                "number": proposal.number,
+                "position": position,
+                **same_named(fields, Line, besides=("quantity", "unit_price")),
+                **_QUANTITY.flatten(fields["quantity"]),
+                # In the proposal's currency, which the proposal's row holds.
+                "unit_price_cents": fields["unit_price"]["cents"],
+            }
+        )
+    return rows
 
 
-def event_row(quote_id: str, event: QuoteEvent) -> dict[str, Any]:
+def event_row(converter: cattrs.Converter, quote_id: str, event: QuoteEvent) -> dict[str, Any]:
     """The ``quote_events`` row of one history entry."""
+    fields = converter.unstructure(event)
     return {
         "quote_id": quote_id,
-        "seq": event.seq,
-        "at": event.at,
-        "action": event.action.value,
-        "from_state": event.from_state.value if event.from_state else None,
-        "to_state": event.to_state.value,
-        "side": event.actor.side.value,
-        "actor_id": event.actor.id,
-        "actor_label": event.actor.label,
-        "proposal_number": event.proposal_number,
-        "note": event.note,
+        **same_named(fields, QuoteEvent, besides=("actor",)),
+        **_ACTOR.flatten(fields["actor"]),
     }
 
 
-def _proposal(row: Row, lines: list[Row]) -> Proposal:
+def _proposal_fields(row: Row, lines: Sequence[Row]) -> dict[str, Any]:
     currency = row["currency"]
-    discount = (
-        Discount(DiscountKind(row["discount_kind"]), int(row["discount_value"]))
-        if row["discount_kind"]
-        else None
-    )
-    content = ProposalContent(
-        lines=tuple(
-            Line(
-                description=line["description"],
-                quantity=Quantity(int(line["quantity_thousandths"])),
-                unit_price=Money(int(line["unit_price_cents"]), currency),
-                vat_rate=int(line["vat_rate"]),
-            )
-            for line in lines
-        ),
-        discount=discount,
-        valid_until=row["valid_until"],
-        message=row["message"],
-        currency=currency,
-    )
-    return Proposal(
-        number=row["number"],
-        content=content,
-        created_at=row["created_at"],
-        created_by=row["created_by"],
-        sent_at=row["sent_at"],
-        content_hash=row["content_hash"],
-    )
+    return {
+        **same_named(row, Proposal, besides=("content",)),
+        "content": {
+            **same_named(row, ProposalContent, besides=("discount", "lines")),
+            "discount": _DISCOUNT.nest(row),
+            "lines": [_line_fields(line, currency) for line in lines],
+        },
+    }
 
 
-def _event(row: Row) -> QuoteEvent:
-    return QuoteEvent(
-        seq=row["seq"],
-        at=row["at"],
-        action=Action(row["action"]),
-        from_state=QuoteState(row["from_state"]) if row["from_state"] else None,
-        to_state=QuoteState(row["to_state"]),
-        actor=Actor(Side(row["side"]), row["actor_id"], row["actor_label"]),
-        proposal_number=row["proposal_number"],
-        note=row["note"],
-    )
+def _line_fields(row: Row, currency: str) -> dict[str, Any]:
+    return {
+        **same_named(row, Line, besides=("quantity", "unit_price")),
+        "quantity": _QUANTITY.nest(row),
+        "unit_price": {"cents": row["unit_price_cents"], "currency": currency},
+    }
 
 
-def _quote(row: Row, proposals: list[Proposal], events: list[QuoteEvent]) -> Quote:
-    visitor = (
-        VisitorContact(
-            name=row["visitor_name"],
-            email=row["visitor_email"],
-            phone=row["visitor_phone"],
-            contact_consent_at=row["visitor_consent_at"],
-        )
-        if row["visitor_email"] is not None
-        else None
-    )
-    decision = (
-        Decision(
-            action=Action(row["decision_action"]),
-            at=row["decided_at"],
-            account_id=row["decided_by"],
-            account_label=row["decided_by_label"],
-            ip=row["decision_ip"],
-            proposal_number=row["decision_number"],
-            content_hash=row["decision_hash"],
-            reason=row["decision_reason"] or "",
-        )
-        if row["decision_action"] is not None
-        else None
-    )
-    attachment = (
-        Attachment(
-            key=row["attachment_key"],
-            display_name=row["attachment_name"],
-            content_type=row["attachment_type"],
-            size=int(row["attachment_size"]),
-            sha256=row["attachment_sha256"],
-        )
-        if row["attachment_key"] is not None
-        else None
-    )
-    return Quote.restore(
-        id=row["id"],
-        client_id=row["client_id"],
-        subject=row["subject"],
-        details=row["details"],
-        desired_date=row["desired_date"],
-        language=row["language"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        state=QuoteState(row["state"]),
-        visitor=visitor,
-        proposals=proposals,
-        events=events,
-        decision=decision,
-        attachment=attachment,
-        version=row["version"],
-    )
+def _event_fields(row: Row) -> dict[str, Any]:
+    return {**same_named(row, QuoteEvent, besides=("actor",)), "actor": _ACTOR.nest(row)}
+
+
+def quote_from_rows(
+    converter: cattrs.Converter,
+    row: Row,
+    proposals: Sequence[Row],
+    lines: Mapping[int, Sequence[Row]],
+    events: Sequence[Row],
+) -> Quote:
+    """Rebuild a ``Quote`` from its row, its versions' rows (with their lines, by version
+    number, in position order) and its history's rows, all in order."""
+    decision = _DECISION.nest(row)
+    if decision is not None and decision["reason"] is None:
+        decision["reason"] = ""  # the column is nullable; no reason is an empty one
+    fields = {
+        **same_named(row, Quote, besides=_QUOTE_NESTED),
+        "visitor": _VISITOR.nest(row),
+        "decision": decision,
+        "attachment": _ATTACHMENT.nest(row),
+        "proposals": [_proposal_fields(p, lines.get(p["number"], ())) for p in proposals],
+        "events": [_event_fields(e) for e in events],
+    }
+    return converter.structure(fields, Quote)
 
 
 # --------------------------------------------------------------------------- filters
@@ -285,8 +229,9 @@ def _effective(row: Row, today: date) -> QuoteState:
 class SqlQuoteRepository:
     """The ``QuoteRepository`` port on a connection."""
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
         self._db = connection
+        self._converter = converter
 
     def add(self, quote: Quote) -> None:
         """Insert a new quote with its versions and history.
@@ -295,32 +240,43 @@ class SqlQuoteRepository:
             AlreadyExists: the id is taken.
         """
         with unique_guard(self._db, quote.id):
-            self._db.execute(sa.insert(quotes).values(**quote_row(quote), version=quote.version))
+            self._db.execute(
+                sa.insert(quotes).values(**quote_row(self._converter, quote), version=quote.version)
+            )
         self._insert_proposals(quote.id, quote.proposals)
         self._insert_events(quote.id, quote.events)
 
     def _insert_proposals(self, quote_id: str, proposals: Sequence[Proposal]) -> None:
         if not proposals:
             return
-        self._db.execute(sa.insert(quote_proposals), [proposal_row(quote_id, p) for p in proposals])
-        rows = [row for p in proposals for row in line_rows(quote_id, p)]
+        self._db.execute(
+            sa.insert(quote_proposals),
+            [proposal_row(self._converter, quote_id, p) for p in proposals],
+        )
+        rows = [row for p in proposals for row in line_rows(self._converter, quote_id, p)]
         if rows:
             self._db.execute(sa.insert(quote_lines), rows)
 
     def _insert_events(self, quote_id: str, events: Sequence[QuoteEvent]) -> None:
         if events:
-            self._db.execute(sa.insert(quote_events), [event_row(quote_id, e) for e in events])
+            self._db.execute(
+                sa.insert(quote_events), [event_row(self._converter, quote_id, e) for e in events]
+            )
 
     def get(self, quote_id: str) -> Quote | None:
         """The whole quote in four queries, or None."""
         row = self._db.execute(sa.select(quotes).where(quotes.c.id == quote_id)).mappings().first()
         if row is None:
             return None
-        proposal_rows = self._db.execute(
-            sa.select(quote_proposals)
-            .where(quote_proposals.c.quote_id == quote_id)
-            .order_by(quote_proposals.c.number)
-        ).mappings()
+        proposals = (
+            self._db.execute(
+                sa.select(quote_proposals)
+                .where(quote_proposals.c.quote_id == quote_id)
+                .order_by(quote_proposals.c.number)
+            )
+            .mappings()
+            .all()
+        )
         lines: dict[int, list[Row]] = {}
         for line in self._db.execute(
             sa.select(quote_lines)
@@ -328,16 +284,16 @@ class SqlQuoteRepository:
             .order_by(quote_lines.c.number, quote_lines.c.position)
         ).mappings():
             lines.setdefault(line["number"], []).append(line)
-        proposals = [_proposal(p, lines.get(p["number"], [])) for p in proposal_rows]
-        events = [
-            _event(e)
-            for e in self._db.execute(
+        events = (
+            self._db.execute(
                 sa.select(quote_events)
                 .where(quote_events.c.quote_id == quote_id)
                 .order_by(quote_events.c.seq)
-            ).mappings()
-        ]
-        return _quote(row, proposals, events)
+            )
+            .mappings()
+            .all()
+        )
+        return quote_from_rows(self._converter, row, proposals, lines, events)
 
     def save(self, quote: Quote) -> None:
         """Write back a changed quote and bump its version.
@@ -346,7 +302,7 @@ class SqlQuoteRepository:
             ConcurrentUpdate: the stored version is not the one that was read.
             ValueError: a sent version was changed (they are frozen).
         """
-        values = quote_row(quote)
+        values = quote_row(self._converter, quote)
         del values["id"]
         result = self._db.execute(
             sa.update(quotes)

@@ -3,32 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
+import attrs
+import cattrs
 import sqlalchemy as sa
 
 from iclient_adapters.sql.tables import audit_log, settings
 from iclient_core.shared.audit import AuditEntry
-from iclient_core.shared.business import (
-    DEFAULT_UPLOAD_LIMIT_MB,
-    DEFAULT_VAT_RATES,
-    BusinessSettings,
-)
-
-_COLUMNS = (
-    "id",
-    "at",
-    "actor_id",
-    "actor_label",
-    "ip",
-    "action",
-    "target_type",
-    "target_id",
-    "summary",
-)
+from iclient_core.shared.business import BusinessSettings
 
 
 def _filters(
@@ -55,14 +40,13 @@ def _filters(
 class SqlAuditLog:
     """The ``AuditLog`` port on a connection."""
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
         self._connection = connection
+        self._converter = converter
 
     def append(self, entry: AuditEntry) -> None:
         """Insert one entry."""
-        self._connection.execute(
-            audit_log.insert(), {name: getattr(entry, name) for name in _COLUMNS}
-        )
+        self._connection.execute(audit_log.insert(), self._converter.unstructure(entry))
 
     def list(
         self,
@@ -84,7 +68,7 @@ class SqlAuditLog:
             .offset(offset)
         )
         return [
-            AuditEntry(**{name: row[name] for name in _COLUMNS})
+            self._converter.structure(row, AuditEntry)
             for row in self._connection.execute(query).mappings()
         ]
 
@@ -106,49 +90,33 @@ class SqlAuditLog:
         return int(self._connection.execute(query).scalar_one())
 
 
-_TEXT_KEYS = (
-    "business_name",
-    "contact_email",
-    "contact_phone",
-    "default_language",
-    "logo_key",
-    "logo_content_type",
-    "logo_sha256",
-)
+def settings_to_rows(converter: cattrs.Converter, value: BusinessSettings) -> dict[str, Any]:
+    """The key/value rows of ``value``: one per field, JSON values (rates as text, never
+    floats)."""
+    return converter.unstructure(value)
 
 
-def settings_to_rows(value: BusinessSettings) -> dict[str, Any]:
-    """The key/value rows of ``value`` (JSON values; rates as strings, never floats)."""
-    return {
-        **{key: getattr(value, key) for key in _TEXT_KEYS},
-        "vat_rates": [str(rate) for rate in value.vat_rates],
-        "upload_limit_mb": value.upload_limit_mb,
-    }
-
-
-def settings_from_rows(stored: dict[str, Any]) -> BusinessSettings:
-    """Rebuild the settings; keys missing (or written by a newer version) take defaults."""
-    rates = stored.get("vat_rates")
-    return BusinessSettings(
-        **{key: str(stored.get(key) or "") for key in _TEXT_KEYS},
-        vat_rates=tuple(Decimal(str(r)) for r in rates) if rates else DEFAULT_VAT_RATES,
-        upload_limit_mb=int(stored.get("upload_limit_mb") or DEFAULT_UPLOAD_LIMIT_MB),
-    )
+def settings_from_rows(converter: cattrs.Converter, stored: Mapping[str, Any]) -> BusinessSettings:
+    """Rebuild the settings; keys missing, empty or written by a newer version take defaults."""
+    known = {field.name for field in attrs.fields(BusinessSettings)}
+    kept = {key: value for key, value in stored.items() if key in known and value}
+    return converter.structure(kept, BusinessSettings)
 
 
 class SqlSettingsRepository:
     """The ``SettingsRepository`` port on the ``settings`` table."""
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
         self._db = connection
+        self._converter = converter
 
     def get(self) -> BusinessSettings | None:
         """The stored settings, or None when none were ever saved."""
         found = {row.key: row.value for row in self._db.execute(sa.select(settings))}
-        return settings_from_rows(found) if found else None
+        return settings_from_rows(self._converter, found) if found else None
 
     def save(self, value: BusinessSettings) -> None:
         """Replace the stored settings (in the caller's transaction)."""
-        rows = settings_to_rows(value)
+        rows = settings_to_rows(self._converter, value)
         self._db.execute(sa.delete(settings).where(settings.c.key.in_(list(rows))))
         self._db.execute(sa.insert(settings), [{"key": key, "value": v} for key, v in rows.items()])

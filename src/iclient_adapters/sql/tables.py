@@ -1,7 +1,7 @@
 """The database schema as SQLAlchemy Core tables; the migrations must create exactly this.
 
 The domain's attrs classes are not mapped (SQLAlchemy cannot instrument slotted classes):
-``repositories`` converts rows to domain objects and back explicitly.
+the repositories convert rows to domain objects and back with :mod:`.converters`.
 """
 
 from __future__ import annotations

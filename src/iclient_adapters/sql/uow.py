@@ -5,11 +5,13 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
+import cattrs
 import sqlalchemy as sa
 
 from iclient_adapters.sql import migrate
 from iclient_adapters.sql.accounts import SqlAccountRepository, SqlSessionRepository
 from iclient_adapters.sql.consent import SqlConsentRepository
+from iclient_adapters.sql.converters import make_converter
 from iclient_adapters.sql.documents import SqlDocumentRepository
 from iclient_adapters.sql.engine import make_engine
 from iclient_adapters.sql.guards import is_unique_violation
@@ -44,22 +46,24 @@ class SqlUnitOfWork:
     documents: DocumentRepository
     settings: SettingsRepository
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
+        self._converter = converter
         self._connection: sa.Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use")
         self._connection = connection = self._engine.connect()
-        self.accounts = SqlAccountRepository(connection)
-        self.sessions = SqlSessionRepository(connection)
-        self.outbox = SqlOutboxRepository(connection)
-        self.audit = SqlAuditLog(connection)
-        self.quotes = SqlQuoteRepository(connection)
-        self.consent = SqlConsentRepository(connection)
-        self.documents = SqlDocumentRepository(connection)
-        self.settings = SqlSettingsRepository(connection)
+        converter = self._converter
+        self.accounts = SqlAccountRepository(connection, converter)
+        self.sessions = SqlSessionRepository(connection, converter)
+        self.outbox = SqlOutboxRepository(connection, converter)
+        self.audit = SqlAuditLog(connection, converter)
+        self.quotes = SqlQuoteRepository(connection, converter)
+        self.consent = SqlConsentRepository(connection, converter)
+        self.documents = SqlDocumentRepository(connection, converter)
+        self.settings = SqlSettingsRepository(connection, converter)
         return self
 
     def __exit__(
@@ -112,6 +116,7 @@ class SqlDatabase:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self._converter = make_converter()
 
     @classmethod
     def from_url(cls, url: str | sa.URL, **engine_options: Any) -> SqlDatabase:
@@ -125,7 +130,7 @@ class SqlDatabase:
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A new unit of work (use as the core's ``UnitOfWorkFactory``)."""
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self._converter)
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply the shipped Alembic migrations up to ``revision`` (the newest by default)."""

@@ -85,8 +85,8 @@ def new_security_stamp() -> str:
 class Account:
     """A person who signs in: a client or a staff member.
 
-    Build one with :meth:`register_client` or :meth:`create_staff`, never from raw rows
-    (adapters use :meth:`restore`).
+    Build one with :meth:`register_client`, :meth:`create_staff` or :meth:`invite_staff`,
+    never from raw rows; storage adapters rebuild stored ones with their own converter.
     """
 
     id: str
@@ -180,11 +180,6 @@ class Account:
             security_stamp=new_security_stamp(),
             created_at=now,
         )
-
-    @classmethod
-    def restore(cls, **fields: object) -> Account:
-        """Rebuild an account an adapter stored; for adapters only."""
-        return cls(**fields)  # type: ignore[arg-type]
 
     @property
     def audit_label(self) -> str:

@@ -95,8 +95,8 @@ def search_key(text: str) -> str:
 
 @attrs.define
 class Document:
-    """A document in a client's private area. Build with :meth:`start`; adapters use
-    :meth:`restore`.
+    """A document in a client's private area. Build with :meth:`start`; storage adapters
+    rebuild stored ones with their own converter.
 
     Attributes:
         client_id: the one account the document belongs to; nobody else may know it exists.
@@ -153,11 +153,6 @@ class Document:
             due_date=due_date,
             versions=[file],
         )
-
-    @classmethod
-    def restore(cls, **fields: object) -> Document:
-        """Rebuild a document an adapter stored; for adapters only."""
-        return cls(**fields)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ reading
 

@@ -290,8 +290,9 @@ def content_hash(
 class Quote:
     """A quote: asked for by a client (or a visitor), answered by staff, decided by the client.
 
-    Build one with :meth:`request` or :meth:`request_by_visitor`; adapters use
-    :meth:`restore`. Every change goes through a method that checks :data:`TRANSITIONS`.
+    Build one with :meth:`request` or :meth:`request_by_visitor`; storage adapters rebuild
+    stored ones with their own converter. Every change goes through a method that checks
+    :data:`TRANSITIONS`.
     """
 
     id: str
@@ -365,11 +366,6 @@ class Quote:
         )
         quote._record(Action.REQUEST, None, Actor(Side.CLIENT, None, visitor.email), now)
         return quote
-
-    @classmethod
-    def restore(cls, **fields: object) -> Quote:
-        """Rebuild a stored quote; for adapters only."""
-        return cls(**fields)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ reading
 
