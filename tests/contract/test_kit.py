@@ -8,6 +8,9 @@ import importlib
 import inspect
 import pkgutil
 import re
+import subprocess
+import sys
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 
@@ -145,6 +148,36 @@ def test_every_name_of_a_suite_starts_with_its_own_subject() -> None:
         assert len(words) == 1, (suite.__qualname__, sorted(own_names(suite)))
         subjects[suite.__qualname__] = words.pop()
     assert len(set(subjects.values())) == len(subjects), subjects
+
+
+def test_the_kit_imports_without_the_tools_only_iclients_own_tests_use() -> None:
+    """An embedder installs ``iclient[testing]`` (pytest, hypothesis): importing every suite
+    must not need moto, aiosmtpd, playwright, redis or cryptography (``RecordingSmtpServer``
+    imports aiosmtpd when it starts)."""
+    script = textwrap.dedent(
+        """
+        import importlib, pkgutil, sys
+
+        TEST_ONLY = {"moto", "aiosmtpd", "playwright", "redis", "cryptography", "boto3"}
+
+        class Refuse:
+            def find_spec(self, name, path=None, target=None):
+                if name.partition(".")[0] in TEST_ONLY:
+                    raise ImportError(f"the kit imported {name}")
+                return None
+
+        sys.meta_path.insert(0, Refuse())
+        import iclient_adapters.testing as kit
+        for info in pkgutil.iter_modules(kit.__path__, prefix="iclient_adapters.testing."):
+            importlib.import_module(info.name)
+        print(sorted(m for m in sys.modules if m.partition(".")[0] in TEST_ONLY))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 # --------------------------------------------------------------------------- mixed classes
