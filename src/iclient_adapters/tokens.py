@@ -59,7 +59,9 @@ class ItsDangerousTokens:
         issued = datetime.fromtimestamp(stamp, UTC)
         if issued > now + CLOCK_SKEW:
             raise TokenInvalid()
-        if now - issued > max_age:
+        # The stamp has whole seconds: compare whole seconds too, or a link opened exactly
+        # ``max_age`` after it was issued (from a clock with microseconds) would be expired.
+        if now.replace(microsecond=0) - issued > max_age:
             raise TokenExpired(claims.account_id)
         return claims
 

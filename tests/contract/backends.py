@@ -1,23 +1,19 @@
-"""One mixin per persistence adapter, giving a contract suite its ``uow_factory`` fixture.
+"""One mixin per persistence adapter, giving the contract suites their ``uow_factory`` fixture.
 
 ``class TestSqliteThing(SqliteBackend, ThingContract): ...`` runs ``ThingContract`` on SQLite.
+``MemoryBackend`` ships with the kit (embedders reuse it); the SQL ones need this folder's
+``sqlite_database`` and ``postgres_database`` fixtures.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from iclient_adapters.memory import MemoryStore
 from iclient_adapters.sql import SqlDatabase
+from iclient_adapters.testing.backends import MemoryBackend
 from iclient_core.unit_of_work import UnitOfWorkFactory
 
-
-class MemoryBackend:
-    """The in-memory store."""
-
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        return MemoryStore().unit_of_work
+__all__ = ["MemoryBackend", "PostgresBackend", "SqliteBackend"]
 
 
 class SqliteBackend:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from iclient_adapters.sql import SqlDatabase
 from iclient_adapters.testing.documents import DocumentsContract, document
-from iclient_adapters.testing.persistence import T0, client
+from iclient_adapters.testing.samples import T0, client
 from iclient_core.documents.model import VISIBLE_TO_STAFF, DocumentQuery
 from tests.contract.backends import MemoryBackend, PostgresBackend, SqliteBackend
 

@@ -22,8 +22,11 @@ from iclient_adapters.mail import (
     render,
 )
 from iclient_adapters.mail.render import LANGUAGES
+from iclient_adapters.memory import MemoryMailer
 from iclient_adapters.testing.mail import (
     Harness,
+    MailerContract,
+    MailerHarness,
     RecordingSmtpServer,
     TransportContract,
     free_port,
@@ -33,10 +36,38 @@ from iclient_adapters.testing.mail import (
 from iclient_core.notifications.model import Kind, Notification, OutboxMessage
 from iclient_core.shared.errors import DeliveryFailed
 
-# --------------------------------------------------------------------------- the contract
+# --------------------------------------------------------------------------- the contracts
+
+
+class TestTemplateMailer(MailerContract):
+    """MailerContract on the Jinja2 mailer, over the memory transport."""
+
+    @pytest.fixture
+    def mailer_harness(self) -> MailerHarness:
+        transport = MemoryTransport()
+        mailer = TemplateMailer(transport, sender="Oficina <no-reply@example.test>")
+        return MailerHarness(mailer, collect=lambda: list(transport.sent))
+
+
+class TestMemoryMailer(MailerContract):
+    """MailerContract on the in-memory mailer; what it keeps is rendered as it would arrive."""
+
+    @pytest.fixture
+    def mailer_harness(self) -> MailerHarness:
+        mailer = MemoryMailer()
+
+        def collect() -> list[EmailMessage]:
+            return [
+                render(m.notification, sender="a <a@example.test>", message_id=m.message_id)
+                for m in mailer.sent
+            ]
+
+        return MailerHarness(mailer, collect=collect)
 
 
 class TestMemoryTransport(TransportContract):
+    """TransportContract on the list in memory."""
+
     @pytest.fixture
     def transport_harness(self) -> Harness:
         transport = MemoryTransport()
@@ -44,6 +75,8 @@ class TestMemoryTransport(TransportContract):
 
 
 class TestFileTransport(TransportContract):
+    """TransportContract on a folder of ``.eml`` files."""
+
     @pytest.fixture
     def transport_harness(self, tmp_path: Path) -> Harness:
         folder = tmp_path / "mail"
@@ -55,6 +88,8 @@ class TestFileTransport(TransportContract):
 
 
 class TestSmtpTransport(TransportContract):
+    """TransportContract on a real SMTP server (aiosmtpd) on 127.0.0.1."""
+
     @pytest.fixture
     def transport_harness(self) -> Iterator[Harness]:
         with RecordingSmtpServer() as server:

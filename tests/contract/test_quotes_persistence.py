@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from iclient_adapters.sql import SqlDatabase
 from iclient_adapters.testing import make_services
-from iclient_adapters.testing.persistence import at, client, staff
-from iclient_adapters.testing.quotes import TODAY, QuoteRepositoryContract, requested, sent
+from iclient_adapters.testing.quotes import TODAY, QuotesContract, requested, sent
+from iclient_adapters.testing.samples import at, client, staff
 from iclient_core.quotes.common import actor_of
 from iclient_core.quotes.decisions import accept_quote
 from iclient_core.quotes.model import Action, InvalidTransition, QuoteState
@@ -21,16 +21,16 @@ from iclient_core.shared.errors import ConcurrentUpdate
 from tests.contract.backends import MemoryBackend, PostgresBackend, SqliteBackend
 
 
-class TestMemory(MemoryBackend, QuoteRepositoryContract):
-    """QuoteRepositoryContract on the in-memory store."""
+class TestMemoryQuotes(MemoryBackend, QuotesContract):
+    """QuotesContract on the in-memory store."""
 
 
-class TestSqlite(SqliteBackend, QuoteRepositoryContract):
-    """QuoteRepositoryContract on SQLite."""
+class TestSqliteQuotes(SqliteBackend, QuotesContract):
+    """QuotesContract on SQLite."""
 
 
-class TestPostgres(PostgresBackend, QuoteRepositoryContract):
-    """QuoteRepositoryContract on PostgreSQL."""
+class TestPostgresQuotes(PostgresBackend, QuotesContract):
+    """QuotesContract on PostgreSQL."""
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

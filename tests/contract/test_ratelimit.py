@@ -14,12 +14,16 @@ REDIS_URL = os.environ.get("ICLIENT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
 
 
 class TestMemoryLimiter(RateLimiterContract):
+    """RateLimiterContract in one process's memory."""
+
     @pytest.fixture
     def limiter(self) -> LimitsRateLimiter:
         return LimitsRateLimiter("memory://")
 
 
 class TestRedisLimiter(RateLimiterContract):
+    """RateLimiterContract on a real Redis server, shared by every test (keys differ)."""
+
     @pytest.fixture
     def limiter(self) -> Iterator[LimitsRateLimiter]:
         redis = pytest.importorskip("redis")

@@ -13,7 +13,7 @@ import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.storage import FsspecStorage
-from iclient_adapters.testing.persistence import client, staff
+from iclient_adapters.testing.samples import client, staff
 from iclient_core.accounts.model import Account
 from iclient_core.documents.publishing import storage_key
 from iclient_core.documents.sweeper import sweep_documents

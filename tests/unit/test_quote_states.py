@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iclient_adapters.testing.persistence import T0, at, client, staff
 from iclient_adapters.testing.quotes import TODAY, content, requested
+from iclient_adapters.testing.samples import T0, at, client, staff
 from iclient_core.quotes.common import actor_of
 from iclient_core.quotes.model import (
     TRANSITIONS,

@@ -10,7 +10,7 @@ import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.mail import MemoryTransport, TemplateMailer
-from iclient_adapters.testing.persistence import client, staff
+from iclient_adapters.testing.samples import client, staff
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.quotes.decisions import (

@@ -1,14 +1,42 @@
 """Test support for iclient and for embedders who write adapters of their own.
 
-- :func:`make_services`: :func:`iclient_adapters.in_memory` with a frozen clock, a fixed
-  secret key and the example business, as iclient's own tests use it.
-- the contract suites, one module per port or domain: abstract test classes to mix with a
-  fixture that provides your adapter; see ``docs/adapters.md``.
+:func:`make_services` is :func:`iclient_adapters.in_memory` with a frozen clock, a fixed
+secret key and the example business, as iclient's own tests use it.
+
+The contract suites: abstract test classes, one per port, to mix into a class that provides
+the fixture named in brackets (see ``docs/adapters.md``). Every name a suite defines starts
+with its subject, so one class may mix several suites; the persistence suites share the one
+fixture ``uow_factory``, a callable giving a fresh unit of work over an empty store.
+
+- ``accounts.AccountsContract`` [uow_factory]: accounts, e-mail keys, search, deletion.
+- ``accounts.SessionsContract`` [uow_factory]: signed-in sessions.
+- ``notifications.OutboxContract`` [uow_factory]: the outbox, claims, leases, back-off.
+- ``shared.AuditLogContract`` [uow_factory]: the append-only audit log.
+- ``shared.SettingsContract`` [uow_factory]: the business settings.
+- ``consent.ConsentContract`` [uow_factory]: kinds, versions, evidence records.
+- ``documents.DocumentsContract`` [uow_factory]: documents, versions, downloads, lists.
+- ``quotes.QuotesContract`` [uow_factory]: quotes, versions, decisions, lists.
+- ``unit_of_work.UnitOfWorkContract`` [uow_factory]: commit and rollback over everything.
+- ``storage.StorageContract`` [storage]: streamed, atomic file storage.
+- ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
+- ``mail.MailerContract`` [mailer_harness]: the ``Mailer`` port.
+- ``ratelimit.RateLimiterContract`` [limiter]: moving-window rate limits.
+- ``clock.ClockContract`` [clock]: the time, aware and in UTC.
+- ``clock.IdGeneratorContract`` [ids]: unique, short, unguessable ids.
+- ``passwords.PasswordHasherContract`` [hasher]: password hashes.
+- ``tokens.TokenServiceContract`` [tokens]: signed, expiring, purpose-bound link tokens.
+- ``strength.PasswordStrengthContract`` [strength]: weak password detection.
+- ``contacts.ContactValidatorContract`` [contacts]: e-mail and phone normalisation.
+- ``links.LinksContract`` [links]: the absolute links put in e-mails.
+
+Beside them: ``backends.MemoryBackend`` (a ``uow_factory`` on the in-memory store) and
+``samples`` (``T0``, ``at()``, ``client()``, ``staff()``…). Needs pytest and hypothesis.
 """
 
 from __future__ import annotations
 
 import attrs
+import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.compose import in_memory
@@ -18,6 +46,32 @@ from iclient_core.settings import Settings
 from iclient_core.shared.ports import Links
 from iclient_core.shared.storage import FileStorage
 from iclient_core.unit_of_work import UnitOfWorkFactory
+
+# The suites' asserts get pytest's explanations, as in a test module; registered before any
+# suite module is imported (this package is always imported first).
+pytest.register_assert_rewrite(
+    *(
+        f"{__name__}.{module}"
+        for module in (
+            "accounts",
+            "clock",
+            "consent",
+            "contacts",
+            "documents",
+            "links",
+            "mail",
+            "notifications",
+            "passwords",
+            "quotes",
+            "ratelimit",
+            "shared",
+            "storage",
+            "strength",
+            "tokens",
+            "unit_of_work",
+        )
+    )
+)
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-256-bits"
 TEST_BASE_URL = "https://portal.example.test"

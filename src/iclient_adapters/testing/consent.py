@@ -8,9 +8,10 @@ zero-argument callable returning a fresh unit of work over an *empty* store)::
         def uow_factory(self, tmp_path):
             return MyDatabase(tmp_path).unit_of_work
 
-It covers kinds, published versions, the append-only evidence records (the repository has no
-way to change or delete one, and they outlive the erasure of the account) and the accounts'
-``deletion_requested()`` look-up that account deletion relies on. Needs pytest.
+It covers kinds, published versions and the append-only evidence records (the repository has
+no way to change or delete one, and they outlive the erasure of the account); the accounts'
+``deletion_requested()`` look-up is in :class:`~iclient_adapters.testing.accounts.AccountsContract`.
+Needs pytest.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from iclient_adapters.testing.persistence import T0, at, client, new_id
-from iclient_core.accounts.model import Account, Status
+from iclient_adapters.testing.samples import at, client, new_id
+from iclient_core.accounts.model import Status
 from iclient_core.consent.model import (
     Action,
     ConsentKind,
@@ -90,16 +91,15 @@ def record(
 
 
 class ConsentContract:
-    """Behaviour shared by every consent repository; subclass it with a ``uow_factory``."""
-
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        """Override: a factory of units of work over an empty store."""
-        raise NotImplementedError("provide a `uow_factory` fixture")
+    """Needs ``uow_factory``. Checks the ``ConsentRepository``: kinds, published versions
+    (one per kind, number and language), append-only evidence records that outlive the
+    erasure of their account."""
 
     # ------------------------------------------------------------------ helpers
 
-    def define(self, uow_factory: UnitOfWorkFactory, *items: ConsentKind | ConsentVersion) -> None:
+    def consent_define(
+        self, uow_factory: UnitOfWorkFactory, *items: ConsentKind | ConsentVersion
+    ) -> None:
         """Commit kinds and versions, in the order given, in one unit of work."""
         with uow_factory() as uow:
             for item in items:
@@ -109,38 +109,40 @@ class ConsentContract:
                     uow.consent.add_version(item)
             uow.commit()
 
-    def append(self, uow_factory: UnitOfWorkFactory, *records: ConsentRecord) -> None:
+    def consent_append(self, uow_factory: UnitOfWorkFactory, *records: ConsentRecord) -> None:
         """Commit records, in the order given, in one unit of work."""
         with uow_factory() as uow:
             for item in records:
                 uow.consent.append_record(item)
             uow.commit()
 
-    def records(self, uow_factory: UnitOfWorkFactory, account_id: str) -> list[ConsentRecord]:
+    def consent_records(
+        self, uow_factory: UnitOfWorkFactory, account_id: str
+    ) -> list[ConsentRecord]:
         """An account's records as committed."""
         with uow_factory() as uow:
             return list(uow.consent.records_for_account(account_id))
 
     # ------------------------------------------------------------------ kinds
 
-    def test_kinds_round_trip_in_the_order_they_were_defined(
+    def test_consent_kinds_round_trip_in_the_order_they_were_defined(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:
         terms, privacy = kind("terms", minutes=0), kind("privacy", minutes=1)
         marketing = kind("marketing", required=False, minutes=2)
         with uow_factory() as uow:
             assert list(uow.consent.kinds()) == []
-        self.define(uow_factory, marketing, terms, privacy)
+        self.consent_define(uow_factory, marketing, terms, privacy)
         with uow_factory() as uow:
             loaded = list(uow.consent.kinds())
         assert loaded == [terms, privacy, marketing]
         assert [k.required for k in loaded] == [True, True, False]
         assert all(k.created_at.utcoffset() is not None for k in loaded)
 
-    def test_a_kind_defined_twice_raises_already_exists(
+    def test_consent_a_kind_defined_twice_raises_already_exists(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:
-        self.define(uow_factory, kind("terms"))
+        self.consent_define(uow_factory, kind("terms"))
         newsletter = kind("newsletter", required=False, minutes=5)
         with uow_factory() as uow:
             with pytest.raises(AlreadyExists):
@@ -153,14 +155,16 @@ class ConsentContract:
 
     # ------------------------------------------------------------------ versions
 
-    def test_versions_round_trip_newest_number_first(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_consent_versions_round_trip_newest_number_first(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         admin_id = new_id()
         terms_1_pt = version("terms", 1, "pt", minutes=1, example=True)
         terms_1_en = version("terms", 1, "en", minutes=2, example=True)
         terms_2_pt = version("terms", 2, "pt", minutes=30, published_by=admin_id)
         terms_3_en = version("terms", 3, "en", minutes=60, published_by=admin_id)
         privacy_1_pt = version("privacy", 1, "pt", minutes=1)
-        self.define(
+        self.consent_define(
             uow_factory,
             kind("terms"),
             kind("privacy", minutes=1),
@@ -185,7 +189,9 @@ class ConsentContract:
         assert terms[0].published_by == admin_id and terms[0].example is False
         assert all(v.published_at.utcoffset() is not None for v in every)
 
-    def test_current_numbers_are_the_newest_per_kind(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_consent_current_numbers_are_the_newest_per_kind(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         with uow_factory() as uow:
             assert uow.consent.current_numbers() == {}
             uow.consent.add_kind(kind("terms"))
@@ -197,18 +203,18 @@ class ConsentContract:
         with uow_factory() as uow:
             assert uow.consent.current_numbers() == {"terms": 3, "privacy": 1}
 
-    def test_a_version_is_found_by_id(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_consent_a_version_is_found_by_id(self, uow_factory: UnitOfWorkFactory) -> None:
         published = version("terms", 1, "en", minutes=3)
-        self.define(uow_factory, kind("terms"), published)
+        self.consent_define(uow_factory, kind("terms"), published)
         with uow_factory() as uow:
             assert uow.consent.get_version(published.id) == published
             assert uow.consent.get_version(new_id()) is None
 
-    def test_a_kind_number_and_language_are_published_once(
+    def test_consent_a_kind_number_and_language_are_published_once(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:
         original = version("terms", 1, "pt")
-        self.define(uow_factory, kind("terms"), original)
+        self.consent_define(uow_factory, kind("terms"), original)
         translation = version("terms", 1, "en", minutes=1)
         with uow_factory() as uow:
             with pytest.raises(AlreadyExists):
@@ -219,10 +225,10 @@ class ConsentContract:
         with uow_factory() as uow:
             assert set(uow.consent.versions("terms")) == {original, translation}
 
-    def test_a_concurrent_publication_of_the_same_number_raises_already_exists(
+    def test_consent_a_concurrent_publication_of_the_same_number_raises_already_exists(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:
-        self.define(uow_factory, kind("terms"), version("terms", 1, "pt"))
+        self.consent_define(uow_factory, kind("terms"), version("terms", 1, "pt"))
         mine, theirs = version("terms", 2, "pt", minutes=1), version("terms", 2, "pt", minutes=2)
         with ExitStack() as stack:
             first = stack.enter_context(uow_factory())
@@ -238,12 +244,12 @@ class ConsentContract:
 
     # ------------------------------------------------------------------ records
 
-    def test_records_round_trip_oldest_first_with_every_field(
+    def test_consent_records_round_trip_oldest_first_with_every_field(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:
         terms, privacy = version("terms"), version("privacy")
         marketing = version("marketing", language="en")
-        self.define(
+        self.consent_define(
             uow_factory,
             kind("terms"),
             kind("privacy", minutes=1),
@@ -261,19 +267,19 @@ class ConsentContract:
         given = record(ana, marketing, when=at(2))
         withdrawn = record(ana, marketing, when=at(3), action=Action.WITHDRAWN)
         others = record(bea, terms, when=at(0))
-        self.append(uow_factory, withdrawn, accepted, others, given)
-        self.append(uow_factory, on_behalf)
+        self.consent_append(uow_factory, withdrawn, accepted, others, given)
+        self.consent_append(uow_factory, on_behalf)
 
-        loaded = self.records(uow_factory, ana)
+        loaded = self.consent_records(uow_factory, ana)
         assert loaded == [on_behalf, given, withdrawn, accepted]
-        assert self.records(uow_factory, bea) == [others]
-        assert self.records(uow_factory, new_id()) == []
+        assert self.consent_records(uow_factory, bea) == [others]
+        assert self.consent_records(uow_factory, new_id()) == []
         assert loaded[0].staff_id == staff_id and loaded[0].method is Method.STAFF_ON_BEHALF
         assert loaded[2].action is Action.WITHDRAWN and loaded[1].action is Action.ACCEPTED
         assert loaded[3].at == accepted.at and loaded[3].at.utcoffset() is not None
         assert all(r.content_hash == marketing.content_hash for r in loaded[1:3])
 
-    def test_the_repository_has_no_way_to_change_or_delete_a_record(
+    def test_consent_the_repository_has_no_way_to_change_or_delete_a_record(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:
         port = {name for name in vars(ConsentRepository) if not name.startswith("_")}
@@ -291,9 +297,11 @@ class ConsentContract:
         }
         assert public == port
 
-    def test_an_uncommitted_record_is_discarded(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_consent_an_uncommitted_record_is_discarded(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         terms = version("terms")
-        self.define(uow_factory, kind("terms"), terms)
+        self.consent_define(uow_factory, kind("terms"), terms)
         account_id = new_id()
         with uow_factory() as uow:
             uow.consent.append_record(record(account_id, terms, when=at(1)))
@@ -304,13 +312,13 @@ class ConsentContract:
         with pytest.raises(RuntimeError), uow_factory() as uow:
             uow.consent.append_record(record(account_id, terms, when=at(3)))
             raise RuntimeError("the request failed")
-        assert self.records(uow_factory, account_id) == []
+        assert self.consent_records(uow_factory, account_id) == []
 
-    def test_erasing_an_account_keeps_its_consent_records(
+    def test_consent_erasing_an_account_keeps_its_consent_records(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:
         terms, privacy = version("terms"), version("privacy")
-        self.define(uow_factory, kind("terms"), kind("privacy", minutes=1), terms, privacy)
+        self.consent_define(uow_factory, kind("terms"), kind("privacy", minutes=1), terms, privacy)
         ana = client()
         ana.activate(password_hash="$argon2id$ana", now=at(1))
         evidence = [record(ana.id, terms, when=at(2)), record(ana.id, privacy, when=at(3))]
@@ -333,42 +341,3 @@ class ConsentContract:
         assert erased.email.address == f"deleted-{ana.id}@erased.invalid"
         assert erased.deleted_at == at(20)
         assert kept == evidence
-
-    # ------------------------------------------------------------------ account deletion
-
-    def test_accounts_asking_for_deletion_are_listed_oldest_request_first(
-        self, uow_factory: UnitOfWorkFactory
-    ) -> None:
-        ana, bea = client("ana@example.pt"), client("bea@example.pt")
-        carla, dina = client("carla@example.pt"), client("dina@example.pt")
-        ana.request_deletion(at(50))
-        bea.request_deletion(at(20))
-        dina.request_deletion(at(10))
-        dina.erase(at(30))  # done already: no longer asking
-        with uow_factory() as uow:
-            assert list(uow.accounts.deletion_requested()) == []
-            for account in (ana, bea, carla, dina):
-                uow.accounts.add(account)
-            uow.commit()
-        with uow_factory() as uow:
-            asking = list(uow.accounts.deletion_requested())
-        assert asking == [bea, ana]
-        assert all(a.deletion_requested_at is not None for a in asking)
-        assert asking[0].deletion_requested_at == at(20)
-
-    def test_a_cancelled_request_leaves_the_list(self, uow_factory: UnitOfWorkFactory) -> None:
-        ana = client()
-        ana.request_deletion(T0)
-        with uow_factory() as uow:
-            uow.accounts.add(ana)
-            uow.commit()
-        with uow_factory() as uow:
-            loaded = uow.accounts.get(ana.id)
-            assert loaded is not None and loaded.deletion_requested_at == T0
-            loaded.cancel_deletion()
-            uow.accounts.save(loaded)
-            uow.commit()
-        with uow_factory() as uow:
-            assert list(uow.accounts.deletion_requested()) == []
-            stored: Account | None = uow.accounts.get(ana.id)
-        assert stored is not None and stored.deletion_requested_at is None

@@ -1,8 +1,14 @@
 """The documents persistence contract: what every ``DocumentRepository`` must do.
 
-Mix :class:`DocumentsContract` into a test class that provides a ``uow_factory`` fixture
-(units of work over an *empty* store), as for
-:class:`iclient_adapters.testing.persistence.PersistenceContract`. Needs pytest.
+Mix :class:`DocumentsContract` into a test class that provides a ``uow_factory`` fixture (a
+zero-argument callable returning a fresh unit of work over an *empty* store)::
+
+    class TestMyDocuments(DocumentsContract):
+        @pytest.fixture
+        def uow_factory(self, tmp_path):
+            return MyDatabase(tmp_path).unit_of_work
+
+Needs pytest.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from datetime import date, datetime, timedelta
 import attrs
 import pytest
 
-from iclient_adapters.testing.persistence import T0, client, new_id, staff
+from iclient_adapters.testing.samples import T0, client, new_id, staff
 from iclient_core.accounts.model import Account
 from iclient_core.documents.model import (
     VISIBLE_TO_CLIENT,
@@ -76,54 +82,48 @@ def document(
 
 
 class DocumentsContract:
-    """Behaviour shared by every document repository; subclass it with a ``uow_factory``."""
+    """Needs ``uow_factory``. Checks the ``DocumentRepository``: round trips with every field
+    and version, unique storage keys, optimistic versions, the client's and the staff's lists
+    (filters, accent-blind search, pages), the download log, and the sweeper's look-ups."""
 
     @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        """Override: a factory of units of work over an empty store."""
-        raise NotImplementedError("provide a `uow_factory` fixture")
+    def documents_clients(self, uow_factory: UnitOfWorkFactory) -> tuple[Account, Account]:
+        """Two stored clients, Ana and Rui."""
+        ana = self.documents_account(uow_factory, client("ana@example.pt"))
+        return ana, self.documents_account(uow_factory, client("rui@example.pt"))
 
-    @pytest.fixture
-    def ana(self, uow_factory: UnitOfWorkFactory) -> Account:
-        """A stored client."""
-        return self.account(uow_factory, client("ana@example.pt"))
-
-    @pytest.fixture
-    def rui(self, uow_factory: UnitOfWorkFactory) -> Account:
-        """Another stored client."""
-        return self.account(uow_factory, client("rui@example.pt"))
-
-    def account(self, uow_factory: UnitOfWorkFactory, account: Account) -> Account:
+    def documents_account(self, uow_factory: UnitOfWorkFactory, account: Account) -> Account:
         """Store ``account``."""
         with uow_factory() as uow:
             uow.accounts.add(account)
             uow.commit()
         return account
 
-    def store(self, uow_factory: UnitOfWorkFactory, *documents: Document) -> None:
+    def documents_store(self, uow_factory: UnitOfWorkFactory, *documents: Document) -> None:
         """Commit documents in one unit of work."""
         with uow_factory() as uow:
             for item in documents:
                 uow.documents.add(item)
             uow.commit()
 
-    def load(self, uow_factory: UnitOfWorkFactory, document_id: str) -> Document:
+    def documents_load(self, uow_factory: UnitOfWorkFactory, document_id: str) -> Document:
         """The committed document."""
         with uow_factory() as uow:
             found = uow.documents.get(document_id)
         assert found is not None
         return found
 
-    def titles(self, uow_factory: UnitOfWorkFactory, query: DocumentQuery) -> list[str]:
+    def documents_titles(self, uow_factory: UnitOfWorkFactory, query: DocumentQuery) -> list[str]:
         """The titles a query lists, in order."""
         with uow_factory() as uow:
             return [d.title for d in uow.documents.list(query).items]
 
     # ------------------------------------------------------------------ round trips
 
-    def test_unopened_lists_ready_documents_never_downloaded_oldest_first(
-        self, uow_factory: UnitOfWorkFactory, ana: Account, rui: Account
+    def test_documents_unopened_lists_ready_documents_never_downloaded_oldest_first(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, rui = documents_clients
         old = document(ana, title="old", created_at=T0)
         older = document(rui, title="older", created_at=T0 - timedelta(days=3))
         opened = document(ana, title="opened", created_at=T0 - timedelta(days=5))
@@ -131,7 +131,7 @@ class DocumentsContract:
         archived = document(ana, title="archived", status=DocumentStatus.ARCHIVED)
         pending = document(ana, title="pending", status=DocumentStatus.PENDING)
         recent = document(ana, title="recent", created_at=T0 + timedelta(days=2))
-        self.store(uow_factory, old, older, opened, archived, pending, recent)
+        self.documents_store(uow_factory, old, older, opened, archived, pending, recent)
         cutoff = T0 + timedelta(days=1)
         with uow_factory() as uow:
             assert [d.title for d in uow.documents.unopened(cutoff)] == ["older", "old"]
@@ -139,10 +139,11 @@ class DocumentsContract:
             assert uow.documents.count_unopened(cutoff) == 2
             assert uow.documents.count_unopened(T0 - timedelta(days=10)) == 0
 
-    def test_a_document_round_trips_with_every_field(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_a_document_round_trips_with_every_field(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
-        admin = self.account(uow_factory, staff("gestora@example.pt"))
+        ana, _ = documents_clients
+        admin = self.documents_account(uow_factory, staff("gestora@example.pt"))
         item = Document.start(
             id=new_id(),
             client_id=ana.id,
@@ -158,8 +159,8 @@ class DocumentsContract:
         item.status = DocumentStatus.READY
         item.versions.append(file(2, stored=False, at=T0 + timedelta(days=1), by=admin.id))
         item.first_downloaded_at = T0 + timedelta(hours=2, microseconds=7)
-        self.store(uow_factory, item)
-        loaded = self.load(uow_factory, item.id)
+        self.documents_store(uow_factory, item)
+        loaded = self.documents_load(uow_factory, item.id)
         assert loaded == item
         assert loaded.amount == Money(123456789, "EUR")
         assert loaded.current == item.versions[0]
@@ -167,24 +168,26 @@ class DocumentsContract:
         assert loaded.first_downloaded_at is not None
         assert loaded.first_downloaded_at.utcoffset() == timedelta(0)
 
-    def test_unknown_documents_are_none(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_documents_unknown_ones_are_none(self, uow_factory: UnitOfWorkFactory) -> None:
         with uow_factory() as uow:
             assert uow.documents.get(new_id()) is None
 
-    def test_an_uncommitted_document_is_not_stored(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_an_uncommitted_document_is_not_stored(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, _ = documents_clients
         item = document(ana)
         with uow_factory() as uow:
             uow.documents.add(item)
         with uow_factory() as uow:
             assert uow.documents.get(item.id) is None
 
-    def test_a_storage_key_belongs_to_one_file_only(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_a_storage_key_belongs_to_one_file_only(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, _ = documents_clients
         first = document(ana)
-        self.store(uow_factory, first)
+        self.documents_store(uow_factory, first)
         clash = document(
             ana, files=[attrs.evolve(file(), storage_key=first.versions[0].storage_key)]
         )
@@ -194,18 +197,19 @@ class DocumentsContract:
 
     # ------------------------------------------------------------------ saving
 
-    def test_saving_changes_fields_and_versions(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_saving_changes_fields_and_versions(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, _ = documents_clients
         item = document(ana, status=DocumentStatus.PENDING)
-        self.store(uow_factory, item)
+        self.documents_store(uow_factory, item)
         with uow_factory() as uow:
             loaded = uow.documents.get(item.id)
             assert loaded is not None
             loaded.complete_file(item.versions[0].storage_key, size=99, sha256=SHA)
             uow.documents.save(loaded)
             uow.commit()
-        ready = self.load(uow_factory, item.id)
+        ready = self.documents_load(uow_factory, item.id)
         assert ready.status is DocumentStatus.READY
         assert ready.current is not None and ready.current.size == 99
         assert ready.version == item.version + 1
@@ -218,7 +222,7 @@ class DocumentsContract:
             loaded.archive(T0 + timedelta(days=3))
             uow.documents.save(loaded)
             uow.commit()
-        changed = self.load(uow_factory, item.id)
+        changed = self.documents_load(uow_factory, item.id)
         assert [v.number for v in changed.versions] == [1, 2]
         assert changed.pending_file == replacement
         assert changed.status is DocumentStatus.ARCHIVED
@@ -230,7 +234,7 @@ class DocumentsContract:
             assert loaded.begin_replacement(retry) == [replacement]
             uow.documents.save(loaded)
             uow.commit()
-        assert self.load(uow_factory, item.id).pending_file == retry
+        assert self.documents_load(uow_factory, item.id).pending_file == retry
 
         with uow_factory() as uow:
             loaded = uow.documents.get(item.id)
@@ -238,13 +242,14 @@ class DocumentsContract:
             loaded.drop_file(retry.storage_key)
             uow.documents.save(loaded)
             uow.commit()
-        assert [v.number for v in self.load(uow_factory, item.id).versions] == [1]
+        assert [v.number for v in self.documents_load(uow_factory, item.id).versions] == [1]
 
-    def test_a_stale_copy_cannot_overwrite_a_newer_one(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_a_stale_copy_cannot_overwrite_a_newer_one(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, _ = documents_clients
         item = document(ana)
-        self.store(uow_factory, item)
+        self.documents_store(uow_factory, item)
         with uow_factory() as first, uow_factory() as second:
             mine = first.documents.get(item.id)
             theirs = second.documents.get(item.id)
@@ -256,13 +261,14 @@ class DocumentsContract:
             with pytest.raises(ConcurrentUpdate):
                 second.documents.save(theirs)
                 second.commit()
-        assert self.load(uow_factory, item.id).title == item.title
+        assert self.documents_load(uow_factory, item.id).title == item.title
 
-    def test_a_removed_document_cannot_be_saved(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_a_removed_document_cannot_be_saved(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, _ = documents_clients
         item = document(ana)
-        self.store(uow_factory, item)
+        self.documents_store(uow_factory, item)
         with uow_factory() as uow:
             uow.documents.remove(item.id)
             uow.commit()
@@ -270,15 +276,16 @@ class DocumentsContract:
             uow.documents.save(item)
             uow.commit()
 
-    def test_removing_takes_the_versions_and_the_download_log(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_removing_takes_the_versions_and_the_download_log(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, _ = documents_clients
         item = document(ana, files=[file(1), file(2)])
         kept = document(ana)
-        self.store(uow_factory, item, kept)
+        self.documents_store(uow_factory, item, kept)
         with uow_factory() as uow:
-            uow.documents.add_download(self.download(item, ana, T0))
-            uow.documents.add_download(self.download(kept, ana, T0))
+            uow.documents.add_download(self.documents_download(item, ana, T0))
+            uow.documents.add_download(self.documents_download(kept, ana, T0))
             uow.commit()
         with uow_factory() as uow:
             uow.documents.remove(item.id)
@@ -293,10 +300,11 @@ class DocumentsContract:
 
     # ------------------------------------------------------------------ lists
 
-    def test_a_client_sees_only_their_own_ready_documents_newest_first(
-        self, uow_factory: UnitOfWorkFactory, ana: Account, rui: Account
+    def test_documents_a_client_sees_only_their_own_ready_documents_newest_first(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
-        self.store(
+        ana, rui = documents_clients
+        self.documents_store(
             uow_factory,
             document(ana, title="old", created_at=T0),
             document(ana, title="new", created_at=T0 + timedelta(days=2)),
@@ -307,34 +315,44 @@ class DocumentsContract:
             document(rui, title="someone else's"),
         )
         query = DocumentQuery(client_id=ana.id, statuses=VISIBLE_TO_CLIENT)
-        assert self.titles(uow_factory, query) == ["dated later", "same day, later", "new", "old"]
+        assert self.documents_titles(uow_factory, query) == [
+            "dated later",
+            "same day, later",
+            "new",
+            "old",
+        ]
         staff_view = DocumentQuery(client_id=ana.id, statuses=VISIBLE_TO_STAFF)
-        assert sorted(self.titles(uow_factory, staff_view)) == sorted(
+        assert sorted(self.documents_titles(uow_factory, staff_view)) == sorted(
             ["dated later", "same day, later", "new", "old", "pending", "archived"]
         )
 
-    def test_lists_filter_by_category_and_year(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_lists_filter_by_category_and_year(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
-        self.store(
+        ana, _ = documents_clients
+        self.documents_store(
             uow_factory,
             document(ana, title="invoice 2025", issue_date=date(2025, 12, 31)),
             document(ana, title="invoice 2026", issue_date=date(2026, 1, 1)),
             document(ana, title="contract 2026", category=Category.CONTRACT),  # dated T0: 2026
         )
         by = DocumentQuery(client_id=ana.id, category=Category.INVOICE)
-        assert self.titles(uow_factory, by) == ["invoice 2026", "invoice 2025"]
-        assert self.titles(uow_factory, attrs.evolve(by, year=2025)) == ["invoice 2025"]
+        assert self.documents_titles(uow_factory, by) == ["invoice 2026", "invoice 2025"]
+        assert self.documents_titles(uow_factory, attrs.evolve(by, year=2025)) == ["invoice 2025"]
         every_2026 = DocumentQuery(client_id=ana.id, year=2026)
-        assert sorted(self.titles(uow_factory, every_2026)) == ["contract 2026", "invoice 2026"]
+        assert sorted(self.documents_titles(uow_factory, every_2026)) == [
+            "contract 2026",
+            "invoice 2026",
+        ]
         with uow_factory() as uow:
             assert list(uow.documents.years(ana.id, VISIBLE_TO_CLIENT)) == [2026, 2025]
             assert list(uow.documents.years(new_id(), VISIBLE_TO_CLIENT)) == []
 
-    def test_search_looks_in_titles_and_references_ignoring_case_and_accents(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_search_looks_in_titles_and_references_ignoring_case_and_accents(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
-        self.store(
+        ana, _ = documents_clients
+        self.documents_store(
             uow_factory,
             document(ana, title="Fatura Água março", reference="FT 2026/14"),
             document(ana, title="Contrato de manutenção", reference="C-7"),
@@ -342,7 +360,9 @@ class DocumentsContract:
         )
 
         def found(search: str) -> list[str]:
-            return sorted(self.titles(uow_factory, DocumentQuery(client_id=ana.id, search=search)))
+            return sorted(
+                self.documents_titles(uow_factory, DocumentQuery(client_id=ana.id, search=search))
+            )
 
         assert found("agua") == ["Fatura Água março"]
         assert found("ÁGUA MARÇO") == ["Fatura Água março"]
@@ -355,10 +375,11 @@ class DocumentsContract:
             ["Fatura Água março", "Contrato de manutenção", "100% discount_note"]
         )
 
-    def test_pages_cover_every_document_once(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_pages_cover_every_document_once(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
-        self.store(
+        ana, _ = documents_clients
+        self.documents_store(
             uow_factory,
             *[
                 document(ana, title=f"doc {i:02d}", created_at=T0 + timedelta(minutes=i))
@@ -377,11 +398,12 @@ class DocumentsContract:
             beyond = uow.documents.list(DocumentQuery(client_id=ana.id, page=9, per_page=3))
         assert (list(beyond.items), beyond.total) == ([], 7)
 
-    def test_listed_documents_carry_their_versions(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_listed_documents_carry_their_versions(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, _ = documents_clients
         item = document(ana, files=[file(1), file(2), file(3, stored=False)])
-        self.store(uow_factory, item)
+        self.documents_store(uow_factory, item)
         with uow_factory() as uow:
             (listed,) = uow.documents.list(DocumentQuery(client_id=ana.id)).items
         assert listed == item
@@ -389,7 +411,7 @@ class DocumentsContract:
 
     # ------------------------------------------------------------------ downloads
 
-    def download(self, item: Document, who: Account, at: datetime) -> DownloadRecord:
+    def documents_download(self, item: Document, who: Account, at: datetime) -> DownloadRecord:
         """A download of ``item`` by ``who`` at ``at``."""
         return DownloadRecord(
             id=new_id(),
@@ -402,12 +424,13 @@ class DocumentsContract:
             ip="203.0.113.9",
         )
 
-    def test_downloads_are_logged_newest_first(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_downloads_are_logged_newest_first(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, _ = documents_clients
         item = document(ana)
-        self.store(uow_factory, item)
-        records = [self.download(item, ana, T0 + timedelta(minutes=m)) for m in (5, 1, 9)]
+        self.documents_store(uow_factory, item)
+        records = [self.documents_download(item, ana, T0 + timedelta(minutes=m)) for m in (5, 1, 9)]
         with uow_factory() as uow:
             for record in records:
                 uow.documents.add_download(record)
@@ -418,9 +441,10 @@ class DocumentsContract:
 
     # ------------------------------------------------------------------ sweeping
 
-    def test_stale_lists_documents_with_an_old_pending_file(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_stale_lists_documents_with_an_old_pending_file(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, _ = documents_clients
         dead = document(ana, title="dead upload", status=DocumentStatus.PENDING)
         fresh = document(
             ana,
@@ -432,18 +456,19 @@ class DocumentsContract:
             ana, title="dead replacement", files=[file(1), file(2, stored=False)]
         )
         ready = document(ana, title="fine")
-        self.store(uow_factory, dead, fresh, dead_replacement, ready)
+        self.documents_store(uow_factory, dead, fresh, dead_replacement, ready)
         with uow_factory() as uow:
             stale = uow.documents.stale(T0 + timedelta(hours=1))
             assert sorted(d.title for d in stale) == ["dead replacement", "dead upload"]
             assert len(uow.documents.stale(T0 + timedelta(hours=1), limit=1)) == 1
             assert uow.documents.stale(T0) == []
 
-    def test_known_keys_tells_which_keys_a_version_refers_to(
-        self, uow_factory: UnitOfWorkFactory, ana: Account
+    def test_documents_known_keys_tells_which_keys_a_version_refers_to(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
     ) -> None:
+        ana, _ = documents_clients
         item = document(ana, files=[file(1), file(2, stored=False)])
-        self.store(uow_factory, item)
+        self.documents_store(uow_factory, item)
         keys = [v.storage_key for v in item.versions]
         with uow_factory() as uow:
             assert uow.documents.known_keys([*keys, "documents/x/y/v1-orphan"]) == set(keys)

@@ -1,13 +1,21 @@
-"""The contract suite of mail transports, and a real SMTP server to test against.
+"""The mail contracts (transports, and the ``Mailer`` port), and a real SMTP server to test
+against.
 
 To check a transport of your own, mix :class:`TransportContract` into a test class that
-provides a ``transport_harness`` fixture::
+provides a ``transport_harness`` fixture; for a ``Mailer`` of your own, :class:`MailerContract`
+with a ``mailer_harness`` fixture::
 
     class TestMyTransport(TransportContract):
         @pytest.fixture
         def transport_harness(self):
             transport = MyTransport(...)
             yield Harness(transport, collect=lambda: fetch_what_arrived())
+
+    class TestMyMailer(MailerContract):
+        @pytest.fixture
+        def mailer_harness(self):
+            outbox = []
+            return MailerHarness(MyMailer(outbox), collect=lambda: list(outbox))
 
 :class:`RecordingSmtpServer` (needs ``aiosmtpd``, from the ``test`` extra) is an SMTP server on
 127.0.0.1 that keeps what it receives.
@@ -17,6 +25,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from types import TracebackType
@@ -27,7 +36,8 @@ import pytest
 
 from iclient_adapters.mail.render import render
 from iclient_adapters.mail.transports import Transport
-from iclient_core.notifications.model import Kind, Notification
+from iclient_core.notifications.model import Kind, Notification, OutboxMessage
+from iclient_core.notifications.ports import Mailer
 
 SENDER = "Oficina Exemplo <no-reply@example.test>"
 
@@ -114,9 +124,13 @@ def _text(msg: EmailMessage, subtype: str) -> str:
 
 
 class TransportContract:
-    """What every mail transport must do. Provide a ``transport_harness`` fixture."""
+    """Needs ``transport_harness``: a :class:`TransportHarness` (use :class:`Harness`) around
+    the transport under test. Checks that a rendered message arrives whole (headers, both
+    parts, UTF-8), one send is one message, and a recipient's name cannot add a header."""
 
-    def test_a_rendered_message_arrives_whole(self, transport_harness: TransportHarness) -> None:
+    def test_transport_a_rendered_message_arrives_whole(
+        self, transport_harness: TransportHarness
+    ) -> None:
         """Subject, both parts, UTF-8 accents, Message-ID and recipient survive the trip."""
         sent = sample_message()
         transport_harness.transport.send(sent)
@@ -133,7 +147,9 @@ class TransportContract:
         assert "Olá, João" in html
         assert 'href="https://portal.example.test/pt/auth/activate/abc"' in html
 
-    def test_two_messages_arrive_as_two(self, transport_harness: TransportHarness) -> None:
+    def test_transport_two_messages_arrive_as_two(
+        self, transport_harness: TransportHarness
+    ) -> None:
         """Each send is one message at the far end, in order."""
         transport_harness.transport.send(sample_message(message_id="<one@example.test>"))
         transport_harness.transport.send(
@@ -144,7 +160,9 @@ class TransportContract:
         by_id = {m["Message-ID"]: header_recipients(m) for m in got}
         assert by_id["<two@example.test>"] == ["ana@example.pt"]
 
-    def test_a_name_cannot_add_a_header(self, transport_harness: TransportHarness) -> None:
+    def test_transport_a_name_cannot_add_a_header(
+        self, transport_harness: TransportHarness
+    ) -> None:
         """A CR/LF in the recipient's name adds no Bcc: the mail goes to them alone."""
         transport_harness.transport.send(
             sample_message(to_name='Ana "A" Silva\r\nBcc: evil@x.example')
@@ -156,6 +174,88 @@ class TransportContract:
         envelopes = transport_harness.envelope_recipients()
         if envelopes is not None:
             assert envelopes == [["joao@example.pt"]]
+
+
+@attrs.define
+class MailerHarness:
+    """What the ``mailer_harness`` fixture gives :class:`MailerContract`.
+
+    Args:
+        mailer: the ``Mailer`` under test.
+        collect: returns the e-mails that arrived at the far end, oldest first.
+    """
+
+    mailer: Mailer
+    collect: Callable[[], list[EmailMessage]]
+
+    def received(self) -> list[EmailMessage]:
+        """The e-mails that arrived."""
+        return self.collect()
+
+
+def queued(
+    *,
+    outbox_id: str = "c0ffee01",
+    to_address: str = "joao@example.pt",
+    language: str = "pt",
+    link: str = "https://portal.example.test/pt/auth/activate/abc",
+) -> OutboxMessage:
+    """An activation e-mail waiting in the outbox, with what its templates need."""
+    notification = Notification(
+        kind=Kind.ACTIVATION,
+        to_address=to_address,
+        to_name="João Araújo",
+        language=language,
+        context={
+            "first_name": "João",
+            "business_name": "Oficina Exemplo",
+            "link": link,
+            "hours": "48",
+        },
+    )
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    return OutboxMessage.queue(id=outbox_id, notification=notification, now=now, domain="x.test")
+
+
+def _body_text(msg: EmailMessage) -> str:
+    """Every text part of ``msg``, joined."""
+    return "\n".join(
+        str(part.get_content()) for part in msg.walk() if part.get_content_maintype() == "text"
+    )
+
+
+class MailerContract:
+    """Needs ``mailer_harness``: a :class:`MailerHarness` around the ``Mailer`` under test.
+    Checks that each outbox message arrives once, to its recipient alone, under the outbox's
+    Message-ID, carrying the notification's link."""
+
+    def test_mailer_sends_the_message_under_its_outbox_message_id(
+        self, mailer_harness: MailerHarness
+    ) -> None:
+        message = queued()
+        mailer_harness.mailer.send(message)
+        [got] = mailer_harness.received()
+        assert got["Message-ID"] == message.message_id
+        assert header_recipients(got) == ["joao@example.pt"]
+        assert got["Subject"] and got["From"]
+
+    def test_mailer_the_email_carries_the_link(self, mailer_harness: MailerHarness) -> None:
+        for language in ("pt", "en"):
+            link = f"https://portal.example.test/{language}/auth/activate/t0k3n-{language}"
+            mailer_harness.mailer.send(queued(outbox_id=language, language=language, link=link))
+        english = [m for m in mailer_harness.received() if "t0k3n-en" in _body_text(m)]
+        portuguese = [m for m in mailer_harness.received() if "t0k3n-pt" in _body_text(m)]
+        assert len(english) == len(portuguese) == 1
+
+    def test_mailer_each_message_goes_to_its_recipient_alone(
+        self, mailer_harness: MailerHarness
+    ) -> None:
+        mailer_harness.mailer.send(queued(outbox_id="one", to_address="ana@example.pt"))
+        mailer_harness.mailer.send(queued(outbox_id="two", to_address="rui@example.pt"))
+        got = mailer_harness.received()
+        assert len(got) == 2
+        by_id = {m["Message-ID"]: header_recipients(m) for m in got}
+        assert by_id == {"<one@x.test>": ["ana@example.pt"], "<two@x.test>": ["rui@example.pt"]}
 
 
 def free_port() -> int:

@@ -1,9 +1,9 @@
-"""The quote repository contract: what every ``QuoteRepository`` must do, on any adapter.
+"""The quotes persistence contract: what ``uow.quotes`` (a ``QuoteRepository``) must do.
 
-Mix :class:`QuoteRepositoryContract` into a test class that provides a ``uow_factory``
-fixture (units of work over an *empty* store), as for the persistence contract::
+Mix :class:`QuotesContract` into a test class that provides a ``uow_factory`` fixture (a
+zero-argument callable returning a fresh unit of work over an *empty* store)::
 
-    class TestMyAdapter(QuoteRepositoryContract):
+    class TestMyQuotes(QuotesContract):
         @pytest.fixture
         def uow_factory(self, tmp_path):
             return MyDatabase(tmp_path).unit_of_work
@@ -16,9 +16,10 @@ from __future__ import annotations
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 
+import attrs
 import pytest
 
-from iclient_adapters.testing.persistence import T0, at, client, new_id, staff
+from iclient_adapters.testing.samples import T0, at, client, new_id, staff
 from iclient_core.accounts.model import Account
 from iclient_core.quotes.common import actor_of
 from iclient_core.quotes.model import (
@@ -91,16 +92,14 @@ def visitor_request(*, now: datetime = T0) -> Quote:
     )
 
 
-class QuoteRepositoryContract:
-    """Behaviour shared by every quote repository; subclass it with a ``uow_factory``."""
+class QuotesContract:
+    """Needs ``uow_factory``. Checks the ``QuoteRepository``: round trips of requests, versions,
+    decisions, attachments and visitors' requests to the cent, optimistic versions (one of two
+    decisions wins), sent versions never rewritten, and the lists on the *effective* state
+    (expired by date), with their filters and pages."""
 
     @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        """Override: a factory of units of work over an empty store."""
-        raise NotImplementedError("provide a `uow_factory` fixture")
-
-    @pytest.fixture
-    def people(self, uow_factory: UnitOfWorkFactory) -> tuple[Account, Account, Account]:
+    def quotes_people(self, uow_factory: UnitOfWorkFactory) -> tuple[Account, Account, Account]:
         """Two clients and a staff member, stored."""
         ana, bea = client("ana@example.pt"), client("bea@example.pt")
         rui = staff("rui@example.pt")
@@ -110,14 +109,14 @@ class QuoteRepositoryContract:
             uow.commit()
         return ana, bea, rui
 
-    def store(self, uow_factory: UnitOfWorkFactory, *quotes: Quote) -> None:
+    def quotes_store(self, uow_factory: UnitOfWorkFactory, *quotes: Quote) -> None:
         """Add ``quotes`` in one unit of work."""
         with uow_factory() as uow:
             for quote in quotes:
                 uow.quotes.add(quote)
             uow.commit()
 
-    def load(self, uow_factory: UnitOfWorkFactory, quote_id: str) -> Quote:
+    def quotes_load(self, uow_factory: UnitOfWorkFactory, quote_id: str) -> Quote:
         """The stored quote (which must exist)."""
         with uow_factory() as uow:
             found = uow.quotes.get(quote_id)
@@ -126,18 +125,18 @@ class QuoteRepositoryContract:
 
     # ------------------------------------------------------------------ round trips
 
-    def test_a_request_round_trips(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_a_request_round_trips(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, _, _ = people
+        ana, _, _ = quotes_people
         quote = requested(ana)
-        self.store(uow_factory, quote)
-        assert self.load(uow_factory, quote.id) == quote
+        self.quotes_store(uow_factory, quote)
+        assert self.quotes_load(uow_factory, quote.id) == quote
 
-    def test_a_decided_quote_round_trips_with_every_field(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_a_decided_quote_round_trips_with_every_field(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, _, rui = people
+        ana, _, rui = quotes_people
         quote = sent(ana, rui, message="Inclui andaimes.\nIVA à taxa legal.")
         quote.revise(actor_of(rui), at(5))
         quote.save_draft(content(message="Versão 2"), actor_of(rui), at(6))
@@ -150,8 +149,8 @@ class QuoteRepositoryContract:
             now=at(8),
             today=TODAY,
         )
-        self.store(uow_factory, quote)
-        loaded = self.load(uow_factory, quote.id)
+        self.quotes_store(uow_factory, quote)
+        loaded = self.quotes_load(uow_factory, quote.id)
         assert loaded == quote
         assert [p.number for p in loaded.proposals] == [1, 2]
         assert all(loaded.hash_is_intact(p) for p in loaded.proposals)
@@ -167,10 +166,10 @@ class QuoteRepositoryContract:
         for moment in (loaded.created_at, loaded.decision.at, *(e.at for e in loaded.events)):
             assert moment.utcoffset() == timedelta(0)
 
-    def test_amounts_keep_every_cent_and_thousandth(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_amounts_keep_every_cent_and_thousandth(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, _, rui = people
+        ana, _, rui = quotes_people
         quote = requested(ana)
         big = ProposalContent(
             lines=(
@@ -181,16 +180,16 @@ class QuoteRepositoryContract:
             valid_until=None,
         )
         quote.save_draft(big, actor_of(rui), T0)
-        self.store(uow_factory, quote)
-        loaded = self.load(uow_factory, quote.id)
+        self.quotes_store(uow_factory, quote)
+        loaded = self.quotes_load(uow_factory, quote.id)
         assert loaded.current_proposal is not None
         assert loaded.current_proposal.content == big
         assert all(type(line.unit_price.cents) is int for line in big.lines)
 
-    def test_a_request_with_and_without_an_attachment_round_trips(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_a_request_with_and_without_an_attachment_round_trips(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, _, rui = people
+        ana, _, rui = quotes_people
         with_file = requested(ana, subject="Com anexo")
         with_file.attachment = Attachment(
             key=f"quotes/{ana.id}/{with_file.id}-0123456789abcdef",
@@ -200,32 +199,32 @@ class QuoteRepositoryContract:
             sha256="ab" * 32,
         )
         without = requested(ana, subject="Sem anexo")
-        self.store(uow_factory, with_file, without)
-        loaded = self.load(uow_factory, with_file.id)
+        self.quotes_store(uow_factory, with_file, without)
+        loaded = self.quotes_load(uow_factory, with_file.id)
         assert loaded == with_file and loaded.attachment == with_file.attachment
-        assert self.load(uow_factory, without.id).attachment is None
+        assert self.quotes_load(uow_factory, without.id).attachment is None
         # Saving the quote later keeps the attachment as it was.
         loaded.save_draft(content(), actor_of(rui), at(1))
         with uow_factory() as uow:
             uow.quotes.save(loaded)
             uow.commit()
-        assert self.load(uow_factory, with_file.id).attachment == with_file.attachment
+        assert self.quotes_load(uow_factory, with_file.id).attachment == with_file.attachment
 
-    def test_a_visitor_request_round_trips(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_quotes_a_visitor_request_round_trips(self, uow_factory: UnitOfWorkFactory) -> None:
         quote = visitor_request()
-        self.store(uow_factory, quote)
-        loaded = self.load(uow_factory, quote.id)
+        self.quotes_store(uow_factory, quote)
+        loaded = self.quotes_load(uow_factory, quote.id)
         assert loaded == quote
         assert loaded.client_id is None and loaded.visitor is not None
 
-    def test_unknown_quotes_are_none(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_quotes_unknown_ones_are_none(self, uow_factory: UnitOfWorkFactory) -> None:
         with uow_factory() as uow:
             assert uow.quotes.get(new_id()) is None
 
-    def test_nothing_is_stored_without_commit(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_nothing_is_stored_without_commit(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        quote = requested(people[0])
+        quote = requested(quotes_people[0])
         with uow_factory() as uow:
             uow.quotes.add(quote)
         with uow_factory() as uow:
@@ -233,12 +232,12 @@ class QuoteRepositoryContract:
 
     # ------------------------------------------------------------------ saving
 
-    def test_save_writes_the_draft_and_the_history_and_bumps_the_version(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_save_writes_the_draft_and_the_history_and_bumps_the_version(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, _, rui = people
+        ana, _, rui = quotes_people
         quote = requested(ana)
-        self.store(uow_factory, quote)
+        self.quotes_store(uow_factory, quote)
         for minute, text in ((1, "primeira"), (2, "segunda")):
             with uow_factory() as uow:
                 loaded = uow.quotes.get(quote.id)
@@ -247,7 +246,7 @@ class QuoteRepositoryContract:
                 uow.quotes.save(loaded)
                 uow.commit()
         assert loaded is not None and loaded.version == 2
-        stored = self.load(uow_factory, quote.id)
+        stored = self.quotes_load(uow_factory, quote.id)
         assert stored == loaded
         assert stored.state is QuoteState.DRAFT
         assert stored.current_proposal is not None
@@ -255,31 +254,29 @@ class QuoteRepositoryContract:
         assert len(stored.proposals) == 1
         assert [e.seq for e in stored.events] == [1, 2]
 
-    def test_a_draft_can_lose_its_lines(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_a_draft_can_lose_its_lines(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, _, rui = people
+        ana, _, rui = quotes_people
         quote = requested(ana)
         quote.save_draft(content(), actor_of(rui), T0)
-        self.store(uow_factory, quote)
+        self.quotes_store(uow_factory, quote)
         with uow_factory() as uow:
             loaded = uow.quotes.get(quote.id)
             assert loaded is not None
             loaded.save_draft(ProposalContent(), actor_of(rui), at(1))
             uow.quotes.save(loaded)
             uow.commit()
-        stored = self.load(uow_factory, quote.id)
+        stored = self.quotes_load(uow_factory, quote.id)
         assert stored.current_proposal is not None
         assert stored.current_proposal.content.lines == ()
 
-    def test_a_sent_version_cannot_be_rewritten(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_a_sent_version_cannot_be_rewritten(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        import attrs
-
-        ana, _, rui = people
+        ana, _, rui = quotes_people
         quote = sent(ana, rui)
-        self.store(uow_factory, quote)
+        self.quotes_store(uow_factory, quote)
         with uow_factory() as uow:
             loaded = uow.quotes.get(quote.id)
             assert loaded is not None
@@ -289,14 +286,14 @@ class QuoteRepositoryContract:
             loaded.proposals[0] = tampered
             with pytest.raises(ValueError, match="cannot change"):
                 uow.quotes.save(loaded)
-        assert self.load(uow_factory, quote.id) == quote
+        assert self.quotes_load(uow_factory, quote.id) == quote
 
-    def test_saving_a_stale_copy_raises(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_saving_a_stale_copy_raises(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, _, rui = people
+        ana, _, rui = quotes_people
         quote = sent(ana, rui)
-        self.store(uow_factory, quote)
+        self.quotes_store(uow_factory, quote)
         with uow_factory() as uow:
             fresh = uow.quotes.get(quote.id)
             assert fresh is not None
@@ -311,14 +308,14 @@ class QuoteRepositoryContract:
         with uow_factory() as uow, pytest.raises(ConcurrentUpdate):
             uow.quotes.save(quote)
             uow.commit()
-        assert self.load(uow_factory, quote.id).state is QuoteState.DECLINED
+        assert self.quotes_load(uow_factory, quote.id).state is QuoteState.DECLINED
 
-    def test_two_decisions_from_the_same_read_exactly_one_wins(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_two_decisions_from_the_same_read_exactly_one_wins(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, _, rui = people
+        ana, _, rui = quotes_people
         quote = sent(ana, rui)
-        self.store(uow_factory, quote)
+        self.quotes_store(uow_factory, quote)
         outcomes: list[str] = []
         with ExitStack() as stack:
             first = stack.enter_context(uow_factory())
@@ -339,21 +336,21 @@ class QuoteRepositoryContract:
             except ConcurrentUpdate:
                 second.rollback()
         assert outcomes == ["first"]
-        stored = self.load(uow_factory, quote.id)
+        stored = self.quotes_load(uow_factory, quote.id)
         assert stored.state is QuoteState.ACCEPTED
         assert len(stored.proposals) == 1  # the revision left nothing behind
 
     # ------------------------------------------------------------------ lists
 
-    def test_lists_are_newest_first_and_filter_by_client(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_lists_are_newest_first_and_filter_by_client(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, bea, rui = people
+        ana, bea, rui = quotes_people
         old = requested(ana, now=at(1))
         new = sent(ana, rui, now=at(3))
         other = requested(bea, now=at(2))
         stranger = visitor_request(now=at(4))
-        self.store(uow_factory, old, new, other, stranger)
+        self.quotes_store(uow_factory, old, new, other, stranger)
         with uow_factory() as uow:
             everything = uow.quotes.list(today=TODAY)
             anas = uow.quotes.list(today=TODAY, client_id=ana.id)
@@ -375,29 +372,29 @@ class QuoteRepositoryContract:
             "bruno@example.pt",
         )
 
-    def test_lists_page_through_every_row_once(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_lists_page_through_every_row_once(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana = people[0]
+        ana = quotes_people[0]
         quotes = [requested(ana, now=at(i)) for i in range(7)]
-        self.store(uow_factory, *quotes)
+        self.quotes_store(uow_factory, *quotes)
         seen: list[str] = []
         with uow_factory() as uow:
             for offset in range(0, 9, 3):
                 seen += [q.id for q in uow.quotes.list(today=TODAY, limit=3, offset=offset)]
         assert seen == [q.id for q in reversed(quotes)]
 
-    def test_a_sent_quote_past_its_date_counts_as_expired(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_a_sent_quote_past_its_date_counts_as_expired(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, _, rui = people
+        ana, _, rui = quotes_people
         current = sent(ana, rui, valid_until=date(2026, 1, 10))
         overdue = sent(ana, rui, valid_until=date(2026, 1, 4))
         expired = sent(ana, rui, valid_until=date(2026, 1, 3))
         expired.expire(at(1))
         draft = requested(ana)
         draft.save_draft(content(), actor_of(rui), T0)
-        self.store(uow_factory, current, overdue, expired, draft)
+        self.quotes_store(uow_factory, current, overdue, expired, draft)
 
         def ids(*states: QuoteState, today: date = TODAY) -> set[str]:
             with uow_factory() as uow:
@@ -418,13 +415,13 @@ class QuoteRepositoryContract:
             later = uow.quotes.list_overdue(today=date(2026, 1, 11))
             assert sorted(later) == sorted([current.id, overdue.id])
 
-    def test_lists_filter_by_validity_date(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_lists_filter_by_validity_date(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, bea, rui = people
+        ana, bea, rui = quotes_people
         soon = sent(ana, rui, valid_until=date(2026, 1, 8))
         later = sent(bea, rui, valid_until=date(2026, 1, 20))
-        self.store(uow_factory, soon, later, requested(ana))
+        self.quotes_store(uow_factory, soon, later, requested(ana))
         with uow_factory() as uow:
             by_12th = uow.quotes.list(today=TODAY, valid_until_by=date(2026, 1, 12))
             assert [q.id for q in by_12th] == [soon.id]
@@ -439,12 +436,12 @@ class QuoteRepositoryContract:
                 == 0
             )
 
-    def test_a_visitor_request_given_to_a_client_shows_in_their_list(
-        self, uow_factory: UnitOfWorkFactory, people: tuple[Account, Account, Account]
+    def test_quotes_a_visitor_request_given_to_a_client_shows_in_their_list(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:
-        ana, _, rui = people
+        ana, _, rui = quotes_people
         quote = visitor_request()
-        self.store(uow_factory, quote)
+        self.quotes_store(uow_factory, quote)
         with uow_factory() as uow:
             loaded = uow.quotes.get(quote.id)
             assert loaded is not None
@@ -454,6 +451,6 @@ class QuoteRepositoryContract:
         with uow_factory() as uow:
             (row,) = uow.quotes.list(today=TODAY, client_id=ana.id)
         assert row.id == quote.id and row.client_name == "Ana Sousa"
-        stored = self.load(uow_factory, quote.id)
+        stored = self.quotes_load(uow_factory, quote.id)
         assert stored.events[-1].action is Action.INVITE
         assert stored.events[-1].actor == Actor(Side.STAFF, rui.id, "Rui Lopes")

@@ -1,4 +1,14 @@
-"""The contract every ``RateLimiter`` adapter must meet."""
+"""The rate limiter contract: what every ``RateLimiter`` adapter must do.
+
+Mix :class:`RateLimiterContract` into a test class that provides a ``limiter`` fixture::
+
+    class TestMyLimiter(RateLimiterContract):
+        @pytest.fixture
+        def limiter(self):
+            return MyLimiter()
+
+Needs pytest.
+"""
 
 from __future__ import annotations
 
@@ -13,34 +23,42 @@ WINDOW = timedelta(minutes=15)
 
 
 class RateLimiterContract:
-    """Mix into a test class that provides a ``limiter`` fixture."""
+    """Needs ``limiter``: the ``RateLimiter`` under test (its store may be shared: each test
+    uses keys of its own). Checks hits within and over the limit, that ``test`` counts
+    nothing, that ``clear`` forgets, and that keys are independent."""
 
     @pytest.fixture
-    def key(self) -> str:
+    def limiter_key(self) -> str:
         """A key no other test uses (shared stores such as Redis outlive a test)."""
         return f"contract:{uuid.uuid4().hex}"
 
-    def test_hits_within_the_limit_are_allowed(self, limiter: RateLimiter, key: str) -> None:
-        assert all(limiter.hit(key, amount=3, per=WINDOW) for _ in range(3))
+    def test_limiter_hits_within_the_limit_are_allowed(
+        self, limiter: RateLimiter, limiter_key: str
+    ) -> None:
+        assert all(limiter.hit(limiter_key, amount=3, per=WINDOW) for _ in range(3))
 
-    def test_the_hit_over_the_limit_is_refused(self, limiter: RateLimiter, key: str) -> None:
+    def test_limiter_the_hit_over_the_limit_is_refused(
+        self, limiter: RateLimiter, limiter_key: str
+    ) -> None:
         for _ in range(3):
-            limiter.hit(key, amount=3, per=WINDOW)
-        assert limiter.hit(key, amount=3, per=WINDOW) is False
-        assert limiter.test(key, amount=3, per=WINDOW) is False
+            limiter.hit(limiter_key, amount=3, per=WINDOW)
+        assert limiter.hit(limiter_key, amount=3, per=WINDOW) is False
+        assert limiter.test(limiter_key, amount=3, per=WINDOW) is False
 
-    def test_test_counts_nothing(self, limiter: RateLimiter, key: str) -> None:
+    def test_limiter_test_counts_nothing(self, limiter: RateLimiter, limiter_key: str) -> None:
         for _ in range(10):
-            assert limiter.test(key, amount=1, per=WINDOW)
-        assert limiter.hit(key, amount=1, per=WINDOW)
+            assert limiter.test(limiter_key, amount=1, per=WINDOW)
+        assert limiter.hit(limiter_key, amount=1, per=WINDOW)
 
-    def test_clear_forgets_the_attempts(self, limiter: RateLimiter, key: str) -> None:
+    def test_limiter_clear_forgets_the_attempts(
+        self, limiter: RateLimiter, limiter_key: str
+    ) -> None:
         for _ in range(4):
-            limiter.hit(key, amount=3, per=WINDOW)
-        limiter.clear(key, amount=3, per=WINDOW)
-        assert limiter.test(key, amount=3, per=WINDOW)
+            limiter.hit(limiter_key, amount=3, per=WINDOW)
+        limiter.clear(limiter_key, amount=3, per=WINDOW)
+        assert limiter.test(limiter_key, amount=3, per=WINDOW)
 
-    def test_keys_are_independent(self, limiter: RateLimiter, key: str) -> None:
+    def test_limiter_keys_are_independent(self, limiter: RateLimiter, limiter_key: str) -> None:
         for _ in range(3):
-            limiter.hit(key, amount=3, per=WINDOW)
-        assert limiter.test(key + ":other", amount=3, per=WINDOW)
+            limiter.hit(limiter_key, amount=3, per=WINDOW)
+        assert limiter.test(limiter_key + ":other", amount=3, per=WINDOW)

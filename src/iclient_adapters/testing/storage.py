@@ -75,31 +75,31 @@ def read_all(storage: FileStorage, key: str, **range_: int | None) -> bytes:
 
 
 class StorageContract:
-    """Behaviour shared by every storage adapter; subclass it with a ``storage`` fixture."""
+    """Needs ``storage``: an empty ``FileStorage`` of the adapter under test. Checks streamed
+    puts (size and SHA-256 of what streamed), reads and byte ranges, atomic writes (a failed or
+    oversized upload leaves nothing, a failed replacement keeps the old object), deletes, key
+    listing, refused keys, and the sweep of incomplete writes."""
 
-    big = 12 * MIB
+    storage_big = 12 * MIB
     """Large enough to cross every adapter's buffering (S3 multipart parts are 8 MiB)."""
-
-    @pytest.fixture
-    def storage(self) -> FileStorage:
-        """Override: an empty storage of the adapter under test."""
-        raise NotImplementedError("provide a `storage` fixture")
 
     # ------------------------------------------------------------------ streaming
 
-    def test_put_reports_the_size_and_sha256_of_what_streamed(self, storage: FileStorage) -> None:
+    def test_storage_put_reports_the_size_and_sha256_of_what_streamed(
+        self, storage: FileStorage
+    ) -> None:
         data = pattern(3 * MIB + 17)
         assert storage.put("documents/a/b/v1-x", chunks_of(data)) == expected(data)
         assert storage.size("documents/a/b/v1-x") == len(data)
         assert read_all(storage, "documents/a/b/v1-x") == data
 
-    def test_put_reads_a_file_object_in_chunks(self, storage: FileStorage) -> None:
+    def test_storage_put_reads_a_file_object_in_chunks(self, storage: FileStorage) -> None:
         data = pattern(2 * MIB + 5, seed=2)
         assert storage.put("f/object.pdf", io.BytesIO(data)) == expected(data)
         assert read_all(storage, "f/object.pdf") == data
 
-    def test_a_large_stream_round_trips_byte_for_byte(self, storage: FileStorage) -> None:
-        data = pattern(self.big + 3, seed=3)
+    def test_storage_a_large_stream_round_trips_byte_for_byte(self, storage: FileStorage) -> None:
+        data = pattern(self.storage_big + 3, seed=3)
         assert storage.put("big/one", chunks_of(data, MIB)) == expected(data)
         with storage.open("big/one") as reader:
             assert reader.length == len(data)
@@ -107,17 +107,17 @@ class StorageContract:
         assert all(0 < len(p) <= CHUNK_SIZE for p in pieces)
         assert b"".join(pieces) == data
 
-    def test_an_empty_stream_is_an_empty_object(self, storage: FileStorage) -> None:
+    def test_storage_an_empty_stream_is_an_empty_object(self, storage: FileStorage) -> None:
         assert storage.put("empty", iter([])) == expected(b"")
         assert storage.size("empty") == 0
         assert read_all(storage, "empty") == b""
 
-    def test_put_replaces_what_the_key_held(self, storage: FileStorage) -> None:
+    def test_storage_put_replaces_what_the_key_held(self, storage: FileStorage) -> None:
         storage.put("k", [b"first version, longer than the second"])
         assert storage.put("k", [b"second"]) == expected(b"second")
         assert read_all(storage, "k") == b"second"
 
-    def test_read_gives_the_requested_amount(self, storage: FileStorage) -> None:
+    def test_storage_read_gives_the_requested_amount(self, storage: FileStorage) -> None:
         storage.put("k", [b"0123456789"])
         with storage.open("k") as reader:
             assert reader.read(3) == b"012"
@@ -125,7 +125,7 @@ class StorageContract:
             assert reader.read() == b"789"
             assert reader.read(5) == b""
 
-    def test_two_readers_keep_their_own_positions(self, storage: FileStorage) -> None:
+    def test_storage_two_readers_keep_their_own_positions(self, storage: FileStorage) -> None:
         storage.put("k", [b"abcdefghij"])
         with storage.open("k") as one, storage.open("k", start=5) as two:
             assert one.read(2) == b"ab"
@@ -135,49 +135,53 @@ class StorageContract:
 
     # ------------------------------------------------------------------ atomicity
 
-    def test_an_upload_that_raises_half_way_leaves_nothing(self, storage: FileStorage) -> None:
+    def test_storage_an_upload_that_raises_half_way_leaves_nothing(
+        self, storage: FileStorage
+    ) -> None:
         with pytest.raises(Boom):
-            storage.put("documents/c/d/v1-x", failing_after(pattern(self.big)))
+            storage.put("documents/c/d/v1-x", failing_after(pattern(self.storage_big)))
         assert not storage.exists("documents/c/d/v1-x")
         assert list(storage.keys()) == []
         with pytest.raises(ObjectNotFound):
             storage.open("documents/c/d/v1-x")
 
-    def test_a_small_upload_that_raises_leaves_nothing(self, storage: FileStorage) -> None:
+    def test_storage_a_small_upload_that_raises_leaves_nothing(self, storage: FileStorage) -> None:
         with pytest.raises(Boom):
             storage.put("small", failing_after(b"just a few bytes"))
         assert not storage.exists("small")
         assert list(storage.keys()) == []
 
-    def test_a_failed_replacement_keeps_the_previous_object(self, storage: FileStorage) -> None:
+    def test_storage_a_failed_replacement_keeps_the_previous_object(
+        self, storage: FileStorage
+    ) -> None:
         storage.put("k", [b"the good version"])
         with pytest.raises(Boom):
-            storage.put("k", failing_after(pattern(self.big)))
+            storage.put("k", failing_after(pattern(self.storage_big)))
         assert read_all(storage, "k") == b"the good version"
         assert list(storage.keys()) == ["k"]
 
-    def test_a_stream_over_the_limit_is_refused_and_leaves_nothing(
+    def test_storage_a_stream_over_the_limit_is_refused_and_leaves_nothing(
         self, storage: FileStorage
     ) -> None:
         with pytest.raises(ObjectTooLarge) as refused:
-            storage.put("k", generated(self.big), max_size=self.big - 1)
-        assert refused.value.max_size == self.big - 1
+            storage.put("k", generated(self.storage_big), max_size=self.storage_big - 1)
+        assert refused.value.max_size == self.storage_big - 1
         assert not storage.exists("k")
         assert list(storage.keys()) == []
 
-    def test_a_stream_exactly_at_the_limit_is_stored(self, storage: FileStorage) -> None:
+    def test_storage_a_stream_exactly_at_the_limit_is_stored(self, storage: FileStorage) -> None:
         assert storage.put("k", [b"12345"], max_size=5).size == 5
 
     # ------------------------------------------------------------------ checksums
 
-    def test_the_checksum_is_the_sha256_of_the_bytes_as_read_back(
+    def test_storage_the_checksum_is_the_sha256_of_the_bytes_as_read_back(
         self, storage: FileStorage
     ) -> None:
         data = pattern(5 * MIB + 1, seed=4)
         stored = storage.put("k", chunks_of(data, 65_536))
         assert hashlib.sha256(read_all(storage, "k")).hexdigest() == stored.sha256
 
-    def test_different_bytes_give_different_checksums(self, storage: FileStorage) -> None:
+    def test_storage_different_bytes_give_different_checksums(self, storage: FileStorage) -> None:
         one = storage.put("one", [b"invoice 1"])
         two = storage.put("two", [b"invoice 2"])
         assert one.sha256 != two.sha256 and one.size == two.size
@@ -196,7 +200,7 @@ class StorageContract:
             (4, 4, b""),
         ],
     )
-    def test_ranges_give_exactly_the_requested_bytes(
+    def test_storage_ranges_give_exactly_the_requested_bytes(
         self, storage: FileStorage, start: int, end: int | None, want: bytes
     ) -> None:
         storage.put("k", [b"01234", b"56789"])
@@ -204,14 +208,14 @@ class StorageContract:
             assert reader.length == len(want)
             assert b"".join(reader) == want
 
-    def test_a_range_deep_in_a_large_object(self, storage: FileStorage) -> None:
-        data = pattern(self.big, seed=5)
+    def test_storage_a_range_deep_in_a_large_object(self, storage: FileStorage) -> None:
+        data = pattern(self.storage_big, seed=5)
         storage.put("k", chunks_of(data, MIB))
         start, end = 9 * MIB - 3, 11 * MIB + 5
         assert read_all(storage, "k", start=start, end=end) == data[start:end]
 
     @pytest.mark.parametrize(("start", "end"), [(-1, None), (5, 4)])
-    def test_malformed_ranges_are_refused(
+    def test_storage_malformed_ranges_are_refused(
         self, storage: FileStorage, start: int, end: int | None
     ) -> None:
         storage.put("k", [b"0123456789"])
@@ -220,7 +224,7 @@ class StorageContract:
 
     # ------------------------------------------------------------------ missing keys
 
-    def test_missing_keys_raise_object_not_found(self, storage: FileStorage) -> None:
+    def test_storage_missing_keys_raise_object_not_found(self, storage: FileStorage) -> None:
         assert not storage.exists("nothing/here")
         with pytest.raises(ObjectNotFound) as missing:
             storage.open("nothing/here")
@@ -230,7 +234,7 @@ class StorageContract:
         with pytest.raises(ObjectNotFound):
             storage.delete("nothing/here")
 
-    def test_a_folder_of_keys_is_not_an_object(self, storage: FileStorage) -> None:
+    def test_storage_a_folder_of_keys_is_not_an_object(self, storage: FileStorage) -> None:
         storage.put("documents/a/v1", [b"x"])
         assert not storage.exists("documents/a")
         with pytest.raises(ObjectNotFound):
@@ -238,7 +242,7 @@ class StorageContract:
 
     # ------------------------------------------------------------------ delete and list
 
-    def test_delete_removes_the_object(self, storage: FileStorage) -> None:
+    def test_storage_delete_removes_the_object(self, storage: FileStorage) -> None:
         storage.put("documents/a/v1", [b"x"])
         storage.put("documents/a/v2", [b"y"])
         storage.delete("documents/a/v1")
@@ -250,7 +254,7 @@ class StorageContract:
         storage.put("documents/a/v3", [b"z"])  # the emptied folder can be used again
         assert read_all(storage, "documents/a/v3") == b"z"
 
-    def test_keys_lists_what_is_stored_under_a_prefix(self, storage: FileStorage) -> None:
+    def test_storage_keys_lists_what_is_stored_under_a_prefix(self, storage: FileStorage) -> None:
         for key in ("documents/c1/d1/v1-a", "documents/c2/d2/v1-b", "quotes/q1/v1", "top"):
             storage.put(key, [key.encode()])
         assert sorted(storage.keys()) == [
@@ -284,7 +288,7 @@ class StorageContract:
             "x" * 600,
         ],
     )
-    def test_keys_that_could_escape_or_hide_are_refused(
+    def test_storage_keys_that_could_escape_or_hide_are_refused(
         self, storage: FileStorage, key: str
     ) -> None:
         with pytest.raises(ValueError):
@@ -297,7 +301,7 @@ class StorageContract:
 
     # ------------------------------------------------------------------ leftovers
 
-    def test_sweeping_a_clean_storage_removes_nothing(self, storage: FileStorage) -> None:
+    def test_storage_sweeping_a_clean_storage_removes_nothing(self, storage: FileStorage) -> None:
         storage.put("k", [b"kept"])
         future = datetime.now(UTC) + timedelta(days=1)
         assert storage.sweep_incomplete(future) == 0
