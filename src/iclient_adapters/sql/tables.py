@@ -174,7 +174,7 @@ consent_records = sa.Table(
     sa.Column("staff_id", sa.String(36), nullable=True),
 )
 
-# The staff area (issue 6): the business settings an admin edits, one row per key, and the
+# The staff area: the business settings an admin edits, one row per key, and the
 # indexes behind the staff lists (filter by role and status, newest first).
 settings = sa.Table(
     "settings",
@@ -191,7 +191,7 @@ sa.Index(
     accounts.c.created_at,
 )
 
-# Documents (issue 4): a client's documents, every file stored for each (the history), and
+# Documents: a client's documents, every file stored for each (the history), and
 # the download log. Rows go with their client; the bytes they pointed to become orphans in
 # the storage, which the documents sweeper removes.
 documents = sa.Table(
@@ -266,7 +266,7 @@ document_downloads = sa.Table(
     sa.Index("ix_document_downloads_document_at", "document_id", "at"),
 )
 
-# --------------------------------------------------------------------------- quotes (issue 5)
+# --------------------------------------------------------------------------- quotes
 
 quotes = sa.Table(
     "quotes",

@@ -1,4 +1,4 @@
-"""The staff area: business settings and what the admin pages need (issue 6)
+"""The staff area: business settings and what the admin pages need
 
 Revision ID: 0004
 Revises: 0003

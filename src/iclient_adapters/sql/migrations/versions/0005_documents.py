@@ -1,4 +1,4 @@
-"""Client documents, their versions and the download log (issue 4)
+"""Client documents, their versions and the download log
 
 Revision ID: 0005
 Revises: 0004

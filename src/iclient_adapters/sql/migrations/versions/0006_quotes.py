@@ -1,4 +1,4 @@
-"""Quotes, proposal versions and lines, decisions and history (issue 5)
+"""Quotes, proposal versions and lines, decisions and history
 
 Revision ID: 0006
 Revises: 0005

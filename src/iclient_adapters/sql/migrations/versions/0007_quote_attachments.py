@@ -1,4 +1,4 @@
-"""The file a client attaches to a quote request (issue 5)
+"""The file a client attaches to a quote request
 
 Revision ID: 0007
 Revises: 0006
