@@ -19,15 +19,15 @@ from iclient_core.accounts.profile import (
 from iclient_core.consent.use_cases import accept, consent_status, withdraw
 from iclient_core.consent.use_cases import history as consent_history
 from iclient_core.shared.errors import InvalidInput, TokenExpired, TokenInvalid
-from iclient_web.deps import client_ip, services, user_agent
-from iclient_web.forms import (
+from iclient_web.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
     DeletionRequestForm,
     ProfileForm,
-    apply_errors,
 )
+from iclient_web.deps import client_ip, services, user_agent
+from iclient_web.forms import apply_errors
 from iclient_web.security import consent_exempt, public
 
 bp = Blueprint("account", __name__, url_prefix="/<lang>/account")

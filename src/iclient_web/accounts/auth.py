@@ -25,15 +25,15 @@ from iclient_core.shared.errors import (
     TokenExpired,
     TokenInvalid,
 )
-from iclient_web.deps import client_ip, services, user_agent
-from iclient_web.forms import (
+from iclient_web.accounts.forms import (
     EmailOnlyForm,
     ResendByTokenForm,
     SetPasswordForm,
     SignInForm,
     SignUpForm,
-    apply_errors,
 )
+from iclient_web.deps import client_ip, services, user_agent
+from iclient_web.forms import apply_errors
 from iclient_web.i18n import current_language
 from iclient_web.security import SESSION_SECRET, end_session, public, safe_next, start_session
 
@@ -151,9 +151,9 @@ def sign_in() -> Page:
             )
             return render_template("auth/sign_in.html", form=form, next=next_url), 400
         start_session(signed.session_secret)
-        return redirect(next_url or url_for("portal.dashboard"), 303)
+        return redirect(next_url or url_for("home.dashboard"), 303)
     if g.account is not None:
-        return redirect(next_url or url_for("portal.dashboard"), 303)
+        return redirect(next_url or url_for("home.dashboard"), 303)
     return render_template("auth/sign_in.html", form=form, next=next_url)
 
 

@@ -7,8 +7,10 @@ from werkzeug.wrappers import Response
 
 from iclient_core.consent.use_cases import accept, consent_status
 from iclient_core.shared.errors import InvalidInput
+from iclient_web.accounts.forms import DeletionRequestForm
+from iclient_web.consent.forms import ConsentForm
 from iclient_web.deps import client_ip, services, user_agent
-from iclient_web.forms import ConsentForm, DeletionRequestForm, apply_errors
+from iclient_web.forms import apply_errors
 from iclient_web.security import consent_exempt, safe_next
 
 bp = Blueprint("consent", __name__, url_prefix="/<lang>/consent")
@@ -32,7 +34,7 @@ def show() -> Response | tuple[str, int]:
     """The texts still to accept (with what changed since the version accepted before)."""
     status = consent_status(services=services(), account=g.account)
     if not status.gated and not g.account.role.is_staff:
-        return redirect(safe_next(request.args.get("next")) or url_for("portal.dashboard"), 303)
+        return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"), 303)
     return _page(ConsentForm(formdata=None))
 
 
@@ -58,4 +60,4 @@ def submit() -> Response | tuple[str, int]:
     except InvalidInput as error:
         apply_errors(form, error)
         return _page(form, 400)
-    return redirect(safe_next(request.args.get("next")) or url_for("portal.dashboard"), 303)
+    return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"), 303)

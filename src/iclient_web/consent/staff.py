@@ -20,14 +20,9 @@ from iclient_core.consent.use_cases import (
     record_on_behalf,
 )
 from iclient_core.shared.errors import InvalidInput, NotFound
+from iclient_web.consent.forms import ConsentKindForm, OnBehalfForm, PublishConsentForm
 from iclient_web.deps import client_ip, services
-from iclient_web.forms import (
-    ConfirmForm,
-    ConsentKindForm,
-    OnBehalfForm,
-    PublishConsentForm,
-    apply_errors,
-)
+from iclient_web.forms import ButtonForm, apply_errors
 from iclient_web.security import require_staff
 
 bp = Blueprint("admin_consent", __name__, url_prefix="/<lang>/admin")
@@ -48,7 +43,7 @@ def _index(
     publish = publish or PublishConsentForm(formdata=None)
     publish.kind.choices = _kind_choices(kinds)
     body = render_template(
-        "admin_consent/index.html",
+        "admin/consent/index.html",
         kinds=kinds,
         versions=versions,
         current=current_versions(versions),
@@ -119,7 +114,7 @@ def consent_version(version_id: str) -> str:
     version = next((v for v in versions if v.id == version_id), None)
     if version is None:
         raise NotFound()
-    return render_template("admin_consent/version.html", version=version)
+    return render_template("admin/consent/version.html", version=version)
 
 
 def _client_page(client_id: str) -> tuple[str, int]:
@@ -131,7 +126,7 @@ def _client_page(client_id: str) -> tuple[str, int]:
         if s.version is not None and not s.given
     ]
     body = render_template(
-        "admin_consent/client.html",
+        "admin/consent/client.html",
         client=found.client,
         history=found.history,
         state=found.status,
@@ -166,9 +161,9 @@ def consent_on_behalf(client_id: str) -> Response:
 def deletions() -> str:
     """Clients who asked for their account to be deleted."""
     return render_template(
-        "admin_consent/deletions.html",
+        "admin/consent/deletions.html",
         accounts=deletion_requests(services=services(), actor=g.account),
-        form=ConfirmForm(formdata=None),
+        form=ButtonForm(formdata=None),
         can_confirm=allowed(g.account, Permission.CLIENTS_MANAGE),
     )
 
@@ -176,7 +171,7 @@ def deletions() -> str:
 @bp.post("/deletions/<client_id>")
 def confirm_deletion_view(client_id: str) -> Response:
     """Erase a client's personal data now (consent evidence and invoices are kept)."""
-    ConfirmForm()
+    ButtonForm()
     confirm_deletion(services=services(), actor=g.account, client_id=client_id, ip=client_ip())
     flash(_("The account was deleted and its personal data erased."), "success")
     return redirect(url_for("admin_consent.deletions"), 303)

@@ -36,7 +36,7 @@ from iclient_core.quotes.model import QuoteState, Side
 from iclient_core.quotes.proposals import LineInput, ProposalInput
 from iclient_core.shared.errors import InvalidInput
 from iclient_core.shared.money import Money, Quantity, format_rate
-from iclient_web.admin_documents import message as document_message
+from iclient_web.uploads import file_message
 
 # --------------------------------------------------------------------------- formatting
 
@@ -156,7 +156,7 @@ def quote_field_message(code: str) -> str:
     found = QUOTE_FIELD_MESSAGES.get(code)
     if found is not None:
         return str(found)
-    return document_message(code)  # the file refusals are worded once, for documents
+    return file_message(code)  # a refused file is worded once, for every upload
 
 
 def apply_quote_errors(form: FlaskForm, error: InvalidInput) -> None:

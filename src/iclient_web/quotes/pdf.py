@@ -1,6 +1,6 @@
 """A quote version as a PDF, drawn with fpdf2 from the same ``QuoteView`` the quote page shows.
 
-The texts, amounts and dates are the page's (Babel through :mod:`iclient_web.quote_forms`:
+The texts, amounts and dates are the page's (Babel through :mod:`iclient_web.quotes.forms`:
 ``1.234,56 €`` in Portuguese, ``€1,234.56`` in English), in the language of the request. The
 font is Roboto, a TrueType font shipped on PyPI (``font-roboto``): it is embedded (subset), so
 accents, ``€`` and ``²`` show the same on every machine and no system font is needed.
@@ -20,7 +20,7 @@ from fpdf.fonts import FontFace
 
 from iclient_core.quotes.model import Proposal
 from iclient_core.quotes.queries import QuoteView
-from iclient_web import quote_forms as forms
+from iclient_web.quotes import forms
 
 FONT = "Roboto"
 _FONT_FILES = {"": "Roboto-Regular.ttf", "B": "Roboto-Bold.ttf"}

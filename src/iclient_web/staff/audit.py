@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, g, render_template, request, stream_with_context
 
 from iclient_core.staff.audit import CSV_COLUMNS, AuditQuery, audit_page, csv_row, export_audit
-from iclient_web.admin import ACTION_LABELS
-from iclient_web.admin_forms import AuditFilterForm
 from iclient_web.deps import client_ip, services
 from iclient_web.security import require_staff
+from iclient_web.staff.forms import AuditFilterForm
+from iclient_web.staff.labels import ACTION_LABELS
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/<lang>/admin/audit")
 bp.before_request(require_staff)
@@ -38,7 +38,7 @@ def index() -> str:
     )
     export_args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
-        "admin/audit.html",
+        "admin/audit/list.html",
         form=form,
         page=page,
         actions=sorted(ACTION_LABELS),

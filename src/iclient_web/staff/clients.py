@@ -28,11 +28,12 @@ from iclient_core.staff.clients import (
     resend_invitation,
     update_client,
 )
-from iclient_web.admin_forms import ButtonForm, ClientForm, ImportForm
 from iclient_web.deps import client_ip, services
-from iclient_web.forms import apply_errors
+from iclient_web.forms import ButtonForm, apply_errors
 from iclient_web.messages import field_message
 from iclient_web.security import require_staff
+from iclient_web.staff.forms import ClientForm, ImportForm
+from iclient_web.staff.hooks import client_sections
 
 bp = Blueprint("admin_clients", __name__, url_prefix="/<lang>/admin/clients")
 bp.before_request(require_staff)
@@ -105,10 +106,15 @@ def new() -> Page:
 
 @bp.get("/<client_id>")
 def show(client_id: str) -> str:
-    """One client: profile, status, what staff can do, and the timeline of events."""
+    """One client: profile, status, what staff can do, the other areas' sections (consent,
+    documents, quotes) and the timeline of events."""
     found = client_file(services=services(), actor=g.account, client_id=client_id)
     return render_template(
-        "admin/clients/show.html", file=found, client=found.account, button=ButtonForm()
+        "admin/clients/show.html",
+        file=found,
+        client=found.account,
+        sections=client_sections(g.account, found.account),
+        button=ButtonForm(),
     )
 
 

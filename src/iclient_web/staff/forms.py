@@ -38,10 +38,6 @@ class ImportForm(FlaskForm):
     send_invitations = BooleanField(_l("E-mail each new client an invitation"), default=True)
 
 
-class ButtonForm(FlaskForm):
-    """A button that does one thing (disable, resend…): only the CSRF token."""
-
-
 class InviteStaffForm(FlaskForm):
     """A new collaborator or manager."""
 

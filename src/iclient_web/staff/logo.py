@@ -8,8 +8,6 @@ portal's ``no-store``, set in :mod:`iclient_web.security`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, current_app, request
 from werkzeug.wrappers import Response
 
@@ -46,11 +44,3 @@ def logo() -> Response:
     headers["Content-Security-Policy"] = LOGO_CSP
     headers["Cross-Origin-Resource-Policy"] = "cross-origin"  # e-mail clients load it
     return response
-
-
-@bp.app_context_processor
-def logo_context() -> dict[str, Any]:
-    """``logo_version`` for the templates: changes with the logo; empty without one."""
-    from iclient_web.admin_settings import logo_version
-
-    return {"logo_version": logo_version()}

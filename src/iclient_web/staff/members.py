@@ -17,11 +17,11 @@ from iclient_core.staff.members import (
     list_staff,
     resend_staff_invitation,
 )
-from iclient_web.admin_forms import InviteStaffForm, RoleForm
 from iclient_web.deps import client_ip, services
 from iclient_web.forms import apply_errors
 from iclient_web.messages import field_message
 from iclient_web.security import require_staff
+from iclient_web.staff.forms import InviteStaffForm, RoleForm
 
 bp = Blueprint("admin_staff", __name__, url_prefix="/<lang>/admin/staff")
 bp.before_request(require_staff)

@@ -4,8 +4,6 @@ request limit, so a larger logo gets a form error, and a much larger request the
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,44 +12,15 @@ from werkzeug.wrappers import Response
 from iclient_core.shared.business import BusinessSettings, format_rate
 from iclient_core.shared.errors import InvalidInput
 from iclient_core.shared.intake import Upload
-from iclient_core.staff.settings import current_settings, save_settings, settings_for_editing
-from iclient_web.admin_forms import SettingsForm
+from iclient_core.staff.settings import save_settings, settings_for_editing
 from iclient_web.deps import client_ip, portal, services
 from iclient_web.errors import error_page
 from iclient_web.messages import field_message
 from iclient_web.security import require_staff
+from iclient_web.staff.forms import SettingsForm
 
 bp = Blueprint("admin_settings", __name__, url_prefix="/<lang>/admin/settings")
 bp.before_request(require_staff)
-
-logger = logging.getLogger("iclient.web")
-
-
-def branding() -> tuple[str, str]:
-    """The business name and contact e-mail every page shows: what an admin stored, else
-    the configuration. Read once per request."""
-    cached: tuple[str, str] | None = g.get("iclient_branding")
-    if cached is None:
-        configured = services().settings
-        fallback_email = configured.contact_email or portal().config.contact_email
-        try:
-            found = current_settings(services=services())
-            cached = (found.business_name, found.contact_email or fallback_email)
-            g.iclient_logo_version = found.logo_sha256[:16]
-        except Exception:  # every page, the error pages first, must render without a database
-            logger.exception("could not read the business settings")
-            cached = (configured.business_name, fallback_email)
-        g.iclient_branding = cached
-    return cached
-
-
-def logo_version() -> str:
-    """Part of the logo's SHA-256 (changes with the logo), or empty when there is no logo.
-    Read with :func:`branding`, once per request."""
-    branding()
-    version: str = g.get("iclient_logo_version", "")
-    return version
-
 
 LOGO_MESSAGES = {
     "file_empty": _l("The file is empty."),
@@ -84,7 +53,7 @@ def _page(form: SettingsForm, status: int = 200) -> tuple[str, int]:
     configured = services().settings
     stored: BusinessSettings = settings_for_editing(services=services(), actor=g.account)
     body = render_template(
-        "admin/settings.html",
+        "admin/settings/edit.html",
         form=form,
         stored=stored,
         configured_name=configured.business_name,
