@@ -1,7 +1,10 @@
 """The bundled Flask portal: the client area, the staff area and the ``iclient`` command.
 
 ``create_app()`` reads the ``ICLIENT_*`` configuration, builds the core through the
-composition root and registers one blueprint per area. The views call use cases only.
+composition root, and lets every part register itself the same way, ``init_app(app)``:
+first what every page uses (languages, security, error pages, downloads, the business's name
+and logo, the commands, the home page), then one package per domain, each with its client's
+and its staff's blueprints. The views call use cases only.
 """
 
 from __future__ import annotations
@@ -9,13 +12,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, redirect
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.wrappers import Response
 
 from iclient_adapters.compose import Portal, from_config
 from iclient_adapters.config import Config
-from iclient_core.accounts.model import LANGUAGES
+from iclient_web import (
+    accounts,
+    business,
+    cli,
+    consent,
+    documents,
+    downloads,
+    errors,
+    home,
+    i18n,
+    quotes,
+    security,
+    staff,
+)
+
+AREAS = (accounts, consent, documents, quotes, staff)
+"""The domains' packages: each registers its blueprints with ``init_app(app)``."""
 
 
 def create_app(
@@ -67,51 +85,6 @@ def create_app(
             app.wsgi_app, x_for=cfg.proxy_hops, x_proto=cfg.proxy_hops, x_host=cfg.proxy_hops
         )
     app.extensions["iclient"] = portal
-
-    from iclient_web import (
-        account,
-        admin,
-        admin_consent,
-        auth,
-        cli,
-        consent,
-        documents,
-        errors,
-        i18n,
-        portal_views,
-        security,
-    )
-
-    i18n.init_app(app)
-    security.init_app(app)
-    errors.init_app(app)
-    cli.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(account.bp)
-    app.register_blueprint(admin.bp)
-    from iclient_web import admin_audit, admin_clients, admin_settings, admin_staff
-
-    for staff_area in (admin_clients, admin_staff, admin_audit, admin_settings):
-        app.register_blueprint(staff_area.bp)
-    app.register_blueprint(consent.bp)
-    app.register_blueprint(admin_consent.bp)
-    app.register_blueprint(portal_views.bp)
-    documents.init_app(app)  # the client's documents and the staff's document pages
-    from iclient_web import quotes  # the client's, the visitors' and the staff's quote pages
-
-    app.register_blueprint(quotes.bp)
-    from iclient_web import branding  # the business's logo, public
-
-    app.register_blueprint(branding.bp)
-
-    @app.get("/")
-    @security.public
-    def root() -> Response:
-        """Send visitors to the portal in the business's default language (pt unless set)."""
-        from iclient_core.staff.settings import current_settings
-        from iclient_web.deps import services
-
-        language = current_settings(services=services()).default_language
-        return redirect(f"/{language if language in LANGUAGES else LANGUAGES[0]}/")
-
+    for part in (i18n, security, errors, downloads, business, cli, home, *AREAS):
+        part.init_app(app)
     return app

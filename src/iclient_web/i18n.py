@@ -1,13 +1,18 @@
-"""Languages: every page lives under ``/<lang>/``; texts come from gettext catalogues."""
+"""Languages: every page lives under ``/<lang>/``; texts come from gettext catalogues, and
+dates, amounts and sizes are written the page's language's way."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, abort, g, request, url_for
-from flask_babel import Babel
+from flask_babel import Babel, format_currency, format_date, format_datetime, format_decimal
 
 from iclient_core.accounts.model import LANGUAGES
+from iclient_core.shared.money import Money
+from iclient_web.deps import portal
+from iclient_web.markdown import render_markdown
 
 babel = Babel()
 
@@ -20,12 +25,8 @@ def current_language() -> str:
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel and the ``<lang>`` URL prefix."""
     babel.init_app(app, locale_selector=current_language)
-    from flask_babel import format_date, format_datetime
-
-    from iclient_web.markdown import render_markdown
-
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
-    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters.update(markdown=render_markdown, filesize=filesize, money=money)
 
     @app.url_value_preprocessor
     def take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
@@ -46,18 +47,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_context() -> dict[str, Any]:
-        from iclient_web.admin_settings import branding
-        from iclient_web.deps import portal
-
-        built = portal()
-        business_name, contact_email = branding()  # stored settings, else the configuration
         return {
             "languages": LANGUAGES,
             "lang": current_language(),
             "switch_language": switch_language,
-            "business_name": business_name,
-            "contact_email": contact_email,
-            "min_password_length": built.services.settings.password_policy.min_length,
+            "min_password_length": portal().services.settings.password_policy.min_length,
         }
 
 
@@ -73,3 +67,23 @@ def _guess_language() -> str:
     """For pages outside ``/<lang>/`` (errors on unknown URLs): the URL's first segment or pt."""
     first = request.path.strip("/").split("/", 1)[0]
     return first if first in LANGUAGES else LANGUAGES[0]
+
+
+def filesize(size: int | None) -> str:
+    """``2,4 MB`` (in the page's language)."""
+    if size is None:
+        return "—"
+    value = Decimal(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            pattern = "#,##0" if unit == "B" else "#,##0.#"
+            return f"{format_decimal(value, format=pattern)}\u00a0{unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def money(amount: Money | None) -> str:
+    """An amount in the page's language, from integer cents (no float on the way)."""
+    if amount is None:
+        return ""
+    return str(format_currency(Decimal(amount.cents) / 100, amount.currency))

@@ -30,7 +30,7 @@ FIELD_MESSAGES = {
     "version_conflict": _l("Someone published a version at the same time. Reload and check."),
     "nothing_to_translate": _l("There is no current version to translate yet."),
     "translation_exists": _l("The current version already has a text in this language."),
-    # staff area (issue 6)
+    # staff area
     "not_pending": _l("This account is already activated (or disabled): no link was sent."),
     "last_admin": _l("This is the last active manager: make someone else a manager first."),
     "vat_rates_invalid": _l(

@@ -36,10 +36,13 @@ from iclient_core.documents.model import (
     FileVersion,
 )
 from iclient_core.documents.publishing import (
+    RefusedFile,
+    UploadReport,
     notify_published,
     replace_file,
     storage_key,
     upload_document,
+    upload_documents,
 )
 from iclient_core.documents.reading import latest_documents, my_documents
 from iclient_core.documents.sweeper import sweep_documents
@@ -708,3 +711,122 @@ def test_the_sweeper_removes_dead_uploads_and_orphans_and_nothing_else(
     assert survivor is not None and survivor.pending_file is None
     assert sorted(storage.keys()) == sorted([keep_current.storage_key, "quotes/q1/v1"])
     assert read(download_my_document(services=services, actor=ana, document_id=kept.id)) == PDF
+
+
+# --------------------------------------------------------------------------- several files at once
+
+HTML = b"<!DOCTYPE html><html><body>not a PDF</body></html>"
+
+
+def upload_several(
+    services: Services, actor: Account, owner: Account, *files: tuple[bytes, str], **fields: str
+) -> UploadReport:
+    """Upload ``files`` (content, name) for ``owner`` as ``actor`` in one go."""
+    details = {"title": "Fatura 2026", "category": "invoice", **fields}
+    return upload_documents(
+        services=services,
+        actor=actor,
+        client_id=owner.id,
+        files=[Upload(filename=name, stream=iter([data])) for data, name in files],
+        ip="203.0.113.7",
+        **details,  # type: ignore[arg-type]
+    )
+
+
+def outbox(services: Services) -> list[dict[str, str]]:
+    """The contexts of the e-mails waiting to go."""
+    with services.uow() as uow:
+        due = uow.outbox.claim_due(services.clock.now(), limit=10, lease=timedelta(minutes=1))
+    return [dict(message.notification.context) for message in due]
+
+
+def test_several_files_become_several_documents_and_one_email(
+    services: Services, ana: Account, colaborador: Account
+) -> None:
+    report = upload_several(
+        services, colaborador, ana, (PDF, "janeiro.pdf"), (PDF, "C:\\faturas\\fevereiro.pdf")
+    )
+    assert [d.title for d in report.documents] == [
+        "Fatura 2026 — janeiro",
+        "Fatura 2026 — fevereiro",
+    ]
+    assert report.refused == ()
+    assert all(d.status is DocumentStatus.READY for d in report.documents)
+    (mail,) = outbox(services)
+    assert (mail["count"], mail["titles"]) == (
+        "2",
+        "Fatura 2026 — janeiro\nFatura 2026 — fevereiro",
+    )
+
+
+def test_one_file_keeps_its_title_and_without_a_title_each_file_is_named_after_itself(
+    services: Services, ana: Account, colaborador: Account
+) -> None:
+    (one,) = upload_several(services, colaborador, ana, (PDF, "x.pdf")).documents
+    assert one.title == "Fatura 2026"
+    named = upload_several(
+        services, colaborador, ana, (PDF, "abril.pdf"), (PDF, "maio.pdf"), title=""
+    )
+    assert [d.title for d in named.documents] == ["abril", "maio"]
+
+
+def test_a_refused_file_is_reported_and_the_others_are_stored(
+    services: Services, storage: FsspecStorage, ana: Account, colaborador: Account
+) -> None:
+    report = upload_several(
+        services,
+        colaborador,
+        ana,
+        (PDF, "janeiro.pdf"),
+        (HTML, "mau.pdf"),
+        (b"", "vazio.pdf"),
+        (PDF, "fevereiro.pdf"),
+    )
+    assert [d.title for d in report.documents] == [
+        "Fatura 2026 — janeiro",
+        "Fatura 2026 — fevereiro",
+    ]
+    assert report.refused == (
+        RefusedFile(name="mau", code="file_type_not_allowed"),
+        RefusedFile(name="vazio", code="file_empty"),
+    )
+    (mail,) = outbox(services)
+    assert mail["count"] == "2"
+    assert len(list(storage.keys())) == 2
+
+
+def test_when_every_file_is_refused_nothing_is_stored_and_nobody_is_told(
+    services: Services, storage: FsspecStorage, ana: Account, colaborador: Account
+) -> None:
+    report = upload_several(services, colaborador, ana, (HTML, "a.pdf"), (b"", "b.pdf"))
+    assert report.documents == ()
+    assert [refused.name for refused in report.refused] == ["a", "b"]
+    assert outbox(services) == []
+    assert list(storage.keys()) == []
+    assert client_documents(services=services, actor=colaborador, client_id=ana.id).page.total == 0
+
+
+def test_bad_details_or_no_file_refuse_the_batch_before_anything_is_stored(
+    services: Services, storage: FsspecStorage, ana: Account, colaborador: Account
+) -> None:
+    with pytest.raises(InvalidInput) as bad:
+        upload_several(services, colaborador, ana, (PDF, "a.pdf"), (PDF, "b.pdf"), amount="x")
+    assert bad.value.by_field() == {"amount": ["amount_invalid"]}
+    with pytest.raises(InvalidInput) as untitled:
+        upload_several(services, colaborador, ana, (PDF, "a.pdf"), title="")
+    assert "title" in untitled.value.by_field()
+    with pytest.raises(InvalidInput) as empty:
+        upload_several(services, colaborador, ana)
+    assert empty.value.by_field() == {"file": ["required"]}
+    assert list(storage.keys()) == []
+    assert outbox(services) == []
+
+
+def test_only_staff_who_manage_documents_may_upload_several_and_only_for_clients(
+    services: Services, storage: FsspecStorage, ana: Account, rui: Account, colaborador: Account
+) -> None:
+    with pytest.raises(PermissionDenied):
+        upload_several(services, rui, ana, (PDF, "a.pdf"), (PDF, "b.pdf"))
+    with pytest.raises(NotFound):
+        upload_several(services, colaborador, client("nobody@example.pt"), (PDF, "a.pdf"))
+    assert list(storage.keys()) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -70,3 +71,65 @@ def test_deliver_mail_reports_what_it_sent(instance: Path) -> None:
     result = runner.invoke(main, ["deliver-mail"])
     assert result.exit_code == 0, result.output
     assert "sent 0, failed 0" in result.output
+
+
+# --------------------------------------------------------------------------- --help
+
+COMMANDS = {"create-staff", "db", "deliver-mail", "documents", "quotes", "routes", "serve"}
+
+
+def _listed(help_text: str) -> dict[str, str]:
+    """The commands a ``--help`` page lists, with their help lines."""
+    listing = help_text.split("Commands:", 1)[1]
+    return {
+        name: rest.strip()
+        for name, _, rest in (line.strip().partition(" ") for line in listing.splitlines())
+        if name
+    }
+
+
+def _every_command(
+    command: click.Command, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], click.Command]]:
+    found = [(path, command)]
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            found += _every_command(sub, (*path, name))
+    return found
+
+
+def test_help_lists_iclients_commands_and_nothing_of_flask(instance: Path) -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0, result.output
+    listed = _listed(result.output)
+    assert set(listed) == COMMANDS
+    assert all(listed.values()), listed  # every command says what it does
+    options = result.output.split("Options:", 1)[1].split("Commands:", 1)[0]
+    assert options.split() == ["--help", "Show", "this", "message", "and", "exit."]
+    for flask_only in ("--env-file", "--app", "-A,", "--debug", "--version"):
+        assert flask_only not in result.output
+
+
+def test_every_command_and_group_has_a_help_line(instance: Path) -> None:
+    commands = _every_command(main)
+    assert {" ".join(path) for path, _ in commands} >= {
+        "db upgrade",
+        "quotes expire",
+        "documents sweep",
+    }
+    for path, command in commands:
+        assert command.get_short_help_str(limit=80).strip(), path
+        result = CliRunner().invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        if isinstance(command, click.Group):
+            assert all(_listed(result.output).values()), (path, result.output)
+
+
+def test_help_builds_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "instance"
+    monkeypatch.setenv("ICLIENT_INSTANCE_PATH", str(folder))
+    monkeypatch.setenv("ICLIENT_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    for path, _ in _every_command(main):
+        result = CliRunner().invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+    assert not folder.exists()

@@ -17,7 +17,7 @@ from flask import Flask
 from iclient_adapters.compose import Portal
 from iclient_adapters.mail import MemoryTransport
 from iclient_core.quotes.queries import QuoteView
-from iclient_web.quote_pdf import Letterhead, render_quote_pdf
+from iclient_web.quotes.pdf import Letterhead, render_quote_pdf
 from tests.web.conftest import Browser
 from tests.web.test_quotes import CLIENT, STAFF, ask, page, send, staff_version
 

@@ -21,7 +21,8 @@ The public names of the package, by module:
 - :mod:`.model`: ``Category``, ``Document``, ``DocumentQuery``, ``DocumentStatus``,
   ``DownloadRecord``, ``FileVersion``
 - :mod:`.ports`: ``DocumentRepository``
-- :mod:`.publishing`: ``notify_published``, ``replace_file``, ``upload_document``
+- :mod:`.publishing`: ``RefusedFile``, ``UploadReport``, ``notify_published``, ``replace_file``,
+  ``upload_document``, ``upload_documents``
 - :mod:`.reading`: ``MyDocuments``, ``UnopenedDocuments``, ``count_unopened``,
   ``latest_documents``, ``my_documents``, ``unopened_documents``
 - :mod:`.sweeper`: ``SweepReport``, ``sweep_documents``
@@ -48,7 +49,14 @@ from iclient_core.documents.model import (
     FileVersion,
 )
 from iclient_core.documents.ports import DocumentRepository
-from iclient_core.documents.publishing import notify_published, replace_file, upload_document
+from iclient_core.documents.publishing import (
+    RefusedFile,
+    UploadReport,
+    notify_published,
+    replace_file,
+    upload_document,
+    upload_documents,
+)
 from iclient_core.documents.reading import (
     MyDocuments,
     UnopenedDocuments,
@@ -71,8 +79,10 @@ __all__ = [
     "DownloadRecord",
     "FileVersion",
     "MyDocuments",
+    "RefusedFile",
     "SweepReport",
     "UnopenedDocuments",
+    "UploadReport",
     "archive_document",
     "client_documents",
     "count_unopened",
@@ -89,4 +99,5 @@ __all__ = [
     "unarchive_document",
     "unopened_documents",
     "upload_document",
+    "upload_documents",
 ]

@@ -13,15 +13,18 @@ import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import attrs
+
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.permissions import Permission, require
-from iclient_core.documents.inputs import clean_details
+from iclient_core.documents.inputs import MAX_TITLE, clean_details
 from iclient_core.documents.model import Document, DocumentStatus, FileVersion
 from iclient_core.notifications.model import Kind
 from iclient_core.shared import audit
 from iclient_core.shared.business import effective
-from iclient_core.shared.errors import ConcurrentUpdate, NotFound
+from iclient_core.shared.errors import ConcurrentUpdate, InvalidInput, NotFound
+from iclient_core.shared.filetypes import title_from_filename
 from iclient_core.shared.intake import Upload, check_file, forget_stored, store_checked
 
 if TYPE_CHECKING:
@@ -304,3 +307,120 @@ def _drop_pending(services: Services, document_id: str, storage_key: str) -> Non
                 uow.commit()
     except Exception:  # the sweeper removes stale pending files
         logger.warning("could not drop pending file %s of %s", storage_key, document_id)
+
+
+# --------------------------------------------------------------------------- several files at once
+
+
+@attrs.frozen
+class RefusedFile:
+    """A file of a batch that was not stored: its name (made a title) and the first reason's
+    error code (``file_empty``, ``file_type_not_allowed``, ``file_type_mismatch``,
+    ``file_too_large``)."""
+
+    name: str
+    code: str
+
+
+@attrs.frozen
+class UploadReport:
+    """What became of a batch of files: the documents stored, in the order of the files, and
+    the files refused."""
+
+    documents: tuple[Document, ...]
+    refused: tuple[RefusedFile, ...]
+
+
+def _batch_title(title: str, filename: str | None, count: int) -> str:
+    """The title of one of ``count`` files sent together: ``title`` for a single file; else
+    ``title — name`` (the file's name made a title), or the name alone without a title."""
+    if count == 1:
+        return title
+    name = title_from_filename(filename)
+    return f"{title} — {name}"[:MAX_TITLE] if title.strip() else name
+
+
+def upload_documents(
+    *,
+    services: Services,
+    actor: Account,
+    client_id: str,
+    files: Sequence[Upload],
+    title: str | None,
+    category: str | None,
+    reference: str | None = None,
+    issue_date: str | None = None,
+    amount: str | None = None,
+    due_date: str | None = None,
+    max_size: int | None = None,
+    ip: str = "-",
+) -> UploadReport:
+    """Put one or more files in a client's private area; the client gets one e-mail for all.
+
+    Every file becomes a document with the same details. With several files, each title adds
+    the file's name (``Fatura 2026 — janeiro``), or is the name alone when no title was
+    given. A refused file does not stop the others: it is reported and the rest are stored.
+
+    Args:
+        files: the uploaded files, in the order they were chosen.
+        title, category, reference, issue_date, amount, due_date: the details as typed, for
+            every file (see :func:`~iclient_core.documents.inputs.clean_details`).
+        max_size: refuse files larger than this many bytes (the business's upload limit
+            setting applies in any case).
+
+    Returns:
+        The documents stored and the files refused. The e-mail lists the stored documents;
+        none is sent when every file was refused.
+
+    Raises:
+        PermissionDenied: the actor may not manage documents.
+        NotFound: no such client.
+        InvalidInput: bad details (checked before any file is stored), or no file at all
+            (``file``: ``required``).
+    """
+    with services.uow() as uow:  # refused before any detail is looked at
+        require(uow, actor, Permission.DOCUMENTS_MANAGE)
+    title = title or ""
+    # With several files, an empty title is fine: each file's name becomes its title.
+    clean_details(
+        title=title if len(files) <= 1 else "several",
+        category=category,
+        reference=reference,
+        issue_date=issue_date,
+        amount=amount,
+        due_date=due_date,
+    )
+    if not files:
+        raise InvalidInput.single("file", "required")
+    stored: list[Document] = []
+    refused: list[RefusedFile] = []
+    for file in files:
+        try:
+            document = upload_document(
+                services=services,
+                actor=actor,
+                client_id=client_id,
+                file=file,
+                title=_batch_title(title, file.filename, len(files)),
+                category=category,
+                reference=reference,
+                issue_date=issue_date,
+                amount=amount,
+                due_date=due_date,
+                max_size=max_size,
+                notify=False,
+                ip=ip,
+            )
+        except InvalidInput as error:
+            codes = [code for field_codes in error.by_field().values() for code in field_codes]
+            refused.append(RefusedFile(name=title_from_filename(file.filename), code=codes[0]))
+            continue
+        stored.append(document)
+    if stored:
+        notify_published(
+            services=services,
+            actor=actor,
+            client_id=client_id,
+            document_ids=[document.id for document in stored],
+        )
+    return UploadReport(documents=tuple(stored), refused=tuple(refused))

@@ -1,0 +1,15 @@
+"""Consent in the portal: the gate where clients accept the current Terms and Privacy Policy
+(``consent``), and the staff's pages for texts, versions, evidence and deletion requests
+(``admin_consent``)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from iclient_web.consent import client, staff
+
+
+def init_app(app: Flask) -> None:
+    """Register the consent pages."""
+    app.register_blueprint(client.bp)
+    app.register_blueprint(staff.bp)

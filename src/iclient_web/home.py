@@ -1,0 +1,36 @@
+"""Where everybody lands: ``/`` sends visitors to the portal in the business's language, and
+``/<lang>/`` is the signed-in person's home page (a client's newest documents on it)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, g, redirect, render_template
+from werkzeug.wrappers import Response
+
+from iclient_core.accounts.model import LANGUAGES
+from iclient_core.documents.reading import latest_documents
+from iclient_core.staff.settings import current_settings
+from iclient_web.deps import services
+from iclient_web.security import public
+
+bp = Blueprint("home", __name__, url_prefix="/<lang>")
+
+
+@bp.get("/")
+def dashboard() -> str:
+    """The client's (or staff member's) home page."""
+    account = g.account
+    latest = [] if account.role.is_staff else latest_documents(services=services(), actor=account)
+    return render_template("home/dashboard.html", account=account, latest=latest)
+
+
+@public
+def root() -> Response:
+    """Send visitors to the portal in the business's default language (pt unless set)."""
+    language = current_settings(services=services()).default_language
+    return redirect(f"/{language if language in LANGUAGES else LANGUAGES[0]}/")
+
+
+def init_app(app: Flask) -> None:
+    """Register the home page and ``/``."""
+    app.register_blueprint(bp)
+    app.add_url_rule("/", "root", root, methods=["GET"])

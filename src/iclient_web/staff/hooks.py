@@ -1,0 +1,115 @@
+"""How other areas plug into the staff pages without editing them.
+
+- **Dashboard counts** — ``provide_attention(app, slot, count=..., endpoint=...)`` for one of
+  :data:`ATTENTION_SLOTS`; ``count(actor)`` calls the area's core use case, and the
+  dashboard links the number to ``endpoint``. A slot without a provider says so and shows no
+  number (no invented data).
+- **Sections of a client's page** — ``provide_client_section(app, area, template=...,
+  context=...)`` for one of :data:`CLIENT_SECTIONS`: the client page's view calls
+  ``context(actor, client)`` (the area's core use case) and the page includes ``template``
+  (one of the area's own) with ``section`` set to the answer. Until then the section shows a
+  short "not available" line.
+- **The admin menu** — ``provide_nav(app, _l("Quotes"), "quotes.admin.queue",
+  Permission.QUOTES_MANAGE)``.
+
+Call them from the area's ``init_app(app)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+from flask import Flask, current_app
+
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.permissions import Permission
+
+ATTENTION_SLOTS = ("quote_requests_waiting", "quotes_expiring", "documents_unopened")
+"""Dashboard counts that other areas provide."""
+
+CLIENT_SECTIONS = ("consent", "documents", "quotes")
+"""Sections of the client page that other areas provide."""
+
+
+@attrs.frozen
+class AttentionSlot:
+    """A dashboard count: ``count(actor)`` and the list it links to."""
+
+    count: Callable[[Account], int]
+    endpoint: str
+    values: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class ClientSection:
+    """A section of the client page: a template and what it shows."""
+
+    template: str
+    context: Callable[[Account, Account], Any]
+
+
+@attrs.frozen
+class ShownSection:
+    """A section of one client's page, ready to render: the template and its ``section``."""
+
+    template: str
+    section: Any
+
+
+@attrs.define
+class AdminHooks:
+    """What other areas registered for the staff pages."""
+
+    attention: dict[str, AttentionSlot] = attrs.Factory(dict)
+    client_sections: dict[str, ClientSection] = attrs.Factory(dict)
+    nav: list[tuple[Any, str, Permission]] = attrs.Factory(list)
+
+
+def hooks(app: Flask | None = None) -> AdminHooks:
+    """The hooks of ``app`` (the current app by default)."""
+    target = app or current_app
+    found: AdminHooks = target.extensions.setdefault("iclient_admin", AdminHooks())
+    return found
+
+
+def provide_attention(
+    app: Flask, slot: str, *, count: Callable[[Account], int], endpoint: str, **values: Any
+) -> None:
+    """Give a dashboard slot its count and the page it links to."""
+    if slot not in ATTENTION_SLOTS:
+        raise ValueError(f"unknown dashboard slot {slot!r}; one of {ATTENTION_SLOTS}")
+    hooks(app).attention[slot] = AttentionSlot(count=count, endpoint=endpoint, values=values)
+
+
+def provide_client_section(
+    app: Flask, area: str, *, template: str, context: Callable[[Account, Account], Any]
+) -> None:
+    """Give a section of the client page its content: ``template`` shows ``section``, which
+    is ``context(actor, client)``."""
+    if area not in CLIENT_SECTIONS:
+        raise ValueError(f"unknown client section {area!r}; one of {CLIENT_SECTIONS}")
+    hooks(app).client_sections[area] = ClientSection(template=template, context=context)
+
+
+def provide_nav(app: Flask, label: Any, endpoint: str, permission: Permission) -> None:
+    """Add a link to the admin menu, shown to those with ``permission`` (label: ``_l(...)``)."""
+    hooks(app).nav.append((label, endpoint, permission))
+
+
+def attention_counts(actor: Account) -> list[tuple[str, AttentionSlot | None, int | None]]:
+    """Every dashboard slot, its provider (or None) and the count ``actor`` sees (or None)."""
+    found = []
+    for slot in ATTENTION_SLOTS:
+        provided = hooks().attention.get(slot)
+        found.append((slot, provided, provided.count(actor) if provided is not None else None))
+    return found
+
+
+def client_sections(actor: Account, client: Account) -> dict[str, ShownSection]:
+    """The provided sections of ``client``'s page, as ``actor`` sees them, by area."""
+    return {
+        area: ShownSection(template=provided.template, section=provided.context(actor, client))
+        for area, provided in hooks().client_sections.items()
+    }

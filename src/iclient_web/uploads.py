@@ -1,0 +1,83 @@
+"""Uploads, the same for documents and quote attachments: how large a file may be, the page
+for one too large, and the words for a refused file.
+
+The portal's request limit is small (``MAX_CONTENT_LENGTH``); only the few pages that take a
+file are let past it, up to ``ICLIENT_MAX_UPLOAD_MB`` (Werkzeug spools the file parts to
+temporary files; the core reads them in chunks into the storage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from flask import Blueprint, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from iclient_core.staff.settings import current_settings
+from iclient_web.deps import portal, services
+from iclient_web.errors import error_page
+from iclient_web.messages import field_message
+
+MIB = 1024 * 1024
+FORM_OVERHEAD = MIB
+"""Room for the other fields and the multipart framing around the files of one request."""
+
+FILE_MESSAGES = {
+    "file_empty": _l("The file is empty."),
+    "file_type_not_allowed": _l(
+        "This type of file is not accepted. Send a PDF, an image (PNG or JPEG), a Word, Excel "
+        "or OpenDocument file, a text or a CSV file."
+    ),
+    "file_type_mismatch": _l(
+        "The file's name does not match its content (for example, a page renamed .pdf)."
+    ),
+    "file_too_large": _l("The file is larger than this portal accepts."),
+}
+"""Why a file was refused (the core's codes for a document or an attachment)."""
+
+
+def file_message(code: str) -> str:
+    """The sentence for a refused file's code (else the portal's shared one)."""
+    found = FILE_MESSAGES.get(code)
+    return str(found) if found is not None else field_message(code)
+
+
+def max_upload_mb() -> int:
+    """The largest file staff may upload, in MiB: the business's setting, capped by the
+    server's ``ICLIENT_MAX_UPLOAD_MB``."""
+    setting = current_settings(services=services()).upload_limit_mb
+    return min(int(portal().config.max_upload_mb), setting)
+
+
+def max_upload_bytes() -> int:
+    """:func:`max_upload_mb` in bytes."""
+    return max_upload_mb() * MIB
+
+
+def too_large(error: object) -> tuple[str, int]:
+    """Over the upload limit: a page that says what the limit is."""
+    return error_page(
+        413,
+        _("The file is too large"),
+        _(
+            "Files of up to %(size)d MB can be uploaded at once. Go back and choose a smaller "
+            "file, or send fewer files at a time.",
+            size=max_upload_mb(),
+        ),
+    )
+
+
+def accept_uploads(bp: Blueprint, endpoints: Collection[str]) -> None:
+    """Let POSTs to ``endpoints`` (of ``bp``) carry files up to the upload limit, and answer
+    a larger request of ``bp`` with :func:`too_large`."""
+
+    @bp.url_value_preprocessor
+    def raise_the_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        # Runs before every before_request hook, and so before CSRFProtect reads the form:
+        # the limit must be raised before Werkzeug starts parsing the body.
+        if endpoint in endpoints and request.method == "POST":
+            request.max_content_length = max_upload_bytes() + FORM_OVERHEAD
+
+    bp.register_error_handler(413, too_large)
