@@ -151,6 +151,14 @@ class MemorySessionRepository:
         found = self._state.sessions.get(session_id)
         return copy.deepcopy(found) if found else None
 
+    def get_with_account(self, session_id: str) -> tuple[SignInSession, Account] | None:
+        """The session and its account, or None."""
+        found = self._state.sessions.get(session_id)
+        account = self._state.accounts.get(found.account_id) if found else None
+        if found is None or account is None:
+            return None
+        return copy.deepcopy(found), copy.deepcopy(account)
+
     def touch(self, session_id: str, when: datetime) -> None:
         """Record activity."""
         if session_id in self._state.sessions:

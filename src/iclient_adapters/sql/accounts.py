@@ -13,6 +13,7 @@ from typing import Any
 import cattrs
 import sqlalchemy as sa
 
+from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import accounts, sign_in_sessions
@@ -89,7 +90,7 @@ def account_filters(
 class SqlAccountRepository:
     """Accounts in the ``accounts`` table, saved with an optimistic version check."""
 
-    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
+    def __init__(self, connection: Executor, converter: cattrs.Converter) -> None:
         self._db = connection
         self._converter = converter
 
@@ -244,7 +245,7 @@ class SqlAccountRepository:
 class SqlSessionRepository:
     """Signed-in sessions in the ``sign_in_sessions`` table."""
 
-    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
+    def __init__(self, connection: Executor, converter: cattrs.Converter) -> None:
         self._db = connection
         self._converter = converter
 
@@ -257,6 +258,23 @@ class SqlSessionRepository:
         query = sa.select(sign_in_sessions).where(sign_in_sessions.c.id == session_id)
         row = self._db.execute(query).mappings().first()
         return self._converter.structure(row, SignInSession) if row is not None else None
+
+    def get_with_account(self, session_id: str) -> tuple[SignInSession, Account] | None:
+        """The session and its account, joined in one statement."""
+        session_columns = [c.label(f"s_{c.name}") for c in sign_in_sessions.c]
+        query = (
+            sa.select(*session_columns, accounts)
+            .join_from(sign_in_sessions, accounts, accounts.c.id == sign_in_sessions.c.account_id)
+            .where(sign_in_sessions.c.id == session_id)
+        )
+        row = self._db.execute(query).mappings().first()
+        if row is None:
+            return None
+        session = {c.name: row[f"s_{c.name}"] for c in sign_in_sessions.c}
+        return (
+            self._converter.structure(session, SignInSession),
+            account_from_row(self._converter, row),
+        )
 
     def touch(self, session_id: str, when: datetime) -> None:
         """Record activity on a session."""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import cattrs
 import sqlalchemy as sa
 
+from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import consent_kinds, consent_records, consent_versions
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
@@ -15,7 +16,7 @@ from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersio
 class SqlConsentRepository:
     """The ``ConsentRepository`` port on a connection."""
 
-    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
+    def __init__(self, connection: Executor, converter: cattrs.Converter) -> None:
         self._connection = connection
         self._converter = converter
 

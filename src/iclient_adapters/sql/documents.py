@@ -13,6 +13,7 @@ from typing import Any
 import cattrs
 import sqlalchemy as sa
 
+from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import document_downloads, document_versions, documents
@@ -86,7 +87,7 @@ def _filters(query: DocumentQuery) -> list[sa.ColumnElement[bool]]:
 class SqlDocumentRepository:
     """Documents on a connection; saved with an optimistic version check."""
 
-    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
+    def __init__(self, connection: Executor, converter: cattrs.Converter) -> None:
         self._db = connection
         self._converter = converter
 

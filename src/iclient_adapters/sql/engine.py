@@ -37,7 +37,6 @@ def make_engine(url: str | sa.URL, **options: Any) -> sa.Engine:
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() != "sqlite":
-        options.setdefault("pool_pre_ping", True)
         return sa.create_engine(parsed, **options)
     memory = _is_memory_sqlite(parsed)
     if memory:

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from iclient_adapters.sql.connection import Executor
 from iclient_core.shared.errors import AlreadyExists
 
 
@@ -18,7 +19,7 @@ def is_unique_violation(error: sa.exc.IntegrityError) -> bool:
 
 
 @contextmanager
-def unique_guard(connection: sa.Connection, what: str) -> Iterator[None]:
+def unique_guard(connection: Executor, what: str) -> Iterator[None]:
     """Turn a unique violation inside the block into ``AlreadyExists(what)``.
 
     Where a failed statement aborts the whole transaction (PostgreSQL), the block runs in a

@@ -9,6 +9,7 @@ from typing import Any
 import cattrs
 import sqlalchemy as sa
 
+from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.converters import Row, same_named
 from iclient_adapters.sql.tables import outbox
 from iclient_core.notifications.model import MAX_ATTEMPTS, Notification, OutboxMessage
@@ -47,7 +48,7 @@ def message_from_row(converter: cattrs.Converter, row: Row) -> OutboxMessage:
 class SqlOutboxRepository:
     """Queued notifications in the ``outbox`` table."""
 
-    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
+    def __init__(self, connection: Executor, converter: cattrs.Converter) -> None:
         self._db = connection
         self._converter = converter
 

@@ -18,6 +18,7 @@ from typing import Any
 import cattrs
 import sqlalchemy as sa
 
+from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import accounts, quote_events, quote_lines, quote_proposals, quotes
@@ -229,7 +230,7 @@ def _effective(row: Row, today: date) -> QuoteState:
 class SqlQuoteRepository:
     """The ``QuoteRepository`` port on a connection."""
 
-    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
+    def __init__(self, connection: Executor, converter: cattrs.Converter) -> None:
         self._db = connection
         self._converter = converter
 

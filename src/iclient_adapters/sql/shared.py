@@ -11,6 +11,7 @@ import attrs
 import cattrs
 import sqlalchemy as sa
 
+from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.tables import audit_log, settings
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import BusinessSettings
@@ -40,7 +41,7 @@ def _filters(
 class SqlAuditLog:
     """The ``AuditLog`` port on a connection."""
 
-    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
+    def __init__(self, connection: Executor, converter: cattrs.Converter) -> None:
         self._connection = connection
         self._converter = converter
 
@@ -106,7 +107,7 @@ def settings_from_rows(converter: cattrs.Converter, stored: Mapping[str, Any]) -
 class SqlSettingsRepository:
     """The ``SettingsRepository`` port on the ``settings`` table."""
 
-    def __init__(self, connection: sa.Connection, converter: cattrs.Converter) -> None:
+    def __init__(self, connection: Executor, converter: cattrs.Converter) -> None:
         self._db = connection
         self._converter = converter
 

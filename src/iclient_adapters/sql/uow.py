@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from iclient_adapters.sql import migrate
 from iclient_adapters.sql.accounts import SqlAccountRepository, SqlSessionRepository
+from iclient_adapters.sql.connection import LazyConnection
 from iclient_adapters.sql.consent import SqlConsentRepository
 from iclient_adapters.sql.converters import make_converter
 from iclient_adapters.sql.documents import SqlDocumentRepository
@@ -32,8 +33,9 @@ class SqlUnitOfWork:
     """One database transaction over every repository: ``with uow: ...; uow.commit()``.
 
     A connection is taken from the pool at ``__enter__`` and given back at ``__exit__``,
-    after rolling back whatever was not committed. After ``commit()`` the same block may go
-    on; the next statement begins a new transaction.
+    after rolling back whatever was not committed. Reads run without a transaction; the
+    first write begins one (see :mod:`iclient_adapters.sql.connection`). After ``commit()``
+    the same block may go on; the next write begins a new transaction.
     """
 
     # Typed as the ports: a Protocol's attributes are invariant.
@@ -49,12 +51,12 @@ class SqlUnitOfWork:
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
         self._converter = converter
-        self._connection: sa.Connection | None = None
+        self._connection: LazyConnection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use")
-        self._connection = connection = self._engine.connect()
+        self._connection = connection = LazyConnection(self._engine.connect())
         converter = self._converter
         self.accounts = SqlAccountRepository(connection, converter)
         self.sessions = SqlSessionRepository(connection, converter)
@@ -74,13 +76,10 @@ class SqlUnitOfWork:
     ) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            try:
-                connection.rollback()
-            finally:
-                connection.close()
+            connection.close()
 
     @property
-    def connection(self) -> sa.Connection:
+    def connection(self) -> LazyConnection:
         """The connection of the open block (for adapters that share the transaction)."""
         if self._connection is None:
             raise RuntimeError("use the unit of work in a `with` block")

@@ -368,6 +368,21 @@ class SessionsContract:
         with uow_factory() as uow:
             assert uow.sessions.get(session.id) is None
 
+    def test_sessions_come_with_their_account_in_one_look_up(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        account = client()
+        session = self.sessions_start(account, T0)
+        self.sessions_store(uow_factory, account, session)
+        with uow_factory() as uow:
+            found = uow.sessions.get_with_account(session.id)
+            assert found is not None
+            assert found[0] == session
+            assert found[1].id == account.id and found[1].email == account.email
+            stored = uow.accounts.get(account.id)
+            assert stored is not None and found[1].version == stored.version
+            assert uow.sessions.get_with_account("0" * 64) is None
+
     def test_sessions_of_an_account_newest_first_and_ended_together(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

@@ -143,14 +143,12 @@ def current_session(*, services: Services, session_secret: str | None) -> Curren
     settings = services.settings
     now = services.clock.now()
     with services.uow() as uow:
-        session = uow.sessions.get(session_key(session_secret))
-        if session is None:
+        found = uow.sessions.get_with_account(session_key(session_secret))
+        if found is None:
             return None
-        account = uow.accounts.get(session.account_id)
-        if (
-            account is None
-            or not account.is_active
-            or session.expired(now, idle=settings.session_idle, absolute=settings.session_absolute)
+        session, account = found
+        if not account.is_active or session.expired(
+            now, idle=settings.session_idle, absolute=settings.session_absolute
         ):
             uow.sessions.delete(session.id)
             uow.commit()
