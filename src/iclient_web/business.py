@@ -1,17 +1,59 @@
 """The business every page names: its name, contact e-mail and logo, as an admin stored them
-(else the configuration), read once per request."""
+(else the configuration).
+
+Each web process keeps the settings in memory with the portal's revision they were read at,
+and reads them again only when the revision changed: an admin's change reaches every process
+(on any host) at its next request, and a page costs no settings query otherwise.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
-from flask import Flask, g
+import attrs
+from flask import Flask, current_app, g
 
-from iclient_core.staff.settings import current_settings
+from iclient_core.shared.business import EffectiveSettings
+from iclient_core.staff.settings import current_settings, portal_revision
 from iclient_web.deps import portal, services
 
 logger = logging.getLogger("iclient.web")
+
+
+@attrs.define
+class SettingsCache:
+    """The settings in force as last read, and the revision they were read at."""
+
+    revision: int = -1
+    settings: EffectiveSettings | None = None
+    lock: threading.Lock = attrs.Factory(threading.Lock)
+
+    def get(self, revision: int) -> EffectiveSettings:
+        """The settings at ``revision``, read again only if it moved on."""
+        with self.lock:
+            if self.settings is not None and self.revision == revision:
+                return self.settings
+        found = current_settings(services=services())
+        with self.lock:
+            self.revision, self.settings = revision, found
+        return found
+
+
+def revision() -> int:
+    """The portal's revision for this request: from the session look-up when signed in
+    (:mod:`iclient_web.security` stores it), else read once."""
+    found: int | None = g.get("iclient_revision")
+    if found is None:
+        found = g.iclient_revision = portal_revision(services=services())
+    return found
+
+
+def settings_in_force() -> EffectiveSettings:
+    """The business settings in force, from this process's memory while the revision holds."""
+    cache: SettingsCache = current_app.extensions["iclient_settings"]
+    return cache.get(revision())
 
 
 def branding() -> tuple[str, str]:
@@ -22,7 +64,7 @@ def branding() -> tuple[str, str]:
         configured = services().settings
         fallback_email = configured.contact_email or portal().config.contact_email
         try:
-            found = current_settings(services=services())
+            found = settings_in_force()
             cached = (found.business_name, found.contact_email or fallback_email)
             g.iclient_logo_version = found.logo_sha256[:16]
         except Exception:  # every page, the error pages first, must render without a database
@@ -52,4 +94,5 @@ def business_context() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     """Give every template the business's name, contact e-mail and logo."""
+    app.extensions["iclient_settings"] = SettingsCache()
     app.context_processor(business_context)

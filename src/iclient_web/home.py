@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from iclient_core.accounts.model import LANGUAGES
 from iclient_core.documents.reading import latest_documents
-from iclient_core.staff.settings import current_settings
+from iclient_web.business import settings_in_force
 from iclient_web.deps import services
 from iclient_web.security import public
 
@@ -26,7 +26,7 @@ def dashboard() -> str:
 @public
 def root() -> Response:
     """Send visitors to the portal in the business's default language (pt unless set)."""
-    language = current_settings(services=services()).default_language
+    language = settings_in_force().default_language
     return redirect(f"/{language if language in LANGUAGES else LANGUAGES[0]}/")
 
 

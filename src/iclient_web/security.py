@@ -20,6 +20,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
 from iclient_core.accounts.authentication import current_session
+from iclient_core.accounts.model import Account
 from iclient_core.consent.use_cases import is_gated
 from iclient_web.deps import services
 
@@ -86,6 +87,27 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+CONSENT_PASSED = "consent"
+
+
+def gated(account: Account, revision: int) -> bool:
+    """Whether the consent gate closes the portal to ``account``.
+
+    The answer is kept in the signed browser session with the portal's revision it was
+    found at: while no consent text was published (or recorded by staff) since, the gate
+    stays open without reading the account's consent records again. The cookie is signed,
+    so a browser cannot claim a pass it was not given.
+    """
+    if session.get(CONSENT_PASSED) == revision:
+        return False
+    closed = is_gated(services=services(), account=account)
+    if closed:
+        session.pop(CONSENT_PASSED, None)
+    else:
+        session[CONSENT_PASSED] = revision
+    return closed
+
+
 def start_session(secret: str) -> None:
     """Begin a fresh browser session for a new sign-in (nothing of the old one survives)."""
     session.clear()
@@ -128,6 +150,7 @@ def init_app(app: Flask) -> None:
         found = current_session(services=services(), session_secret=session.get(SESSION_SECRET))
         if found is not None:
             g.account, g.session = found.account, found.session
+            g.iclient_revision = found.revision
         elif SESSION_SECRET in session:
             session.pop(SESSION_SECRET)  # ended server-side: forget it here too
         if any(_unprintable(value) for value in (request.view_args or {}).values()):
@@ -139,7 +162,7 @@ def init_app(app: Flask) -> None:
         if (
             not g.account.role.is_staff
             and not is_consent_exempt(request.endpoint, app)
-            and is_gated(services=services(), account=g.account)
+            and gated(g.account, g.iclient_revision)
         ):
             return redirect(url_for("consent.show", next=_here()), 303)
         return None

@@ -15,8 +15,8 @@ from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from iclient_core.staff.settings import current_settings
-from iclient_web.deps import portal, services
+from iclient_web.business import settings_in_force
+from iclient_web.deps import portal
 from iclient_web.errors import error_page
 from iclient_web.messages import field_message
 
@@ -47,7 +47,7 @@ def file_message(code: str) -> str:
 def max_upload_mb() -> int:
     """The largest file staff may upload, in MiB: the business's setting, capped by the
     server's ``ICLIENT_MAX_UPLOAD_MB``."""
-    setting = current_settings(services=services()).upload_limit_mb
+    setting = settings_in_force().upload_limit_mb
     return min(int(portal().config.max_upload_mb), setting)
 
 

@@ -62,8 +62,8 @@ def test_a_page_costs_the_same_statements_for_25_or_250_documents(
 ) -> None:
     few = _statements_for_a_page(sqlite_database, 25)
     many = _statements_for_a_page(sqlite_database, 250)
-    assert few == (3, 5)  # the count, the page, the versions of the page's documents
-    assert many == (3, 20)
+    assert few == (1, 5)  # the page with its versions and a window count of the whole list
+    assert many == (1, 20)
 
 
 def test_the_listing_query_uses_the_client_index(sqlite_database: SqlDatabase) -> None:

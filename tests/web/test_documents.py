@@ -111,6 +111,7 @@ def allow_uploads_of(portal: Portal, megabytes: int) -> None:
 
     with portal.services.uow() as uow:
         uow.settings.save(BusinessSettings(upload_limit_mb=megabytes))
+        uow.settings.bump_revision()  # as saving the settings page does
         uow.commit()
 
 

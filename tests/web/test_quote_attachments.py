@@ -208,6 +208,7 @@ def test_the_business_upload_limit_answers_413_with_the_form(
 
     with portal.services.uow() as uow:
         uow.settings.save(BusinessSettings(upload_limit_mb=1))
+        uow.settings.bump_revision()  # as saving the settings page does
         uow.commit()
     browser.client_account(CLIENT)
     # Over the business's limit but within the request's room for the other fields: the

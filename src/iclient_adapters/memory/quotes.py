@@ -10,6 +10,7 @@ from iclient_adapters.memory.state import MemoryState
 from iclient_core.quotes.model import Quote, QuoteState
 from iclient_core.quotes.ports import QuoteSummary
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.shared.paging import Page
 
 
 def summarise(quote: Quote, today: date, name: str, email: str) -> QuoteSummary:
@@ -118,6 +119,22 @@ class MemoryQuoteRepository:
     ) -> int:
         """How many quotes match."""
         return len(self._matching(today, client_id, states, valid_until_by))
+
+    def page(
+        self,
+        *,
+        today: date,
+        client_id: str | None = None,
+        states: Collection[QuoteState] | None = None,
+        valid_until_by: date | None = None,
+        number: int = 1,
+        size: int = 20,
+    ) -> Page[QuoteSummary]:
+        """One page of matching quotes and the total."""
+        found = self._matching(today, client_id, states, valid_until_by)
+        start = (number - 1) * size
+        items = tuple(summarise(q, today, *self._names(q)) for q in found[start : start + size])
+        return Page(items=items, total=len(found), number=number, size=size)
 
     def list_overdue(self, *, today: date, limit: int = 100) -> Sequence[str]:
         """Ids of sent quotes past their validity date, oldest first."""

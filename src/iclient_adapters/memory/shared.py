@@ -68,6 +68,7 @@ class MemoryAuditLog:
 
 
 _KEY = "business"
+_REVISION = "portal"
 
 
 class MemorySettingsRepository:
@@ -83,3 +84,11 @@ class MemorySettingsRepository:
     def save(self, settings: BusinessSettings) -> None:
         """Replace the stored settings."""
         self._state.settings[_KEY] = settings
+
+    def revision(self) -> int:
+        """The portal's revision."""
+        return self._state.counters.get(_REVISION, 0)
+
+    def bump_revision(self) -> None:
+        """Move the revision on."""
+        self._state.counters[_REVISION] = self.revision() + 1

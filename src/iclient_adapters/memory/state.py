@@ -27,5 +27,7 @@ class MemoryState:
     documents: dict[str, Document] = attrs.Factory(dict)
     document_downloads: dict[str, DownloadRecord] = attrs.Factory(dict)
     quotes: dict[str, Quote] = attrs.Factory(dict)
+    # Counters (the portal's revision) add up when two transactions change them at once.
+    counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.
     generation: int = 0

@@ -109,7 +109,13 @@ class MemoryUnitOfWork:
         """Replay our changes over state committed meanwhile (row-level, like a database)."""
         base = self._working
         merged = copy.deepcopy(current)
-        for name in (f.name for f in attrs.fields(MemoryState) if f.name != "generation"):
+        for counter, count in base.counters.items():  # increments add up, like UPDATE n = n + 1
+            merged.counters[counter] = (
+                merged.counters.get(counter, 0) + count - self._snapshot.counters.get(counter, 0)
+            )
+        for name in (
+            f.name for f in attrs.fields(MemoryState) if f.name not in {"generation", "counters"}
+        ):
             ours: dict[str, object] = getattr(base, name)
             theirs: dict[str, object] = getattr(merged, name)
             original: dict[str, object] = getattr(self._snapshot, name)

@@ -84,6 +84,9 @@ def _filters(query: DocumentQuery) -> list[sa.ColumnElement[bool]]:
     return found
 
 
+_NEWEST_FIRST = (documents.c.dated.desc(), documents.c.created_at.desc(), documents.c.id.desc())
+
+
 class SqlDocumentRepository:
     """Documents on a connection; saved with an optimistic version check."""
 
@@ -190,29 +193,42 @@ class SqlDocumentRepository:
     # ------------------------------------------------------------------ lists
 
     def list(self, query: DocumentQuery) -> Page[Document]:
-        """One page of matching documents, newest first (count, page, versions)."""
+        """One page of matching documents, newest first, with every version and the total:
+        one statement (the page with a window count, joined to its versions)."""
         conditions = _filters(query)
-        total = int(
-            self._db.execute(
-                sa.select(sa.func.count()).select_from(documents).where(*conditions)
-            ).scalar_one()
+        page = (
+            sa.select(documents, sa.func.count().over().label("total"))
+            .where(*conditions)
+            .order_by(*_NEWEST_FIRST)
+            .limit(query.per_page)
+            .offset(query.offset)
+            .subquery("page")
         )
-        rows = (
-            self._db.execute(
-                sa.select(documents)
-                .where(*conditions)
-                .order_by(
-                    documents.c.dated.desc(), documents.c.created_at.desc(), documents.c.id.desc()
-                )
-                .limit(query.per_page)
-                .offset(query.offset)
+        version_columns = [c.label(f"v_{c.name}") for c in document_versions.c]
+        rows = self._db.execute(
+            sa.select(page, *version_columns)
+            .select_from(
+                page.outerjoin(document_versions, document_versions.c.document_id == page.c.id)
             )
-            .mappings()
-            .all()
+            .order_by(page.c.dated.desc(), page.c.created_at.desc(), page.c.id.desc())
+        ).mappings()
+        found: dict[str, tuple[sa.RowMapping, list[dict[str, Any]]]] = {}
+        total = 0
+        for row in rows:
+            total = int(row["total"])
+            _row, versions = found.setdefault(row["id"], (row, []))
+            if row["v_number"] is not None:
+                versions.append({c.name: row[f"v_{c.name}"] for c in document_versions.c})
+        if not found and query.offset:  # past the end: the window counted nothing
+            total = int(
+                self._db.execute(
+                    sa.select(sa.func.count()).select_from(documents).where(*conditions)
+                ).scalar_one()
+            )
+        items = tuple(
+            document_from_rows(self._converter, row, versions) for row, versions in found.values()
         )
-        return Page(
-            items=tuple(self._documents(rows)), total=total, number=query.page, size=query.per_page
-        )
+        return Page(items=items, total=total, number=query.page, size=query.per_page)
 
     def years(self, client_id: str, statuses: Collection[DocumentStatus]) -> Sequence[int]:
         """The years the client's documents are dated, newest first."""

@@ -27,6 +27,7 @@ from iclient_core.quotes.ports import QuoteSummary
 from iclient_core.quotes.pricing import Line
 from iclient_core.shared.errors import ConcurrentUpdate
 from iclient_core.shared.money import Money
+from iclient_core.shared.paging import Page
 
 _VISITOR = Embedded(
     {
@@ -389,29 +390,59 @@ class SqlQuoteRepository:
             .limit(limit)
             .offset(offset)
         )
-        found = []
-        for row in self._db.execute(query).mappings():
-            if row["email"] is not None:
-                name = f"{row['first_name']} {row['last_name']}".strip()
-                email = row["email"]
-            else:
-                name, email = row["visitor_name"] or "", row["visitor_email"] or ""
-            total = row["sent_total_cents"]
-            found.append(
-                QuoteSummary(
-                    id=row["id"],
-                    subject=row["subject"],
-                    state=_effective(row, today),
-                    client_id=row["client_id"],
-                    client_name=name,
-                    client_email=email,
-                    created_at=row["created_at"],
-                    updated_at=row["updated_at"],
-                    total=Money(int(total), row["currency"]) if total is not None else None,
-                    valid_until=row["sent_valid_until"],
-                )
+        return [self._summary(row, today) for row in self._db.execute(query).mappings()]
+
+    def page(
+        self,
+        *,
+        today: date,
+        client_id: str | None = None,
+        states: Collection[QuoteState] | None = None,
+        valid_until_by: date | None = None,
+        number: int = 1,
+        size: int = 20,
+    ) -> Page[QuoteSummary]:
+        """One page and, by a window count in the same statement, the total."""
+        conditions = _filters(today, client_id, states, valid_until_by)
+        query = (
+            self._listing()
+            .add_columns(sa.func.count().over().label("total"))
+            .where(*conditions)
+            .order_by(quotes.c.updated_at.desc(), quotes.c.id.desc())
+            .limit(size)
+            .offset((number - 1) * size)
+        )
+        rows = self._db.execute(query).mappings().all()
+        if rows:
+            total = int(rows[0]["total"])
+        elif number > 1:  # past the end: the window counted nothing
+            total = self.count(
+                today=today, client_id=client_id, states=states, valid_until_by=valid_until_by
             )
-        return found
+        else:
+            total = 0
+        items = tuple(self._summary(row, today) for row in rows)
+        return Page(items=items, total=total, number=number, size=size)
+
+    def _summary(self, row: sa.RowMapping, today: date) -> QuoteSummary:
+        if row["email"] is not None:
+            name = f"{row['first_name']} {row['last_name']}".strip()
+            email = row["email"]
+        else:
+            name, email = row["visitor_name"] or "", row["visitor_email"] or ""
+        total = row["sent_total_cents"]
+        return QuoteSummary(
+            id=row["id"],
+            subject=row["subject"],
+            state=_effective(row, today),
+            client_id=row["client_id"],
+            client_name=name,
+            client_email=email,
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            total=Money(int(total), row["currency"]) if total is not None else None,
+            valid_until=row["sent_valid_until"],
+        )
 
     def count(
         self,

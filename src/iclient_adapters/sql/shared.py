@@ -10,9 +10,10 @@ from typing import Any
 import attrs
 import cattrs
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from iclient_adapters.sql.connection import Executor
-from iclient_adapters.sql.tables import audit_log, settings
+from iclient_adapters.sql.tables import audit_log, revisions, settings
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import BusinessSettings
 
@@ -104,6 +105,10 @@ def settings_from_rows(converter: cattrs.Converter, stored: Mapping[str, Any]) -
     return converter.structure(kept, BusinessSettings)
 
 
+PORTAL = "portal"
+"""The name of the portal's revision row (created by the migrations)."""
+
+
 class SqlSettingsRepository:
     """The ``SettingsRepository`` port on the ``settings`` table."""
 
@@ -121,3 +126,20 @@ class SqlSettingsRepository:
         rows = settings_to_rows(self._converter, value)
         self._db.execute(sa.delete(settings).where(settings.c.key.in_(list(rows))))
         self._db.execute(sa.insert(settings), [{"key": key, "value": v} for key, v in rows.items()])
+
+    def revision(self) -> int:
+        """The portal's revision (one primary-key look-up)."""
+        query = sa.select(revisions.c.revision).where(revisions.c.name == PORTAL)
+        return int(self._db.execute(query).scalar() or 0)
+
+    def bump_revision(self) -> None:
+        """One ``INSERT … ON CONFLICT DO UPDATE SET revision = revision + 1``: concurrent
+        bumps add up, and a missing row starts at one."""
+        insert = postgresql.insert if self._db.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(revisions).values(name=PORTAL, revision=1)
+        self._db.execute(
+            statement.on_conflict_do_update(
+                index_elements=[revisions.c.name],
+                set_={"revision": revisions.c.revision + 1},
+            )
+        )

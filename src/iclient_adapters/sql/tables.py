@@ -183,6 +183,15 @@ settings = sa.Table(
     sa.Column("value", sa.JSON(), nullable=False),
 )
 
+# The portal's revision: bumped with every change to the settings or the consent texts, so
+# that web processes may keep both in memory and read only this counter per request.
+revisions = sa.Table(
+    "revisions",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("revision", sa.BigInteger(), nullable=False),
+)
+
 sa.Index("ix_accounts_role_created_at", accounts.c.role, accounts.c.created_at)
 sa.Index(
     "ix_accounts_role_status_created_at",

@@ -384,6 +384,25 @@ class QuotesContract:
                 seen += [q.id for q in uow.quotes.list(today=TODAY, limit=3, offset=offset)]
         assert seen == [q.id for q in reversed(quotes)]
 
+    def test_quotes_a_page_carries_its_rows_and_the_total(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
+    ) -> None:
+        ana, bea, _ = quotes_people
+        quotes = [requested(ana, now=at(i)) for i in range(7)]
+        self.quotes_store(uow_factory, *quotes, requested(bea, now=at(9)))
+        with uow_factory() as uow:
+            pages = [
+                uow.quotes.page(today=TODAY, client_id=ana.id, number=n, size=3)
+                for n in (1, 2, 3, 4)
+            ]
+            everything = uow.quotes.page(today=TODAY)
+        assert [page.total for page in pages] == [7, 7, 7, 7]
+        assert [q.id for page in pages for q in page.items] == [q.id for q in reversed(quotes)]
+        assert pages[3].items == () and pages[2].has_next is False
+        assert everything.total == 8 and len(everything.items) == 8
+        with uow_factory() as uow:
+            assert uow.quotes.page(today=TODAY, states=[]).total == 0
+
     def test_quotes_a_sent_quote_past_its_date_counts_as_expired(
         self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:

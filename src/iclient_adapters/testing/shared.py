@@ -130,6 +130,40 @@ class SettingsContract:
         with uow_factory() as uow:
             assert uow.settings.get() is None
 
+    def test_settings_the_revision_starts_at_zero_and_moves_on_commit(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        with uow_factory() as uow:
+            assert uow.settings.revision() == 0
+            uow.settings.bump_revision()
+            assert uow.settings.revision() == 1  # visible inside the transaction
+        with uow_factory() as uow:
+            assert uow.settings.revision() == 0  # rolled back
+            uow.settings.bump_revision()
+            uow.settings.bump_revision()
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.settings.revision() == 2
+
+    def test_settings_revision_bumps_of_two_transactions_add_up(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        first, second = uow_factory(), uow_factory()
+        with first:
+            first.settings.bump_revision()
+            first.commit()
+        with second:
+            assert second.settings.revision() == 1
+            second.settings.bump_revision()
+            second.commit()
+        with uow_factory() as one, uow_factory() as other:
+            one.settings.bump_revision()
+            one.commit()
+            other.settings.bump_revision()
+            other.commit()
+        with uow_factory() as uow:
+            assert uow.settings.revision() == 4
+
     def test_settings_commit_with_the_rest_of_the_transaction(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

@@ -28,10 +28,17 @@ class SignedIn:
 
 @attrs.frozen
 class CurrentSession:
-    """A live session and its account, as found from the browser's secret."""
+    """A live session and its account, as found from the browser's secret.
+
+    Attributes:
+        revision: the portal's revision at this moment (see
+            ``SettingsRepository.revision``): what a caller kept in memory of the settings
+            or the consent gate is still right while it has not changed.
+    """
 
     account: Account
     session: SignInSession
+    revision: int = 0
 
 
 def lookup_key(services: Services, email: str) -> str:
@@ -136,7 +143,9 @@ def sign_in(
 def current_session(*, services: Services, session_secret: str | None) -> CurrentSession | None:
     """The live session for a browser's secret, or None (unknown, expired, account closed).
 
-    Expired sessions and sessions of accounts that can no longer sign in are deleted.
+    Two statements in the usual case: the session with its account, and the portal's
+    revision. Expired sessions and sessions of accounts that can no longer sign in are
+    deleted; activity is written at most once a minute.
     """
     if not session_secret:
         return None
@@ -157,7 +166,7 @@ def current_session(*, services: Services, session_secret: str | None) -> Curren
             uow.sessions.touch(session.id, now)
             session.last_seen_at = now
             uow.commit()
-        return CurrentSession(account=account, session=session)
+        return CurrentSession(account=account, session=session, revision=uow.settings.revision())
 
 
 def sign_out(*, services: Services, session_secret: str | None, ip: str) -> None:

@@ -277,6 +277,7 @@ def record_on_behalf(
             summary=f"{kind} v{state.version.number} accepted on the client's behalf",
             ip=ip,
         )
+        uow.settings.bump_revision()  # every process re-reads the gate
         uow.commit()
 
 
@@ -475,6 +476,7 @@ def publish_version(
             summary=f"{key} v{number} ({lang}): {clean_title}",
             ip=ip,
         )
+        uow.settings.bump_revision()  # every process re-reads the gate
         uow.commit()
     return version
 
@@ -508,6 +510,7 @@ def add_kind(
                 summary=f"{key} ({'required' if required else 'optional'})",
                 ip=ip,
             )
+            uow.settings.bump_revision()  # every process re-reads the gate
             uow.commit()
         except AlreadyExists:
             raise InvalidInput.single("key", "kind_taken") from None
@@ -542,6 +545,7 @@ def ensure_defaults(*, services: Services) -> bool:
                         example=True,
                     )
                 )
+        uow.settings.bump_revision()  # every process re-reads the gate
         uow.commit()
     return True
 

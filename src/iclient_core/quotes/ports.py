@@ -10,6 +10,7 @@ import attrs
 
 from iclient_core.quotes.model import Quote, QuoteState, Side, waiting_for
 from iclient_core.shared.money import Money
+from iclient_core.shared.paging import Page
 
 
 @attrs.frozen
@@ -101,6 +102,19 @@ class QuoteRepository(Protocol):
         valid_until_by: date | None = None,
     ) -> int:
         """How many quotes :meth:`list` would find without a limit."""
+
+    def page(
+        self,
+        *,
+        today: date,
+        client_id: str | None = None,
+        states: Collection[QuoteState] | None = None,
+        valid_until_by: date | None = None,
+        number: int = 1,
+        size: int = 20,
+    ) -> Page[QuoteSummary]:
+        """Page ``number`` of what :meth:`list` finds, with the total: one look-up (a lists'
+        page costs no separate count)."""
 
     def list_overdue(self, *, today: date, limit: int = 100) -> Sequence[str]:
         """Ids of sent quotes whose validity date is before ``today``, oldest first."""

@@ -99,16 +99,14 @@ def _page(
             require(uow, staff, Permission.QUOTES_MANAGE)
         if wanted is not None and not wanted:
             return Page(items=(), total=0, number=number, size=per_page)
-        total = uow.quotes.count(today=day, client_id=client_id, states=wanted, valid_until_by=by)
-        items = uow.quotes.list(
+        return uow.quotes.page(
             today=day,
             client_id=client_id,
             states=wanted,
             valid_until_by=by,
-            limit=per_page,
-            offset=(number - 1) * per_page,
+            number=number,
+            size=per_page,
         )
-    return Page(items=tuple(items), total=total, number=number, size=per_page)
 
 
 def list_client_quotes(

@@ -85,13 +85,22 @@ class EffectiveSettings:
 
 
 class SettingsRepository(Protocol):
-    """Stores the one ``BusinessSettings`` value of the installation."""
+    """Stores the one ``BusinessSettings`` value of the installation, and the portal's
+    revision: a counter that changes whenever what every page shows changes (these settings,
+    the consent texts), so that web processes may keep those in memory and check only it."""
 
     def get(self) -> BusinessSettings | None:
         """The stored settings, or None when an admin never saved any."""
 
     def save(self, settings: BusinessSettings) -> None:
         """Store ``settings``, replacing what was stored (in the caller's transaction)."""
+
+    def revision(self) -> int:
+        """The portal's current revision (0 on a new installation)."""
+
+    def bump_revision(self) -> None:
+        """Move the revision on, atomically, in the caller's transaction (two transactions
+        bumping at once end two apart)."""
 
 
 def effective(configured: Settings, stored: BusinessSettings | None) -> EffectiveSettings:

@@ -12,7 +12,8 @@ The public names of the package, by module:
 - :mod:`.logo`: ``OpenedLogo``, ``StoredLogo``, ``open_logo``
 - :mod:`.members`: ``change_role``, ``create_staff``, ``disable_staff``, ``enable_staff``,
   ``end_staff_sessions``, ``invite_staff``, ``list_staff``, ``resend_staff_invitation``
-- :mod:`.settings`: ``current_settings``, ``save_settings``, ``settings_for_editing``
+- :mod:`.settings`: ``current_settings``, ``portal_revision``, ``save_settings``,
+  ``settings_for_editing``
 """
 
 from iclient_core.staff.audit import AuditQuery, audit_page, export_audit
@@ -48,7 +49,12 @@ from iclient_core.staff.members import (
     list_staff,
     resend_staff_invitation,
 )
-from iclient_core.staff.settings import current_settings, save_settings, settings_for_editing
+from iclient_core.staff.settings import (
+    current_settings,
+    portal_revision,
+    save_settings,
+    settings_for_editing,
+)
 
 __all__ = [
     "Attention",
@@ -80,6 +86,7 @@ __all__ = [
     "list_staff",
     "open_logo",
     "parse_clients_csv",
+    "portal_revision",
     "resend_invitation",
     "resend_staff_invitation",
     "save_settings",

@@ -39,6 +39,13 @@ def current_settings(*, services: Services) -> EffectiveSettings:
         return effective(services.settings, uow.settings.get())
 
 
+def portal_revision(*, services: Services) -> int:
+    """The portal's revision: it changes whenever the settings or the consent texts change,
+    so that what a process keeps of them in memory is right while it has not (public)."""
+    with services.uow() as uow:
+        return uow.settings.revision()
+
+
 def settings_for_editing(*, services: Services, actor: Account) -> BusinessSettings:
     """What an admin stored, to fill the settings form.
 
@@ -142,6 +149,7 @@ def save_settings(
                 ),
                 ip=ip,
             )
+            uow.settings.bump_revision()  # every process re-reads the settings
             uow.commit()
     except BaseException:
         if new_logo is not None:

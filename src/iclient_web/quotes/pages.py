@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from iclient_core.quotes.model import Proposal, Quote, QuoteState
 from iclient_core.quotes.queries import QuoteView
-from iclient_core.staff.settings import current_settings
+from iclient_web.business import settings_in_force
 from iclient_web.deps import portal, services
 from iclient_web.downloads import DOWNLOAD_CSP
 from iclient_web.i18n import current_language
@@ -50,7 +50,7 @@ def pdf_response(view: QuoteView, shown: Proposal | None) -> Response:
     """The PDF of version ``shown`` as a download (404 when there is no version to draw)."""
     if shown is None:
         abort(404)
-    settings = current_settings(services=services())
+    settings = settings_in_force()
     letterhead = Letterhead(
         name=settings.business_name,
         email=settings.contact_email or portal().config.contact_email,

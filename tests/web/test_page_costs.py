@@ -1,0 +1,137 @@
+"""What a signed-in page costs the database: a fixed, small number of statements whatever
+the client holds, and none for the session's consent gate or the business settings once they
+are known (they are read again only when the portal's revision moves)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+import sqlalchemy as sa
+
+from iclient_adapters.compose import Portal
+from iclient_adapters.mail import MemoryTransport
+from iclient_adapters.sql import SqlDatabase
+from iclient_core.accounts.model import Role, email_key
+from iclient_core.consent.use_cases import ensure_defaults
+from iclient_core.documents.publishing import upload_document
+from iclient_core.quotes.requests import request_quote
+from iclient_core.shared.intake import Upload
+from iclient_core.staff.members import create_staff
+from iclient_core.staff.settings import save_settings
+from iclient_web import create_app
+from tests.web.conftest import PASSWORD, Browser
+
+PDF = b"%PDF-1.7\n" + b"0" * 2000 + b"\n%%EOF\n"
+PAGES = ("/pt/documents", "/pt/quotes", "/pt/")
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[SqlDatabase]:
+    """A migrated SQLite database of the test's own."""
+    found = SqlDatabase.from_url(f"sqlite:///{tmp_path / 'costs.db'}")
+    found.upgrade()
+    yield found
+    found.dispose()
+
+
+@pytest.fixture
+def on_sql(portal: Portal, database: SqlDatabase) -> Portal:
+    """The test portal, persisting to SQLite."""
+    services = attrs.evolve(portal.services, uow=database.unit_of_work)
+    ensure_defaults(services=services)
+    return Portal(config=portal.config, services=services)
+
+
+def statements(database: SqlDatabase, browser: Browser, path: str) -> list[str]:
+    """The SQL statements one GET of ``path`` sends (after a first visit warmed the caches)."""
+    assert browser.client.get(path).status_code == 200
+    sent: list[str] = []
+
+    def note(*args: Any) -> None:
+        sent.append(str(args[2]))
+
+    sa.event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        assert browser.client.get(path).status_code == 200
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", note)
+    return sent
+
+
+def give_documents(on_sql: Portal, owner_email: str, count: int) -> None:
+    """Staff put ``count`` documents and a few quote requests in the client's area."""
+    services = on_sql.services
+    with services.uow() as uow:
+        owner = uow.accounts.get_by_email_key(email_key(owner_email))
+        admin = uow.accounts.get_by_email_key(email_key("gestora@example.pt"))
+    assert owner is not None and admin is not None
+    for n in range(count):
+        upload_document(
+            services=services,
+            actor=admin,
+            client_id=owner.id,
+            file=Upload(filename=f"fatura-{n}.pdf", stream=iter([PDF])),
+            title=f"Fatura {n}",
+            category="invoice",
+            amount="12,50",
+            notify=False,
+        )
+    for n in range(3):
+        request_quote(
+            services=services,
+            account_id=owner.id,
+            subject=f"Pedido {n}",
+            details="Pintura.",
+            desired_date=None,
+            ip="203.0.113.7",
+        )
+
+
+def test_a_signed_in_page_costs_at_most_four_statements_whatever_the_client_holds(
+    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+) -> None:
+    app = create_app({"TESTING": True}, portal=on_sql)
+    create_staff(
+        services=on_sql.services, email="gestora@example.pt", role=Role.ADMIN, password=PASSWORD
+    )
+    browser = Browser(app.test_client(), on_sql, transport)
+    browser.client_account("ana@example.pt")
+    costs: dict[int, dict[str, int]] = {}
+    held = 0
+    for total in (5, 40):
+        give_documents(on_sql, "ana@example.pt", total - held)
+        held = total
+        costs[total] = {path: len(statements(database, browser, path)) for path in PAGES}
+    assert costs[5] == costs[40]
+    assert all(count <= 4 for count in costs[40].values()), costs
+
+
+def test_the_gate_and_the_settings_are_read_again_when_the_revision_moves(
+    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+) -> None:
+    app = create_app({"TESTING": True}, portal=on_sql)
+    admin = create_staff(
+        services=on_sql.services, email="gestora@example.pt", role=Role.ADMIN, password=PASSWORD
+    )
+    browser = Browser(app.test_client(), on_sql, transport)
+    browser.client_account("ana@example.pt")
+    before = statements(database, browser, "/pt/documents")
+    assert not any("consent" in s or "FROM settings" in s for s in before)
+    save_settings(
+        services=on_sql.services,
+        actor=admin,
+        business_name="Oficina Nova",
+        contact_email="",
+        contact_phone="",
+        default_language="",
+        vat_rates="23",
+        upload_limit_mb="100",
+    )
+    page = browser.client.get("/pt/documents")
+    assert "Oficina Nova" in page.get_data(as_text=True)
+    after = statements(database, browser, "/pt/documents")
+    assert len(after) == len(before)
