@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 from iclient_core.accounts.model import Account, email_key
 from iclient_core.accounts.passwords import MAXIMUM, normalise_password
 from iclient_core.accounts.sessions import SignInSession, session_key
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.errors import InvalidCredentials
 from iclient_core.shared.limits import check_limit
 from iclient_core.shared.security_log import security_event
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 
 @attrs.frozen

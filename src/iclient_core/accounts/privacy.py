@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iclient_core.accounts.model import Account, Status
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.accounts.profile import check_current_password, load_active
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.errors import NotFound
 from iclient_core.shared.security_log import security_event
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 DELETION_DELAY = timedelta(days=30)
 """Without a staff decision, a requested deletion happens after this long."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from iclient_core.accounts import tokens
 from iclient_core.accounts.contact import clean_email, clean_profile, personal_data
 from iclient_core.accounts.mail import notify
@@ -9,11 +11,13 @@ from iclient_core.accounts.model import Account
 from iclient_core.accounts.passwords import normalise_password
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
-from iclient_core.services import Services
 from iclient_core.shared.errors import FieldError, InvalidInput, NotFound, TokenInvalid
 from iclient_core.shared.limits import check_limit
 from iclient_core.shared.security_log import security_event
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 
 def load_active(uow: UnitOfWork, account_id: str) -> Account:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from iclient_core.accounts import tokens
 from iclient_core.accounts.authentication import sign_in_keys
 from iclient_core.accounts.contact import clean_email, personal_data
@@ -10,11 +12,13 @@ from iclient_core.accounts.model import Account, Status
 from iclient_core.accounts.registration import send_activation
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.errors import FieldError, InvalidInput, TokenInvalid
 from iclient_core.shared.limits import check_limit
 from iclient_core.shared.security_log import security_event
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 
 def request_password_reset(*, services: Services, email: str | None, ip: str) -> None:

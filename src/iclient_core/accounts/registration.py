@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from iclient_core.accounts import tokens
 from iclient_core.accounts.contact import clean_email, clean_profile, personal_data
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Status, email_key
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
-from iclient_core.services import Services
 from iclient_core.shared.errors import (
     AlreadyExists,
     FieldError,
@@ -18,7 +19,10 @@ from iclient_core.shared.errors import (
 )
 from iclient_core.shared.limits import check_limit
 from iclient_core.shared.security_log import security_event
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 
 def register_client(

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import enum
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.ports import TokenClaims
-from iclient_core.services import Services
 from iclient_core.shared.errors import TokenInvalid
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 
 class Purpose(enum.StrEnum):

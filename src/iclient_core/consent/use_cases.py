@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -20,11 +21,13 @@ from iclient_core.consent.model import (
     diff,
     text_for,
 )
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
 from iclient_core.shared.text import clean_line
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 KIND_KEY = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 MAX_BODY = 100_000

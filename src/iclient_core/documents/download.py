@@ -8,13 +8,12 @@ marks the document as opened.
 from __future__ import annotations
 
 import logging
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from iclient_core.accounts import permissions
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission
 from iclient_core.documents.model import Document, DownloadRecord, FileVersion
-from iclient_core.services import Services
 from iclient_core.shared.downloads import (
     ByteRange,
     Download,
@@ -26,6 +25,9 @@ from iclient_core.shared.downloads import (
 )
 from iclient_core.shared.errors import ConcurrentUpdate, NotFound
 from iclient_core.shared.security_log import security_event
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 logger = logging.getLogger("iclient.documents")
 

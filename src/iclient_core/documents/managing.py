@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -16,12 +17,14 @@ from iclient_core.documents.model import (
     DocumentStatus,
     DownloadRecord,
 )
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.errors import InvalidInput, NotFound
 from iclient_core.shared.intake import forget_stored
 from iclient_core.shared.paging import Page
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 
 @attrs.frozen

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from iclient_core.accounts import permissions
 from iclient_core.accounts.mail import notify
@@ -19,12 +20,14 @@ from iclient_core.accounts.permissions import Permission
 from iclient_core.documents.inputs import clean_details
 from iclient_core.documents.model import Document, DocumentStatus, FileVersion
 from iclient_core.notifications.model import Kind
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import ConcurrentUpdate, NotFound
 from iclient_core.shared.intake import Upload, check_file, forget_stored, store_checked
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 logger = logging.getLogger("iclient.documents")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -11,8 +12,10 @@ from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.documents.inputs import list_query
 from iclient_core.documents.model import VISIBLE_TO_CLIENT, Document, DocumentQuery
-from iclient_core.services import Services
 from iclient_core.shared.paging import Page
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 
 @attrs.frozen

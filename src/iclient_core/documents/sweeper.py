@@ -20,13 +20,16 @@ from __future__ import annotations
 import itertools
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
 from iclient_core.documents.model import DocumentStatus
 from iclient_core.documents.publishing import KEY_PREFIX
-from iclient_core.services import Services
 from iclient_core.shared.intake import forget_stored
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 logger = logging.getLogger("iclient.documents")
 

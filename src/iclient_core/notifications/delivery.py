@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
-from iclient_core.services import Services
 from iclient_core.shared.errors import DeliveryFailed
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 logger = logging.getLogger("iclient.mail")
 

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.quotes.common import active_client, clients_quote, staff_quote
 from iclient_core.quotes.model import Attachment, Quote
-from iclient_core.services import Services
 from iclient_core.shared.business import effective
 from iclient_core.shared.downloads import (
     Download,
@@ -38,6 +37,9 @@ from iclient_core.shared.errors import NotFound
 from iclient_core.shared.intake import CheckedFile, Upload, check_file, forget_stored, store_checked
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.storage import FileStorage
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 logger = logging.getLogger("iclient.quotes")
 

@@ -6,17 +6,20 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.permissions import Permission, allowed
 from iclient_core.notifications.model import Kind
 from iclient_core.quotes.model import Actor, Quote, Side
-from iclient_core.services import Services
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import FieldError, NotFound, PermissionDenied
 from iclient_core.shared.money import FULL_PERCENT
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 MAX_DETAILS = 5000
 """Longest free text (request details, proposal message)."""

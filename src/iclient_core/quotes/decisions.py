@@ -8,6 +8,7 @@ refuses the second with ``ConcurrentUpdate``, so exactly one wins and nothing is
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from iclient_core.accounts.model import Account
 from iclient_core.notifications.model import Kind
@@ -25,10 +26,12 @@ from iclient_core.quotes.common import (
     today,
 )
 from iclient_core.quotes.model import Action, ProposalChanged, Quote
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.errors import ConcurrentUpdate, FieldError, InvalidInput
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 
 def _version(raw: int | str | None) -> int:

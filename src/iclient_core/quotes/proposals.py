@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -28,7 +29,6 @@ from iclient_core.quotes.common import (
 )
 from iclient_core.quotes.model import ProposalContent, Quote
 from iclient_core.quotes.pricing import Discount, DiscountKind, Line, compute_totals
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.errors import ConcurrentUpdate, FieldError, InvalidInput
 from iclient_core.shared.money import (
@@ -39,7 +39,10 @@ from iclient_core.shared.money import (
     parse_quantity,
 )
 from iclient_core.shared.text import clean_line
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 MAX_DESCRIPTION = 300
 """Longest description of a line."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -19,8 +20,10 @@ from iclient_core.quotes.common import (
 )
 from iclient_core.quotes.model import Quote, QuoteState, Side
 from iclient_core.quotes.ports import QuoteSummary
-from iclient_core.services import Services
 from iclient_core.shared.paging import Page, requested_page
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 PER_PAGE = 20
 """Rows per page of a quote list."""

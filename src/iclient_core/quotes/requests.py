@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.model import Account, Profile, Status
@@ -25,14 +26,16 @@ from iclient_core.quotes.common import (
     today,
 )
 from iclient_core.quotes.model import Action, Attachment, Quote, VisitorContact
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.errors import FieldError, InvalidInput, NotFound
 from iclient_core.shared.intake import Upload
 from iclient_core.shared.limits import Limit, check_limit
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import clean_line
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 MAX_SUBJECT = 200
 """Longest subject of a request."""

@@ -7,11 +7,15 @@ the security event.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from iclient_core.accounts.model import Account, Status
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.security_log import security_event
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 
 def end_sessions(

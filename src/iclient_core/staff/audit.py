@@ -5,17 +5,20 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
 from iclient_core.accounts.authentication import lookup_key
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission, require
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.paging import Page, page_number
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 500

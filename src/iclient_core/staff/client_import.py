@@ -25,6 +25,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -32,12 +33,14 @@ from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.model import LANGUAGES, Account, EmailAddress, Profile, Role
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.notifications.outbox import branding
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput
 from iclient_core.shared.security_log import security_event
 from iclient_core.staff.clients import CREATED, clean_contact, send_invitation
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 MAX_ROWS = 20_000
 """Larger files are refused as a whole: split them."""

@@ -9,6 +9,7 @@ erased account).
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -21,7 +22,6 @@ from iclient_core.accounts.registration import send_activation
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind, Notification
 from iclient_core.notifications.outbox import branding, queue
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import effective
@@ -31,7 +31,10 @@ from iclient_core.shared.paging import Page, page_number
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import clean_line
 from iclient_core.staff import account_status
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 25
 TIMELINE_SIZE = 50

@@ -12,14 +12,17 @@ module holds the pieces they share.
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 import attrs
 
-from iclient_core.services import Services
 from iclient_core.shared.errors import FieldError, InvalidInput, NotFound
 from iclient_core.shared.filetypes import JPEG, PNG
 from iclient_core.shared.intake import CheckedFile, Upload, check_file, forget_stored, store_checked
 from iclient_core.shared.storage import FileStorage, ObjectNotFound, ObjectReader
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 LOGO_PREFIX = "branding"
 """Every logo's bytes are stored under this first key segment (never ``documents``)."""

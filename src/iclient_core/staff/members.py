@@ -9,6 +9,8 @@ account afresh every time.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from iclient_core.accounts import tokens
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.mail import notify
@@ -16,7 +18,6 @@ from iclient_core.accounts.model import LANGUAGES, Account, Profile, Role, Statu
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
@@ -26,7 +27,10 @@ from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import clean_line
 from iclient_core.staff import account_status
 from iclient_core.staff.clients import plausible_id
-from iclient_core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 50
 STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})

@@ -7,12 +7,13 @@ through the ``FileStorage`` port (see :mod:`iclient_core.staff.logo`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.model import LANGUAGES, Account
 from iclient_core.accounts.permissions import Permission, require
-from iclient_core.services import Services
 from iclient_core.shared import audit
 from iclient_core.shared.business import (
     DEFAULT_UPLOAD_LIMIT_MB,
@@ -27,6 +28,9 @@ from iclient_core.shared.intake import Upload
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import clean_line
 from iclient_core.staff.logo import StoredLogo, check_logo, forget_logo, store_logo
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
 
 
 def current_settings(*, services: Services) -> EffectiveSettings:
