@@ -48,7 +48,7 @@ class TransportHarness(Protocol):
 class Harness:
     """A ready ``TransportHarness``: a transport and functions that read the far end.
 
-    Args:
+    Attributes:
         transport: the transport under test.
         collect: returns what arrived.
         envelopes: returns the envelope recipients per message (None: no envelope).
