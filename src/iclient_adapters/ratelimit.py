@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from limits import RateLimitItemPerSecond, storage, strategies
 
+from iclient_adapters.extras import needs_extra
+
 
 class LimitsRateLimiter:
     """The ``RateLimiter`` port, with a moving window.
@@ -15,6 +17,11 @@ class LimitsRateLimiter:
     """
 
     def __init__(self, storage_uri: str = "memory://") -> None:
+        if storage_uri.startswith("redis"):  # redis://, rediss://, redis+sentinel://…
+            try:
+                import redis  # noqa: F401  (limits would only say "prerequisite not available")
+            except ImportError as error:
+                raise needs_extra("redis", error) from error
         self._storage = storage.storage_from_string(storage_uri)
         self._strategy = strategies.MovingWindowRateLimiter(self._storage)
 

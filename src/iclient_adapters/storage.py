@@ -37,6 +37,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import fsspec
 from fsspec.implementations.memory import MemoryFile, MemoryFileSystem
 
+from iclient_adapters.extras import needs_extra
 from iclient_core.shared.storage import (
     CHUNK_SIZE,
     ByteSource,
@@ -219,7 +220,10 @@ class FsspecStorage:
             if query:
                 raise ValueError(f"unknown S3 storage options: {sorted(query)}")
             settings.update(options)
-            import s3fs
+            try:
+                import s3fs
+            except ImportError as error:
+                raise needs_extra("s3", error) from error
 
             fs = s3fs.S3FileSystem(**settings)
             root = f"{parts.netloc}/{parts.path.strip('/')}".rstrip("/")

@@ -12,6 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from iclient_adapters.extras import needs_extra
+
+try:
+    import flask  # noqa: F401
+except ImportError as error:  # a plain install: say which extra brings the portal
+    raise needs_extra("web", error) from error
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -18,6 +18,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from urllib.request import url2pathname
 
+from iclient_adapters.extras import needs_extra
+
+try:
+    import jinja2  # noqa: F401
+except ImportError as error:  # a plain install: say which extra brings it
+    raise needs_extra("mail", error) from error
+
 from iclient_adapters.mail.mailer import TemplateMailer
 from iclient_adapters.mail.render import render
 from iclient_adapters.mail.transports import (

@@ -58,7 +58,7 @@ class TransportHarness(Protocol):
 class Harness:
     """A ready ``TransportHarness``: a transport and functions that read the far end.
 
-    Args:
+    Attributes:
         transport: the transport under test.
         collect: returns what arrived.
         envelopes: returns the envelope recipients per message (None: no envelope).
@@ -180,7 +180,7 @@ class TransportContract:
 class MailerHarness:
     """What the ``mailer_harness`` fixture gives :class:`MailerContract`.
 
-    Args:
+    Attributes:
         mailer: the ``Mailer`` under test.
         collect: returns the e-mails that arrived at the far end, oldest first.
     """

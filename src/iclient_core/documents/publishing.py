@@ -75,8 +75,9 @@ def upload_document(
 
     Args:
         file: the uploaded file; its type comes from its leading bytes (allow-list).
-        title, category, reference, issue_date, amount, due_date: the document's details
-            as typed (see :func:`~iclient_core.documents.inputs.clean_details`).
+        title: the document's title as typed; ``category``, ``reference``, ``issue_date``,
+            ``amount`` and ``due_date`` likewise (see
+            :func:`~iclient_core.documents.inputs.clean_details`).
         max_size: refuse files larger than this many bytes (the business's upload limit
             setting applies in any case).
         notify: False to leave the e-mail to :func:`notify_published` (several files at once).
@@ -363,8 +364,10 @@ def upload_documents(
 
     Args:
         files: the uploaded files, in the order they were chosen.
-        title, category, reference, issue_date, amount, due_date: the details as typed, for
-            every file (see :func:`~iclient_core.documents.inputs.clean_details`).
+        title: the title as typed (with several files, each file's name is added).
+        category: the category, for every file; ``reference``, ``issue_date``, ``amount``
+            and ``due_date`` likewise (see
+            :func:`~iclient_core.documents.inputs.clean_details`).
         max_size: refuse files larger than this many bytes (the business's upload limit
             setting applies in any case).
 
