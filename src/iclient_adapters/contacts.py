@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+# Both libraries load their data (and email-validator dnspython) at the first use, so that a
+# web process starts quickly.
 
 
 class StandardContactValidator:
@@ -18,6 +18,8 @@ class StandardContactValidator:
 
     def normalise_email(self, raw: str) -> str:
         """The normalised address; no DNS look-up (registration must not wait on DNS)."""
+        from email_validator import EmailNotValidError, validate_email
+
         try:
             result = validate_email(raw, check_deliverability=False)
         except EmailNotValidError as error:
@@ -26,6 +28,8 @@ class StandardContactValidator:
 
     def normalise_phone(self, raw: str) -> str:
         """The number in E.164 form."""
+        import phonenumbers
+
         try:
             number = phonenumbers.parse(raw, self._region)
         except phonenumbers.NumberParseException as error:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from zxcvbn import zxcvbn
-
 # zxcvbn's work grows quickly with length; what makes a long password weak shows in its start.
 _SCORED_PREFIX = 72  # zxcvbn refuses longer input
 
@@ -23,5 +21,7 @@ class ZxcvbnStrength:
 
     def is_weak(self, password: str, *, user_inputs: Sequence[str]) -> bool:
         """True when zxcvbn scores the password below ``min_score``."""
+        from zxcvbn import zxcvbn  # its dictionaries load at the first check, not at start-up
+
         result = zxcvbn(password[:_SCORED_PREFIX], user_inputs=list(user_inputs))
         return int(result["score"]) < self._min_score

@@ -7,13 +7,18 @@ markdown-it escapes any HTML in the source and refuses ``javascript:``/``vbscrip
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # loaded by the first text shown, not at start-up
+
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 

@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
+
 from iclient_adapters.extras import needs_extra
 
-try:
-    import alembic  # noqa: F401
-    import sqlalchemy  # noqa: F401
-except ImportError as error:  # a plain install: say which extra brings them
-    raise needs_extra("sql", error) from error
+for _library in ("sqlalchemy", "alembic"):  # installed? (Alembic itself loads only to migrate)
+    if find_spec(_library) is None:  # a plain install: say which extra brings them
+        raise needs_extra("sql", ModuleNotFoundError(name=_library))
 
 from iclient_adapters.sql.uow import SqlDatabase, SqlUnitOfWork
 

@@ -15,7 +15,6 @@ from iclient_web.deps import portal, services
 from iclient_web.downloads import DOWNLOAD_CSP
 from iclient_web.i18n import current_language
 from iclient_web.quotes import forms
-from iclient_web.quotes.pdf import Letterhead, pdf_filename, render_quote_pdf
 
 
 def quote_helpers() -> dict[str, Any]:
@@ -50,6 +49,9 @@ def pdf_response(view: QuoteView, shown: Proposal | None) -> Response:
     """The PDF of version ``shown`` as a download (404 when there is no version to draw)."""
     if shown is None:
         abort(404)
+    # fpdf2 and its fonts are loaded by the first PDF, not by every process at start-up.
+    from iclient_web.quotes.pdf import Letterhead, pdf_filename, render_quote_pdf
+
     settings = settings_in_force()
     letterhead = Letterhead(
         name=settings.business_name,
