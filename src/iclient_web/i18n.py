@@ -7,7 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, abort, g, request, url_for
-from flask_babel import Babel, format_currency, format_date, format_datetime, format_decimal
+from babel.support import NullTranslations
+from flask_babel import (
+    Babel,
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_translations,
+)
 
 from iclient_core.accounts.model import LANGUAGES
 from iclient_core.shared.money import Money
@@ -25,6 +33,12 @@ def current_language() -> str:
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel and the ``<lang>`` URL prefix."""
     babel.init_app(app, locale_selector=current_language)
+    # A page calls gettext dozens of times; the catalogue is looked up once per request.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda text: page_translations().ugettext(text),
+        lambda singular, plural, n: page_translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
     app.jinja_env.filters.update(markdown=render_markdown, filesize=filesize, money=money)
 
@@ -53,6 +67,14 @@ def init_app(app: Flask) -> None:
             "switch_language": switch_language,
             "min_password_length": portal().services.settings.password_policy.min_length,
         }
+
+
+def page_translations() -> NullTranslations:
+    """The current request's message catalogue, found once and kept on ``g``."""
+    found: NullTranslations | None = g.get("iclient_translations")
+    if found is None:
+        found = g.iclient_translations = get_translations()
+    return found
 
 
 def switch_language(code: str) -> str:
