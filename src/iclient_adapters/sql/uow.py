@@ -14,6 +14,7 @@ from iclient_adapters.sql.consent import SqlConsentRepository
 from iclient_adapters.sql.converters import make_converter
 from iclient_adapters.sql.documents import SqlDocumentRepository
 from iclient_adapters.sql.engine import make_engine
+from iclient_adapters.sql.faults import connection_lost, is_connection_error, no_connection
 from iclient_adapters.sql.guards import is_unique_violation
 from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
@@ -34,6 +35,10 @@ class SqlUnitOfWork:
     A connection is taken from the pool at ``__enter__`` and given back at ``__exit__``,
     after rolling back whatever was not committed. After ``commit()`` the same block may go
     on; the next statement begins a new transaction.
+
+    A database that cannot be reached, or a connection that breaks inside the block, leaves
+    it as ``ServiceUnavailable`` (see :mod:`iclient_adapters.sql.faults`); the broken
+    connection is discarded, never given back to the pool.
     """
 
     # Typed as the ports: a Protocol's attributes are invariant.
@@ -54,7 +59,13 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use")
-        self._connection = connection = self._engine.connect()
+        try:
+            connection = self._engine.connect()
+        except Exception as error:
+            if is_connection_error(error):
+                raise no_connection(error) from error
+            raise
+        self._connection = connection
         converter = self._converter
         self.accounts = SqlAccountRepository(connection, converter)
         self.sessions = SqlSessionRepository(connection, converter)
@@ -76,8 +87,18 @@ class SqlUnitOfWork:
         if connection is not None:
             try:
                 connection.rollback()
+            except Exception as error:
+                if exc is None:  # the block went well: the failed rollback is the news
+                    lost = connection_lost(error)
+                    if lost is not None:
+                        raise lost from error
+                    raise
+                # else the block's own error says more, and goes on below
             finally:
                 connection.close()
+        lost = connection_lost(exc) if exc is not None else None
+        if lost is not None:
+            raise lost from exc
 
     @property
     def connection(self) -> sa.Connection:
@@ -91,12 +112,18 @@ class SqlUnitOfWork:
 
         Raises:
             AlreadyExists: a unique constraint (an e-mail address) was hit.
+            ServiceUnavailable: the connection broke; whether the commit happened is unknown.
         """
         try:
             self.connection.commit()
         except sa.exc.IntegrityError as error:
             if is_unique_violation(error):
                 raise AlreadyExists("unique constraint") from error
+            raise
+        except sa.exc.DBAPIError as error:
+            lost = connection_lost(error)
+            if lost is not None:
+                raise lost from error
             raise
 
     def rollback(self) -> None:
