@@ -5,6 +5,11 @@ composition root, and lets every part register itself the same way, ``init_app(a
 first what every page uses (languages, security, error pages, downloads, the business's name
 and logo, the commands, the home page), then one package per domain, each with its client's
 and its staff's blueprints. The views call use cases only.
+
+Around Flask sit a few WSGI layers: the reverse proxy's headers, a request id and one log
+line per request (:mod:`.tracing`), ``/healthz``, ``/readyz`` and ``/metrics``
+(:mod:`.health`), and one more run of a GET whose database connection broke (:mod:`.retry`).
+The log lines are configured here too (:mod:`.logs`).
 """
 
 from __future__ import annotations
