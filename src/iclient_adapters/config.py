@@ -5,6 +5,7 @@ See ``docs/configuration.md`` for the full table.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -27,6 +28,35 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = (environ.get(name) or choices[0]).strip().lower()
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
+LOG_LEVELS = ("info", "debug", "warning", "error")
+
+
+def _networks(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    found = []
+    for item in (part.strip() for part in environ.get(name, "").split(",")):
+        if not item:
+            continue
+        try:
+            found.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not an IP address or network") from None
+    return tuple(found)
+
+
+def _metrics_token(environ: Mapping[str, str]) -> str:
+    token = environ.get("ICLIENT_METRICS_TOKEN", "").strip()
+    if token and len(token) < 16:
+        raise ConfigError("ICLIENT_METRICS_TOKEN must have at least 16 characters")
+    return token
 
 
 def _secret_key(environ: Mapping[str, str], instance: Path, production: bool) -> str:
@@ -70,6 +100,16 @@ class Config:
     proxy_hops: int = 0
     max_upload_mb: int = 100  # the largest document file staff may upload, in MiB
     timezone: str = "Europe/Lisbon"
+    log_format: str = "text"  # or "json": one JSON object per line
+    log_level: str = "info"
+    metrics_token: str = ""  # /metrics answers a request bearing this token…
+    metrics_allow: tuple[str, ...] = ()  # …or one from these networks; off when both are empty
+    ready_max_outbox_lag_seconds: int = 600  # /readyz fails when delivery is further behind
+
+    @property
+    def metrics_enabled(self) -> bool:
+        """Whether ``/metrics`` answers anyone (a token or allowed networks are set)."""
+        return bool(self.metrics_token or self.metrics_allow)
 
     @classmethod
     def from_env(
@@ -109,6 +149,11 @@ class Config:
             proxy_hops=_int(env, "ICLIENT_PROXY_HOPS", 0),
             max_upload_mb=_int(env, "ICLIENT_MAX_UPLOAD_MB", 100),
             timezone=env.get("ICLIENT_TIMEZONE", "Europe/Lisbon"),
+            log_format=_choice(env, "ICLIENT_LOG_FORMAT", ("text", "json")),
+            log_level=_choice(env, "ICLIENT_LOG_LEVEL", LOG_LEVELS),
+            metrics_token=_metrics_token(env),
+            metrics_allow=_networks(env, "ICLIENT_METRICS_ALLOW"),
+            ready_max_outbox_lag_seconds=_int(env, "ICLIENT_READY_MAX_OUTBOX_LAG_SECONDS", 600),
             trusted_hosts=tuple(
                 h.strip() for h in env.get("ICLIENT_TRUSTED_HOSTS", host).split(",") if h.strip()
             ),

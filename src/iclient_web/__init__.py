@@ -5,6 +5,11 @@ composition root, and lets every part register itself the same way, ``init_app(a
 first what every page uses (languages, security, error pages, downloads, the business's name
 and logo, the commands, the home page), then one package per domain, each with its client's
 and its staff's blueprints. The views call use cases only.
+
+Around Flask sit a few WSGI layers: the reverse proxy's headers, a request id and one log
+line per request (:mod:`.tracing`), ``/healthz``, ``/readyz`` and ``/metrics``
+(:mod:`.health`), and one more run of a GET whose database connection broke (:mod:`.retry`).
+The log lines are configured here too (:mod:`.logs`).
 """
 
 from __future__ import annotations
@@ -34,10 +39,16 @@ from iclient_web import (
     errors,
     home,
     i18n,
+    logs,
+    metrics,
     quotes,
     security,
     staff,
+    tracing,
 )
+from iclient_web.health import OpsEndpoints
+from iclient_web.retry import RetrySafeRequests
+from iclient_web.tracing import RequestTracing
 
 AREAS = (accounts, consent, documents, quotes, staff)
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
@@ -87,11 +98,22 @@ def create_app(
     )
     if test_config:
         app.config.from_mapping(test_config)
+    app.extensions["iclient"] = portal
+    logs.configure(cfg.log_format, cfg.log_level)
+    if cfg.metrics_enabled:
+        metrics.enable()
+    for part in (i18n, security, errors, downloads, business, cli, home, tracing, *AREAS):
+        part.init_app(app)
+    # The WSGI layers, innermost first: a GET whose database connection broke runs again;
+    # /healthz, /readyz and /metrics answer before the portal; every request gets an id, a
+    # log line and a measurement; the reverse proxy's headers are read first of all.
+    app.wsgi_app = RetrySafeRequests(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = OpsEndpoints(app.wsgi_app, portal)  # type: ignore[method-assign]
+    app.wsgi_app = RequestTracing(  # type: ignore[method-assign]
+        app.wsgi_app, trust_request_id=cfg.proxy_hops > 0
+    )
     if cfg.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=cfg.proxy_hops, x_proto=cfg.proxy_hops, x_host=cfg.proxy_hops
         )
-    app.extensions["iclient"] = portal
-    for part in (i18n, security, errors, downloads, business, cli, home, *AREAS):
-        part.init_app(app)
     return app

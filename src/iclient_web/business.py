@@ -16,6 +16,7 @@ import attrs
 from flask import Flask, current_app, g
 
 from iclient_core.shared.business import EffectiveSettings
+from iclient_core.shared.errors import ServiceUnavailable
 from iclient_core.staff.settings import current_settings, portal_revision
 from iclient_web.deps import portal, services
 
@@ -67,11 +68,26 @@ def branding() -> tuple[str, str]:
             found = settings_in_force()
             cached = (found.business_name, found.contact_email or fallback_email)
             g.iclient_logo_version = found.logo_sha256[:16]
+        except ServiceUnavailable:
+            # No page works without the database: the 503 page says so, naming the business
+            # from the configuration (cached here, so that it does not ask again).
+            configured_branding()
+            raise
         except Exception:  # every page, the error pages first, must render without a database
             logger.exception("could not read the business settings")
             cached = (configured.business_name, fallback_email)
         g.iclient_branding = cached
     return cached
+
+
+def configured_branding() -> None:
+    """Name the business from the configuration for the rest of the request, without
+    asking the database (for the page that says the database cannot be reached)."""
+    configured = services().settings
+    g.iclient_branding = (
+        configured.business_name,
+        configured.contact_email or portal().config.contact_email,
+    )
 
 
 def logo_version() -> str:

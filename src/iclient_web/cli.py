@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 from datetime import timedelta
 
 import click
@@ -27,6 +26,7 @@ from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.quotes.decisions import expire_overdue_quotes
 from iclient_core.shared.errors import AlreadyExists, InvalidInput
 from iclient_core.staff.members import create_staff
+from iclient_web import logs
 from iclient_web.deps import portal
 from iclient_web.messages import field_message
 from iclient_web.worker import OutboxWorker
@@ -54,13 +54,12 @@ def _build_app(ctx: click.Context) -> Flask:
 
 
 def log_formatter() -> logging.Formatter:
-    """The format of ``iclient serve``'s log lines: time in UTC (ISO 8601), logger, message.
+    """The format of ``iclient serve``'s text log lines: time in UTC (ISO 8601), logger,
+    message (see :mod:`iclient_web.logs`, which ``create_app`` configures).
 
     The security log (``iclient.security``) must say when in UTC, whatever the server's zone.
     """
-    formatter = logging.Formatter("%(asctime)s %(name)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%SZ")
-    formatter.converter = time.gmtime
-    return formatter
+    return logs.text_formatter()
 
 
 @main.command("serve")
@@ -76,10 +75,7 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
     overdue quotes and dead uploads are dealt with. The embedded SQLite database is migrated
     first.
     """
-    built = portal()
-    handler = logging.StreamHandler()
-    handler.setFormatter(log_formatter())
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    built = portal()  # its app configured the log lines (iclient_web.logs)
     if built.config.database_url.startswith("sqlite") or demo:
         upgrade_database()  # the embedded default database needs no separate step
     else:

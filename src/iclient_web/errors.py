@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, after_this_request, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.wrappers import Response
 
 from iclient_core.shared.errors import (
     AlreadyExists,
@@ -16,18 +17,61 @@ from iclient_core.shared.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    ServiceUnavailable,
 )
+from iclient_web import business, retry
 
 logger = logging.getLogger("iclient.web")
 
 
 def error_page(status: int, title: str, message: str) -> tuple[str, int]:
-    """Render the shared error page."""
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    """Render the shared error page (the 503 page instead, when the database went away
+    while this one was being made: it names the business, read from the database)."""
+    try:
+        body = render_template("errors/error.html", status=status, title=title, message=message)
+    except ServiceUnavailable as error:
+        return answer_unavailable(error)
+    return body, status
+
+
+def answer_unavailable(error: ServiceUnavailable) -> tuple[str, int]:
+    """The 503 page, or, for a safe request whose connection broke, an empty answer that is
+    dropped because the request runs again (see :mod:`iclient_web.retry`)."""
+    if error.connection_lost and retry.want_retry(request.environ):
+        return "", 503
+    return unavailable_page(error)
+
+
+def unavailable_page(error: ServiceUnavailable) -> tuple[str, int]:
+    """The 503 page, with ``Retry-After``: the database cannot be reached just now."""
+    logger.warning(
+        "database unavailable: %s %s answered 503: %s",
+        request.method,
+        request.endpoint or "-",
+        error,
+    )
+    business.configured_branding()  # the page must not ask the database again
+
+    @after_this_request
+    def retry_after(response: Response) -> Response:
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
+
+    title = _("The portal is briefly unavailable")
+    message = _(
+        "We cannot reach our records just now. Please try again in a few seconds. If you "
+        "had sent a form, check whether it was saved before sending it again."
+    )
+    body = render_template("errors/error.html", status=503, title=title, message=message)
+    return body, 503
 
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+
+    @app.errorhandler(ServiceUnavailable)
+    def service_unavailable(error: ServiceUnavailable) -> tuple[str, int]:
+        return answer_unavailable(error)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> tuple[str, int]:
@@ -105,6 +149,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
+        # The database went away in an error page's handler: that is the answer to give.
+        cause = getattr(error, "original_exception", None)
+        if isinstance(cause, ServiceUnavailable):
+            return answer_unavailable(cause)
         logger.exception("unhandled error", exc_info=error)
         return error_page(
             500,

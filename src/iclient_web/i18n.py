@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, abort, g, request, url_for
 from babel.support import NullTranslations
+from flask import Flask, abort, g, request, url_for
 from flask_babel import (
     Babel,
     format_currency,

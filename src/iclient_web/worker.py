@@ -11,6 +11,8 @@ from iclient_core.accounts.privacy import erase_due
 from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.quotes.decisions import expire_overdue_quotes
+from iclient_core.shared.errors import ServiceUnavailable
+from iclient_web import metrics
 
 logger = logging.getLogger("iclient.mail")
 
@@ -34,9 +36,13 @@ class OutboxWorker(threading.Thread):
         done = 0
         while not self._stopping.is_set():
             try:
-                deliver_outbox(services=self._portal.services)
+                with metrics.job("deliver_mail"):
+                    metrics.record_delivery(deliver_outbox(services=self._portal.services))
                 if done % rounds_per_hour == 0:
-                    self.housekeeping()
+                    with metrics.job("housekeeping"):
+                        self.housekeeping()
+            except ServiceUnavailable as error:  # an outage: one line a round, no traceback
+                logger.warning("background round skipped: %s", error)
             except Exception:  # keep the worker alive whatever one round hits
                 logger.exception("background round failed")
             done += 1

@@ -45,6 +45,12 @@ class MemoryOutboxRepository:
         """Messages neither sent nor given up."""
         return sum(1 for m in self._state.outbox.values() if m.sent_at is None and not m.given_up)
 
+    def due_since(self, now: datetime) -> datetime | None:
+        """When the longest-waiting due message became due, or None."""
+        return min(
+            (m.next_attempt_at for m in self._state.outbox.values() if m.is_due(now)), default=None
+        )
+
 
 @attrs.define
 class MemoryMailer:

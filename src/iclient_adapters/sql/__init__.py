@@ -14,6 +14,6 @@ for _library in ("sqlalchemy", "alembic"):  # installed? (Alembic itself loads o
     if find_spec(_library) is None:  # a plain install: say which extra brings them
         raise needs_extra("sql", ModuleNotFoundError(name=_library))
 
-from iclient_adapters.sql.uow import SqlDatabase, SqlUnitOfWork
+from iclient_adapters.sql.uow import SqlDatabase, SqlUnitOfWork  # noqa: E402 - after the check
 
 __all__ = ["SqlDatabase", "SqlUnitOfWork"]

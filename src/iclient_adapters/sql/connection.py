@@ -98,9 +98,6 @@ class LazyConnection:
         self._connection.execution_options(isolation_level=AUTOCOMMIT)
         self._writing = False
 
-    def close(self) -> None:
-        """Roll back an unfinished write and give the connection back to the pool."""
-        try:
-            self.rollback()
-        finally:
-            self._connection.close()
+    def release(self) -> None:
+        """Give the connection back to the pool (roll back first: :meth:`rollback`)."""
+        self._connection.close()

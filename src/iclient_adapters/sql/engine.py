@@ -7,6 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
+CONNECT_TIMEOUT = 10
+"""Seconds to wait for PostgreSQL to accept a connection (libpq waits forever by default):
+an unreachable server gives an answer (503) instead of a hung request."""
+
 
 def normalise_url(url: str | sa.URL) -> sa.URL:
     """Parse ``url``; a bare ``postgresql://`` (or ``postgres://``) gets the psycopg 3 driver."""
@@ -30,6 +34,8 @@ def make_engine(url: str | sa.URL, **options: Any) -> sa.Engine:
 
     SQLite connections get foreign keys enforced, and file databases use WAL so that
     readers do not block the writer. An in-memory SQLite database is one shared connection.
+    PostgreSQL connections give up connecting after :data:`CONNECT_TIMEOUT` seconds unless
+    the URL says otherwise (``?connect_timeout=``).
 
     Args:
         url: the database URL.
@@ -37,6 +43,10 @@ def make_engine(url: str | sa.URL, **options: Any) -> sa.Engine:
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT} | dict(
+                options.get("connect_args") or {}
+            )
         return sa.create_engine(parsed, **options)
     memory = _is_memory_sqlite(parsed)
     if memory:

@@ -105,3 +105,18 @@ class SqlOutboxRepository:
             outbox.c.sent_at.is_(None), outbox.c.attempts < MAX_ATTEMPTS
         )
         return int(self._db.execute(query).scalar_one())
+
+    def due_since(self, now: datetime) -> datetime | None:
+        """When the longest-waiting due message became due, or None.
+
+        One statement on the ``(sent_at, next_attempt_at)`` index: cheap enough for a
+        readiness probe polled every few seconds.
+        """
+        query = sa.select(sa.func.min(outbox.c.next_attempt_at)).where(
+            outbox.c.sent_at.is_(None),
+            outbox.c.attempts < MAX_ATTEMPTS,
+            outbox.c.next_attempt_at <= now,
+            sa.or_(outbox.c.locked_until.is_(None), outbox.c.locked_until <= now),
+        )
+        found: datetime | None = self._db.execute(query).scalar_one()
+        return found

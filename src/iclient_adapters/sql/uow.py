@@ -14,6 +14,7 @@ from iclient_adapters.sql.consent import SqlConsentRepository
 from iclient_adapters.sql.converters import make_converter
 from iclient_adapters.sql.documents import SqlDocumentRepository
 from iclient_adapters.sql.engine import make_engine
+from iclient_adapters.sql.faults import connection_lost, is_connection_error, no_connection
 from iclient_adapters.sql.guards import is_unique_violation
 from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
@@ -35,6 +36,10 @@ class SqlUnitOfWork:
     after rolling back whatever was not committed. Reads run without a transaction; the
     first write begins one (see :mod:`iclient_adapters.sql.connection`). After ``commit()``
     the same block may go on; the next write begins a new transaction.
+
+    A database that cannot be reached, or a connection that breaks inside the block, leaves
+    it as ``ServiceUnavailable`` (see :mod:`iclient_adapters.sql.faults`); the broken
+    connection is discarded, never given back to the pool.
     """
 
     # Typed as the ports: a Protocol's attributes are invariant.
@@ -55,7 +60,13 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use")
-        self._connection = connection = LazyConnection(self._engine.connect())
+        try:
+            connection = LazyConnection(self._engine.connect())
+        except Exception as error:
+            if is_connection_error(error):
+                raise no_connection(error) from error
+            raise
+        self._connection = connection
         converter = self._converter
         self.accounts = SqlAccountRepository(connection, converter)
         self.sessions = SqlSessionRepository(connection, converter)
@@ -75,7 +86,20 @@ class SqlUnitOfWork:
     ) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            connection.close()
+            try:
+                connection.rollback()
+            except Exception as error:
+                if exc is None:  # the block went well: the failed rollback is the news
+                    lost = connection_lost(error)
+                    if lost is not None:
+                        raise lost from error
+                    raise
+                # else the block's own error says more, and goes on below
+            finally:
+                connection.release()
+        lost = connection_lost(exc) if exc is not None else None
+        if lost is not None:
+            raise lost from exc
 
     @property
     def connection(self) -> LazyConnection:
@@ -89,12 +113,18 @@ class SqlUnitOfWork:
 
         Raises:
             AlreadyExists: a unique constraint (an e-mail address) was hit.
+            ServiceUnavailable: the connection broke; whether the commit happened is unknown.
         """
         try:
             self.connection.commit()
         except sa.exc.IntegrityError as error:
             if is_unique_violation(error):
                 raise AlreadyExists("unique constraint") from error
+            raise
+        except sa.exc.DBAPIError as error:
+            lost = connection_lost(error)
+            if lost is not None:
+                raise lost from error
             raise
 
     def rollback(self) -> None:

@@ -29,7 +29,8 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
 - ``contacts.ContactValidatorContract`` [contacts]: e-mail and phone normalisation.
 - ``links.LinksContract`` [links]: the absolute links put in e-mails.
 
-Beside them: ``backends.MemoryBackend`` (a ``uow_factory`` on the in-memory store) and
+Beside them: ``backends.MemoryBackend`` (a ``uow_factory`` on the in-memory store),
+``outages.DatabaseOutage`` (units of work that fail as a database outage does, on demand) and
 ``samples`` (``T0``, ``at()``, ``client()``, ``staff()``…). Needs pytest and hypothesis.
 """
 

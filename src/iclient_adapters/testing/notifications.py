@@ -139,3 +139,34 @@ class OutboxContract:
             just_before = retry_at - timedelta(seconds=1)
             assert list(uow.outbox.claim_due(just_before, limit=1, lease=LEASE)) == []
             assert len(uow.outbox.claim_due(retry_at, limit=1, lease=LEASE)) == 1
+
+    def test_outbox_due_since_is_when_the_longest_waiting_due_message_became_due(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        with uow_factory() as uow:
+            assert uow.outbox.due_since(T0) is None
+        older, newer, future = message(now=at(1)), message(now=at(3)), message(now=at(30))
+        self.outbox_store(uow_factory, older, newer, future)
+        with uow_factory() as uow:
+            assert uow.outbox.due_since(at(10)) == at(1)
+            assert uow.outbox.due_since(at(0)) is None  # nothing due yet
+            (claimed,) = uow.outbox.claim_due(at(10), limit=1, lease=LEASE)
+            uow.commit()
+        assert claimed.id == older.id
+        with uow_factory() as uow:  # a message under a lease is not waiting
+            assert uow.outbox.due_since(at(10)) == at(3)
+            claimed.failed(at(10), "SMTP 451")
+            uow.outbox.save(claimed)
+            uow.commit()
+        with uow_factory() as uow:  # nor is one waiting out its back-off
+            assert uow.outbox.due_since(at(10)) == at(3)
+            assert uow.outbox.due_since(at(60)) == at(3)  # the back-off has ended by then
+            assert claimed.next_attempt_at <= at(60)
+        for item in (newer, future):
+            item.delivered(at(11))
+        with uow_factory() as uow:
+            for item in (newer, future):
+                uow.outbox.save(item)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.outbox.due_since(at(60)) == claimed.next_attempt_at

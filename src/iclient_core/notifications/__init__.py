@@ -3,12 +3,12 @@ delivered after commit with retries.
 
 The public names of the package, by module:
 
-- :mod:`.delivery`: ``DeliveryReport``, ``deliver_outbox``
+- :mod:`.delivery`: ``DeliveryReport``, ``deliver_outbox``, ``outbox_lag``
 - :mod:`.model`: ``Kind``, ``Notification``, ``OutboxMessage``
 - :mod:`.ports`: ``Mailer``, ``OutboxRepository``
 """
 
-from iclient_core.notifications.delivery import DeliveryReport, deliver_outbox
+from iclient_core.notifications.delivery import DeliveryReport, deliver_outbox, outbox_lag
 from iclient_core.notifications.model import Kind, Notification, OutboxMessage
 from iclient_core.notifications.ports import Mailer, OutboxRepository
 
@@ -20,4 +20,5 @@ __all__ = [
     "OutboxMessage",
     "OutboxRepository",
     "deliver_outbox",
+    "outbox_lag",
 ]

@@ -63,3 +63,18 @@ def deliver_outbox(*, services: Services, limit: int = 50) -> DeliveryReport:
             uow.commit()
         sent += 1
     return DeliveryReport(sent=sent, failed=failed)
+
+
+def outbox_lag(*, services: Services) -> timedelta:
+    """How far delivery is behind: how long the longest-waiting due message has waited.
+
+    Zero when nothing is due. It grows while no deliverer runs (or keeps up), and not while
+    the mail server is down: failed messages wait out their back-off, and are not due then.
+
+    Raises:
+        ServiceUnavailable: the database cannot be reached.
+    """
+    now = services.clock.now()
+    with services.uow() as uow:
+        since = uow.outbox.due_since(now)
+    return max(now - since, timedelta(0)) if since is not None else timedelta(0)

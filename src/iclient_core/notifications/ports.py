@@ -30,6 +30,14 @@ class OutboxRepository(Protocol):
     def pending_count(self) -> int:
         """How many messages are neither sent nor given up."""
 
+    def due_since(self, now: datetime) -> datetime | None:
+        """When the due message that has waited longest became due, or None if none is due.
+
+        A message becomes due when it is queued, and again when the back-off after a failed
+        attempt ends; one under a deliverer's lease is not waiting. ``now`` minus this is how
+        far delivery is behind.
+        """
+
 
 class Mailer(Protocol):
     """Renders a queued notification and hands it to a mail transport."""

@@ -10,7 +10,7 @@ The public names of the package, by module:
   ``resolve_range``
 - :mod:`.errors`: ``AlreadyExists``, ``ConcurrentUpdate``, ``DeliveryFailed``, ``DomainError``,
   ``FieldError``, ``InvalidCredentials``, ``InvalidInput``, ``NotFound``, ``PermissionDenied``,
-  ``RateLimited``, ``TokenExpired``, ``TokenInvalid``
+  ``RateLimited``, ``ServiceUnavailable``, ``TokenExpired``, ``TokenInvalid``
 - :mod:`.filetypes`: ``FileRefused``, ``FileType``
 - :mod:`.intake`: ``CheckedFile``, ``Upload``, ``check_file``
 - :mod:`.limits`: ``Limit``, ``check_limit``
@@ -49,6 +49,7 @@ from iclient_core.shared.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    ServiceUnavailable,
     TokenExpired,
     TokenInvalid,
 )
@@ -109,6 +110,7 @@ __all__ = [
     "RangeNotSatisfiable",
     "RateLimited",
     "RateLimiter",
+    "ServiceUnavailable",
     "SettingsRepository",
     "StoredFile",
     "StoredObject",

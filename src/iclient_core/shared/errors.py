@@ -122,3 +122,28 @@ class ConcurrentUpdate(DomainError):
     """Somebody else changed the same record first; nothing was written."""
 
     code = "concurrent_update"
+
+
+class ServiceUnavailable(DomainError):
+    """A service the core depends on (the database) cannot be reached just now.
+
+    Nothing of the unit of work was kept, unless the connection broke during ``commit()``
+    itself, when the outcome is unknown. The caller should answer "try again later".
+
+    Attributes:
+        retry_after: seconds after which trying again makes sense.
+        connection_lost: a connection that had worked broke (the database restarted, or
+            closed it): the adapter has discarded it, and trying again at once will likely
+            work. False when no connection could be had at all (the server is down, refuses
+            connections, or every connection is busy), when an immediate retry would fail
+            the same way.
+    """
+
+    code = "service_unavailable"
+
+    def __init__(
+        self, message: str | None = None, *, retry_after: int = 5, connection_lost: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.connection_lost = connection_lost

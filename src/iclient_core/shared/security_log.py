@@ -22,6 +22,14 @@ def _escape(value: object) -> str:
 def security_event(
     event: str, *, account_id: str | None = None, ip: str = "-", **extra: object
 ) -> None:
-    """Log one security event as ``event=… account=… ip=… key=value…``."""
+    """Log one security event as ``event=… account=… ip=… key=value…``.
+
+    The same escaped values go with the record as its fields (``extra={"iclient_fields":
+    …}``), for log formats that keep them apart (JSON).
+    """
     fields = {"event": event, "account": account_id or "-", "ip": ip, **extra}
-    logger.info(" ".join(f"{key}={_escape(value)}" for key, value in fields.items()))
+    escaped = {key: _escape(value) for key, value in fields.items()}
+    logger.info(
+        " ".join(f"{key}={value}" for key, value in escaped.items()),
+        extra={"iclient_fields": escaped},
+    )
