@@ -1,11 +1,12 @@
 """Benchmark data: a fresh PostgreSQL database with a business, an admin and clients.
 
-``python bench/seed.py --database-url URL --instance DIR [--documents 20] [--clients 100]``
-migrates the database, publishes the default consent texts, creates an admin and
-``--clients`` clients, gives the first client ``--documents`` documents and a few quotes,
+``python bench/seed.py --database-url URL --instance DIR [--documents 20] [--clients 10]
+[--sessions 0]`` migrates the database, publishes the default consent texts, creates an admin
+and ``--clients`` clients, gives the first client ``--documents`` documents and a few quotes,
 accepts the consent for every client, and writes ``DIR/cookies.json`` with a signed-in
 session cookie for the first client and for the admin (made through the portal's own sign-in
-page, so the benchmark requests are exactly what a browser sends).
+page, so the benchmark requests are exactly what a browser sends), and, with ``--sessions
+N``, ``DIR/sessions.txt`` with one session cookie per line for the first N clients.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ def environment(database_url: str, instance: Path) -> dict[str, str]:
         "ICLIENT_SECRET_KEY": "bench-secret-key-that-is-long-enough-for-256-bits",
         "ICLIENT_BUSINESS_NAME": "Oficina Exemplo",
         "ICLIENT_BASE_URL": "http://127.0.0.1:8000",
+        "ICLIENT_LOG_LEVEL": "WARNING",  # a line per request would measure the terminal
     }
 
 
-def seed(database_url: str, instance: Path, *, documents: int, clients: int) -> dict[str, str]:
+def seed(
+    database_url: str, instance: Path, *, documents: int, clients: int, sessions: int = 0
+) -> dict[str, str]:
     """Create the data and return the session cookies by role."""
     os.environ.update(environment(database_url, instance))
     from iclient_adapters import Config, from_config
@@ -65,7 +69,7 @@ def seed(database_url: str, instance: Path, *, documents: int, clients: int) -> 
                 phone=f"+3519123{n:05d}",
                 email=email,
                 language="pt",
-                ip=IP,
+                ip=f"10.1.{n // 250}.{n % 250}",  # a visitor each: sign-ups are limited per IP
             )
             with services.uow() as uow:
                 account = uow.accounts.get_by_email_key(email)
@@ -111,9 +115,25 @@ def seed(database_url: str, instance: Path, *, documents: int, clients: int) -> 
         client = app.test_client()
         answer = client.post("/pt/auth/sign-in", data={"email": email, "password": PASSWORD})
         assert answer.status_code == 303, answer.status_code
+        client.get("/pt/")  # the consent gate's pass goes into the cookie
         cookie = client.get_cookie("iclient")
         assert cookie is not None
         cookies[role] = f"iclient={cookie.value}"
+    lines = []
+    for n in range(sessions):
+        client = app.test_client()
+        answer = client.post(
+            "/pt/auth/sign-in", data={"email": f"cliente{n}@bench.example", "password": PASSWORD}
+        )
+        assert answer.status_code == 303, answer.status_code
+        cookie = client.get_cookie("iclient")
+        assert cookie is not None
+        client.get("/pt/documents")  # the consent gate's pass goes into the cookie
+        cookie = client.get_cookie("iclient")
+        assert cookie is not None
+        lines.append(f"iclient={cookie.value}")
+    if lines:
+        (instance / "sessions.txt").write_text("\n".join(lines) + "\n")
     app.extensions["iclient"].close()
     (instance / "cookies.json").write_text(json.dumps(cookies))
     return cookies
@@ -142,9 +162,17 @@ def main() -> None:
     parser.add_argument("--instance", type=Path, required=True)
     parser.add_argument("--documents", type=int, default=20)
     parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--sessions", type=int, default=0)
     args = parser.parse_args()
     args.instance.mkdir(parents=True, exist_ok=True)
-    print(json.dumps(seed(args.database_url, args.instance, documents=args.documents, clients=args.clients)))
+    cookies = seed(
+        args.database_url,
+        args.instance,
+        documents=args.documents,
+        clients=max(args.clients, args.sessions),
+        sessions=args.sessions,
+    )
+    print(json.dumps(cookies))
 
 
 if __name__ == "__main__":
