@@ -49,6 +49,7 @@ from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
 from iclient_core.shared.downloads import (
+    Download,
     FileCorrupted,
     RangeNotSatisfiable,
 )
@@ -170,9 +171,10 @@ def stored(services: Services, document_id: str) -> Document | None:
         return uow.documents.get(document_id)
 
 
-def read(download: Iterator[bytes]) -> bytes:
-    """Everything a download yields."""
-    return b"".join(download)
+def read(download: Download) -> bytes:
+    """Everything a download yields, then closed as a web server does (it counts as sent)."""
+    with download:
+        return b"".join(download)
 
 
 # --------------------------------------------------------------------------- publishing

@@ -19,7 +19,13 @@ from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.documents.inputs import MAX_TITLE, clean_details
-from iclient_core.documents.model import Document, DocumentStatus, FileVersion
+from iclient_core.documents.model import (
+    CheckOutcome,
+    Document,
+    DocumentStatus,
+    FileCheck,
+    FileVersion,
+)
 from iclient_core.notifications.model import Kind
 from iclient_core.shared import audit
 from iclient_core.shared.business import effective
@@ -46,6 +52,29 @@ def _limit(services: Services, uow: UnitOfWork, max_size: int | None) -> int:
     """The size limit in force: the admin's setting, never above the caller's ``max_size``."""
     configured = effective(services.settings, uow.settings.get()).upload_limit_bytes
     return configured if max_size is None else min(configured, max_size)
+
+
+def _checked_at_upload(
+    services: Services, document_id: str, file: FileVersion, fingerprint: str | None
+) -> FileCheck:
+    """The check an upload makes: the SHA-256 was computed as the bytes went in, and the
+    fingerprint taken once they were stored says which stored bytes that vouches for."""
+    return FileCheck(
+        storage_key=file.storage_key,
+        document_id=document_id,
+        version=file.number,
+        outcome=CheckOutcome.OK,
+        checked_at=services.clock.now(),
+        fingerprint=fingerprint,
+    )
+
+
+def _fingerprint(services: Services, key: str) -> str | None:
+    try:
+        return services.storage.fingerprint(key)
+    except Exception:  # no fingerprint: the first download checks the bytes in full
+        logger.warning("no fingerprint for stored object %s", key)
+        return None
 
 
 def _client(uow: UnitOfWork, client_id: str) -> Account:
@@ -133,6 +162,7 @@ def upload_document(
     except BaseException:
         _abandon(services, document_id, first)
         raise
+    fingerprint = _fingerprint(services, first.storage_key)
     with services.uow() as uow:
         found = uow.documents.get(document_id)
         client = _client(uow, client_id)
@@ -141,6 +171,7 @@ def upload_document(
             raise NotFound()
         found.complete_file(first.storage_key, size=stored.size, sha256=stored.sha256)
         uow.documents.save(found)
+        uow.documents.save_file_check(_checked_at_upload(services, found.id, first, fingerprint))
         audit.record(
             services,
             uow,
@@ -274,6 +305,7 @@ def replace_file(
         _drop_pending(services, document_id, new.storage_key)
         forget_stored(services.storage, [new.storage_key])
         raise
+    fingerprint = _fingerprint(services, new.storage_key)
     with services.uow() as uow:
         document = uow.documents.get(document_id)
         try:
@@ -284,6 +316,7 @@ def replace_file(
             forget_stored(services.storage, [new.storage_key])
             raise ConcurrentUpdate(document_id) from None
         uow.documents.save(document)
+        uow.documents.save_file_check(_checked_at_upload(services, document.id, new, fingerprint))
         audit.record(
             services,
             uow,
