@@ -14,6 +14,12 @@ import attrs
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
+DOWNLOAD_HANDOFFS = ("none", "x-accel", "x-sendfile")
+"""How downloads of a local folder's files may be handed to the web server in front."""
+
+DEFAULT_HANDOFF_PREFIX = "/_iclient/files/"
+"""The internal location nginx maps onto the storage folder (``X-Accel-Redirect``)."""
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot work (e.g. production without a secret key)."""
@@ -27,6 +33,31 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw in {"", "0", "false", "no", "off"}:
+        return False
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    raise ConfigError(f"{name} must be 1 or 0, not {raw!r}")
+
+
+def _handoff(environ: Mapping[str, str]) -> str:
+    raw = environ.get("ICLIENT_DOWNLOAD_HANDOFF", "").strip().lower() or "none"
+    if raw not in DOWNLOAD_HANDOFFS:
+        raise ConfigError(
+            f"ICLIENT_DOWNLOAD_HANDOFF must be one of {', '.join(DOWNLOAD_HANDOFFS)}, not {raw!r}"
+        )
+    return raw
+
+
+def _handoff_prefix(environ: Mapping[str, str]) -> str:
+    raw = environ.get("ICLIENT_DOWNLOAD_HANDOFF_PREFIX", "").strip() or DEFAULT_HANDOFF_PREFIX
+    if not raw.startswith("/") or any(ch in raw for ch in " ?#\\\r\n"):
+        raise ConfigError(f"ICLIENT_DOWNLOAD_HANDOFF_PREFIX must be a path, not {raw!r}")
+    return raw if raw.endswith("/") else raw + "/"
 
 
 def _secret_key(environ: Mapping[str, str], instance: Path, production: bool) -> str:
@@ -70,6 +101,11 @@ class Config:
     proxy_hops: int = 0
     max_upload_mb: int = 100  # the largest document file staff may upload, in MiB
     timezone: str = "Europe/Lisbon"
+    # Downloads of a local folder's files: sent by the app (none), or by nginx
+    # (x-accel, through the internal location download_handoff_prefix) or Apache (x-sendfile).
+    download_handoff: str = "none"
+    download_handoff_prefix: str = DEFAULT_HANDOFF_PREFIX
+    s3_presigned: bool = False  # downloads from S3: redirect to a short-lived presigned URL
 
     @classmethod
     def from_env(
@@ -109,6 +145,9 @@ class Config:
             proxy_hops=_int(env, "ICLIENT_PROXY_HOPS", 0),
             max_upload_mb=_int(env, "ICLIENT_MAX_UPLOAD_MB", 100),
             timezone=env.get("ICLIENT_TIMEZONE", "Europe/Lisbon"),
+            download_handoff=_handoff(env),
+            download_handoff_prefix=_handoff_prefix(env),
+            s3_presigned=_flag(env, "ICLIENT_S3_PRESIGNED"),
             trusted_hosts=tuple(
                 h.strip() for h in env.get("ICLIENT_TRUSTED_HOSTS", host).split(",") if h.strip()
             ),

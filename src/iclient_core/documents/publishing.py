@@ -32,6 +32,7 @@ from iclient_core.shared.business import effective
 from iclient_core.shared.errors import ConcurrentUpdate, InvalidInput, NotFound
 from iclient_core.shared.filetypes import title_from_filename
 from iclient_core.shared.intake import Upload, check_file, forget_stored, store_checked
+from iclient_core.shared.storage import StorageUnavailable
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -118,6 +119,7 @@ def upload_document(
         NotFound: no such client.
         InvalidInput: bad details, or a file that is empty, of a type not allowed, named as
             another type, or too large (``file`` field).
+        StorageUnavailable: the storage is full or unreachable (nothing was kept).
     """
     with services.uow() as uow:
         actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
@@ -349,7 +351,8 @@ def _drop_pending(services: Services, document_id: str, storage_key: str) -> Non
 class RefusedFile:
     """A file of a batch that was not stored: its name (made a title) and the first reason's
     error code (``file_empty``, ``file_type_not_allowed``, ``file_type_mismatch``,
-    ``file_too_large``)."""
+    ``file_too_large``; ``storage_full`` or ``storage_unreachable`` when the storage could
+    not take it)."""
 
     name: str
     code: str
@@ -371,6 +374,10 @@ def _batch_title(title: str, filename: str | None, count: int) -> str:
         return title
     name = title_from_filename(filename)
     return f"{title} — {name}"[:MAX_TITLE] if title.strip() else name
+
+
+def _code(error: StorageUnavailable) -> str:
+    return "storage_full" if error.reason == "full" else "storage_unreachable"
 
 
 def upload_documents(
@@ -403,7 +410,9 @@ def upload_documents(
 
     Returns:
         The documents stored and the files refused. The e-mail lists the stored documents;
-        none is sent when every file was refused.
+        none is sent when every file was refused. When the storage is full or unreachable,
+        that file and the ones after it are refused (``storage_full``,
+        ``storage_unreachable``), with nothing of them kept.
 
     Raises:
         PermissionDenied: the actor may not manage documents.
@@ -427,7 +436,11 @@ def upload_documents(
         raise InvalidInput.single("file", "required")
     stored: list[Document] = []
     refused: list[RefusedFile] = []
+    unavailable: StorageUnavailable | None = None
     for file in files:
+        if unavailable is not None:  # no use trying the rest now
+            refused.append(RefusedFile(title_from_filename(file.filename), _code(unavailable)))
+            continue
         try:
             document = upload_document(
                 services=services,
@@ -447,6 +460,11 @@ def upload_documents(
         except InvalidInput as error:
             codes = [code for field_codes in error.by_field().values() for code in field_codes]
             refused.append(RefusedFile(name=title_from_filename(file.filename), code=codes[0]))
+            continue
+        except StorageUnavailable as error:
+            logger.error("the file storage is %s: %s", error.reason, error)
+            unavailable = error
+            refused.append(RefusedFile(title_from_filename(file.filename), _code(error)))
             continue
         stored.append(document)
     if stored:
