@@ -6,6 +6,8 @@ of events, :class:`WatchedStorage` wraps it and records what the database said a
 
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
@@ -96,6 +98,15 @@ class WatchedStorage:
 
     def sweep_incomplete(self, older_than: object) -> int:
         return self.inner.sweep_incomplete(older_than)  # type: ignore[arg-type]
+
+    def fingerprint(self, key: str) -> str | None:
+        return self.inner.fingerprint(key)
+
+    def local_path(self, key: str) -> str | None:
+        return self.inner.local_path(key)
+
+    def signed_url(self, key: str, **how: Any) -> str | None:
+        return self.inner.signed_url(key, **how)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from iclient_core.documents.managing import (
 from iclient_core.documents.model import Document
 from iclient_core.documents.publishing import replace_file, upload_documents
 from iclient_core.documents.reading import count_unopened
+from iclient_core.documents.scrub import count_damaged
 from iclient_core.shared.errors import InvalidInput
 from iclient_core.shared.intake import Upload
 from iclient_core.shared.storage import StorageUnavailable
@@ -341,4 +342,10 @@ def plug_into_the_staff_area(app: Flask) -> None:
         "documents_unopened",
         count=lambda actor: count_unopened(services=services(), actor=actor),
         endpoint="admin_unopened.index",
+    )
+    provide_attention(
+        app,
+        "documents_damaged",
+        count=lambda actor: count_damaged(services=services(), actor=actor),
+        endpoint="admin_integrity.index",
     )
