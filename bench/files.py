@@ -51,6 +51,7 @@ from bench.seed import ADMIN_EMAIL, CLIENT_EMAIL, PASSWORD, environment, seed  #
 MIB = 1024 * 1024
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+CURL = shutil.which("curl") or "/usr/bin/curl"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 NGINX_CONF = """
@@ -132,8 +133,18 @@ class Servers:
         port = free_port()
         env = {**self.env, **settings, "PYTHONPATH": str(ROOT / "src")}
         process = subprocess.Popen(  # noqa: S603
-            [GUNICORN, "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "600",
-             "--log-level", "warning", "iclient_web:create_app()"],
+            [
+                GUNICORN,
+                "-w",
+                "1",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "600",
+                "--log-level",
+                "warning",
+                "iclient_web:create_app()",
+            ],
             env=env,
             cwd=self.instance,
         )
@@ -141,7 +152,7 @@ class Servers:
         wait_for(port, "gunicorn")
         for _ in range(100):  # until the worker answers (the master listens first)
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/pt/auth/sign-in").read()  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/pt/auth/sign-in").read()
                 break
             except OSError:
                 time.sleep(0.1)
@@ -193,8 +204,18 @@ def curl(url: str, cookie: str = "", *extra: str) -> tuple[int, int, float, floa
     """One GET (or what ``extra`` says) with curl: status, bytes received, bytes per second,
     and seconds to the first byte."""
     out = subprocess.run(  # noqa: S603
-        ["curl", "-s", "-o", "/dev/null", "-b", cookie, "-w",  # noqa: S607
-         "%{http_code} %{size_download} %{speed_download} %{time_starttransfer}", *extra, url],
+        [
+            CURL,
+            "-s",
+            "-o",
+            "/dev/null",
+            "-b",
+            cookie,
+            "-w",
+            "%{http_code} %{size_download} %{speed_download} %{time_starttransfer}",
+            *extra,
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -251,9 +272,25 @@ def upload(port: int, client_id: str, path: Path) -> tuple[int, float]:
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     started = time.perf_counter()
     out = subprocess.run(  # noqa: S603
-        ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-b", cookie,  # noqa: S607
-         "-F", f"csrf_token={token.group(1)}", "-F", "title=Arquivo anual", "-F", "category=other",
-         "-F", f"file=@{path};filename=arquivo.pdf;type=application/pdf", page_url],
+        [
+            CURL,
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-b",
+            cookie,
+            "-F",
+            f"csrf_token={token.group(1)}",
+            "-F",
+            "title=Arquivo anual",
+            "-F",
+            "category=other",
+            "-F",
+            f"file=@{path};filename=arquivo.pdf;type=application/pdf",
+            page_url,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -357,18 +394,30 @@ def main(argv: list[str] | None = None) -> int:
     download_growth = (after["VmHWM"] - before["VmRSS"]) / 1024
     rehash_growth = (rehashed["VmHWM"] - before["VmRSS"]) / 1024
     upload_growth = (upload_after["VmHWM"] - upload_before["VmRSS"]) / 1024
-    print(f"  streamed downloads: worker RSS {before['VmRSS'] / 1024:.1f} MiB, peak +{download_growth:.1f} MiB"
-          f" (+{rehash_growth:.1f} MiB with re-hashing)")
-    print(f"  upload: HTTP {status} in {seconds:.1f} s ({size / seconds / 1e6:.0f} MB/s), worker RSS "
-          f"{upload_before['VmRSS'] / 1024:.1f} MiB, peak +{upload_growth:.1f} MiB")
-    print(json.dumps({
-        "size_mib": args.size_mb,
-        "downloads": results,
-        "download_rss_growth_mib": round(download_growth, 1),
-        "rehash_rss_growth_mib": round(rehash_growth, 1),
-        "upload": {"status": status, "seconds": round(seconds, 1),
-                   "rss_growth_mib": round(upload_growth, 1)},
-    }))
+    print(
+        f"  streamed downloads: worker RSS {before['VmRSS'] / 1024:.1f} MiB, "
+        f"peak +{download_growth:.1f} MiB"
+        f" (+{rehash_growth:.1f} MiB with re-hashing)"
+    )
+    print(
+        f"  upload: HTTP {status} in {seconds:.1f} s ({size / seconds / 1e6:.0f} MB/s), worker RSS "
+        f"{upload_before['VmRSS'] / 1024:.1f} MiB, peak +{upload_growth:.1f} MiB"
+    )
+    print(
+        json.dumps(
+            {
+                "size_mib": args.size_mb,
+                "downloads": results,
+                "download_rss_growth_mib": round(download_growth, 1),
+                "rehash_rss_growth_mib": round(rehash_growth, 1),
+                "upload": {
+                    "status": status,
+                    "seconds": round(seconds, 1),
+                    "rss_growth_mib": round(upload_growth, 1),
+                },
+            }
+        )
+    )
     return 0 if status == 303 else 1
 
 

@@ -373,7 +373,6 @@ class FsspecStorage:
 
     def size(self, key: str) -> int:
         """The object's size in bytes."""
-        path = self._path(key)
         return int(self._info(key)["size"])
 
     def _info(self, key: str) -> dict[str, Any]:

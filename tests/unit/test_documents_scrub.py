@@ -111,7 +111,9 @@ def test_the_scrub_finds_damaged_and_missing_files_and_staff_see_them(
     events = [r.getMessage() for r in caplog.records if r.name == "iclient.security"]
     assert sum("document_integrity_failed" in e and "found_by=scrub" in e for e in events) == 3
 
-    found = {d.document_id: d.check.outcome for d in damaged_files(services=services, actor=colaborador)}
+    found = {
+        d.document_id: d.check.outcome for d in damaged_files(services=services, actor=colaborador)
+    }
     assert found == {
         rotten.id: CheckOutcome.CHECKSUM,
         gone.id: CheckOutcome.MISSING,

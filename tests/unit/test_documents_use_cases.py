@@ -6,12 +6,11 @@ of events, :class:`WatchedStorage` wraps it and records what the database said a
 
 from __future__ import annotations
 
-from typing import Any
-
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import attrs
 import pytest

@@ -57,7 +57,7 @@ def stored_document(portal: Portal, staff: Browser, ana: str, content: bytes = P
 def test_x_accel_hands_the_file_to_nginx_with_every_header(
     portal: Portal, browser: Browser, ana: str, tmp_path: Path
 ) -> None:
-    app, staff, owner = on_disk(portal, tmp_path, download_handoff="x-accel")
+    _app, staff, owner = on_disk(portal, tmp_path, download_handoff="x-accel")
     document = stored_document(portal, staff, ana)
     assert document.current is not None
     answer = owner.get(f"/pt/documents/{document.id}/download")
@@ -79,7 +79,7 @@ def test_x_accel_hands_the_file_to_nginx_with_every_header(
 def test_x_sendfile_names_the_local_file(
     portal: Portal, browser: Browser, ana: str, tmp_path: Path
 ) -> None:
-    app, staff, owner = on_disk(portal, tmp_path, download_handoff="x-sendfile")
+    _app, staff, _owner = on_disk(portal, tmp_path, download_handoff="x-sendfile")
     document = stored_document(portal, staff, ana)
     assert document.current is not None
     answer = staff.get(f"/en/admin/clients/{ana}/documents/{document.id}/download")
@@ -104,7 +104,7 @@ def test_without_a_proxy_checked_local_files_go_through_the_servers_file_wrapper
         def close(self) -> None:
             self.file.close()
 
-    app, staff, owner = on_disk(portal, tmp_path)
+    _app, staff, owner = on_disk(portal, tmp_path)
     big = PDF + bytes(3 * 1024 * 1024)
     document = stored_document(portal, staff, ana, big)
     answer = owner.get(
@@ -119,7 +119,7 @@ def test_without_a_proxy_checked_local_files_go_through_the_servers_file_wrapper
 def test_a_client_gone_before_the_answer_started_leaves_no_receipt(
     portal: Portal, browser: Browser, ana: str, tmp_path: Path
 ) -> None:
-    app, staff, owner = on_disk(portal, tmp_path)
+    _app, staff, owner = on_disk(portal, tmp_path)
     document = stored_document(portal, staff, ana)
     # The server took the request from its queue, the client had gone: the answer is
     # closed before a byte of it is sent.
@@ -176,7 +176,7 @@ def test_a_full_storage_tells_staff_and_keeps_nothing(
 ) -> None:
     import iclient_adapters.storage as adapter
 
-    app, staff, owner = on_disk(portal, tmp_path)
+    _app, staff, _owner = on_disk(portal, tmp_path)
     real_fdopen = os.fdopen
     monkeypatch.setattr(
         adapter.os, "fdopen", lambda fd, mode: _FillingUp(real_fdopen(fd, mode), 2 * 1024 * 1024)
@@ -246,7 +246,7 @@ def nginx_in_front(tmp_path: Path) -> Iterator[tuple[int, Any]]:
                 user="user root;" if os.geteuid() == 0 else "",
             )
         )
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [NGINX, "-p", str(run), "-c", str(run / "nginx.conf")],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

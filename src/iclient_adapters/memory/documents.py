@@ -154,7 +154,7 @@ class MemoryDocumentRepository:
         if check.document_id in self._state.documents:
             self._state.document_file_checks[check.storage_key] = check
 
-    def _failed(self) -> list[FileCheck]:
+    def _failed(self) -> Sequence[FileCheck]:
         found = [c for c in self._state.document_file_checks.values() if c.failed]
         found.sort(key=lambda c: (c.checked_at, c.storage_key), reverse=True)
         return found

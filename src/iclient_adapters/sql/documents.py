@@ -22,10 +22,10 @@ from iclient_adapters.sql.tables import (
     documents,
 )
 from iclient_core.documents.model import (
+    CheckOutcome,
     Document,
     DocumentQuery,
     DocumentStatus,
-    CheckOutcome,
     DownloadRecord,
     FileCheck,
     FileVersion,

@@ -133,9 +133,7 @@ def scrub_documents(
             uow.commit()
         if len(found) < batch:
             break
-    report = ScrubReport(
-        checked=checked, skipped=skipped, damaged=damaged, bytes_read=bytes_read
-    )
+    report = ScrubReport(checked=checked, skipped=skipped, damaged=damaged, bytes_read=bytes_read)
     logger.info("documents scrub: %s", report)
     return report
 
@@ -168,9 +166,7 @@ class DamagedFile:
     title: str
 
 
-def damaged_files(
-    *, services: Services, actor: Account, limit: int = 100
-) -> Sequence[DamagedFile]:
+def damaged_files(*, services: Services, actor: Account, limit: int = 100) -> Sequence[DamagedFile]:
     """The stored files whose last check failed, most recent first (for staff to restore
     from a backup, or to replace).
 

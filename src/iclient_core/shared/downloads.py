@@ -453,6 +453,4 @@ def open_checked(
     except ObjectNotFound:
         refuse("missing")
     verify = (start, stop) == (0, file.size) and file.size > VERIFY_FIRST_UP_TO
-    return Download(
-        file=file, start=start, stop=stop, refuse=refuse, reader=reader, verify=verify
-    )
+    return Download(file=file, start=start, stop=stop, refuse=refuse, reader=reader, verify=verify)
