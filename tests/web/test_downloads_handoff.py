@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from iclient_adapters.compose import Portal
 from iclient_core.documents.model import Document
+from tests.contract.test_storage import s3_endpoint, s3_storage  # noqa: F401
 from tests.web.conftest import Browser, app_with
 from tests.web.test_documents import PDF, client_id, documents_of, only_document, upload
 
@@ -340,3 +341,70 @@ def test_nginx_sends_the_file_with_the_apps_headers_and_answers_ranges(
     # A signed-out visitor gets the sign-in page, never the file.
     visitor = _get(port, url, "")
     assert visitor.status in (302, 303) and content not in visitor.body
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def test_hand_offs_are_configured_from_the_environment(tmp_path: Path) -> None:
+    from iclient_adapters.config import Config, ConfigError
+
+    base = {"ICLIENT_DATABASE_URL": "memory://", "ICLIENT_STORAGE_URL": "memory://"}
+    default = Config.from_env(base, instance_path=tmp_path)
+    assert (default.download_handoff, default.s3_presigned) == ("none", False)
+    assert default.download_handoff_prefix == PREFIX
+    chosen = Config.from_env(
+        {
+            **base,
+            "ICLIENT_DOWNLOAD_HANDOFF": "X-Accel",
+            "ICLIENT_DOWNLOAD_HANDOFF_PREFIX": "/protected",
+            "ICLIENT_S3_PRESIGNED": "1",
+        },
+        instance_path=tmp_path,
+    )
+    assert (chosen.download_handoff, chosen.download_handoff_prefix) == ("x-accel", "/protected/")
+    assert chosen.s3_presigned
+    for name, value in (
+        ("ICLIENT_DOWNLOAD_HANDOFF", "lighttpd"),
+        ("ICLIENT_DOWNLOAD_HANDOFF_PREFIX", "relative/"),
+        ("ICLIENT_S3_PRESIGNED", "maybe"),
+    ):
+        with pytest.raises(ConfigError):
+            Config.from_env({**base, name: value}, instance_path=tmp_path)
+
+
+def test_s3_downloads_redirect_to_a_short_lived_presigned_url(
+    portal: Portal,
+    browser: Browser,
+    ana: str,
+    s3_endpoint: str,  # noqa: F811 (the session's moto server, from the storage contract)
+) -> None:
+    import urllib.parse
+    import urllib.request
+
+    from iclient_web import create_app
+
+    services = attrs.evolve(portal.services, storage=s3_storage(s3_endpoint))
+    config = attrs.evolve(portal.config, s3_presigned=True)
+    app = create_app({"TESTING": True}, portal=Portal(config=config, services=services))
+    staff = Browser(app.test_client(), portal, None)  # type: ignore[arg-type]
+    staff.staff_account("colaborador@example.pt", role="staff")
+    owner = Browser(app.test_client(), portal, None)  # type: ignore[arg-type]
+    owner.sign_in("ana@example.pt")
+    document = stored_document(portal, staff, ana)
+
+    answer = owner.get(f"/pt/documents/{document.id}/download")
+    assert answer.status_code == 303
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    url = answer.headers["Location"]
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    if "X-Amz-Expires" in query:  # signature version 4
+        assert query["X-Amz-Expires"] == "300"
+    else:  # version 2: the moment it expires
+        assert 0 < int(query["Expires"]) - time.time() <= 300
+    with urllib.request.urlopen(url, timeout=10) as fetched:
+        assert fetched.read() == PDF
+        assert fetched.headers["Content-Type"] == "application/pdf"
+        assert fetched.headers["Content-Disposition"].startswith('attachment; filename="Fatura')
+    assert only_document(portal, ana).first_downloaded_at is not None
