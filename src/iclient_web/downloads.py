@@ -136,7 +136,6 @@ def _handed_to_the_web_server(download: Download, path: str) -> Response:
         headers["X-Accel-Redirect"] = config.download_handoff_prefix + download.key
     else:
         headers["X-Sendfile"] = path
-    del headers["Content-Length"]
     return response
 
 
