@@ -56,7 +56,9 @@ def s3_endpoint() -> Iterator[str]:
     try:
         import s3fs
 
-        s3fs.S3FileSystem(endpoint_url=endpoint, **CREDENTIALS).mkdir(BUCKET)
+        fs = s3fs.S3FileSystem(endpoint_url=endpoint, **CREDENTIALS)
+        if not fs.exists(BUCKET):  # moto's state is per process: another server made it
+            fs.mkdir(BUCKET)
         yield endpoint
     finally:
         server.stop()

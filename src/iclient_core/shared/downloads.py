@@ -442,15 +442,3 @@ def open_download(
         verify=not trusted,
         on_sent=on_sent,
     )
-
-
-def open_checked(
-    storage: FileStorage, file: StoredFile, *, start: int, stop: int, refuse: Refuse
-) -> Download:
-    """Open bytes ``start`` to ``stop`` of a file :func:`check_stored` passed."""
-    try:
-        reader = storage.open(file.key, start=start, end=stop)
-    except ObjectNotFound:
-        refuse("missing")
-    verify = (start, stop) == (0, file.size) and file.size > VERIFY_FIRST_UP_TO
-    return Download(file=file, start=start, stop=stop, refuse=refuse, reader=reader, verify=verify)
