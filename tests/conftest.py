@@ -7,10 +7,16 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.testing import make_services
 from iclient_core.services import Services
+
+# A shared machine (and CI) can be slow for a moment: an example is judged on what it does,
+# never on how long it took.
+settings.register_profile("iclient", deadline=None)
+settings.load_profile("iclient")
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

@@ -15,6 +15,12 @@ import attrs
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
+DOWNLOAD_HANDOFFS = ("none", "x-accel", "x-sendfile")
+"""How downloads of a local folder's files may be handed to the web server in front."""
+
+DEFAULT_HANDOFF_PREFIX = "/_iclient/files/"
+"""The internal location nginx maps onto the storage folder (``X-Accel-Redirect``)."""
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot work (e.g. production without a secret key)."""
@@ -57,6 +63,31 @@ def _metrics_token(environ: Mapping[str, str]) -> str:
     if token and len(token) < 16:
         raise ConfigError("ICLIENT_METRICS_TOKEN must have at least 16 characters")
     return token
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw in {"", "0", "false", "no", "off"}:
+        return False
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    raise ConfigError(f"{name} must be 1 or 0, not {raw!r}")
+
+
+def _handoff(environ: Mapping[str, str]) -> str:
+    raw = environ.get("ICLIENT_DOWNLOAD_HANDOFF", "").strip().lower() or "none"
+    if raw not in DOWNLOAD_HANDOFFS:
+        raise ConfigError(
+            f"ICLIENT_DOWNLOAD_HANDOFF must be one of {', '.join(DOWNLOAD_HANDOFFS)}, not {raw!r}"
+        )
+    return raw
+
+
+def _handoff_prefix(environ: Mapping[str, str]) -> str:
+    raw = environ.get("ICLIENT_DOWNLOAD_HANDOFF_PREFIX", "").strip() or DEFAULT_HANDOFF_PREFIX
+    if not raw.startswith("/") or any(ch in raw for ch in " ?#\\\r\n"):
+        raise ConfigError(f"ICLIENT_DOWNLOAD_HANDOFF_PREFIX must be a path, not {raw!r}")
+    return raw if raw.endswith("/") else raw + "/"
 
 
 def _secret_key(environ: Mapping[str, str], instance: Path, production: bool) -> str:
@@ -111,6 +142,12 @@ class Config:
         """Whether ``/metrics`` answers anyone (a token or allowed networks are set)."""
         return bool(self.metrics_token or self.metrics_allow)
 
+    # Downloads of a local folder's files: sent by the app (none), or by nginx
+    # (x-accel, through the internal location download_handoff_prefix) or Apache (x-sendfile).
+    download_handoff: str = "none"
+    download_handoff_prefix: str = DEFAULT_HANDOFF_PREFIX
+    s3_presigned: bool = False  # downloads from S3: redirect to a short-lived presigned URL
+
     @classmethod
     def from_env(
         cls, environ: Mapping[str, str] | None = None, *, instance_path: str | Path | None = None
@@ -154,6 +191,9 @@ class Config:
             metrics_token=_metrics_token(env),
             metrics_allow=_networks(env, "ICLIENT_METRICS_ALLOW"),
             ready_max_outbox_lag_seconds=_int(env, "ICLIENT_READY_MAX_OUTBOX_LAG_SECONDS", 600),
+            download_handoff=_handoff(env),
+            download_handoff_prefix=_handoff_prefix(env),
+            s3_presigned=_flag(env, "ICLIENT_S3_PRESIGNED"),
             trusted_hosts=tuple(
                 h.strip() for h in env.get("ICLIENT_TRUSTED_HOSTS", host).split(",") if h.strip()
             ),

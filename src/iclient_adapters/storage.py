@@ -23,26 +23,30 @@ objects themselves, of course: it is for tests and demos.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import io
 import os
 import tempfile
+import unicodedata
 import uuid
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
-from urllib.parse import parse_qsl, unquote, urlsplit
+from typing import Any, Protocol, TypeVar
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import fsspec
 from fsspec.implementations.memory import MemoryFile, MemoryFileSystem
 
 from iclient_adapters.extras import needs_extra
 from iclient_core.shared.storage import (
-    CHUNK_SIZE,
+    READ_CHUNK_SIZE,
     ByteSource,
     ObjectNotFound,
     ObjectTooLarge,
+    StorageUnavailable,
     StoredObject,
     check_key,
     iter_chunks,
@@ -56,6 +60,72 @@ S3_PART_SIZE = 8 * 1024 * 1024
 
 S3_READ_BLOCK = 8 * 1024 * 1024
 """Bytes fetched per ranged GET when reading from S3."""
+
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""``OSError`` numbers that mean the storage has no room left for the bytes."""
+
+UNREACHABLE = frozenset(
+    {
+        errno.ECONNREFUSED,
+        errno.ECONNRESET,
+        errno.ECONNABORTED,
+        errno.EHOSTUNREACH,
+        errno.ENETUNREACH,
+        errno.ETIMEDOUT,
+        errno.EPIPE,
+    }
+)
+"""``OSError`` numbers that mean the storage could not be reached."""
+
+T = TypeVar("T")
+
+
+def _unavailable(error: BaseException) -> StorageUnavailable | None:
+    """The ``StorageUnavailable`` an adapter error means, or None for any other error.
+
+    A full disk or quota (``ENOSPC``, ``EDQUOT``), a refused or broken connection, a
+    timeout, and the S3 client's own connection errors (``botocore``'s
+    ``EndpointConnectionError``, ``ConnectTimeoutError``… all named ``…ConnectionError`` or
+    ``…TimeoutError``) become one domain error the pages can explain.
+    """
+    if isinstance(error, StorageUnavailable):
+        return error
+    if isinstance(error, OSError) and error.errno in FULL:
+        return StorageUnavailable("full", os.strerror(error.errno or 0))
+    if isinstance(error, (ConnectionError, TimeoutError)) or (
+        isinstance(error, OSError) and error.errno in UNREACHABLE
+    ):
+        return StorageUnavailable("unreachable", type(error).__name__)
+    names = {cls.__name__ for cls in type(error).__mro__}
+    if any(n.endswith(("ConnectionError", "TimeoutError")) for n in names) and any(
+        cls.__module__.startswith(("botocore", "aiohttp", "urllib3")) for cls in type(error).__mro__
+    ):
+        return StorageUnavailable("unreachable", type(error).__name__)
+    return None
+
+
+def _guarded(call: Callable[[], T]) -> T:
+    """Run ``call``, turning a full or unreachable storage into ``StorageUnavailable``."""
+    try:
+        return call()
+    except (ObjectNotFound, ObjectTooLarge):
+        raise
+    except Exception as error:
+        unavailable = _unavailable(error)
+        if unavailable is None:
+            raise
+        raise unavailable from error
+
+
+def attachment_disposition(name: str) -> str:
+    """``attachment`` with ``name`` as a quoted ASCII ``filename`` and RFC 6266's UTF-8
+    ``filename*`` when it is not plain ASCII (for the storages that answer downloads)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    plain = "".join(ch for ch in plain if 0x20 <= ord(ch) < 0x7F).strip()
+    plain = plain.replace("\\", "_").replace('"', "_") or "document"
+    if plain == name:
+        return f'attachment; filename="{plain}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 class _Handle(Protocol):
@@ -106,15 +176,22 @@ class _Reader:
         want = self._left if size is None or size < 0 else min(size, self._left)
         if want <= 0:
             return b""
-        data = self._handle.read(want)
+        data = _guarded(lambda: self._handle.read(want))
         if not data:
             raise OSError("the stored object ended before its size")
         self._left -= len(data)
         return data
 
     def __iter__(self) -> Iterator[bytes]:
-        while chunk := self.read(CHUNK_SIZE):
+        while chunk := self.read(READ_CHUNK_SIZE):
             yield chunk
+
+    def fileno(self) -> int:
+        """The open local file's descriptor (at the range's first byte), for ``sendfile``."""
+        fileno = getattr(self._handle, "fileno", None)
+        if self._closed or fileno is None:
+            raise io.UnsupportedOperation("the bytes are not in a local file")
+        return int(fileno())
 
     def close(self) -> None:
         """Release the handle (twice is harmless)."""
@@ -240,9 +317,9 @@ class FsspecStorage:
         path = self._path(key)
         metered = _Metered(iter_chunks(source), max_size)
         if self.kind == "local":
-            self._put_local(path, metered)
+            _guarded(lambda: self._put_local(path, metered))
         elif self.kind == "s3":
-            self._put_s3(path, metered)
+            _guarded(lambda: self._put_s3(path, metered))
         else:
             self._put_memory(path, metered)
         return metered.result()
@@ -300,16 +377,19 @@ class FsspecStorage:
 
     def size(self, key: str) -> int:
         """The object's size in bytes."""
+        return int(self._info(key)["size"])
+
+    def _info(self, key: str) -> dict[str, Any]:
         path = self._path(key)
         if self.kind == "s3":
             self._fs.invalidate_cache(path)
         try:
-            info = self._fs.info(path)
+            info: dict[str, Any] = _guarded(lambda: self._fs.info(path))
         except FileNotFoundError:
             raise ObjectNotFound(key) from None
         if info.get("type") != "file":
             raise ObjectNotFound(key)
-        return int(info["size"])
+        return info
 
     def open(self, key: str, *, start: int = 0, end: int | None = None) -> _Reader:
         """Open ``key`` (bytes ``start`` to ``end``) for streamed reading."""
@@ -325,17 +405,62 @@ class FsspecStorage:
         else:
             try:
                 if self.kind == "s3":
-                    opened = self._fs.open(
-                        path, "rb", block_size=S3_READ_BLOCK, cache_type="readahead"
+                    opened = _guarded(
+                        lambda: self._fs.open(
+                            path, "rb", block_size=S3_READ_BLOCK, cache_type="readahead"
+                        )
                     )
                 else:
-                    opened = self._fs.open(path, "rb")
+                    # A plain unbuffered file: no copy in a Python buffer, and a real
+                    # descriptor that a web server can ``sendfile`` from.
+                    opened = open(path, "rb", buffering=0)  # noqa: SIM115
             except FileNotFoundError:
                 raise ObjectNotFound(key) from None
             if start:
                 opened.seek(start)
             handle = opened
         return _Reader(handle, stop - start)
+
+    def fingerprint(self, key: str) -> str | None:
+        """The object's identity as stored now (see the port); None for ``memory://``."""
+        if self.kind == "memory":
+            self._info(key)
+            return None
+        if self.kind == "local":
+            try:
+                found = os.stat(self._path(key))
+            except FileNotFoundError:
+                raise ObjectNotFound(key) from None
+            return (
+                f"{found.st_dev}:{found.st_ino}:{found.st_size}:"
+                f"{found.st_mtime_ns}:{found.st_ctime_ns}"
+            )
+        info = self._info(key)
+        tag = info.get("ETag") or info.get("etag") or ""
+        modified = info.get("LastModified") or info.get("last_modified") or ""
+        return f"{tag}:{info['size']}:{modified}" if tag else None
+
+    def local_path(self, key: str) -> str | None:
+        """The object's absolute path for a local folder; None otherwise."""
+        return self._path(key) if self.kind == "local" else None
+
+    def signed_url(
+        self, key: str, *, expires_in: timedelta, download_name: str, content_type: str
+    ) -> str | None:
+        """A presigned GET URL for S3, answered as an attachment; None otherwise."""
+        if self.kind != "s3":
+            return None
+        seconds = max(1, int(expires_in.total_seconds()))
+        url: str = _guarded(
+            lambda: self._fs.url(
+                self._path(key),
+                expires=seconds,
+                ResponseContentDisposition=attachment_disposition(download_name),
+                ResponseContentType=content_type,
+                ResponseCacheControl="private, no-store",
+            )
+        )
+        return url
 
     def exists(self, key: str) -> bool:
         """True when an object is stored under ``key``."""

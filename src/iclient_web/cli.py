@@ -21,6 +21,7 @@ from flask.cli import ScriptInfo, routes_command, with_appcontext
 
 from iclient_core.accounts.model import Role
 from iclient_core.consent.use_cases import ensure_defaults
+from iclient_core.documents.scrub import scrub_documents
 from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.quotes.decisions import expire_overdue_quotes
@@ -252,6 +253,32 @@ def sweep(grace_hours: int) -> None:
         f"replacement(s), {report.orphan_objects} orphan file(s), "
         f"{report.incomplete_writes} unfinished write(s)"
     )
+
+
+@documents.command("scrub")
+@click.option(
+    "--recheck-after-hours",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Skip files checked more recently than this (0: check every file).",
+)
+@with_appcontext
+def scrub(recheck_after_hours: int) -> None:
+    """Re-hash every stored document file and record what is missing or damaged.
+
+    Run it daily: with downloads handed to the web server, this is what checks the files.
+    Staff see the damaged ones at /<lang>/admin/documents/integrity.
+    """
+    report = scrub_documents(
+        services=portal().services, recheck_after=timedelta(hours=recheck_after_hours)
+    )
+    click.echo(
+        f"checked {report.checked} file(s) ({report.bytes_read} bytes), skipped "
+        f"{report.skipped} checked recently, {report.damaged} missing or damaged"
+    )
+    if report.damaged:
+        raise SystemExit(1)
 
 
 def init_app(app: Flask) -> None:

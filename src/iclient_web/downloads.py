@@ -1,20 +1,38 @@
-"""Streamed downloads, the same for documents and quote attachments: an attachment with a safe
-name, the allow-listed Content-Type, a sandbox, and byte ranges; and the answers for a damaged
-file or a range beyond its end.
+"""Downloads, the same for documents and quote attachments: an attachment with a safe name, the
+allow-listed Content-Type, a sandbox, and byte ranges; and the answers for a damaged file or a
+range beyond its end.
+
+How the bytes go is the operator's choice (``ICLIENT_DOWNLOAD_HANDOFF``,
+``ICLIENT_S3_PRESIGNED``):
+
+- streamed by the application (the default; no proxy needed): through the server's
+  ``wsgi.file_wrapper`` (``sendfile``) when no check runs while they go out;
+- handed to the web server in front: an empty answer with ``X-Accel-Redirect`` (nginx, an
+  internal location onto the storage folder) or ``X-Sendfile`` (Apache, lighttpd…) and the
+  same headers, which the web server sends with the file;
+- a redirect to a short-lived presigned S3 URL, which answers as an attachment with the same
+  safe name and type.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
-from typing import Protocol
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import Headers
+from werkzeug.wsgi import wrap_file
 
-from iclient_core.shared.downloads import ByteRange, FileCorrupted, RangeNotSatisfiable
+from iclient_core.shared.downloads import (
+    ByteRange,
+    Download,
+    FileCorrupted,
+    HandOff,
+    RangeNotSatisfiable,
+)
+from iclient_core.shared.storage import READ_CHUNK_SIZE, StorageUnavailable
+from iclient_web.deps import portal
 from iclient_web.errors import error_page
 
 DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
@@ -58,57 +76,66 @@ def requested_range() -> tuple[ByteRange | None, str | None]:
     return (start, stop), etag
 
 
-class ServedFile(Protocol):
-    """What :func:`download_response` serves: an open, checked stream and what to say about it
-    (a document's ``Download``, or a quote attachment's)."""
-
-    @property
-    def start(self) -> int: ...
-
-    @property
-    def stop(self) -> int: ...
-
-    @property
-    def size(self) -> int: ...
-
-    @property
-    def length(self) -> int: ...
-
-    @property
-    def partial(self) -> bool: ...
-
-    @property
-    def filename(self) -> str: ...
-
-    @property
-    def content_type(self) -> str: ...
-
-    @property
-    def etag(self) -> str: ...
-
-    def __iter__(self) -> Iterator[bytes]: ...
-
-    def close(self) -> None: ...
+def hand_offs() -> frozenset[HandOff]:
+    """The hand-offs the operator configured, for the download use cases."""
+    config = portal().config
+    kinds = set()
+    if config.download_handoff != "none":
+        kinds.add(HandOff.LOCAL_FILE)
+    if config.s3_presigned:
+        kinds.add(HandOff.SIGNED_URL)
+    return frozenset(kinds)
 
 
-def download_response(download: ServedFile) -> Response:
-    """The streamed response for an open download (the server closes it when done)."""
-    response = current_app.response_class(
-        download,
-        status=206 if download.partial else 200,
-        content_type=download.content_type,
-        direct_passthrough=True,
-    )
-    headers = response.headers
-    headers["Content-Length"] = str(download.length)
+def _attachment_headers(headers: Headers, download: Download) -> None:
     headers["Content-Disposition"] = content_disposition(download.filename)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Content-Security-Policy"] = DOWNLOAD_CSP
     headers["Accept-Ranges"] = "bytes"
     headers["ETag"] = f'"{download.etag}"'
     headers["Referrer-Policy"] = "no-referrer"
+
+
+def download_response(download: Download) -> Response:
+    """The answer for an open download: handed off, redirected, or streamed (the server
+    closes the stream when done, which is when the download counts as sent)."""
+    if download.local_path is not None:
+        return _handed_to_the_web_server(download, download.local_path)
+    if download.url is not None:
+        response = current_app.response_class(status=303)
+        response.headers["Location"] = download.url
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+    body = (
+        wrap_file(request.environ, download, buffer_size=READ_CHUNK_SIZE)  # type: ignore[arg-type]
+        if download.sendable
+        else download
+    )
+    response = current_app.response_class(
+        body,
+        status=206 if download.partial else 200,
+        content_type=download.content_type,
+        direct_passthrough=True,
+    )
+    headers = response.headers
+    headers["Content-Length"] = str(download.length)
+    _attachment_headers(headers, download)
     if download.partial:
         headers["Content-Range"] = f"bytes {download.start}-{download.stop - 1}/{download.size}"
+    return response
+
+
+def _handed_to_the_web_server(download: Download, path: str) -> Response:
+    """An empty answer that tells the web server in front which file to send, with every
+    header the browser must get; the web server adds the length and answers ranges."""
+    config = portal().config
+    response = current_app.response_class(status=200, content_type=download.content_type)
+    headers = response.headers
+    _attachment_headers(headers, download)
+    if config.download_handoff == "x-accel":
+        headers["X-Accel-Redirect"] = config.download_handoff_prefix + download.key
+    else:
+        headers["X-Sendfile"] = path
     return response
 
 
@@ -132,7 +159,28 @@ def outside_the_file(error: RangeNotSatisfiable) -> Response:
     )
 
 
+def storage_unavailable(error: StorageUnavailable) -> tuple[str, int, dict[str, str]]:
+    """The file storage is full or cannot be reached: nothing was stored or sent."""
+    if error.reason == "full":
+        title = _("The file storage is full")
+        message = _(
+            "The file could not be stored because there is no space left for files. Nothing "
+            "was kept. Please tell whoever runs this portal; try again once there is room."
+        )
+    else:
+        title = _("The file storage cannot be reached")
+        message = _(
+            "Files cannot be stored or read right now because the file storage does not "
+            "answer. Nothing was kept. Please try again in a few minutes, and tell whoever "
+            "runs this portal if it goes on."
+        )
+    body, status = error_page(503, title, message)
+    return body, status, {"Retry-After": "300"}
+
+
 def init_app(app: Flask) -> None:
-    """Answer a damaged file and a range beyond the end the same way on every download."""
+    """Answer a damaged file, a range beyond the end and an unavailable storage the same way
+    everywhere."""
     app.register_error_handler(FileCorrupted, corrupted)
     app.register_error_handler(RangeNotSatisfiable, outside_the_file)
+    app.register_error_handler(StorageUnavailable, storage_unavailable)

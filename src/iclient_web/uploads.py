@@ -15,6 +15,7 @@ from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from iclient_core.shared.storage import StorageUnavailable
 from iclient_web.business import settings_in_force
 from iclient_web.deps import portal
 from iclient_web.errors import error_page
@@ -34,6 +35,14 @@ FILE_MESSAGES = {
         "The file's name does not match its content (for example, a page renamed .pdf)."
     ),
     "file_too_large": _l("The file is larger than this portal accepts."),
+    "storage_full": _l(
+        "The file storage is full: the file was not stored and nothing of it was kept. "
+        "Tell whoever runs this portal, then try again."
+    ),
+    "storage_unreachable": _l(
+        "The file storage cannot be reached: the file was not stored and nothing of it was "
+        "kept. Try again in a few minutes."
+    ),
 }
 """Why a file was refused (the core's codes for a document or an attachment)."""
 
@@ -42,6 +51,11 @@ def file_message(code: str) -> str:
     """The sentence for a refused file's code (else the portal's shared one)."""
     found = FILE_MESSAGES.get(code)
     return str(found) if found is not None else field_message(code)
+
+
+def storage_code(error: StorageUnavailable) -> str:
+    """The refusal code of a file the storage could not take."""
+    return "storage_full" if error.reason == "full" else "storage_unreachable"
 
 
 def max_upload_mb() -> int:

@@ -7,6 +7,7 @@ stays flat while a large stream goes through a local folder.
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import stat
@@ -30,7 +31,7 @@ from iclient_adapters.testing.storage import (
     pattern,
     read_all,
 )
-from iclient_core.shared.storage import ObjectNotFound
+from iclient_core.shared.storage import ObjectNotFound, StorageUnavailable
 
 BUCKET = "iclient-test"
 CREDENTIALS = {"key": "testing", "secret": "testing"}
@@ -55,7 +56,9 @@ def s3_endpoint() -> Iterator[str]:
     try:
         import s3fs
 
-        s3fs.S3FileSystem(endpoint_url=endpoint, **CREDENTIALS).mkdir(BUCKET)
+        fs = s3fs.S3FileSystem(endpoint_url=endpoint, **CREDENTIALS)
+        if not fs.exists(BUCKET):  # moto's state is per process: another server made it
+            fs.mkdir(BUCKET)
         yield endpoint
     finally:
         server.stop()
@@ -268,3 +271,87 @@ def test_an_upload_killed_mid_way_stays_invisible_until_swept(s3_endpoint: str) 
     assert [u for u in _uploads(storage) if u["Key"] == key] == []
     with pytest.raises(ObjectNotFound):
         storage.open("documents/c/d/v1-killed")
+
+
+# --------------------------------------------------------------------------- hand-offs
+
+
+def test_only_a_local_folder_has_paths_and_descriptors_and_only_s3_signs_urls(
+    local: FsspecStorage, tmp_path: Path, s3_endpoint: str
+) -> None:
+    memory = FsspecStorage.from_url("memory://")
+    s3 = s3_storage(s3_endpoint)
+    for storage in (memory, local, s3):
+        storage.put("documents/c/d/v1-x", [b"%PDF-1.7 bytes"])
+    later = timedelta(minutes=5)
+    assert memory.local_path("documents/c/d/v1-x") is None
+    assert memory.fingerprint("documents/c/d/v1-x") is None
+    assert memory.signed_url("documents/c/d/v1-x", expires_in=later, **_NAMED) is None
+    assert local.local_path("documents/c/d/v1-x") == str(tmp_path / "files/documents/c/d/v1-x")
+    assert local.signed_url("documents/c/d/v1-x", expires_in=later, **_NAMED) is None
+    assert local.fingerprint("documents/c/d/v1-x") is not None
+    assert s3.local_path("documents/c/d/v1-x") is None
+    assert s3.fingerprint("documents/c/d/v1-x") is not None
+    url = s3.signed_url("documents/c/d/v1-x", expires_in=later, **_NAMED)
+    assert url is not None and ("X-Amz-Expires=300" in url or "Expires=" in url)
+    for storage in (memory, s3):
+        with storage.open("documents/c/d/v1-x") as reader, pytest.raises(OSError):
+            reader.fileno()
+    memory.close()
+
+
+_NAMED = {"download_name": "fatura.pdf", "content_type": "application/pdf"}
+
+
+class _FillingUp:
+    """A file object whose disk fills up after ``room`` bytes (``ENOSPC``)."""
+
+    def __init__(self, real: Any, room: int) -> None:
+        self._real = real
+        self._room = room
+
+    def write(self, data: bytes) -> int:
+        if len(data) > self._room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._room -= len(data)
+        return int(self._real.write(data))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def __enter__(self) -> _FillingUp:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._real.close()
+
+
+def test_a_full_disk_is_storage_unavailable_and_leaves_nothing(
+    local: FsspecStorage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import iclient_adapters.storage as adapter
+
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(
+        adapter.os, "fdopen", lambda fd, mode: _FillingUp(real_fdopen(fd, mode), 3 * MIB)
+    )
+    with pytest.raises(StorageUnavailable) as full:
+        local.put("documents/c/d/v1-x", generated(8 * MIB))
+    assert full.value.reason == "full"
+    assert not local.exists("documents/c/d/v1-x")
+    assert [p for p in (tmp_path / "files").rglob("*") if p.is_file()] == []
+
+
+def test_an_unreachable_s3_endpoint_is_storage_unavailable() -> None:
+    closed = f"http://127.0.0.1:{_free_port()}"
+    storage = FsspecStorage.from_url(
+        f"s3://{BUCKET}/nowhere",
+        endpoint_url=closed,
+        config_kwargs={"retries": {"max_attempts": 1}, "connect_timeout": 2},
+        **CREDENTIALS,
+    )
+    with pytest.raises(StorageUnavailable) as unreachable:
+        storage.put("documents/c/d/v1-x", [b"%PDF-1.7 bytes"])
+    assert unreachable.value.reason == "unreachable"
+    with pytest.raises(StorageUnavailable):
+        storage.size("documents/c/d/v1-x")

@@ -10,6 +10,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -49,6 +50,7 @@ from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
 from iclient_core.shared.downloads import (
+    Download,
     FileCorrupted,
     RangeNotSatisfiable,
 )
@@ -95,6 +97,15 @@ class WatchedStorage:
 
     def sweep_incomplete(self, older_than: object) -> int:
         return self.inner.sweep_incomplete(older_than)  # type: ignore[arg-type]
+
+    def fingerprint(self, key: str) -> str | None:
+        return self.inner.fingerprint(key)
+
+    def local_path(self, key: str) -> str | None:
+        return self.inner.local_path(key)
+
+    def signed_url(self, key: str, **how: Any) -> str | None:
+        return self.inner.signed_url(key, **how)
 
 
 @pytest.fixture
@@ -170,9 +181,10 @@ def stored(services: Services, document_id: str) -> Document | None:
         return uow.documents.get(document_id)
 
 
-def read(download: Iterator[bytes]) -> bytes:
-    """Everything a download yields."""
-    return b"".join(download)
+def read(download: Download) -> bytes:
+    """Everything a download yields, then closed as a web server does (it counts as sent)."""
+    with download:
+        return b"".join(download)
 
 
 # --------------------------------------------------------------------------- publishing

@@ -75,6 +75,9 @@ class Browser:
         self.transport = transport
 
     def get(self, url: str, **kwargs: Any) -> TestResponse:
+        # Read whole and closed, as a web server does once the last byte is out (a download
+        # counts as sent only then).
+        kwargs.setdefault("buffered", True)
         return self.client.get(url, **kwargs)
 
     def csrf(self, url: str) -> str:

@@ -78,6 +78,7 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/deletions/<client_id>", "POST"): STAFF_PAGE,
     # documents their clients never opened (the dashboard's count links here)
     ("/<lang>/admin/documents/unopened", "GET"): STAFF_PAGE,
+    ("/<lang>/admin/documents/integrity", "GET"): STAFF_PAGE,
     # a client's documents (issue 4)
     ("/<lang>/admin/clients/<client_id>/documents", "GET"): STAFF_PAGE,
     ("/<lang>/admin/clients/<client_id>/documents", "POST"): STAFF_PAGE,

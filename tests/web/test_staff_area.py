@@ -225,7 +225,7 @@ def test_the_audit_export_is_a_download_whose_cells_cannot_run_as_formulas(
         password=PASSWORD,
     )
     browser.sign_in("=cmd@example.pt")
-    answer = browser.get("/pt/admin/audit/export.csv?action=auth.sign_in")
+    answer = browser.get("/pt/admin/audit/export.csv?action=auth.sign_in", buffered=False)
     assert answer.status_code == 200
     assert answer.headers["Content-Disposition"] == 'attachment; filename="audit-log.csv"'
     assert answer.mimetype == "text/csv"

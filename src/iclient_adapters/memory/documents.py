@@ -12,6 +12,8 @@ from iclient_core.documents.model import (
     DocumentQuery,
     DocumentStatus,
     DownloadRecord,
+    FileCheck,
+    StoredVersion,
     listing_order,
 )
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
@@ -53,6 +55,12 @@ class MemoryDocumentRepository:
             r.id for r in self._state.document_downloads.values() if r.document_id == document_id
         ]:
             del self._state.document_downloads[record_id]
+        for key in [
+            c.storage_key
+            for c in self._state.document_file_checks.values()
+            if c.document_id == document_id
+        ]:
+            del self._state.document_file_checks[key]
 
     def list(self, query: DocumentQuery) -> Page[Document]:
         """One page of matching documents, newest first."""
@@ -125,3 +133,36 @@ class MemoryDocumentRepository:
             for v in d.versions
             if v.storage_key in wanted
         }
+
+    def stored_versions(self, *, after_key: str = "", limit: int = 100) -> Sequence[StoredVersion]:
+        """Stored files whose key sorts after ``after_key``, in key order."""
+        found = [
+            StoredVersion(document_id=d.id, client_id=d.client_id, title=d.title, file=v)
+            for d in self._state.documents.values()
+            for v in d.versions
+            if v.is_stored and v.storage_key > after_key
+        ]
+        found.sort(key=lambda s: s.file.storage_key)
+        return found[:limit]
+
+    def file_check(self, storage_key: str) -> FileCheck | None:
+        """The file's last check, or None."""
+        return self._state.document_file_checks.get(storage_key)
+
+    def save_file_check(self, check: FileCheck) -> None:
+        """Record a check (replacing the previous one)."""
+        if check.document_id in self._state.documents:
+            self._state.document_file_checks[check.storage_key] = check
+
+    def _failed(self) -> Sequence[FileCheck]:
+        found = [c for c in self._state.document_file_checks.values() if c.failed]
+        found.sort(key=lambda c: (c.checked_at, c.storage_key), reverse=True)
+        return found
+
+    def failed_file_checks(self, *, limit: int = 50, offset: int = 0) -> Sequence[FileCheck]:
+        """Files whose last check failed, most recently checked first."""
+        return self._failed()[offset : offset + limit]
+
+    def count_failed_file_checks(self) -> int:
+        """How many files failed their last check."""
+        return len(self._failed())

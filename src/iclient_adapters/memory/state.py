@@ -7,7 +7,7 @@ import attrs
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
-from iclient_core.documents.model import Document, DownloadRecord
+from iclient_core.documents.model import Document, DownloadRecord, FileCheck
 from iclient_core.notifications.model import OutboxMessage
 from iclient_core.quotes.model import Quote
 from iclient_core.shared.audit import AuditEntry
@@ -26,6 +26,7 @@ class MemoryState:
     settings: dict[str, BusinessSettings] = attrs.Factory(dict)
     documents: dict[str, Document] = attrs.Factory(dict)
     document_downloads: dict[str, DownloadRecord] = attrs.Factory(dict)
+    document_file_checks: dict[str, FileCheck] = attrs.Factory(dict)
     quotes: dict[str, Quote] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)

@@ -16,13 +16,21 @@ import sqlalchemy as sa
 from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
-from iclient_adapters.sql.tables import document_downloads, document_versions, documents
+from iclient_adapters.sql.tables import (
+    document_downloads,
+    document_file_checks,
+    document_versions,
+    documents,
+)
 from iclient_core.documents.model import (
+    CheckOutcome,
     Document,
     DocumentQuery,
     DocumentStatus,
     DownloadRecord,
+    FileCheck,
     FileVersion,
+    StoredVersion,
 )
 from iclient_core.shared.errors import ConcurrentUpdate
 from iclient_core.shared.paging import Page
@@ -185,7 +193,7 @@ class SqlDocumentRepository:
 
     def remove(self, document_id: str) -> None:
         """Delete the document; its versions and download log go with it (cascade)."""
-        for table in (document_downloads, document_versions):
+        for table in (document_downloads, document_file_checks, document_versions):
             # Explicit, so that it holds even where foreign keys are not enforced.
             self._db.execute(sa.delete(table).where(table.c.document_id == document_id))
         self._db.execute(sa.delete(documents).where(documents.c.id == document_id))
@@ -319,3 +327,83 @@ class SqlDocumentRepository:
             self._converter.structure(row, DownloadRecord)
             for row in self._db.execute(query).mappings()
         ]
+
+    # ------------------------------------------------------------------ integrity
+
+    def stored_versions(self, *, after_key: str = "", limit: int = 100) -> Sequence[StoredVersion]:
+        """Stored files whose key sorts after ``after_key``, in key order (one statement)."""
+        query = (
+            sa.select(
+                document_versions,
+                documents.c.client_id.label("doc_client_id"),
+                documents.c.title.label("doc_title"),
+            )
+            .join(documents, documents.c.id == document_versions.c.document_id)
+            .where(
+                document_versions.c.sha256.is_not(None),
+                document_versions.c.storage_key > after_key,
+            )
+            .order_by(document_versions.c.storage_key)
+            .limit(limit)
+        )
+        return [
+            StoredVersion(
+                document_id=row["document_id"],
+                client_id=row["doc_client_id"],
+                title=row["doc_title"],
+                file=self._converter.structure(same_named(row, FileVersion), FileVersion),
+            )
+            for row in self._db.execute(query).mappings()
+        ]
+
+    def file_check(self, storage_key: str) -> FileCheck | None:
+        """The file's last check, or None."""
+        row = (
+            self._db.execute(
+                sa.select(document_file_checks).where(
+                    document_file_checks.c.storage_key == storage_key
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else self._converter.structure(dict(row), FileCheck)
+
+    def save_file_check(self, check: FileCheck) -> None:
+        """Record a check, replacing the file's previous one (nothing if the document is gone)."""
+        exists = self._db.execute(
+            sa.select(documents.c.id).where(documents.c.id == check.document_id)
+        ).first()
+        if exists is None:
+            return
+        self._db.execute(
+            sa.delete(document_file_checks).where(
+                document_file_checks.c.storage_key == check.storage_key
+            )
+        )
+        self._db.execute(
+            sa.insert(document_file_checks).values(**self._converter.unstructure(check))
+        )
+
+    def failed_file_checks(self, *, limit: int = 50, offset: int = 0) -> Sequence[FileCheck]:
+        """Files whose last check failed, most recently checked first."""
+        query = (
+            sa.select(document_file_checks)
+            .where(document_file_checks.c.outcome != CheckOutcome.OK.value)
+            .order_by(
+                document_file_checks.c.checked_at.desc(), document_file_checks.c.storage_key.desc()
+            )
+            .limit(limit)
+            .offset(offset)
+        )
+        return [
+            self._converter.structure(dict(row), FileCheck)
+            for row in self._db.execute(query).mappings()
+        ]
+
+    def count_failed_file_checks(self) -> int:
+        """How many files failed their last check."""
+        query = sa.select(sa.func.count()).where(
+            document_file_checks.c.outcome != CheckOutcome.OK.value
+        )
+        return int(self._db.execute(query).scalar_one())

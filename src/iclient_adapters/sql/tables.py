@@ -275,6 +275,25 @@ document_downloads = sa.Table(
     sa.Index("ix_document_downloads_document_at", "document_id", "at"),
 )
 
+document_file_checks = sa.Table(
+    "document_file_checks",
+    metadata,
+    # The last check of one stored file's bytes (by the scrub, or the upload that stored them).
+    sa.Column("storage_key", sa.String(512), primary_key=True),
+    sa.Column(
+        "document_id",
+        sa.String(36),
+        sa.ForeignKey("documents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("checked_at", UtcDateTime(), nullable=False),
+    sa.Column("fingerprint", sa.String(200), nullable=True),
+    # The staff's list of files that failed, most recent first.
+    sa.Index("ix_document_file_checks_outcome", "outcome", "checked_at"),
+)
+
 # --------------------------------------------------------------------------- quotes
 
 quotes = sa.Table(

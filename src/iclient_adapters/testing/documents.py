@@ -24,10 +24,12 @@ from iclient_core.documents.model import (
     VISIBLE_TO_CLIENT,
     VISIBLE_TO_STAFF,
     Category,
+    CheckOutcome,
     Document,
     DocumentQuery,
     DocumentStatus,
     DownloadRecord,
+    FileCheck,
     FileVersion,
 )
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
@@ -473,3 +475,70 @@ class DocumentsContract:
         with uow_factory() as uow:
             assert uow.documents.known_keys([*keys, "documents/x/y/v1-orphan"]) == set(keys)
             assert uow.documents.known_keys([]) == set()
+
+    # ------------------------------------------------------------------ integrity
+
+    def test_documents_stored_versions_are_walked_in_key_order_a_batch_at_a_time(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
+    ) -> None:
+        ana, rui = documents_clients
+        one = document(ana, files=[file(1), file(2), file(3, stored=False)])
+        two = document(rui)
+        self.documents_store(uow_factory, one, two)
+        stored = sorted(
+            [v.storage_key for v in one.versions if v.is_stored]
+            + [v.storage_key for v in two.versions]
+        )
+        walked: list[str] = []
+        after = ""
+        with uow_factory() as uow:
+            while batch := uow.documents.stored_versions(after_key=after, limit=2):
+                walked += [s.file.storage_key for s in batch]
+                after = batch[-1].file.storage_key
+            first = uow.documents.stored_versions(limit=10)
+        assert walked == stored
+        by_key = {s.file.storage_key: s for s in first}
+        item = by_key[two.versions[0].storage_key]
+        assert (item.document_id, item.client_id, item.title) == (two.id, rui.id, two.title)
+        assert item.file == two.versions[0]
+
+    def test_documents_file_checks_are_replaced_listed_when_failed_and_removed_with_it(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
+    ) -> None:
+        ana, _ = documents_clients
+        one, two = document(ana), document(ana)
+        self.documents_store(uow_factory, one, two)
+        key_one, key_two = one.versions[0].storage_key, two.versions[0].storage_key
+
+        def check(item: Document, outcome: CheckOutcome, minutes: int) -> FileCheck:
+            return FileCheck(
+                storage_key=item.versions[0].storage_key,
+                document_id=item.id,
+                version=1,
+                outcome=outcome,
+                checked_at=T0 + timedelta(minutes=minutes),
+                fingerprint="1:2:3" if outcome is CheckOutcome.OK else None,
+            )
+
+        with uow_factory() as uow:
+            assert uow.documents.file_check(key_one) is None
+            uow.documents.save_file_check(check(one, CheckOutcome.OK, 1))
+            uow.documents.save_file_check(check(two, CheckOutcome.CHECKSUM, 2))
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.documents.file_check(key_one) == check(one, CheckOutcome.OK, 1)
+            assert uow.documents.count_failed_file_checks() == 1
+            uow.documents.save_file_check(check(one, CheckOutcome.MISSING, 3))
+            uow.commit()
+        with uow_factory() as uow:
+            failed = uow.documents.failed_file_checks()
+            assert [c.storage_key for c in failed] == [key_one, key_two]  # newest first
+            assert failed[0] == check(one, CheckOutcome.MISSING, 3)
+            assert [c.storage_key for c in uow.documents.failed_file_checks(limit=1, offset=1)] == [
+                key_two
+            ]
+            uow.documents.remove(two.id)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.documents.file_check(key_two) is None
+            assert uow.documents.count_failed_file_checks() == 1

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from iclient_core.shared.storage import (
-    CHUNK_SIZE,
+    READ_CHUNK_SIZE,
     FileStorage,
     ObjectNotFound,
     ObjectTooLarge,
@@ -78,7 +81,9 @@ class StorageContract:
     """Needs ``storage``: an empty ``FileStorage`` of the adapter under test. Checks streamed
     puts (size and SHA-256 of what streamed), reads and byte ranges, atomic writes (a failed or
     oversized upload leaves nothing, a failed replacement keeps the old object), deletes, key
-    listing, refused keys, and the sweep of incomplete writes."""
+    listing, refused keys, the sweep of incomplete writes, and what lets a web server or the
+    browser fetch the bytes without the application (a local path, a signed URL, a reader's
+    file descriptor) and a fingerprint that tells when they changed."""
 
     storage_big = 12 * MIB
     """Large enough to cross every adapter's buffering (S3 multipart parts are 8 MiB)."""
@@ -104,7 +109,7 @@ class StorageContract:
         with storage.open("big/one") as reader:
             assert reader.length == len(data)
             pieces = list(reader)
-        assert all(0 < len(p) <= CHUNK_SIZE for p in pieces)
+        assert all(0 < len(p) <= READ_CHUNK_SIZE for p in pieces)
         assert b"".join(pieces) == data
 
     def test_storage_an_empty_stream_is_an_empty_object(self, storage: FileStorage) -> None:
@@ -306,3 +311,60 @@ class StorageContract:
         future = datetime.now(UTC) + timedelta(days=1)
         assert storage.sweep_incomplete(future) == 0
         assert read_all(storage, "k") == b"kept"
+
+    # ------------------------------------------------------------------ hand-offs
+
+    def test_storage_a_fingerprint_is_stable_and_changes_with_the_bytes(
+        self, storage: FileStorage
+    ) -> None:
+        storage.put("documents/a/v1", [b"first bytes"])
+        first = storage.fingerprint("documents/a/v1")
+        assert first is None or isinstance(first, str)
+        read_all(storage, "documents/a/v1")
+        assert storage.fingerprint("documents/a/v1") == first  # reading changes nothing
+        storage.put("documents/a/v1", [b"other bytes, longer"])
+        if first is not None:
+            assert storage.fingerprint("documents/a/v1") != first
+        with pytest.raises(ObjectNotFound):
+            storage.fingerprint("documents/nothing")
+
+    def test_storage_a_local_path_holds_the_bytes_or_there_is_none(
+        self, storage: FileStorage
+    ) -> None:
+        storage.put("documents/a/v1", [b"local ", b"bytes"])
+        path = storage.local_path("documents/a/v1")
+        if path is not None:
+            assert os.path.isabs(path)
+            assert Path(path).read_bytes() == b"local bytes"
+
+    def test_storage_a_signed_url_gives_the_bytes_as_a_named_attachment_or_there_is_none(
+        self, storage: FileStorage
+    ) -> None:
+        storage.put("documents/a/v1", [b"%PDF-1.7 signed"])
+        url = storage.signed_url(
+            "documents/a/v1",
+            expires_in=timedelta(minutes=5),
+            download_name="Fatura março.pdf",
+            content_type="application/pdf",
+        )
+        if url is None:
+            return
+        assert url.startswith(("http://", "https://"))
+        with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310
+            assert answer.read() == b"%PDF-1.7 signed"
+            assert answer.headers["Content-Type"] == "application/pdf"
+            disposition = answer.headers["Content-Disposition"]
+        assert disposition.startswith("attachment")
+        assert "filename*=UTF-8''Fatura%20mar%C3%A7o.pdf" in disposition
+
+    def test_storage_a_reader_descriptor_starts_at_the_range_or_there_is_none(
+        self, storage: FileStorage
+    ) -> None:
+        storage.put("k", [b"0123456789"])
+        with storage.open("k", start=3, end=8) as reader:
+            try:
+                fd = reader.fileno()
+            except OSError:
+                return
+            assert os.lseek(fd, 0, os.SEEK_CUR) == 3
+            assert os.pread(fd, 5, 3) == b"34567"

@@ -10,6 +10,7 @@
 - :mod:`.reading`: a client lists their documents.
 - :mod:`.download`: the checked, logged download, for the owner and for staff.
 - :mod:`.sweeper`: removal of what dead uploads and failed deletions left behind.
+- :mod:`.scrub`: the scheduled re-check of every stored file's bytes.
 
 The public names of the package, by module:
 
@@ -18,13 +19,15 @@ The public names of the package, by module:
 - :mod:`.managing`: ``ClientDocuments``, ``DocumentRecord``, ``archive_document``,
   ``client_documents``, ``delete_document``, ``document_record``, ``edit_details``,
   ``unarchive_document``
-- :mod:`.model`: ``Category``, ``Document``, ``DocumentQuery``, ``DocumentStatus``,
-  ``DownloadRecord``, ``FileVersion``
+- :mod:`.model`: ``Category``, ``CheckOutcome``, ``Document``, ``DocumentQuery``,
+  ``DocumentStatus``, ``DownloadRecord``, ``FileCheck``, ``FileVersion``, ``StoredVersion``
 - :mod:`.ports`: ``DocumentRepository``
 - :mod:`.publishing`: ``RefusedFile``, ``UploadReport``, ``notify_published``, ``replace_file``,
   ``upload_document``, ``upload_documents``
 - :mod:`.reading`: ``MyDocuments``, ``UnopenedDocuments``, ``count_unopened``,
   ``latest_documents``, ``my_documents``, ``unopened_documents``
+- :mod:`.scrub`: ``DamagedFile``, ``ScrubReport``, ``count_damaged``, ``damaged_files``,
+  ``scrub_documents``
 - :mod:`.sweeper`: ``SweepReport``, ``sweep_documents``
 """
 
@@ -42,11 +45,14 @@ from iclient_core.documents.managing import (
 )
 from iclient_core.documents.model import (
     Category,
+    CheckOutcome,
     Document,
     DocumentQuery,
     DocumentStatus,
     DownloadRecord,
+    FileCheck,
     FileVersion,
+    StoredVersion,
 )
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.documents.publishing import (
@@ -65,11 +71,20 @@ from iclient_core.documents.reading import (
     my_documents,
     unopened_documents,
 )
+from iclient_core.documents.scrub import (
+    DamagedFile,
+    ScrubReport,
+    count_damaged,
+    damaged_files,
+    scrub_documents,
+)
 from iclient_core.documents.sweeper import SweepReport, sweep_documents
 
 __all__ = [
     "Category",
+    "CheckOutcome",
     "ClientDocuments",
+    "DamagedFile",
     "Document",
     "DocumentDetails",
     "DocumentQuery",
@@ -77,15 +92,20 @@ __all__ = [
     "DocumentRepository",
     "DocumentStatus",
     "DownloadRecord",
+    "FileCheck",
     "FileVersion",
     "MyDocuments",
     "RefusedFile",
+    "ScrubReport",
+    "StoredVersion",
     "SweepReport",
     "UnopenedDocuments",
     "UploadReport",
     "archive_document",
     "client_documents",
+    "count_damaged",
     "count_unopened",
+    "damaged_files",
     "delete_document",
     "document_record",
     "download_document",
@@ -95,6 +115,7 @@ __all__ = [
     "my_documents",
     "notify_published",
     "replace_file",
+    "scrub_documents",
     "sweep_documents",
     "unarchive_document",
     "unopened_documents",

@@ -1,29 +1,37 @@
 """Use cases: the client downloads their document; staff download any document.
 
-A download is a stream checked against the SHA-256 recorded at upload (see
-:mod:`iclient_core.shared.downloads`); every download is logged, and the owner's first one
-marks the document as opened.
+A download is handed off to the web server or the browser when the caller allows it and the
+storage can, else streamed checked against the SHA-256 recorded at upload (see
+:mod:`iclient_core.shared.downloads`): bytes whose fingerprint is unchanged since their last
+full check (the upload's or the scrub's) need no second one.
+
+Every download is logged, and the owner's first one marks the document as opened, when it is
+*sent*: when the web server took the last byte of a stream, or when the download is handed
+off (the web server or the storage then sends it). A download abandoned half-way, or by a
+client gone before the answer started, is not logged.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import TYPE_CHECKING, NoReturn
 
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission, require
-from iclient_core.documents.model import Document, DownloadRecord, FileVersion
+from iclient_core.documents.model import Document, DownloadRecord, FileCheck, FileVersion
 from iclient_core.shared.downloads import (
     ByteRange,
     Download,
     FileCorrupted,
+    HandOff,
     StoredFile,
-    check_stored,
-    open_checked,
+    open_download,
     resolve_range,
 )
 from iclient_core.shared.errors import ConcurrentUpdate, NotFound
 from iclient_core.shared.security_log import security_event
+from iclient_core.shared.storage import ObjectNotFound
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -65,14 +73,17 @@ def download_my_document(
     range_etag: str | None = None,
     record: bool = True,
     ip: str = "-",
+    hand_off: Collection[HandOff] = (),
 ) -> Download:
-    """Open the signed-in client's own ready document for download, and log the download.
+    """Open the signed-in client's own ready document for download; it is logged once sent.
 
     Args:
         byte_range: only these bytes (an HTTP ``Range``).
         range_etag: apply ``byte_range`` only if the file's ETag is still this one
             (an HTTP ``If-Range``); otherwise send everything.
         record: False for a look that sends no bytes (an HTTP ``HEAD``): not logged.
+        hand_off: the ways the bytes may go without the application (a web server in
+            front, a signed URL), if the storage supports one; a hand-off is logged at once.
 
     Raises:
         NotFound: no such document, or not theirs, or not ready: the same answer for all.
@@ -81,20 +92,27 @@ def download_my_document(
     """
     with services.uow() as uow:
         document = uow.documents.get(document_id)
-    if document is None or document.client_id != actor.id or not document.downloadable_by_owner():
-        raise NotFound()
-    file = document.current
-    assert file is not None
+        if (
+            document is None
+            or document.client_id != actor.id
+            or not document.downloadable_by_owner()
+        ):
+            raise NotFound()
+        file = document.current
+        assert file is not None
+        check = uow.documents.file_check(file.storage_key)
     return _open(
         services,
         actor,
         document,
         file,
+        check,
         byte_range,
         range_etag,
         ip,
         owner=True,
         record=record,
+        hand_off=hand_off,
     )
 
 
@@ -109,6 +127,7 @@ def download_document(
     range_etag: str | None = None,
     record: bool = True,
     ip: str = "-",
+    hand_off: Collection[HandOff] = (),
 ) -> Download:
     """Staff open any stored version of any document (ready or archived), logged too.
 
@@ -124,22 +143,25 @@ def download_document(
     with services.uow() as uow:
         actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
         document = uow.documents.get(document_id)
-    if document is None or (client_id is not None and document.client_id != client_id):
-        raise NotFound()
-    file = document.current if version is None else document.version_of(version)
-    if file is None or not file.is_stored:
-        raise NotFound()
+        if document is None or (client_id is not None and document.client_id != client_id):
+            raise NotFound()
+        file = document.current if version is None else document.version_of(version)
+        if file is None or not file.is_stored:
+            raise NotFound()
+        check = uow.documents.file_check(file.storage_key)
     owner = document.client_id == actor.id
     return _open(
         services,
         actor,
         document,
         file,
+        check,
         byte_range,
         range_etag,
         ip,
         owner=owner,
         record=record,
+        hand_off=hand_off,
     )
 
 
@@ -148,12 +170,14 @@ def _open(
     actor: Account,
     document: Document,
     file: FileVersion,
+    check: FileCheck | None,
     byte_range: ByteRange | None,
     range_etag: str | None,
     ip: str,
     *,
     owner: bool,
     record: bool,
+    hand_off: Collection[HandOff],
 ) -> Download:
     stored = StoredFile(
         key=file.storage_key,
@@ -170,10 +194,27 @@ def _open(
         _refuse(document, file, actor.id, ip, why)
 
     storage = services.storage
-    check_stored(storage, stored, start=start, stop=stop, refuse=refuse)
-    if record and start == 0:  # a resumed download (a later range) is the same download
+    trusted = False
+    if check is not None and not check.failed:
+        try:
+            trusted = check.vouches_for(storage.fingerprint(stored.key))
+        except ObjectNotFound:
+            refuse("missing")
+
+    def sent() -> None:
         _record(services, document.id, file.number, actor, owner=owner, ip=ip)
-    return open_checked(storage, stored, start=start, stop=stop, refuse=refuse)
+
+    return open_download(
+        storage,
+        stored,
+        start=start,
+        stop=stop,
+        refuse=refuse,
+        trusted=trusted,
+        hand_off=hand_off,
+        # A resumed download (a later range) is the same download: logged once.
+        on_sent=sent if record and start == 0 else None,
+    )
 
 
 def _record(

@@ -82,6 +82,60 @@ class DownloadRecord:
     ip: str
 
 
+class CheckOutcome(enum.StrEnum):
+    """What a check of a stored file's bytes found."""
+
+    OK = "ok"
+    MISSING = "missing"
+    SIZE = "size"
+    CHECKSUM = "checksum"
+
+
+@attrs.frozen
+class FileCheck:
+    """The last check of one stored file's bytes against what was recorded at upload.
+
+    Attributes:
+        storage_key: the file's key (one check per file).
+        document_id, version: the document and the version number the file belongs to.
+        outcome: ``ok``, or why the bytes failed (``missing``, ``size``, ``checksum``).
+        checked_at: when the bytes were checked.
+        fingerprint: the storage's fingerprint of the bytes that were checked (None if the
+            storage gives none): while it stays the same, an ``ok`` check holds.
+    """
+
+    storage_key: str
+    document_id: str
+    version: int
+    outcome: CheckOutcome
+    checked_at: datetime
+    fingerprint: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True when the bytes did not pass."""
+        return self.outcome is not CheckOutcome.OK
+
+    def vouches_for(self, fingerprint: str | None) -> bool:
+        """True when the bytes passed and are still the ones that were checked."""
+        return (
+            self.outcome is CheckOutcome.OK
+            and self.fingerprint is not None
+            and self.fingerprint == fingerprint
+        )
+
+
+@attrs.frozen
+class StoredVersion:
+    """A stored file of a document, as the scrub walks them: the document's id and title,
+    its client, and the file."""
+
+    document_id: str
+    client_id: str
+    title: str
+    file: FileVersion
+
+
 def search_key(text: str) -> str:
     """``text`` folded for search: no accents, case-folded, whitespace collapsed.
 

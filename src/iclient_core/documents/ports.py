@@ -14,6 +14,8 @@ from iclient_core.documents.model import (
     DocumentQuery,
     DocumentStatus,
     DownloadRecord,
+    FileCheck,
+    StoredVersion,
 )
 from iclient_core.shared.paging import Page
 
@@ -67,3 +69,19 @@ class DocumentRepository(Protocol):
 
     def known_keys(self, keys: Collection[str]) -> set[str]:
         """Which of ``keys`` some version of some document (pending or stored) refers to."""
+
+    def stored_versions(self, *, after_key: str = "", limit: int = 100) -> Sequence[StoredVersion]:
+        """Stored files (of documents of any status) whose key sorts after ``after_key``, in
+        key order: the scrub walks them all, a batch at a time."""
+
+    def file_check(self, storage_key: str) -> FileCheck | None:
+        """The last check of the file under ``storage_key``, or None if it was never checked."""
+
+    def save_file_check(self, check: FileCheck) -> None:
+        """Record a check, replacing the file's previous one. Removed with the document."""
+
+    def failed_file_checks(self, *, limit: int = 50, offset: int = 0) -> Sequence[FileCheck]:
+        """Files whose last check failed, most recently checked first."""
+
+    def count_failed_file_checks(self) -> int:
+        """How many files :meth:`failed_file_checks` would list in all."""

@@ -19,13 +19,20 @@ from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.documents.inputs import MAX_TITLE, clean_details
-from iclient_core.documents.model import Document, DocumentStatus, FileVersion
+from iclient_core.documents.model import (
+    CheckOutcome,
+    Document,
+    DocumentStatus,
+    FileCheck,
+    FileVersion,
+)
 from iclient_core.notifications.model import Kind
 from iclient_core.shared import audit
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import ConcurrentUpdate, InvalidInput, NotFound
 from iclient_core.shared.filetypes import title_from_filename
 from iclient_core.shared.intake import Upload, check_file, forget_stored, store_checked
+from iclient_core.shared.storage import StorageUnavailable
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -46,6 +53,29 @@ def _limit(services: Services, uow: UnitOfWork, max_size: int | None) -> int:
     """The size limit in force: the admin's setting, never above the caller's ``max_size``."""
     configured = effective(services.settings, uow.settings.get()).upload_limit_bytes
     return configured if max_size is None else min(configured, max_size)
+
+
+def _checked_at_upload(
+    services: Services, document_id: str, file: FileVersion, fingerprint: str | None
+) -> FileCheck:
+    """The check an upload makes: the SHA-256 was computed as the bytes went in, and the
+    fingerprint taken once they were stored says which stored bytes that vouches for."""
+    return FileCheck(
+        storage_key=file.storage_key,
+        document_id=document_id,
+        version=file.number,
+        outcome=CheckOutcome.OK,
+        checked_at=services.clock.now(),
+        fingerprint=fingerprint,
+    )
+
+
+def _fingerprint(services: Services, key: str) -> str | None:
+    try:
+        return services.storage.fingerprint(key)
+    except Exception:  # no fingerprint: the first download checks the bytes in full
+        logger.warning("no fingerprint for stored object %s", key)
+        return None
 
 
 def _client(uow: UnitOfWork, client_id: str) -> Account:
@@ -90,6 +120,7 @@ def upload_document(
         NotFound: no such client.
         InvalidInput: bad details, or a file that is empty, of a type not allowed, named as
             another type, or too large (``file`` field).
+        StorageUnavailable: the storage is full or unreachable (nothing was kept).
     """
     with services.uow() as uow:
         actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
@@ -134,6 +165,7 @@ def upload_document(
     except BaseException:
         _abandon(services, document_id, first)
         raise
+    fingerprint = _fingerprint(services, first.storage_key)
     with services.uow() as uow:
         found = uow.documents.get(document_id)
         client = _client(uow, client_id)
@@ -142,6 +174,7 @@ def upload_document(
             raise NotFound()
         found.complete_file(first.storage_key, size=stored.size, sha256=stored.sha256)
         uow.documents.save(found)
+        uow.documents.save_file_check(_checked_at_upload(services, found.id, first, fingerprint))
         audit.record(
             services,
             uow,
@@ -275,6 +308,7 @@ def replace_file(
         _drop_pending(services, document_id, new.storage_key)
         forget_stored(services.storage, [new.storage_key])
         raise
+    fingerprint = _fingerprint(services, new.storage_key)
     with services.uow() as uow:
         document = uow.documents.get(document_id)
         try:
@@ -285,6 +319,7 @@ def replace_file(
             forget_stored(services.storage, [new.storage_key])
             raise ConcurrentUpdate(document_id) from None
         uow.documents.save(document)
+        uow.documents.save_file_check(_checked_at_upload(services, document.id, new, fingerprint))
         audit.record(
             services,
             uow,
@@ -317,7 +352,8 @@ def _drop_pending(services: Services, document_id: str, storage_key: str) -> Non
 class RefusedFile:
     """A file of a batch that was not stored: its name (made a title) and the first reason's
     error code (``file_empty``, ``file_type_not_allowed``, ``file_type_mismatch``,
-    ``file_too_large``)."""
+    ``file_too_large``; ``storage_full`` or ``storage_unreachable`` when the storage could
+    not take it)."""
 
     name: str
     code: str
@@ -339,6 +375,10 @@ def _batch_title(title: str, filename: str | None, count: int) -> str:
         return title
     name = title_from_filename(filename)
     return f"{title} — {name}"[:MAX_TITLE] if title.strip() else name
+
+
+def _code(error: StorageUnavailable) -> str:
+    return "storage_full" if error.reason == "full" else "storage_unreachable"
 
 
 def upload_documents(
@@ -373,7 +413,9 @@ def upload_documents(
 
     Returns:
         The documents stored and the files refused. The e-mail lists the stored documents;
-        none is sent when every file was refused.
+        none is sent when every file was refused. When the storage is full or unreachable,
+        that file and the ones after it are refused (``storage_full``,
+        ``storage_unreachable``), with nothing of them kept.
 
     Raises:
         PermissionDenied: the actor may not manage documents.
@@ -397,7 +439,11 @@ def upload_documents(
         raise InvalidInput.single("file", "required")
     stored: list[Document] = []
     refused: list[RefusedFile] = []
+    unavailable: StorageUnavailable | None = None
     for file in files:
+        if unavailable is not None:  # no use trying the rest now
+            refused.append(RefusedFile(title_from_filename(file.filename), _code(unavailable)))
+            continue
         try:
             document = upload_document(
                 services=services,
@@ -417,6 +463,11 @@ def upload_documents(
         except InvalidInput as error:
             codes = [code for field_codes in error.by_field().values() for code in field_codes]
             refused.append(RefusedFile(name=title_from_filename(file.filename), code=codes[0]))
+            continue
+        except StorageUnavailable as error:
+            logger.error("the file storage is %s: %s", error.reason, error)
+            unavailable = error
+            refused.append(RefusedFile(title_from_filename(file.filename), _code(error)))
             continue
         stored.append(document)
     if stored:

@@ -6,8 +6,8 @@ The public names of the package, by module:
 - :mod:`.audit`: ``Actor``, ``AuditEntry``, ``AuditLog``, ``record``
 - :mod:`.business`: ``BusinessSettings``, ``EffectiveSettings``, ``SettingsRepository``,
   ``effective``, ``parse_vat_rates``
-- :mod:`.downloads`: ``Download``, ``FileCorrupted``, ``RangeNotSatisfiable``, ``StoredFile``,
-  ``resolve_range``
+- :mod:`.downloads`: ``Download``, ``FileCorrupted``, ``HandOff``, ``RangeNotSatisfiable``,
+  ``StoredFile``, ``open_download``, ``resolve_range``
 - :mod:`.errors`: ``AlreadyExists``, ``ConcurrentUpdate``, ``DeliveryFailed``, ``DomainError``,
   ``FieldError``, ``InvalidCredentials``, ``InvalidInput``, ``NotFound``, ``PermissionDenied``,
   ``RateLimited``, ``ServiceUnavailable``, ``TokenExpired``, ``TokenInvalid``
@@ -19,7 +19,7 @@ The public names of the package, by module:
 - :mod:`.paging`: ``Page``, ``page_number``, ``requested_page``
 - :mod:`.ports`: ``Clock``, ``IdGenerator``, ``Links``, ``RateLimiter``
 - :mod:`.storage`: ``FileStorage``, ``ObjectNotFound``, ``ObjectReader``, ``ObjectTooLarge``,
-  ``StoredObject``
+  ``StorageUnavailable``, ``StoredObject``
 - :mod:`.text`: ``clean_line``
 """
 
@@ -34,8 +34,10 @@ from iclient_core.shared.business import (
 from iclient_core.shared.downloads import (
     Download,
     FileCorrupted,
+    HandOff,
     RangeNotSatisfiable,
     StoredFile,
+    open_download,
     resolve_range,
 )
 from iclient_core.shared.errors import (
@@ -71,6 +73,7 @@ from iclient_core.shared.storage import (
     ObjectNotFound,
     ObjectReader,
     ObjectTooLarge,
+    StorageUnavailable,
     StoredObject,
 )
 from iclient_core.shared.text import clean_line
@@ -93,6 +96,7 @@ __all__ = [
     "FileRefused",
     "FileStorage",
     "FileType",
+    "HandOff",
     "IdGenerator",
     "InvalidCredentials",
     "InvalidInput",
@@ -112,6 +116,7 @@ __all__ = [
     "RateLimiter",
     "ServiceUnavailable",
     "SettingsRepository",
+    "StorageUnavailable",
     "StoredFile",
     "StoredObject",
     "TokenExpired",
@@ -121,6 +126,7 @@ __all__ = [
     "check_limit",
     "clean_line",
     "effective",
+    "open_download",
     "page_number",
     "parse_amount",
     "parse_percent",

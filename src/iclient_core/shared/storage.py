@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import NoReturn, Protocol, runtime_checkable
 
@@ -21,6 +21,10 @@ from iclient_core.shared.errors import DomainError
 
 CHUNK_SIZE = 1024 * 1024
 """How many bytes are read, hashed and written at a time: memory use stays about this size."""
+
+READ_CHUNK_SIZE = 1024 * 1024
+"""How many bytes a reader yields at a time: fewer, larger chunks cost less per byte when a
+download streams through the application (still a small, fixed amount of memory)."""
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*")
 
@@ -67,6 +71,22 @@ class ObjectTooLarge(DomainError):
         self.max_size = max_size
 
 
+class StorageUnavailable(DomainError):
+    """The storage cannot take or give bytes right now: it is full, or it cannot be reached.
+
+    Nothing partial is left behind by a write that fails this way.
+
+    Attributes:
+        reason: ``full`` (no space or quota left) or ``unreachable`` (a connection failed).
+    """
+
+    code = "storage_unavailable"
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"the file storage is {reason}" + (f": {detail}" if detail else ""))
+        self.reason = reason
+
+
 @attrs.frozen
 class StoredObject:
     """What a completed write produced: the byte count and the SHA-256 of the bytes (hex)."""
@@ -103,6 +123,14 @@ class ObjectReader(Protocol):
 
     def __iter__(self) -> Iterator[bytes]:
         """The remaining bytes, chunk by chunk."""
+
+    def fileno(self) -> int:
+        """The operating system's descriptor of the open file, positioned at the range's
+        first byte, so that a web server can send the range with ``sendfile``.
+
+        Raises:
+            OSError: (``io.UnsupportedOperation``) the bytes are not in a local file.
+        """
 
     def close(self) -> None:
         """Release the underlying file or connection."""
@@ -187,6 +215,38 @@ class FileStorage(Protocol):
 
         Returns:
             How many leftovers were removed.
+        """
+
+    def fingerprint(self, key: str) -> str | None:
+        """A cheap identity of the object's bytes as stored now, or None if the storage
+        cannot tell one.
+
+        It changes whenever the bytes may have changed (a local file's inode, size,
+        modification and change times; an S3 object's ETag and date), so that a check of the
+        bytes can be trusted for as long as the fingerprint stays the same.
+
+        Raises:
+            ObjectNotFound: nothing is stored under ``key``.
+        """
+
+    def local_path(self, key: str) -> str | None:
+        """The absolute path of the object's file on this machine, for a web server in front
+        of the application to send (``X-Sendfile``, ``X-Accel-Redirect``); None when the
+        storage keeps no local files. Nothing is read or checked.
+        """
+
+    def signed_url(
+        self, key: str, *, expires_in: timedelta, download_name: str, content_type: str
+    ) -> str | None:
+        """A short-lived URL that lets a browser fetch the object straight from the storage,
+        saved as ``download_name`` with ``content_type``; None when the storage cannot make
+        one. Nothing is read or checked.
+
+        Args:
+            key: the object's key.
+            expires_in: how long the URL works.
+            download_name: the file name the browser offers (an attachment).
+            content_type: the Content-Type the storage answers with.
         """
 
 

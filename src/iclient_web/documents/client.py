@@ -8,7 +8,7 @@ from iclient_core.documents.download import download_my_document
 from iclient_core.documents.reading import my_documents
 from iclient_web.deps import client_ip, services
 from iclient_web.documents.labels import CATEGORY_LABELS
-from iclient_web.downloads import download_response, requested_range
+from iclient_web.downloads import download_response, hand_offs, requested_range
 
 bp = Blueprint("documents", __name__, url_prefix="/<lang>/documents")
 
@@ -47,5 +47,6 @@ def download(document_id: str) -> Response:
         range_etag=range_etag,
         record=request.method != "HEAD",
         ip=client_ip(),
+        hand_off=hand_offs(),
     )
     return download_response(opened)

@@ -28,8 +28,10 @@ from iclient_core.documents.managing import (
 from iclient_core.documents.model import Document
 from iclient_core.documents.publishing import replace_file, upload_documents
 from iclient_core.documents.reading import count_unopened
+from iclient_core.documents.scrub import count_damaged
 from iclient_core.shared.errors import InvalidInput
 from iclient_core.shared.intake import Upload
+from iclient_core.shared.storage import StorageUnavailable
 from iclient_web.deps import client_ip, services
 from iclient_web.documents.forms import (
     DeleteForm,
@@ -40,11 +42,11 @@ from iclient_web.documents.forms import (
     message,
 )
 from iclient_web.documents.labels import CATEGORY_LABELS
-from iclient_web.downloads import download_response, requested_range
+from iclient_web.downloads import download_response, hand_offs, requested_range
 from iclient_web.forms import ButtonForm
 from iclient_web.security import require_staff
 from iclient_web.staff.hooks import provide_attention, provide_client_section
-from iclient_web.uploads import accept_uploads, max_upload_bytes, max_upload_mb
+from iclient_web.uploads import accept_uploads, max_upload_bytes, max_upload_mb, storage_code
 
 bp = Blueprint(
     "admin_documents", __name__, url_prefix="/<lang>/admin/clients/<client_id>/documents"
@@ -112,7 +114,8 @@ def upload(client_id: str) -> Page:
     refused = [(file.name, message(file.code)) for file in report.refused]
     if not report.documents:
         form.file.errors = [f"{name}: {why}" if len(files) > 1 else why for name, why in refused]
-        return _list_page(client_id, form, 400)
+        storage_out = any(file.code.startswith("storage_") for file in report.refused)
+        return _list_page(client_id, form, 503 if storage_out else 400)
     flash(
         _(
             "Uploaded: %(titles)s. The client was told by e-mail.",
@@ -220,6 +223,9 @@ def replace(client_id: str, document_id: str) -> Page:
     except InvalidInput as error:
         apply_document_errors(form, error)
         return _show_page(client_id, document_id, replace=form, status=400)
+    except StorageUnavailable as error:
+        form.file.errors = [message(storage_code(error))]
+        return _show_page(client_id, document_id, replace=form, status=503)
     flash(_("The new file was stored. The previous one is kept in the history."), "success")
     return redirect(
         url_for("admin_documents.show", client_id=client_id, document_id=document_id), 303
@@ -311,6 +317,7 @@ def download(client_id: str, document_id: str) -> Response:
         range_etag=range_etag,
         record=request.method != "HEAD",
         ip=client_ip(),
+        hand_off=hand_offs(),
     )
     return download_response(opened)
 
@@ -335,4 +342,10 @@ def plug_into_the_staff_area(app: Flask) -> None:
         "documents_unopened",
         count=lambda actor: count_unopened(services=services(), actor=actor),
         endpoint="admin_unopened.index",
+    )
+    provide_attention(
+        app,
+        "documents_damaged",
+        count=lambda actor: count_damaged(services=services(), actor=actor),
+        endpoint="admin_integrity.index",
     )

@@ -26,7 +26,12 @@ from flask import Flask, current_app
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission
 
-ATTENTION_SLOTS = ("quote_requests_waiting", "quotes_expiring", "documents_unopened")
+ATTENTION_SLOTS = (
+    "quote_requests_waiting",
+    "quotes_expiring",
+    "documents_unopened",
+    "documents_damaged",
+)
 """Dashboard counts that other areas provide."""
 
 CLIENT_SECTIONS = ("consent", "documents", "quotes")

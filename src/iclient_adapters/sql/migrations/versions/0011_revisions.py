@@ -1,7 +1,7 @@
 """The portal's revision: a counter that changes whenever what every page shows changes
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 Create Date: 2026-11-29
 
 Every page shows the business's settings and every client page is behind the consent gate.
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
