@@ -27,8 +27,8 @@ The public names of the package, by module:
   ``QuoteExpired``, ``QuoteState``, ``Side``, ``Transition``, ``VisitorContact``
 - :mod:`.ports`: ``QuoteRepository``, ``QuoteSummary``
 - :mod:`.pricing`: ``Discount``, ``DiscountKind``, ``Line``, ``RateTotal``, ``Totals``
-- :mod:`.proposals`: ``LineInput``, ``ProposalInput``, ``cancel_quote``, ``revise_proposal``,
-  ``save_draft``, ``send_proposal``
+- :mod:`.proposals`: ``LineInput``, ``ProposalInput``, ``cancel_quote``,
+  ``default_valid_until``, ``revise_proposal``, ``save_draft``, ``send_proposal``
 - :mod:`.queries`: ``QuoteView``, ``count_quotes``, ``get_client_quote``, ``get_staff_quote``,
   ``list_client_quotes``, ``list_quote_queue``, ``vat_rates_for_proposals``
 - :mod:`.requests`: ``invite_requester``, ``request_quote``, ``request_quote_as_visitor``,
@@ -70,6 +70,7 @@ from iclient_core.quotes.proposals import (
     LineInput,
     ProposalInput,
     cancel_quote,
+    default_valid_until,
     revise_proposal,
     save_draft,
     send_proposal,
@@ -122,6 +123,7 @@ __all__ = [
     "cancel_quote",
     "count_quotes",
     "decline_quote",
+    "default_valid_until",
     "download_my_attachment",
     "download_quote_attachment",
     "expire_overdue_quotes",
