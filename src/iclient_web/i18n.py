@@ -4,6 +4,7 @@ dates, amounts and sizes are written the page's language's way."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel.support import NullTranslations
@@ -95,6 +96,13 @@ def filesize(size: int | None) -> str:
     """``2,4 MB`` (in the page's language)."""
     if size is None:
         return "—"
+    return _filesize(size, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _filesize(size: int, _language: str) -> str:
+    # Babel's formatting is the slow part of a list page: a size (and an amount, below)
+    # is written once per language and kept; ``_language`` keys the cache.
     value = Decimal(size)
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1000 or unit == "GB":
@@ -108,4 +116,9 @@ def money(amount: Money | None) -> str:
     """An amount in the page's language, from integer cents (no float on the way)."""
     if amount is None:
         return ""
-    return str(format_currency(Decimal(amount.cents) / 100, amount.currency))
+    return _money(amount.cents, amount.currency, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _money(cents: int, currency: str, _language: str) -> str:
+    return str(format_currency(Decimal(cents) / 100, currency))

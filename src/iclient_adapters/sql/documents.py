@@ -93,6 +93,8 @@ def _filters(query: DocumentQuery) -> list[sa.ColumnElement[bool]]:
 
 
 _NEWEST_FIRST = (documents.c.dated.desc(), documents.c.created_at.desc(), documents.c.id.desc())
+_VERSION_COLUMNS = tuple(c.label(f"v_{c.name}") for c in document_versions.c)
+"""A list page's version columns, prefixed: built once, not per page."""
 
 
 class SqlDocumentRepository:
@@ -212,9 +214,8 @@ class SqlDocumentRepository:
             .offset(query.offset)
             .subquery("page")
         )
-        version_columns = [c.label(f"v_{c.name}") for c in document_versions.c]
         rows = self._db.execute(
-            sa.select(page, *version_columns)
+            sa.select(page, *_VERSION_COLUMNS)
             .select_from(
                 page.outerjoin(document_versions, document_versions.c.document_id == page.c.id)
             )
