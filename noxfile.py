@@ -52,7 +52,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff; the architecture's import contracts; no import cycles, no private names reached."""
     ruff = tool(session, "ruff")
-    paths = ["src", "tests", "scripts", "docs", "noxfile.py"]  # docs: the examples
+    paths = ["src", "tests", "scripts", "bench", "docs", "noxfile.py"]  # docs: the examples
     session.run(ruff, "check", *paths)
     session.run(ruff, "format", "--check", *paths)
     session.run(tool(session, "lint-imports"), "--no-cache")
@@ -85,6 +85,18 @@ def package(session: nox.Session) -> None:
     measures every extra (the table in docs/installing.md).
     """
     session.run(tool(session, "python"), "scripts/check_install.py", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmark: every performance goal as a ratio against a floor measured in the same
+    run (docs/performance.md). Not run by default, and not by CI: it is not a test."""
+    env = {
+        "ICLIENT_TEST_DATABASE_URL": os.environ.get(
+            "ICLIENT_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        )
+    }
+    session.run(tool(session, "python"), "bench/run.py", *session.posargs, env=env)
 
 
 @nox.session

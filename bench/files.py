@@ -132,7 +132,7 @@ class Servers:
         """A one-worker sync gunicorn with the portal; its port and its worker's pid."""
         port = free_port()
         env = {**self.env, **settings, "PYTHONPATH": str(ROOT / "src")}
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [
                 GUNICORN,
                 "-w",
@@ -175,7 +175,7 @@ class Servers:
                 snippet=production_snippet(files),
             )
         )
-        process = subprocess.Popen([NGINX, "-p", str(run), "-c", str(run / "nginx.conf")])  # noqa: S603
+        process = subprocess.Popen([NGINX, "-p", str(run), "-c", str(run / "nginx.conf")])
         self.processes.append(process)
         wait_for(port, "nginx")
         return port
@@ -208,7 +208,7 @@ def memory(pid: int) -> dict[str, int]:
 def curl(url: str, cookie: str = "", *extra: str) -> tuple[int, int, float, float]:
     """One GET (or what ``extra`` says) with curl: status, bytes received, bytes per second,
     and seconds to the first byte."""
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [
             CURL,
             "-s",
@@ -276,7 +276,7 @@ def upload(port: int, client_id: str, path: Path) -> tuple[int, float]:
     assert token is not None
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     started = time.perf_counter()
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [
             CURL,
             "-s",

@@ -76,13 +76,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until_up(url: str, *, timeout: float = 60.0, headers: dict[str, str] | None = None) -> None:
+def wait_until_up(
+    url: str, *, timeout: float = 60.0, headers: dict[str, str] | None = None
+) -> None:
     """Poll ``url`` until it answers (any status), or fail."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             request = urllib.request.Request(url, headers=headers or {})
-            with contextlib.closing(urllib.request.urlopen(request, timeout=2)):  # noqa: S310
+            with contextlib.closing(urllib.request.urlopen(request, timeout=2)):
                 return
         except urllib.error.HTTPError:
             return
@@ -95,7 +97,7 @@ def wait_until_up(url: str, *, timeout: float = 60.0, headers: dict[str, str] | 
 def running(command: list[str], *, env: dict[str, str], cwd: Path, log: Path) -> Iterator[None]:
     """Run ``command`` in the background for the block."""
     with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         try:
             yield
         finally:
@@ -124,7 +126,7 @@ def gunicorn(app: str, port: int, workers: int) -> list[str]:
 
 def portal_command(port: int, workers: int) -> list[str]:
     """``iclient serve`` as production runs it (no background worker: nothing to deliver)."""
-    help_text = subprocess.run(  # noqa: S603
+    help_text = subprocess.run(
         [str(BIN / "iclient"), "serve", "--help"], capture_output=True, text=True, check=False
     ).stdout
     if "--workers" in help_text:
@@ -139,7 +141,7 @@ def portal_command(port: int, workers: int) -> list[str]:
 def wrk(url: str, *, connections: int, seconds: int, env: dict[str, str] | None = None) -> Load:
     """Load ``url`` with ``wrk`` and read its JSON summary."""
     threads = str(min(2, connections))
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [
             "wrk",
             "-t",
@@ -201,7 +203,7 @@ def drop_database(database_url: str, admin_url: str) -> None:
 
 def seed(database_url: str, instance: Path, *, sessions: int) -> dict[str, Any]:
     """Seed with ``bench/seed.py`` in a process of its own; returns its cookies."""
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [
             PYTHON,
             str(BENCH / "seed.py"),
@@ -274,15 +276,22 @@ def measure_pages(
 def check_page(url: str, cookie: str) -> None:
     """The page answers 200 to this cookie (not a redirect to sign-in or the consent gate)."""
     request = urllib.request.Request(url, headers={"Cookie": cookie})
-    with contextlib.closing(urllib.request.urlopen(request, timeout=10)) as answer:  # noqa: S310
+    with contextlib.closing(urllib.request.urlopen(request, timeout=10)) as answer:
         if answer.status != 200 or answer.url != url:
             raise RuntimeError(f"{url} answered {answer.status} at {answer.url}")
 
 
 def measure_sql(database_url: str, instance: Path) -> list[Row]:
     """Statements per page for a client with 20 documents and one with 10,000."""
-    result = subprocess.run(  # noqa: S603
-        [PYTHON, str(BENCH / "sql_per_page.py"), "--database-url", database_url, "--instance", str(instance)],
+    result = subprocess.run(
+        [
+            PYTHON,
+            str(BENCH / "sql_per_page.py"),
+            "--database-url",
+            database_url,
+            "--instance",
+            str(instance),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -320,7 +329,7 @@ def measure_sign_in(portal: str, seconds: int) -> Row:
     for _ in range(20):
         jar = CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        form = opener.open(f"{portal}/pt/auth/sign-in", timeout=10).read().decode()  # noqa: S310
+        form = opener.open(f"{portal}/pt/auth/sign-in", timeout=10).read().decode()
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
         assert token is not None
         body = urllib.parse.urlencode(
@@ -332,7 +341,7 @@ def measure_sign_in(portal: str, seconds: int) -> Row:
         ).encode()
         request = urllib.request.Request(f"{portal}/pt/auth/sign-in", data=body)
         started = time.perf_counter()
-        with contextlib.closing(opener.open(request, timeout=10)):  # noqa: S310
+        with contextlib.closing(opener.open(request, timeout=10)):
             pass
         posts.append(time.perf_counter() - started)
         time.sleep(0.05)
@@ -353,7 +362,7 @@ def measure_start_up(env: dict[str, str]) -> Row:
     """``create_app()`` in a fresh interpreter against a bare Flask app's, medians of 7."""
 
     def timed(code: str) -> float:
-        result = subprocess.run(  # noqa: S603
+        result = subprocess.run(
             [PYTHON, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ROOT
         )
         return float(result.stdout.strip().splitlines()[-1])
@@ -436,11 +445,18 @@ def table(rows: list[Row]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("ICLIENT_TEST_DATABASE_URL", DEFAULT_PG))
+    parser.add_argument(
+        "--database-url", default=os.environ.get("ICLIENT_TEST_DATABASE_URL", DEFAULT_PG)
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--seconds", type=int, default=10, help="each load run")
     parser.add_argument("--sessions-seconds", type=int, default=60)
-    parser.add_argument("--skip", action="append", default=[], help="pages, sql, sign-in, start-up, sessions, files, search")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        help="pages, sql, sign-in, start-up, sessions, files, search",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -459,8 +475,18 @@ def main() -> None:
         portal_port, floor_port = free_port(), free_port()
         portal, floor = f"http://127.0.0.1:{portal_port}", f"http://127.0.0.1:{floor_port}"
         with (
-            running(portal_command(portal_port, args.workers), env=env, cwd=ROOT, log=work / "portal.log"),
-            running(gunicorn("floor:create_app()", floor_port, args.workers), env=env, cwd=BENCH, log=work / "floor.log"),
+            running(
+                portal_command(portal_port, args.workers),
+                env=env,
+                cwd=ROOT,
+                log=work / "portal.log",
+            ),
+            running(
+                gunicorn("floor:create_app()", floor_port, args.workers),
+                env=env,
+                cwd=BENCH,
+                log=work / "floor.log",
+            ),
         ):
             wait_until_up(f"{portal}/pt/auth/sign-in")
             wait_until_up(f"{floor}/pt/documents")
@@ -490,7 +516,8 @@ def main() -> None:
     print()
     print(table(rows))
     print()
-    print(f"{sum(r.passed is True for r in rows)} passed, {sum(r.passed is False for r in rows)} failed")
+    passed, failed = sum(r.passed is True for r in rows), sum(r.passed is False for r in rows)
+    print(f"{passed} passed, {failed} failed")
 
 
 if __name__ == "__main__":

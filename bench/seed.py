@@ -58,7 +58,9 @@ def seed(
     with from_config(config) as portal:
         services = portal.services
         ensure_defaults(services=services)
-        admin = create_staff(services=services, email=ADMIN_EMAIL, role=Role.ADMIN, password=PASSWORD)
+        admin = create_staff(
+            services=services, email=ADMIN_EMAIL, role=Role.ADMIN, password=PASSWORD
+        )
         first_id = ""
         for n in range(clients):
             email = f"cliente{n}@bench.example"
