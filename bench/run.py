@@ -26,7 +26,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
@@ -413,15 +413,66 @@ def measure_sessions(portal: str, instance: Path, seconds: int) -> Row:
     )
 
 
-def optional(name: str) -> Callable[..., list[Row]] | None:
-    """``measure`` of ``bench/<name>.py`` when that benchmark exists."""
-    path = BENCH / f"{name}.py"
-    if not path.exists():
-        return None
-    sys.path.insert(0, str(BENCH))
-    module = __import__(name)
-    found: Callable[..., list[Row]] | None = getattr(module, "measure", None)
+def last_json(command: list[str]) -> dict[str, Any]:
+    """Run a benchmark script of its own and read the JSON line it ends with."""
+    result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return found
+
+
+def measure_files(size_mb: int, runs: int) -> list[Row]:
+    """Downloads through the nginx hand-off and streamed, against nginx's sendfile, and the
+    worker's memory for a large upload (``bench/files.py``)."""
+    found = last_json(
+        [PYTHON, str(BENCH / "files.py"), "--size-mb", str(size_mb), "--runs", str(runs)]
+    )
+    by_name = {row["name"]: row for row in found["downloads"]}
+    nginx = by_name["nginx sendfile"]["median_mb_s"]
+    rows = []
+    for name, goal, least in (
+        ("portal x-accel", "≥ 0.9×", 0.9),
+        ("portal stream", "≥ 0.8× (no proxy)", 0.8),
+    ):
+        speed = by_name[name]["median_mb_s"]
+        rows.append(
+            Row(
+                what=f"{size_mb} MiB download, {name}",
+                ours=f"{speed:,.0f} MB/s",
+                peer=f"nginx sendfile {nginx:,.0f} MB/s",
+                ratio=speed / nginx,
+                goal=goal,
+                passed=speed / nginx >= least,
+            )
+        )
+    upload = found["upload"]
+    growth = upload["rss_growth_mib"]
+    rows.append(
+        Row(
+            what=f"{size_mb} MiB upload",
+            ours=f"HTTP {upload['status']} in {upload['seconds']} s, RSS +{growth} MiB",
+            peer="",
+            ratio=None,
+            goal="RSS growth ≤ 16 MB",
+            passed=upload["status"] == 303 and growth <= 16,
+        )
+    )
+    return rows
+
+
+def measure_search(admin_url: str) -> list[Row]:
+    """The staff's client search at 100,000 clients against 100 (``bench/search.py``)."""
+    found = last_json([PYTHON, str(BENCH / "search.py"), "--database-url", admin_url, "--json"])
+    ratio = float(found["ratio"])
+    return [
+        Row(
+            what="staff search at 100,000 clients",
+            ours=f"{found['large_ms']:.1f} ms",
+            peer=f"at 100 clients {found['small_ms']:.1f} ms",
+            ratio=ratio,
+            goal="≤ 2×",
+            passed=ratio <= 2,
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- the table
@@ -451,6 +502,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--seconds", type=int, default=10, help="each load run")
     parser.add_argument("--sessions-seconds", type=int, default=60)
+    parser.add_argument("--file-mb", type=int, default=1024, help="the download's size")
+    parser.add_argument("--file-runs", type=int, default=5)
     parser.add_argument(
         "--skip",
         action="append",
@@ -506,11 +559,12 @@ def main() -> None:
         if "start-up" not in args.skip:
             print("start-up …", flush=True)
             rows.append(measure_start_up(env))
-        for name in ("files", "search"):
-            measure = optional(name)
-            if name not in args.skip and measure is not None:
-                print(f"{name} …", flush=True)
-                rows += measure(work=work, database_url=args.database_url)
+        if "files" not in args.skip:
+            print("downloads and uploads …", flush=True)
+            rows += measure_files(args.file_mb, args.file_runs)
+        if "search" not in args.skip and (BENCH / "search.py").exists():
+            print("staff search …", flush=True)
+            rows += measure_search(args.database_url)
     finally:
         drop_database(database_url, args.database_url)
     print()
