@@ -19,7 +19,6 @@ it runs:
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import re
@@ -100,6 +99,8 @@ class _FileLock:
         self._fd: int | None = None
 
     def acquire(self) -> bool:
+        import fcntl  # POSIX only; imported here so the module still loads elsewhere
+
         self._path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
