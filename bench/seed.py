@@ -6,6 +6,10 @@ migrates the database, publishes the default consent texts, creates an admin and
 accepts the consent for every client, and writes ``DIR/cookies.json`` with a signed-in
 session cookie for the first client and for the admin (made through the portal's own sign-in
 page, so the benchmark requests are exactly what a browser sends).
+
+``--sessions N`` also signs in the first N clients (N at most ``--clients``), each through the
+portal's sign-in page, and writes their N cookies to ``DIR/sessions.json`` (a list): the
+load test's ``bench/sessions.lua`` rotates between them.
 """
 
 from __future__ import annotations
@@ -34,7 +38,9 @@ def environment(database_url: str, instance: Path) -> dict[str, str]:
     }
 
 
-def seed(database_url: str, instance: Path, *, documents: int, clients: int) -> dict[str, str]:
+def seed(
+    database_url: str, instance: Path, *, documents: int, clients: int, sessions: int = 0
+) -> dict[str, str]:
     """Create the data and return the session cookies by role."""
     os.environ.update(environment(database_url, instance))
     from iclient_adapters import Config, from_config
@@ -65,7 +71,7 @@ def seed(database_url: str, instance: Path, *, documents: int, clients: int) -> 
                 phone=f"+3519123{n:05d}",
                 email=email,
                 language="pt",
-                ip=IP,
+                ip=_client_ip(n),
             )
             with services.uow() as uow:
                 account = uow.accounts.get_by_email_key(email)
@@ -114,9 +120,27 @@ def seed(database_url: str, instance: Path, *, documents: int, clients: int) -> 
         cookie = client.get_cookie("iclient")
         assert cookie is not None
         cookies[role] = f"iclient={cookie.value}"
+    signed_in = [_sign_in(app, f"cliente{n}@bench.example") for n in range(min(sessions, clients))]
     app.extensions["iclient"].close()
     (instance / "cookies.json").write_text(json.dumps(cookies))
+    if sessions:
+        (instance / "sessions.json").write_text(json.dumps(signed_in))
     return cookies
+
+
+def _client_ip(n: int) -> str:
+    """Where client ``n`` registers from: sign-ups are limited per address (20 an hour)."""
+    return IP if n < 20 else f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
+def _sign_in(app: object, email: str) -> str:
+    """A session cookie for ``email``, signed in through the portal's own sign-in page."""
+    client = app.test_client()  # type: ignore[attr-defined]
+    answer = client.post("/pt/auth/sign-in", data={"email": email, "password": PASSWORD})
+    assert answer.status_code == 303, answer.status_code
+    cookie = client.get_cookie("iclient")
+    assert cookie is not None
+    return f"iclient={cookie.value}"
 
 
 def _token(services: object, account: object) -> str:
@@ -142,9 +166,17 @@ def main() -> None:
     parser.add_argument("--instance", type=Path, required=True)
     parser.add_argument("--documents", type=int, default=20)
     parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--sessions", type=int, default=0, help="signed-in clients for wrk")
     args = parser.parse_args()
     args.instance.mkdir(parents=True, exist_ok=True)
-    print(json.dumps(seed(args.database_url, args.instance, documents=args.documents, clients=args.clients)))
+    cookies = seed(
+        args.database_url,
+        args.instance,
+        documents=args.documents,
+        clients=args.clients,
+        sessions=args.sessions,
+    )
+    print(json.dumps(cookies))
 
 
 if __name__ == "__main__":

@@ -101,14 +101,21 @@ def _refuse_in_process_stores(config: Config) -> None:
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Web worker processes, each serving one request at a time  [default: CPU cores].",
+    help="Web worker processes  [default: CPU cores].",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads per web worker; 1 gives sync workers (only behind a buffering proxy).",
 )
 @click.option(
     "--timeout",
-    default=60,
+    default=30,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Seconds one request may take before its worker is replaced.",
+    help="Seconds a web worker may stay unresponsive before it is replaced.",
 )
 @click.option(
     "--backlog",
@@ -137,6 +144,7 @@ def serve(
     host: str,
     port: int,
     workers: int | None,
+    threads: int,
     timeout: int,
     backlog: int,
     forwarded_allow_ips: str,
@@ -173,6 +181,7 @@ def serve(
         host=host,
         port=port,
         workers=workers or cpu_cores(),
+        threads=threads,
         timeout=timeout,
         backlog=backlog,
         access_log=access_log,

@@ -1,5 +1,5 @@
-"""The portal's HTTP server: gunicorn, pre-forking one sync worker process per CPU core, and
-the background worker in a process of its own beside them.
+"""The portal's HTTP server: gunicorn, pre-forking one web worker process per CPU core (each
+with a few threads), and the background worker in a process of its own beside them.
 
 Configured here, in code (no ``gunicorn.conf.py``): :func:`gunicorn_settings` says what each
 setting is and why. The Flask app is built in each web worker after the fork, so no
@@ -45,8 +45,10 @@ class ServerOptions:
 
     Attributes:
         host, port: where to listen.
-        workers: web worker processes (one request each at a time).
-        timeout: seconds a web worker may spend on one request before it is replaced.
+        workers: web worker processes.
+        threads: request threads per web worker (1: gunicorn's sync worker).
+        timeout: seconds a web worker may stay unresponsive before it is replaced.
+        keepalive: seconds an idle keep-alive connection is kept open.
         backlog: connections waiting for a free worker, at most.
         graceful_timeout: seconds given to requests in progress on a restart or stop.
         max_requests, max_requests_jitter: a web worker is replaced (gracefully) after
@@ -59,7 +61,9 @@ class ServerOptions:
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = attrs.field(factory=cpu_cores)
-    timeout: int = 60
+    threads: int = 4
+    timeout: int = 30
+    keepalive: int = 5
     backlog: int = 1024
     graceful_timeout: int = 30
     max_requests: int = 50_000
@@ -87,14 +91,20 @@ def gunicorn_settings(options: ServerOptions) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "bind": [options.bind],
         "workers": options.workers,
-        # One request per process: the portal's work is CPU (templates, argon2) and
-        # PostgreSQL round trips; processes use every core, threads would share one GIL.
-        # Slow clients are the proxy's business (nginx buffers bodies and responses).
-        "worker_class": "sync",
+        # Processes use every core (one per core); a few threads in each overlap the
+        # database round trips and, above all, keep idle connections from holding a worker:
+        # a sync worker that accepts a connection waits for its request, so a browser's
+        # speculative pre-connections (or any slow client, without a buffering proxy in
+        # front: the quick start) stall it. Measured on 2 cores: 4 idle connections kept a
+        # page from the sync server for over 2 minutes; the gthread server answered in
+        # 30 ms (gthread parks a connection that sends nothing in its poller, after at
+        # most 5 s in a thread on recent gunicorn). It also keeps connections alive.
+        "worker_class": "sync" if options.threads == 1 else "gthread",
+        "threads": options.threads,
+        "keepalive": options.keepalive,
         "backlog": options.backlog,
-        # A sync worker answers nothing else while it works on a request: one stuck past
-        # this is killed and replaced. Long enough for a large upload from the proxy to
-        # the storage; the proxy, not this, bounds slow clients.
+        # A worker whose main loop stays silent this long is killed and replaced (with
+        # threads, a long upload or download does not count; with --threads 1, it does).
         "timeout": options.timeout,
         "graceful_timeout": options.graceful_timeout,
         "max_requests": options.max_requests,

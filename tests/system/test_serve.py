@@ -61,12 +61,14 @@ def alive(pid: int) -> bool:
 
 
 def answers(port: int) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         connection.request("GET", "/pt/auth/sign-in")
         return connection.getresponse().status == 200
     except OSError:
         return False
+    finally:
+        connection.close()
 
 
 @pytest.fixture
@@ -113,6 +115,18 @@ def test_serve_keeps_its_background_worker_running_and_stops_cleanly(
     wait_for("the portal to answer", lambda: answers(port))
     wait_for("two web workers and one background worker", lambda: _counts(process.pid) == (2, 1))
     [first] = workers_of(process.pid)[1]
+
+    # Connections that send nothing (a browser's pre-connections) hold no worker: with sync
+    # workers, these three would keep both workers waiting.
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+    try:
+        time.sleep(0.5)
+        started = time.monotonic()
+        assert answers(port)
+        assert time.monotonic() - started < 3
+    finally:
+        for connection in idle:
+            connection.close()
 
     os.kill(first, signal.SIGKILL)  # the background worker dies: the master starts another
     wait_for("a new background worker", lambda: workers_of(process.pid)[1] - {first} != set())

@@ -11,16 +11,20 @@ from iclient_web.cli import main
 from iclient_web.server import PortalServer, ServerOptions, cpu_cores, gunicorn_settings
 
 
-def test_the_defaults_use_every_core_with_sync_workers_and_no_access_log() -> None:
+def test_the_defaults_use_every_core_with_threaded_workers_and_no_access_log() -> None:
     settings = gunicorn_settings(ServerOptions())
     assert settings["workers"] == cpu_cores() >= 1
-    assert settings["worker_class"] == "sync"
+    assert (settings["worker_class"], settings["threads"]) == ("gthread", 4)
     assert settings["bind"] == ["127.0.0.1:5000"]
     assert settings["accesslog"] is None
     assert settings["preload_app"] is False  # the app is built after the fork
     assert 0 < settings["max_requests_jitter"] < settings["max_requests"]
     assert settings["backlog"] == 1024
     assert settings["limit_request_line"] == 8190
+
+
+def test_one_thread_gives_sync_workers() -> None:
+    assert gunicorn_settings(ServerOptions(threads=1))["worker_class"] == "sync"
 
 
 def test_forwarded_headers_are_believed_only_behind_a_proxy() -> None:
@@ -45,7 +49,7 @@ def test_gunicorn_accepts_the_settings_and_builds_nothing_before_the_fork() -> N
     built: list[object] = []
     server = PortalServer(ServerOptions(workers=3, port=5123), lambda: built.append(1) or [])
     assert server.cfg.workers == 3
-    assert server.cfg.worker_class_str == "sync"
+    assert server.cfg.worker_class_str == "gthread"
     assert server.cfg.forwarded_allow_ips == []
     assert server.cfg.max_requests > 0
     if "control_socket_disable" in server.cfg.settings:
