@@ -45,51 +45,53 @@ class JobLedgerContract:
     runners claiming at once exactly one wins."""
 
     @pytest.fixture
-    def ledger(self, job_ledgers: LedgerOpener) -> JobLedger:
+    def jobs_ledger(self, job_ledgers: LedgerOpener) -> JobLedger:
         """One ledger on the shared store."""
         return job_ledgers()
 
     def test_jobs_a_job_never_run_is_claimed_and_recorded_as_running(
-        self, ledger: JobLedger
+        self, jobs_ledger: JobLedger
     ) -> None:
-        claim = ledger.claim("contract.a", now=T0, every=HOUR, runner="host-a:1")
+        claim = jobs_ledger.claim("contract.a", now=T0, every=HOUR, runner="host-a:1")
         assert claim is not None
         assert claim.run == JobRun(job="contract.a", runner="host-a:1", started_at=T0)
-        assert ledger.runs("contract.a") == [claim.run]
+        assert jobs_ledger.runs("contract.a") == [claim.run]
         finish(claim, minutes=1)
 
     def test_jobs_a_finished_run_is_recorded_with_its_outcome_and_detail(
-        self, ledger: JobLedger
+        self, jobs_ledger: JobLedger
     ) -> None:
-        claim = ledger.claim("contract.a", now=T0, every=HOUR, runner="host-a:1")
+        claim = jobs_ledger.claim("contract.a", now=T0, every=HOUR, runner="host-a:1")
         assert claim is not None
         ended = finish(claim, minutes=2, outcome=Outcome.FAILED)
-        assert ledger.runs("contract.a") == [ended]
+        assert jobs_ledger.runs("contract.a") == [ended]
         assert ended.finished_at == at(2)
         assert ended.detail == "failed at 2"
 
-    def test_jobs_a_job_is_not_due_again_within_its_period(self, ledger: JobLedger) -> None:
-        claim = ledger.claim("contract.a", now=T0, every=HOUR, runner="host-a:1")
+    def test_jobs_a_job_is_not_due_again_within_its_period(self, jobs_ledger: JobLedger) -> None:
+        claim = jobs_ledger.claim("contract.a", now=T0, every=HOUR, runner="host-a:1")
         assert claim is not None
         finish(claim, minutes=1)
-        assert ledger.claim("contract.a", now=at(59), every=HOUR, runner="host-a:1") is None
-        assert ledger.claim("contract.a", now=at(59), every=HOUR, runner="host-b:2") is None
-        assert len(ledger.runs("contract.a")) == 1
+        assert jobs_ledger.claim("contract.a", now=at(59), every=HOUR, runner="host-a:1") is None
+        assert jobs_ledger.claim("contract.a", now=at(59), every=HOUR, runner="host-b:2") is None
+        assert len(jobs_ledger.runs("contract.a")) == 1
 
-    def test_jobs_a_failed_run_also_counts_for_its_period(self, ledger: JobLedger) -> None:
-        claim = ledger.claim("contract.a", now=T0, every=HOUR, runner="host-a:1")
+    def test_jobs_a_failed_run_also_counts_for_its_period(self, jobs_ledger: JobLedger) -> None:
+        claim = jobs_ledger.claim("contract.a", now=T0, every=HOUR, runner="host-a:1")
         assert claim is not None
         finish(claim, minutes=1, outcome=Outcome.FAILED)
-        assert ledger.claim("contract.a", now=at(30), every=HOUR, runner="host-b:2") is None
+        assert jobs_ledger.claim("contract.a", now=at(30), every=HOUR, runner="host-b:2") is None
 
-    def test_jobs_a_job_is_due_again_once_its_period_has_passed(self, ledger: JobLedger) -> None:
-        first = ledger.claim("contract.a", now=T0, every=HOUR, runner="host-a:1")
+    def test_jobs_a_job_is_due_again_once_its_period_has_passed(
+        self, jobs_ledger: JobLedger
+    ) -> None:
+        first = jobs_ledger.claim("contract.a", now=T0, every=HOUR, runner="host-a:1")
         assert first is not None
         finish(first, minutes=5)
-        second = ledger.claim("contract.a", now=at(60), every=HOUR, runner="host-b:2")
+        second = jobs_ledger.claim("contract.a", now=at(60), every=HOUR, runner="host-b:2")
         assert second is not None
         finish(second, minutes=61)
-        assert [run.runner for run in ledger.runs("contract.a")] == ["host-b:2", "host-a:1"]
+        assert [run.runner for run in jobs_ledger.runs("contract.a")] == ["host-b:2", "host-a:1"]
 
     def test_jobs_a_held_job_cannot_be_claimed_from_another_ledger(
         self, job_ledgers: LedgerOpener
@@ -114,14 +116,16 @@ class JobLedgerContract:
         assert [run.job for run in there.runs("contract.a")] == ["contract.a"]
         assert [run.job for run in here.runs("contract.b")] == ["contract.b"]
 
-    def test_jobs_runs_are_listed_newest_first_up_to_the_limit(self, ledger: JobLedger) -> None:
+    def test_jobs_runs_are_listed_newest_first_up_to_the_limit(
+        self, jobs_ledger: JobLedger
+    ) -> None:
         for hour in range(4):
-            claim = ledger.claim("contract.a", now=at(60 * hour), every=HOUR, runner="r")
+            claim = jobs_ledger.claim("contract.a", now=at(60 * hour), every=HOUR, runner="r")
             assert claim is not None
             finish(claim, minutes=60 * hour + 1)
-        runs = ledger.runs("contract.a", limit=3)
+        runs = jobs_ledger.runs("contract.a", limit=3)
         assert [run.started_at for run in runs] == [at(180), at(120), at(60)]
-        assert ledger.runs("contract.other") == []
+        assert jobs_ledger.runs("contract.other") == []
 
     def test_jobs_of_many_runners_claiming_at_once_exactly_one_wins(
         self, job_ledgers: LedgerOpener
