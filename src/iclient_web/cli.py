@@ -244,6 +244,14 @@ def worker(mail_every: float, housekeeping_every: float, once: bool, parent: int
     configure_logging()
     config = Config.from_env()
     _refuse_in_process_stores(config)
+    if config.database_url.startswith("sqlite"):
+        from iclient_adapters.sql import SqlDatabase
+
+        database = SqlDatabase.from_url(config.database_url)  # as serve: no separate step
+        try:
+            database.upgrade()
+        finally:
+            database.dispose()
     with from_config(config) as built:
         background = BackgroundWorker(
             built,

@@ -156,6 +156,7 @@ class BackgroundProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self._started_at = float("-inf")
         self._stopping = False
+        self._restarting = False
 
     @classmethod
     def iclient_worker(cls, *arguments: str) -> BackgroundProcess:
@@ -181,8 +182,11 @@ class BackgroundProcess:
         code = self.process.poll()
         if code is None:
             return
-        if not self._stopping:
+        if self._stopping or self._restarting:
+            logger.info("background worker (pid %s) stopped", self.process.pid)
+        else:
             logger.error("background worker (pid %s) exited with %s", self.process.pid, code)
+        self._restarting = False
         self.process = None
 
     def terminate(self) -> None:
@@ -204,13 +208,14 @@ class BackgroundProcess:
         self.process = None
 
     def restart(self) -> None:
-        """Stop the process (after the work in hand) and start it again, with fresh code."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.wait(30)
-        self.process = None
+        """Ask the process to stop after the work in hand; a new one (with fresh code) starts
+        as soon as it has ended. Never waits: the caller is gunicorn's master loop."""
         self._started_at = float("-inf")
-        self.keep_running()
+        if self.process is not None and self.process.poll() is None:
+            self._restarting = True
+            self.process.send_signal(signal.SIGTERM)
+        else:
+            self.keep_running()
 
 
 class _Arbiter(Arbiter):

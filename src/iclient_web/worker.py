@@ -7,7 +7,7 @@ job runs once per period through the job ledger, whichever worker claims it firs
 
 Each piece of work is isolated: a failed mail round or a failed job is logged and counted
 (:attr:`BackgroundWorker.failures`) and the others go on. ``SIGTERM`` or ``SIGINT`` ends the
-worker after the work in hand (a second one ends it at once).
+worker after the work in hand (a second Ctrl-C ends it at once).
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ MAIL_EVERY = 2.0
 
 MAIL_BATCH = 50
 """Messages claimed per delivery round; full rounds follow each other without a pause."""
+
+MAX_MAIL_PAUSE = 60.0
+"""The longest pause (in seconds) between mail rounds while they keep failing."""
 
 MAX_CHECK_EVERY = 30.0
 """The longest pause (in seconds) between looks for due jobs."""
@@ -126,10 +129,16 @@ class BackgroundWorker:
             self.check_every,
         )
         next_mail = next_check = time.monotonic()
+        failed_rounds = 0
         while not self._stopping.is_set():
             if time.monotonic() >= next_mail:
+                before = self.failures["mail"]
                 self.deliver_mail()
-                next_mail = time.monotonic() + self.mail_every
+                # An outage (database, mail server) is logged with a growing pause between
+                # attempts, not a traceback every few seconds.
+                failed_rounds = failed_rounds + 1 if self.failures["mail"] > before else 0
+                pause = min(self.mail_every * 2**failed_rounds, MAX_MAIL_PAUSE)
+                next_mail = time.monotonic() + pause
             if not self._stopping.is_set() and time.monotonic() >= next_check:
                 try:
                     self.run_jobs()
@@ -157,21 +166,24 @@ def run_until_signalled(worker: BackgroundWorker) -> None:
     """Run ``worker`` in this (main) thread until ``SIGTERM`` or ``SIGINT``.
 
     The first signal lets the work in hand finish (the running job is recorded and its lock
-    released); a second one acts at once, as the signal's default does.
+    released). Then a second ``SIGINT`` (Ctrl-C again) stops at once; a ``SIGTERM`` is
+    ignored (Ctrl-C in a terminal reaches ``iclient serve``'s worker directly, and its
+    master then asks it to stop as well).
     """
 
     def first_signal(signum: int, _frame: FrameType | None) -> None:
         logger.info(
-            "%s: stopping after the work in hand (again to stop at once)",
+            "%s: stopping after the work in hand (Ctrl-C again to stop at once)",
             signal.Signals(signum).name,
         )
         worker.stop()
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
     previous = {sig: signal.signal(sig, first_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         worker.run()
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        if not worker.stopping:  # stopped by a signal, the process ends: keep ignoring TERM
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

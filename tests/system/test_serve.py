@@ -155,3 +155,37 @@ def test_the_background_worker_stops_when_the_master_is_killed(
 def _counts(pid: int) -> tuple[int, int]:
     web, background = workers_of(pid)
     return len(web), len(background)
+
+
+def test_iclient_worker_on_its_own_migrates_sqlite_runs_the_jobs_and_stops_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(SRC),
+        "HOME": str(tmp_path),
+        "ICLIENT_INSTANCE_PATH": str(tmp_path / "instance"),
+        "ICLIENT_MAIL_URL": (tmp_path / "mail").as_uri(),
+    }
+    log = tmp_path / "worker.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "iclient_web", "worker", "--mail-every", "0.2"],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for("the sweep", lambda: "job documents.sweep done" in log.read_text())
+        process.send_signal(signal.SIGINT)  # Ctrl-C ...
+        time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)  # ... and serve's master asking too
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = log.read_text()
+    assert "SIGINT: stopping after the work in hand" in text
+    assert "stopped" in text.rsplit("SIGINT", 1)[1]
+    assert "Traceback" not in text

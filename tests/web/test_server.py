@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from iclient_web.cli import main
-from iclient_web.server import PortalServer, ServerOptions, cpu_cores, gunicorn_settings
+from iclient_web.server import (
+    BackgroundProcess,
+    PortalServer,
+    ServerOptions,
+    cpu_cores,
+    gunicorn_settings,
+)
 
 
 def test_the_defaults_use_every_core_with_threaded_workers_and_no_access_log() -> None:
@@ -79,3 +89,53 @@ def test_serve_and_worker_refuse_what_one_process_keeps_in_memory(
     result = CliRunner().invoke(main, [command])
     assert result.exit_code == 2
     assert "one process's memory" in result.output
+
+
+def sleeper() -> BackgroundProcess:
+    """A stand-in background process that sleeps until told to stop."""
+    return BackgroundProcess([sys.executable, "-c", "import time; time.sleep(60)"])
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return check()
+
+
+def test_the_background_process_is_kept_running_restarted_and_stopped() -> None:
+    process = sleeper()
+    try:
+        process.keep_running()
+        first = process.process
+        assert first is not None and first.poll() is None
+        process.keep_running()
+        assert process.process is first  # running: nothing to do
+
+        first.kill()  # it dies: reaped, then started again (not sooner than the delay)
+        assert wait_until(lambda: first.poll() is not None)
+        process.reap()
+        assert process.process is None
+        process.keep_running()
+        assert process.process is None  # started less than restart_delay ago
+        process.restart_delay = 0
+        process.keep_running()
+        second = process.process
+        assert second is not None and second is not first
+
+        process.restart()  # SIGHUP: asked to stop, and started again once it has ended
+        assert wait_until(lambda: second.poll() is not None)
+        process.reap()
+        process.keep_running()
+        third = process.process
+        assert third is not None and third.poll() is None
+
+        process.terminate()
+        process.wait(10)
+        assert third.poll() == -signal.SIGTERM
+        process.keep_running()
+        assert process.process is None  # stopping: never started again
+    finally:
+        if process.process is not None:
+            process.process.kill()
+            process.process.wait()
