@@ -392,7 +392,8 @@ def measure_start_up(env: dict[str, str]) -> Row:
 
 def measure_sessions(portal: str, instance: Path, seconds: int) -> Row:
     """200 signed-in sessions at once, each its own connection, for ``seconds``."""
-    cookies = instance / "sessions.txt"
+    cookies = instance / "sessions.txt"  # one per line, for report.lua
+    cookies.write_text("\n".join(json.loads((instance / "sessions.json").read_text())) + "\n")
     load = wrk(
         f"{portal}/pt/documents",
         connections=200,

@@ -1,12 +1,15 @@
 """Benchmark data: a fresh PostgreSQL database with a business, an admin and clients.
 
-``python bench/seed.py --database-url URL --instance DIR [--documents 20] [--clients 10]
-[--sessions 0]`` migrates the database, publishes the default consent texts, creates an admin
-and ``--clients`` clients, gives the first client ``--documents`` documents and a few quotes,
+``python bench/seed.py --database-url URL --instance DIR [--documents 20] [--clients 100]``
+migrates the database, publishes the default consent texts, creates an admin and
+``--clients`` clients, gives the first client ``--documents`` documents and a few quotes,
 accepts the consent for every client, and writes ``DIR/cookies.json`` with a signed-in
 session cookie for the first client and for the admin (made through the portal's own sign-in
-page, so the benchmark requests are exactly what a browser sends), and, with ``--sessions
-N``, ``DIR/sessions.txt`` with one session cookie per line for the first N clients.
+page, so the benchmark requests are exactly what a browser sends).
+
+``--sessions N`` also signs in the first N clients (N at most ``--clients``), each through the
+portal's sign-in page, and writes their N cookies to ``DIR/sessions.json`` (a list): the
+load test's ``bench/sessions.lua`` rotates between them.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def seed(
                 phone=f"+3519123{n:05d}",
                 email=email,
                 language="pt",
-                ip=f"10.1.{n // 250}.{n % 250}",  # a visitor each: sign-ups are limited per IP
+                ip=_client_ip(n),
             )
             with services.uow() as uow:
                 account = uow.accounts.get_by_email_key(email)
@@ -114,31 +117,29 @@ def seed(
     app = create_app({"WTF_CSRF_ENABLED": False}, config=config)
     cookies = {}
     for role, email in (("client", CLIENT_EMAIL), ("admin", ADMIN_EMAIL)):
-        client = app.test_client()
-        answer = client.post("/pt/auth/sign-in", data={"email": email, "password": PASSWORD})
-        assert answer.status_code == 303, answer.status_code
-        client.get("/pt/")  # the consent gate's pass goes into the cookie
-        cookie = client.get_cookie("iclient")
-        assert cookie is not None
-        cookies[role] = f"iclient={cookie.value}"
-    lines = []
-    for n in range(sessions):
-        client = app.test_client()
-        answer = client.post(
-            "/pt/auth/sign-in", data={"email": f"cliente{n}@bench.example", "password": PASSWORD}
-        )
-        assert answer.status_code == 303, answer.status_code
-        cookie = client.get_cookie("iclient")
-        assert cookie is not None
-        client.get("/pt/documents")  # the consent gate's pass goes into the cookie
-        cookie = client.get_cookie("iclient")
-        assert cookie is not None
-        lines.append(f"iclient={cookie.value}")
-    if lines:
-        (instance / "sessions.txt").write_text("\n".join(lines) + "\n")
+        cookies[role] = _sign_in(app, email)
+    signed_in = [_sign_in(app, f"cliente{n}@bench.example") for n in range(min(sessions, clients))]
     app.extensions["iclient"].close()
     (instance / "cookies.json").write_text(json.dumps(cookies))
+    if sessions:
+        (instance / "sessions.json").write_text(json.dumps(signed_in))
     return cookies
+
+
+def _client_ip(n: int) -> str:
+    """Where client ``n`` registers from: sign-ups are limited per address (20 an hour)."""
+    return IP if n < 20 else f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
+def _sign_in(app: object, email: str) -> str:
+    """A session cookie for ``email``, signed in through the portal's own sign-in page."""
+    client = app.test_client()  # type: ignore[attr-defined]
+    answer = client.post("/pt/auth/sign-in", data={"email": email, "password": PASSWORD})
+    assert answer.status_code == 303, answer.status_code
+    client.get("/pt/")  # the consent gate's pass goes into the cookie, as a browser keeps it
+    cookie = client.get_cookie("iclient")
+    assert cookie is not None
+    return f"iclient={cookie.value}"
 
 
 def _token(services: object, account: object) -> str:
@@ -164,14 +165,14 @@ def main() -> None:
     parser.add_argument("--instance", type=Path, required=True)
     parser.add_argument("--documents", type=int, default=20)
     parser.add_argument("--clients", type=int, default=10)
-    parser.add_argument("--sessions", type=int, default=0)
+    parser.add_argument("--sessions", type=int, default=0, help="signed-in clients for wrk")
     args = parser.parse_args()
     args.instance.mkdir(parents=True, exist_ok=True)
     cookies = seed(
         args.database_url,
         args.instance,
         documents=args.documents,
-        clients=max(args.clients, args.sessions),
+        clients=args.clients,
         sessions=args.sessions,
     )
     print(json.dumps(cookies))

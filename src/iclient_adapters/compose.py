@@ -25,13 +25,14 @@ from iclient_adapters.clock import SystemClock, UuidIds
 from iclient_adapters.config import Config
 from iclient_adapters.contacts import StandardContactValidator
 from iclient_adapters.links import PortalLinks
-from iclient_adapters.memory import MemoryMailer, MemoryStore
+from iclient_adapters.memory import MemoryJobLedger, MemoryMailer, MemoryStore
 from iclient_adapters.passwords import PasslibHasher
 from iclient_adapters.ratelimit import LimitsRateLimiter
 from iclient_adapters.storage import build_storage, memory_storage
 from iclient_adapters.strength import ZxcvbnStrength
 from iclient_adapters.tokens import ItsDangerousTokens
 from iclient_core.accounts.passwords import PasswordPolicy
+from iclient_core.jobs.ports import JobLedger
 from iclient_core.notifications.ports import Mailer
 from iclient_core.services import Services
 from iclient_core.settings import Settings
@@ -86,13 +87,14 @@ def in_memory(
 
 @attrs.define
 class Portal:
-    """A core built from a configuration: its ``Services``, the configuration, and what
-    must be released at the end (connection pools). Use it as a context manager, or call
-    :meth:`close`."""
+    """A core built from a configuration: its ``Services``, the configuration, the
+    background jobs' ledger, and what must be released at the end (connection pools). Use
+    it as a context manager, or call :meth:`close`."""
 
     config: Config
     services: Services
     closers: list[Callable[[], None]] = attrs.Factory(list)
+    jobs: JobLedger = attrs.Factory(MemoryJobLedger)
 
     def close(self) -> None:
         """Release connection pools and the like."""
@@ -111,17 +113,20 @@ class Portal:
         self.close()
 
 
-def build_persistence(database_url: str) -> tuple[UnitOfWorkFactory, Callable[[], None]]:
-    """A unit-of-work factory for ``database_url`` and a function that closes it.
+def build_persistence(
+    database_url: str,
+) -> tuple[UnitOfWorkFactory, JobLedger, Callable[[], None]]:
+    """A unit-of-work factory and a job ledger for ``database_url``, and a function that
+    closes them.
 
-    ``memory://`` gives the in-memory store; anything else is a SQLAlchemy URL.
+    ``memory://`` gives the in-memory store (and ledger); anything else is a SQLAlchemy URL.
     """
     if database_url.startswith("memory:"):
-        return MemoryStore().unit_of_work, lambda: None
+        return MemoryStore().unit_of_work, MemoryJobLedger(), lambda: None
     from iclient_adapters.sql import SqlDatabase
 
     database = SqlDatabase.from_url(database_url)
-    return database.unit_of_work, database.dispose
+    return database.unit_of_work, database.job_ledger(), database.dispose
 
 
 def settings_from(config: Config) -> Settings:
@@ -150,7 +155,7 @@ def from_config(
     from iclient_adapters.mail import build_mailer
 
     config = config or Config.from_env()
-    uow, close_db = build_persistence(config.database_url)
+    uow, jobs, close_db = build_persistence(config.database_url)
     services = Services(
         uow=uow,
         clock=clock or SystemClock(),
@@ -167,4 +172,4 @@ def from_config(
         ),
         settings=settings_from(config),
     )
-    return Portal(config=config, services=services, closers=[close_db])
+    return Portal(config=config, services=services, closers=[close_db], jobs=jobs)

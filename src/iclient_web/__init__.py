@@ -3,7 +3,7 @@
 ``create_app()`` reads the ``ICLIENT_*`` configuration, builds the core through the
 composition root, and lets every part register itself the same way, ``init_app(app)``:
 first what every page uses (languages, security, error pages, downloads, the business's name
-and logo, the commands, the home page), then one package per domain, each with its client's
+and logo, the home page), then one package per domain, each with its client's
 and its staff's blueprints. The views call use cases only.
 
 Around Flask sit a few WSGI layers: the reverse proxy's headers, a request id and one log
@@ -32,7 +32,6 @@ from iclient_adapters.config import Config
 from iclient_web import (
     accounts,
     business,
-    cli,
     consent,
     documents,
     downloads,
@@ -102,7 +101,7 @@ def create_app(
     logs.configure(cfg.log_format, cfg.log_level)
     if cfg.metrics_enabled:
         metrics.enable()
-    for part in (i18n, security, errors, downloads, business, cli, home, tracing, *AREAS):
+    for part in (i18n, security, errors, downloads, business, home, tracing, *AREAS):
         part.init_app(app)
     # The WSGI layers, innermost first: a GET whose database connection broke runs again;
     # /healthz, /readyz and /metrics answer before the portal; every request gets an id, a

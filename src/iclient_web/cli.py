@@ -1,36 +1,47 @@
-"""The ``iclient`` command line: run the portal, migrate the database, make staff accounts, and
-the chores cron may run (``serve`` does them in the background).
+"""The ``iclient`` command line: run the portal and its background worker, migrate the
+database, make staff accounts, and run one chore now (the background worker does them all).
 
 A plain click group, so ``iclient --help`` lists iclient's commands only. Nothing is built for
 ``--help``: a command builds the portal from the ``ICLIENT_*`` environment when it runs, and
 runs inside the portal app's context (the sentences it prints are the portal's, in its default
-language). :func:`init_app` also puts the commands on ``app.cli``, for
-``app.test_cli_runner()`` and Flask's own ``flask`` command.
+language). Tests run a command on an app of their own with
+``app.test_cli_runner().invoke(main, args=[…])``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import timedelta
 
 import click
-import waitress
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import ScriptInfo, routes_command, with_appcontext
 
+from iclient_adapters.compose import from_config
+from iclient_adapters.config import Config
 from iclient_core.accounts.model import Role
 from iclient_core.consent.use_cases import ensure_defaults
-from iclient_core.documents.scrub import scrub_documents
-from iclient_core.documents.sweeper import sweep_documents
+from iclient_core.jobs.housekeeping import (
+    DAILY,
+    EXPIRE_QUOTES,
+    HOURLY,
+    SCRUB_DOCUMENTS,
+    SWEEP_DOCUMENTS,
+    housekeeping,
+    scrub_summary,
+    sweep_summary,
+)
+from iclient_core.jobs.model import Job, Outcome
+from iclient_core.jobs.scheduling import run_claimed
 from iclient_core.notifications.delivery import deliver_outbox
-from iclient_core.quotes.decisions import expire_overdue_quotes
 from iclient_core.shared.errors import AlreadyExists, InvalidInput
 from iclient_core.staff.members import create_staff
-from iclient_web import logs
+from iclient_web import create_app, logs, metrics
 from iclient_web.deps import portal
 from iclient_web.messages import field_message
-from iclient_web.worker import OutboxWorker
+from iclient_web.worker import MAIL_EVERY, BackgroundWorker, run_until_signalled, runner_name
 
 
 @click.group()
@@ -43,9 +54,6 @@ def main(ctx: click.Context) -> None:
 
 def _build_app(ctx: click.Context) -> Flask:
     """The portal app from the ``ICLIENT_*`` environment; its connections close with ``ctx``."""
-    # The app factory registers these commands too (init_app): imported when a command runs.
-    from iclient_web import create_app
-
     app = create_app()
     ctx.call_on_close(app.extensions["iclient"].close)
     return app
@@ -55,47 +63,210 @@ def _build_app(ctx: click.Context) -> Flask:
 
 
 def log_formatter() -> logging.Formatter:
-    """The format of ``iclient serve``'s text log lines: time in UTC (ISO 8601), logger,
-    message (see :mod:`iclient_web.logs`, which ``create_app`` configures).
+    """The format of the text log lines: time in UTC (ISO 8601), logger, message.
 
     The security log (``iclient.security``) must say when in UTC, whatever the server's zone.
     """
     return logs.text_formatter()
 
 
+def configure_logging(config: Config | None = None) -> None:
+    """Log lines to standard error as ``ICLIENT_LOG_FORMAT`` and ``ICLIENT_LOG_LEVEL`` say
+    (text at INFO by default; see :mod:`iclient_web.logs`)."""
+    if config is None:
+        logs.configure()
+    else:
+        logs.configure(config.log_format, config.log_level)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # import chatter
+
+
+def _refuse_in_process_stores(config: Config) -> None:
+    """Several processes share nothing kept in one process's memory: refuse ``memory://``."""
+    database = config.database_url
+    if database.startswith("memory:") or database in {"sqlite://", "sqlite:///:memory:"}:
+        raise click.UsageError(
+            "ICLIENT_DATABASE_URL keeps the data in one process's memory, and iclient runs "
+            "several: use the default SQLite file or PostgreSQL."
+        )
+    if config.storage_url.startswith("memory:"):
+        raise click.UsageError(
+            "ICLIENT_STORAGE_URL=memory:// keeps files in one process's memory, and iclient "
+            "runs several: use a folder (the default) or S3."
+        )
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="The port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Requests served at once.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Web worker processes  [default: CPU cores].",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads per web worker; 1 gives sync workers (only behind a buffering proxy).",
+)
+@click.option(
+    "--timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Seconds a web worker may stay unresponsive before it is replaced.",
+)
+@click.option(
+    "--backlog",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(min=16),
+    help="Connections that may wait for a free worker.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1,::1",
+    show_default=True,
+    help="The proxies whose X-Forwarded-* headers are believed (with ICLIENT_PROXY_HOPS).",
+)
+@click.option("--access-log", is_flag=True, help="Log one line per request to standard output.")
+@click.option(
+    "--worker/--no-worker",
+    "with_worker",
+    default=True,
+    show_default=True,
+    help="Run the background worker (mail, housekeeping) beside the web workers.",
+)
 @click.option("--demo", is_flag=True, help="Create demo accounts and print their passwords.")
 @with_appcontext
-def serve(host: str, port: int, threads: int, demo: bool) -> None:
-    """Run the portal (waitress) with the chores in the background.
+def serve(
+    host: str,
+    port: int,
+    workers: int | None,
+    threads: int,
+    timeout: int,
+    backlog: int,
+    forwarded_allow_ips: str,
+    access_log: bool,
+    with_worker: bool,
+    demo: bool,
+) -> None:
+    """Run the portal: gunicorn web workers, and the background worker beside them.
 
-    Queued e-mail goes out every few seconds; about once an hour, due account erasures,
-    overdue quotes and dead uploads are dealt with. The embedded SQLite database is migrated
-    first.
+    One web worker process per CPU core by default, each built after the fork. The
+    background worker (``iclient worker``) sends queued e-mail every few seconds and does
+    the hourly housekeeping (due account erasures, overdue quotes, dead uploads); with
+    --no-worker, run ``iclient worker`` yourself (on this host or another). The embedded
+    SQLite database is migrated first.
     """
-    built = portal()  # its app configured the log lines (iclient_web.logs)
-    if built.config.database_url.startswith("sqlite") or demo:
+    from iclient_web.server import BackgroundProcess, PortalServer, ServerOptions, cpu_cores
+
+    built = portal()
+    config = built.config
+    configure_logging(config)
+    _refuse_in_process_stores(config)
+    if config.database_url.startswith("sqlite") or demo:
         upgrade_database()  # the embedded default database needs no separate step
     else:
         publish_default_consent()
     if demo:
-        if built.config.production:
+        if config.production:
             raise click.UsageError("--demo is refused when ICLIENT_ENV=production")
         from iclient_adapters.demo import seed
 
         for role, email, password in seed(built.services):
             click.secho(f"demo {role}: {email}  password: {password}", fg="green")
-    worker = OutboxWorker(built)
-    worker.start()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    click.echo(f"iclient on http://{host}:{port}/  (mail: {built.config.mail_url})")
-    try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="iclient")
-    finally:
-        worker.stop()
+    options = ServerOptions(
+        host=host,
+        port=port,
+        workers=workers or cpu_cores(),
+        threads=threads,
+        timeout=timeout,
+        backlog=backlog,
+        access_log=access_log,
+        proxy_hops=config.proxy_hops,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
+    if config.ratelimit_url.startswith("memory:") and options.workers > 1:
+        logging.getLogger("iclient.server").warning(
+            "rate limits are counted in each web worker's memory (%d workers): set "
+            "ICLIENT_RATELIMIT_URL=redis://… to count them together",
+            options.workers,
+        )
+    if config.metrics_enabled and not os.environ.get(metrics.MULTIPROC_ENV):
+        # The web and background workers' metrics add up in one folder they all share.
+        os.environ[metrics.MULTIPROC_ENV] = str(config.instance_path / "metrics")
+    # Nothing of this process's connections may reach the workers: each builds its own.
+    built.close()
+    click.echo(
+        f"iclient on http://{options.bind}/  ({options.workers} web worker(s)"
+        f"{', background worker' if with_worker else ''}; mail: {config.mail_url})"
+    )
+    server = PortalServer(
+        options,
+        _portal_app,
+        background=BackgroundProcess.iclient_worker() if with_worker else None,
+    )
+    server.run()
+
+
+def _portal_app() -> Flask:
+    """The portal app from the environment (each web worker builds its own)."""
+    return create_app()
+
+
+@main.command("worker")
+@click.option(
+    "--mail-every",
+    default=MAIL_EVERY,
+    show_default=True,
+    type=click.FloatRange(min=0.05),
+    help="Seconds between looks at the outbox.",
+)
+@click.option(
+    "--housekeeping-every",
+    default=3600.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds between two runs of each housekeeping job (across every worker).",
+)
+@click.option("--once", is_flag=True, help="Do one round (mail, due jobs) and exit; for cron.")
+@click.option("--parent", type=int, default=None, hidden=True)
+def worker(mail_every: float, housekeeping_every: float, once: bool, parent: int | None) -> None:
+    """Run the background work: queued e-mail and the hourly housekeeping.
+
+    Sends the outbox every few seconds; each housekeeping job (due account erasures,
+    overdue quotes, the document sweep) runs once an hour, on whichever worker gets to it
+    first. Run one beside the web workers (iclient serve does) or several, on several hosts:
+    each message and each job is done once. SIGTERM or SIGINT stops it after the work in
+    hand.
+    """
+    config = Config.from_env()
+    configure_logging(config)
+    _refuse_in_process_stores(config)
+    if config.database_url.startswith("sqlite"):
+        from iclient_adapters.sql import SqlDatabase
+
+        database = SqlDatabase.from_url(config.database_url)  # as serve: no separate step
+        try:
+            database.upgrade()
+        finally:
+            database.dispose()
+    with from_config(config) as built:
+        background = BackgroundWorker(
+            built,
+            jobs=housekeeping(every=timedelta(seconds=housekeeping_every)),
+            mail_every=mail_every,
+            parent=parent,
+        )
+        if once:
+            runs = background.run_once()
+            for run in runs:
+                click.echo(f"{run.job}: {run.outcome.value}, {run.detail}")
+            raise SystemExit(1 if background.failures else 0)
+        run_until_signalled(background)
 
 
 main.add_command(
@@ -129,7 +300,11 @@ def upgrade_database() -> None:
 
 def publish_default_consent() -> None:
     """On a first install, publish the example Terms, Privacy Policy and marketing texts."""
-    if ensure_defaults(services=portal().services):
+    try:
+        published = ensure_defaults(services=portal().services)
+    except AlreadyExists:  # another process (another host) published them at the same moment
+        published = False
+    if published:
         click.echo(
             "Published example Terms and Conditions and Privacy Policy (pt, en): "
             "replace them at /pt/admin/consent."
@@ -206,11 +381,34 @@ def deliver_mail() -> None:
     click.echo(f"sent {report.sent}, failed {report.failed}")
 
 
+def run_now(job: Job) -> str:
+    """Run ``job`` now, unless a worker is running it; it counts as the job's latest run.
+
+    Returns:
+        The job's summary.
+
+    Raises:
+        SystemExit: the job is running elsewhere (1), or it failed (1).
+    """
+    built = portal()
+    claim = built.jobs.claim(
+        job.name, now=built.services.clock.now(), every=timedelta(0), runner=runner_name()
+    )
+    if claim is None:
+        click.echo(f"{job.name} is running in a worker right now; try again later.", err=True)
+        raise SystemExit(1)
+    run = run_claimed(job, claim, services=built.services)
+    if run.outcome is not Outcome.OK:
+        click.echo(f"{job.name} failed: {run.detail}", err=True)
+        raise SystemExit(1)
+    return run.detail
+
+
 @main.group("quotes")
 def quotes() -> None:
     """Quote chores.
 
-    serve does them hourly; run them from cron otherwise.
+    The background worker does them hourly; run one now with these commands.
     """
 
 
@@ -219,17 +417,18 @@ def quotes() -> None:
 def expire_quotes() -> None:
     """Expire sent quotes past their validity date; tell the clients.
 
-    Run it daily from cron, unless serve runs (it does this hourly).
+    The background worker does it hourly; this runs it now (unless a worker is running it),
+    and counts as its latest run.
     """
-    count = expire_overdue_quotes(services=portal().services)
-    click.echo(f"{count} quote(s) expired.")
+    jobs = {job.name: job for job in housekeeping()}
+    click.echo(f"{run_now(jobs[EXPIRE_QUOTES])}.")
 
 
 @main.group("documents")
 def documents() -> None:
     """Document chores.
 
-    serve does them hourly; run them from cron otherwise.
+    The background worker does them hourly; run one now with these commands.
     """
 
 
@@ -245,14 +444,11 @@ def documents() -> None:
 def sweep(grace_hours: int) -> None:
     """Remove dead uploads, orphan stored files and unfinished writes.
 
-    Run it daily from cron, unless serve runs (it sweeps hourly).
+    The background worker sweeps hourly; this sweeps now (unless a worker is sweeping), and
+    counts as the latest sweep.
     """
-    report = sweep_documents(services=portal().services, grace=timedelta(hours=grace_hours))
-    click.echo(
-        f"removed {report.stale_documents} dead upload(s), {report.stale_files} dead "
-        f"replacement(s), {report.orphan_objects} orphan file(s), "
-        f"{report.incomplete_writes} unfinished write(s)"
-    )
+    grace = timedelta(hours=grace_hours)
+    click.echo(run_now(Job(SWEEP_DOCUMENTS, HOURLY, lambda s: sweep_summary(s, grace))))
 
 
 @documents.command("scrub")
@@ -267,21 +463,12 @@ def sweep(grace_hours: int) -> None:
 def scrub(recheck_after_hours: int) -> None:
     """Re-hash every stored document file and record what is missing or damaged.
 
-    Run it daily: with downloads handed to the web server, this is what checks the files.
-    Staff see the damaged ones at /<lang>/admin/documents/integrity.
+    The background worker does it daily; this runs it now (unless a worker is running it).
+    With downloads handed to the web server, this is what checks the files; staff see the
+    damaged ones at /<lang>/admin/documents/integrity. Exits 1 when something is damaged.
     """
-    report = scrub_documents(
-        services=portal().services, recheck_after=timedelta(hours=recheck_after_hours)
-    )
-    click.echo(
-        f"checked {report.checked} file(s) ({report.bytes_read} bytes), skipped "
-        f"{report.skipped} checked recently, {report.damaged} missing or damaged"
-    )
-    if report.damaged:
+    recheck = timedelta(hours=recheck_after_hours)
+    summary = run_now(Job(SCRUB_DOCUMENTS, DAILY, lambda s: scrub_summary(s, recheck)))
+    click.echo(summary)
+    if not summary.endswith(" 0 missing or damaged"):
         raise SystemExit(1)
-
-
-def init_app(app: Flask) -> None:
-    """Put iclient's commands on ``app.cli`` too (``app.test_cli_runner()``, ``flask``)."""
-    for name, command in main.commands.items():
-        app.cli.add_command(command, name)

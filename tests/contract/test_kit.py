@@ -99,7 +99,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 20
+    assert len(SUITES) == 21
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",
@@ -112,6 +112,7 @@ def test_the_kit_has_a_suite_for_every_port() -> None:
         "strength",
         "contacts",
         "links",
+        "job_ledgers",
     }
 
 

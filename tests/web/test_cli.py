@@ -75,7 +75,16 @@ def test_deliver_mail_reports_what_it_sent(instance: Path) -> None:
 
 # --------------------------------------------------------------------------- --help
 
-COMMANDS = {"create-staff", "db", "deliver-mail", "documents", "quotes", "routes", "serve"}
+COMMANDS = {
+    "create-staff",
+    "db",
+    "deliver-mail",
+    "documents",
+    "quotes",
+    "routes",
+    "serve",
+    "worker",
+}
 
 
 def _listed(help_text: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ from flask import Flask
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.compose import Portal
 from iclient_adapters.mail import MemoryTransport
+from iclient_web.cli import main
 from tests.web.conftest import Browser, path_of
 
 CLIENT = "ana@example.pt"
@@ -544,7 +545,7 @@ def test_the_expiry_command_expires_overdue_quotes(
     quote_id = ask(browser)
     send(other_browser, quote_id, valid_until="2026-01-06")
     clock.advance(timedelta(days=2))
-    result = app.test_cli_runner().invoke(args=["quotes", "expire"])
+    result = app.test_cli_runner().invoke(main, args=["quotes", "expire"])
     assert result.exit_code == 0 and "1 quote(s) expired." in result.output
     assert browser.last_mail_to(CLIENT)["X-Iclient-Kind"] == "quote_update"
 

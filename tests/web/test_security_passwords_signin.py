@@ -19,7 +19,7 @@ from iclient_adapters.config import Config
 from iclient_adapters.mail import MemoryTransport
 from iclient_core.accounts.model import Role, Status, email_key
 from iclient_web import create_app
-from iclient_web.cli import log_formatter
+from iclient_web.cli import log_formatter, main
 from tests.web.conftest import (
     CSRF_RE,
     NEW_PASSWORD,
@@ -261,6 +261,7 @@ def test_item_10_a_fresh_portal_has_no_accounts(fresh_app: Flask) -> None:
 def test_item_10_first_admin_comes_from_create_staff(fresh_app: Flask) -> None:
     runner = fresh_app.test_cli_runner()
     result = runner.invoke(
+        main,
         args=["create-staff", "chefe@oficina.pt", "--role", "admin", "--password-stdin"],
         input=PASSWORD + "\n",
     )
@@ -301,6 +302,7 @@ def test_item_10_create_staff_refuses_a_weak_password_with_the_reason(
 ) -> None:
     runner = fresh_app.test_cli_runner()
     result = runner.invoke(
+        main,
         args=["create-staff", "chefe@oficina.pt", "--role", "admin", "--password-stdin"],
         input=password + "\n",
     )

@@ -1,7 +1,8 @@
 """Persistence on SQLAlchemy 2.x: SQLite (embedded default) and PostgreSQL, with Alembic.
 
 ``SqlDatabase.from_url(url)`` is the entry point; ``database.unit_of_work`` is the core's
-``UnitOfWorkFactory`` and ``database.upgrade()`` applies the shipped migrations.
+``UnitOfWorkFactory``, ``database.job_ledger()`` the background jobs' ledger, and
+``database.upgrade()`` applies the shipped migrations.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ for _library in ("sqlalchemy", "alembic"):  # installed? (Alembic itself loads o
     if find_spec(_library) is None:  # a plain install: say which extra brings them
         raise needs_extra("sql", ModuleNotFoundError(name=_library))
 
-from iclient_adapters.sql.uow import SqlDatabase, SqlUnitOfWork  # noqa: E402 - after the check
+from iclient_adapters.sql.jobs import SqlJobLedger  # noqa: E402 - after the check
+from iclient_adapters.sql.uow import SqlDatabase, SqlUnitOfWork  # noqa: E402
 
-__all__ = ["SqlDatabase", "SqlUnitOfWork"]
+__all__ = ["SqlDatabase", "SqlJobLedger", "SqlUnitOfWork"]

@@ -403,3 +403,19 @@ quote_events = sa.Table(
     sa.Column("proposal_number", sa.Integer(), nullable=True),
     sa.Column("note", sa.Text(), nullable=False),
 )
+
+# Background jobs: who ran which job when, and how it ended (the claim of a due job reads
+# the latest start; see ``sql/jobs.py``).
+job_runs = sa.Table(
+    "job_runs",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("job", sa.String(100), nullable=False),
+    sa.Column("runner", sa.String(200), nullable=False),
+    sa.Column("started_at", UtcDateTime(), nullable=False),
+    sa.Column("finished_at", UtcDateTime(), nullable=True),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("detail", sa.Text(), nullable=False),
+    # The claim asks for the latest start of one job.
+    sa.Index("ix_job_runs_job_started", "job", "started_at"),
+)

@@ -16,6 +16,7 @@ from iclient_adapters.sql.documents import SqlDocumentRepository
 from iclient_adapters.sql.engine import make_engine
 from iclient_adapters.sql.faults import connection_lost, is_connection_error, no_connection
 from iclient_adapters.sql.guards import is_unique_violation
+from iclient_adapters.sql.jobs import SqlJobLedger
 from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
@@ -159,6 +160,10 @@ class SqlDatabase:
     def unit_of_work(self) -> SqlUnitOfWork:
         """A new unit of work (use as the core's ``UnitOfWorkFactory``)."""
         return SqlUnitOfWork(self.engine, self._converter)
+
+    def job_ledger(self) -> SqlJobLedger:
+        """The background jobs' ledger on this database (see :mod:`iclient_adapters.sql.jobs`)."""
+        return SqlJobLedger(self.engine)
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply the shipped Alembic migrations up to ``revision`` (the newest by default)."""

@@ -21,6 +21,8 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
 - ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
 - ``mail.MailerContract`` [mailer_harness]: the ``Mailer`` port.
 - ``ratelimit.RateLimiterContract`` [limiter]: moving-window rate limits.
+- ``jobs.JobLedgerContract`` [job_ledgers]: background jobs claimed once per period, by one
+  runner at a time, across processes.
 - ``clock.ClockContract`` [clock]: the time, aware and in UTC.
 - ``clock.IdGeneratorContract`` [ids]: unique, short, unguessable ids.
 - ``passwords.PasswordHasherContract`` [hasher]: password hashes.
@@ -59,6 +61,7 @@ pytest.register_assert_rewrite(
             "consent",
             "contacts",
             "documents",
+            "jobs",
             "links",
             "mail",
             "notifications",

@@ -9,7 +9,7 @@ from iclient_core.accounts.model import Account, Status
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.accounts.profile import check_current_password, load_active
 from iclient_core.shared import audit
-from iclient_core.shared.errors import NotFound
+from iclient_core.shared.errors import ConcurrentUpdate, NotFound
 from iclient_core.shared.security_log import security_event
 
 if TYPE_CHECKING:
@@ -183,14 +183,33 @@ def deletion_requests(*, services: Services, actor: Account) -> list[Account]:
 
 
 def erase_due(*, services: Services, delay: timedelta = DELETION_DELAY) -> int:
-    """Erase every account whose deletion request is older than ``delay``; returns how many."""
+    """Erase every account whose deletion request is older than ``delay``; returns how many.
+
+    Each account is erased in a transaction of its own: one changed meanwhile (the client
+    cancelled, staff confirmed) is left for the next run, and the others are still erased.
+    """
     cutoff = services.clock.now() - delay
-    erased = 0
     with services.uow() as uow:
-        for account in uow.accounts.deletion_requested():
-            assert account.deletion_requested_at is not None
-            if account.deletion_requested_at <= cutoff:
+        due = [
+            account.id
+            for account in uow.accounts.deletion_requested()
+            if account.deletion_requested_at is not None and account.deletion_requested_at <= cutoff
+        ]
+    erased = 0
+    for account_id in due:
+        with services.uow() as uow:
+            account = uow.accounts.get(account_id)
+            if (
+                account is None
+                or account.status is Status.DELETED
+                or account.deletion_requested_at is None
+                or account.deletion_requested_at > cutoff
+            ):
+                continue
+            try:
                 _erase(services, uow, account, None, "-")
-                erased += 1
-        uow.commit()
+                uow.commit()
+            except ConcurrentUpdate:
+                continue
+        erased += 1
     return erased

@@ -1,0 +1,85 @@
+"""The housekeeping jobs: due account erasures, overdue quotes, dead uploads, and the daily
+check of every stored file.
+
+Each is a job of its own (:class:`~iclient_core.jobs.model.Job`), so that one failing
+skips none of the others. The background worker runs them hourly (the file check daily);
+new periodic work (such as reminders) is one more job in :func:`housekeeping`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from iclient_core.accounts.privacy import erase_due
+from iclient_core.documents.scrub import scrub_documents
+from iclient_core.documents.sweeper import sweep_documents
+from iclient_core.jobs.model import Job
+from iclient_core.quotes.decisions import expire_overdue_quotes
+
+if TYPE_CHECKING:
+    from iclient_core.services import Services
+
+HOURLY = timedelta(hours=1)
+"""The housekeeping's default period."""
+
+DAILY = timedelta(days=1)
+"""How often every stored file is read again."""
+
+ERASE_DUE = "accounts.erase-due"
+EXPIRE_QUOTES = "quotes.expire-overdue"
+SWEEP_DOCUMENTS = "documents.sweep"
+SCRUB_DOCUMENTS = "documents.scrub"
+
+
+def _erase_due(services: Services) -> str:
+    return f"{erase_due(services=services)} account(s) erased"
+
+
+def _expire_quotes(services: Services) -> str:
+    return f"{expire_overdue_quotes(services=services)} quote(s) expired"
+
+
+def sweep_summary(services: Services, grace: timedelta | None = None) -> str:
+    """Sweep the documents (:func:`sweep_documents`) and word what it removed."""
+    report = (
+        sweep_documents(services=services)
+        if grace is None
+        else sweep_documents(services=services, grace=grace)
+    )
+    return (
+        f"removed {report.stale_documents} dead upload(s), {report.stale_files} dead "
+        f"replacement(s), {report.orphan_objects} orphan file(s), "
+        f"{report.incomplete_writes} unfinished write(s)"
+    )
+
+
+def scrub_summary(services: Services, recheck_after: timedelta | None = None) -> str:
+    """Re-hash the stored document files (:func:`scrub_documents`) and word what it found."""
+    report = (
+        scrub_documents(services=services)
+        if recheck_after is None
+        else scrub_documents(services=services, recheck_after=recheck_after)
+    )
+    return (
+        f"checked {report.checked} file(s) ({report.bytes_read} bytes), skipped "
+        f"{report.skipped} checked recently, {report.damaged} missing or damaged"
+    )
+
+
+def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -> tuple[Job, ...]:
+    """The housekeeping jobs, each every ``every`` but the file check.
+
+    - ``accounts.erase-due``: erase the accounts whose deletion request is due;
+    - ``quotes.expire-overdue``: expire sent quotes past their validity date, tell clients;
+    - ``documents.sweep``: remove dead uploads, orphan stored files, unfinished writes;
+    - ``documents.scrub``: every ``scrub_every``, re-hash the stored files and record the
+      missing or damaged ones (with downloads handed to the web server, this is what checks
+      the bytes).
+    """
+    return (
+        Job(ERASE_DUE, every, _erase_due),
+        Job(EXPIRE_QUOTES, every, _expire_quotes),
+        Job(SWEEP_DOCUMENTS, every, sweep_summary),
+        Job(SCRUB_DOCUMENTS, scrub_every, scrub_summary),
+    )
