@@ -183,13 +183,54 @@ settings = sa.Table(
     sa.Column("value", sa.JSON(), nullable=False),
 )
 
-sa.Index("ix_accounts_role_created_at", accounts.c.role, accounts.c.created_at)
+sa.Index("ix_accounts_role_created_at_id", accounts.c.role, accounts.c.created_at, accounts.c.id)
 sa.Index(
-    "ix_accounts_role_status_created_at",
+    "ix_accounts_role_status_created_at_id",
     accounts.c.role,
     accounts.c.status,
     accounts.c.created_at,
+    accounts.c.id,
 )
+
+# The staff search: every word must occur in the first name, the last name or the e-mail key
+# (or, for a phone-like word, its digits in the phone). On PostgreSQL, trigram (pg_trgm) GIN
+# indexes serve ``LIKE '%word%'``: one on the three fields joined by a space, which no word
+# contains (words are cut at spaces), so a word found in the joined text lies within one
+# field; one on the phone. SQLite has no such index and scans, which its sizes allow.
+# Rendered in the statement, not bound: a query matches an index on equal expressions.
+_SEPARATOR = sa.literal(" ", sa.String(), literal_execute=True)
+
+
+def _joined(left: sa.ColumnElement[Any], right: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
+    # A custom operator keeps the nesting PostgreSQL prints the indexed expression back with
+    # (SQLAlchemy flattens a chain of ``+``), so that Alembic's schema check finds them equal.
+    return left.op("||", return_type=sa.String())(right)
+
+
+ACCOUNT_SEARCH_TEXT = _joined(
+    _joined(
+        _joined(
+            _joined(sa.func.lower(accounts.c.first_name), _SEPARATOR),
+            sa.func.lower(accounts.c.last_name),
+        ),
+        _SEPARATOR,
+    ),
+    accounts.c.email_key,
+)
+"""The text the search looks for words in; queries must use this very expression."""
+
+sa.Index(
+    "ix_accounts_search_text",
+    ACCOUNT_SEARCH_TEXT.label("search_text"),
+    postgresql_using="gin",
+    postgresql_ops={"search_text": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+sa.Index(
+    "ix_accounts_phone_trigrams",
+    accounts.c.phone,
+    postgresql_using="gin",
+    postgresql_ops={"phone": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
 
 # Documents: a client's documents, every file stored for each (the history), and
 # the download log. Rows go with their client; the bytes they pointed to become orphans in
@@ -375,3 +416,26 @@ quote_events = sa.Table(
     sa.Column("proposal_number", sa.Integer(), nullable=True),
     sa.Column("note", sa.Text(), nullable=False),
 )
+
+
+def postgresql_only(index: sa.Index) -> bool:
+    """Whether ``index`` uses an access method of PostgreSQL's own (GIN, GiST): the migrations
+    create such indexes on PostgreSQL alone."""
+    using = index.dialect_options["postgresql"]["using"]
+    return bool(using) and str(using).lower() != "btree"
+
+
+def tables_for(dialect_name: str, target: sa.MetaData = metadata) -> sa.MetaData:
+    """The tables of ``target`` as a ``dialect_name`` database holds them once migrated: on
+    other databases than PostgreSQL, without PostgreSQL's own indexes."""
+    if dialect_name == "postgresql" or not any(
+        postgresql_only(index) for table in target.tables.values() for index in table.indexes
+    ):
+        return target
+    copy = sa.MetaData(naming_convention=target.naming_convention)
+    for table in target.sorted_tables:
+        copied = table.to_metadata(copy)
+        for index in list(copied.indexes):
+            if postgresql_only(index):
+                copied.indexes.discard(index)
+    return copy

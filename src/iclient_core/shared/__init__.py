@@ -16,7 +16,8 @@ The public names of the package, by module:
 - :mod:`.limits`: ``Limit``, ``check_limit``
 - :mod:`.money`: ``Money``, ``NumberRefused``, ``Quantity``, ``parse_amount``,
   ``parse_percent``, ``parse_quantity``
-- :mod:`.paging`: ``Page``, ``page_number``, ``requested_page``
+- :mod:`.paging`: ``Cursor``, ``Listed``, ``Page``, ``Position``, ``Window``, ``keyset_window``,
+  ``page_number``, ``requested_page``
 - :mod:`.ports`: ``Clock``, ``IdGenerator``, ``Links``, ``RateLimiter``
 - :mod:`.storage`: ``FileStorage``, ``ObjectNotFound``, ``ObjectReader``, ``ObjectTooLarge``,
   ``StoredObject``
@@ -63,7 +64,16 @@ from iclient_core.shared.money import (
     parse_percent,
     parse_quantity,
 )
-from iclient_core.shared.paging import Page, page_number, requested_page
+from iclient_core.shared.paging import (
+    Cursor,
+    Listed,
+    Page,
+    Position,
+    Window,
+    keyset_window,
+    page_number,
+    requested_page,
+)
 from iclient_core.shared.ports import Clock, IdGenerator, Links, RateLimiter
 from iclient_core.shared.storage import (
     FileStorage,
@@ -83,6 +93,7 @@ __all__ = [
     "CheckedFile",
     "Clock",
     "ConcurrentUpdate",
+    "Cursor",
     "DeliveryFailed",
     "DomainError",
     "Download",
@@ -97,6 +108,7 @@ __all__ = [
     "InvalidInput",
     "Limit",
     "Links",
+    "Listed",
     "Money",
     "NotFound",
     "NumberRefused",
@@ -105,6 +117,7 @@ __all__ = [
     "ObjectTooLarge",
     "Page",
     "PermissionDenied",
+    "Position",
     "Quantity",
     "RangeNotSatisfiable",
     "RateLimited",
@@ -115,10 +128,12 @@ __all__ = [
     "TokenExpired",
     "TokenInvalid",
     "Upload",
+    "Window",
     "check_file",
     "check_limit",
     "clean_line",
     "effective",
+    "keyset_window",
     "page_number",
     "parse_amount",
     "parse_percent",
