@@ -15,14 +15,9 @@ import sqlalchemy as sa
 
 from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
-from iclient_adapters.sql.tables import (
-    ACCOUNT_SEARCH_TEXT,
-    UtcDateTime,
-    accounts,
-    sign_in_sessions,
-)
+from iclient_adapters.sql.tables import UtcDateTime, accounts, sign_in_sessions
 from iclient_core.accounts.model import Account, Role, Status
-from iclient_core.accounts.search import search_words
+from iclient_core.accounts.search import search_text, search_words
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.shared.errors import ConcurrentUpdate
 from iclient_core.shared.paging import Position
@@ -33,12 +28,14 @@ _NESTED = ("email", "profile")
 
 
 def account_to_row(converter: cattrs.Converter, account: Account) -> dict[str, Any]:
-    """The ``accounts`` columns of ``account`` (all but ``version``)."""
+    """The ``accounts`` columns of ``account`` (all but ``version``), with the text the staff
+    search looks in."""
     fields = converter.unstructure(account)
     return {
         **same_named(fields, Account, besides=(*_NESTED, "version")),
         **_EMAIL.flatten(fields["email"]),
         **_PROFILE.flatten(fields["profile"]),
+        "search_text": search_text(account),
     }
 
 
@@ -65,10 +62,9 @@ def account_filters(
 ) -> list[sa.ColumnElement[bool]]:
     """The WHERE conditions of an account search (see ``AccountRepository.search``).
 
-    Case is ignored with ``lower()`` on both sides (SQLite's is made Unicode-aware by
-    ``engine.make_engine``); the e-mail key is stored case-folded already. The words are
-    matched in ``tables.ACCOUNT_SEARCH_TEXT``, the expression PostgreSQL's trigram index is
-    built on.
+    The words (lower-cased) are looked for in the ``search_text`` column, which holds the
+    names lower-cased and the e-mail key, as the core's ``search_text`` makes them: the same
+    comparison as the in-memory adapter's, and one PostgreSQL's trigram index serves.
     """
     found: list[sa.ColumnElement[bool]] = []
     if roles is not None:
@@ -82,9 +78,7 @@ def account_filters(
         )
         found.append(pending if deletion_requested else sa.not_(pending))
     for word in search_words(text):
-        # One LIKE on the names and the e-mail key joined by spaces (no word holds a space,
-        # so a match lies within one field): on PostgreSQL a trigram index serves it.
-        matched: sa.ColumnElement[bool] = ACCOUNT_SEARCH_TEXT.like(
+        matched: sa.ColumnElement[bool] = accounts.c.search_text.like(
             f"%{_escape_like(word.text)}%", escape="\\"
         )
         if word.digits is not None:

@@ -72,6 +72,8 @@ accounts = sa.Table(
     sa.Column("deletion_requested_at", UtcDateTime(), nullable=True),
     sa.Column("deleted_at", UtcDateTime(), nullable=True),
     sa.Column("version", sa.Integer(), nullable=False),
+    # What the staff search looks in (names lower-cased, e-mail key), kept by the repository.
+    sa.Column("search_text", sa.Text(), nullable=False, server_default=""),
 )
 
 sign_in_sessions = sa.Table(
@@ -192,36 +194,14 @@ sa.Index(
     accounts.c.id,
 )
 
-# The staff search: every word must occur in the first name, the last name or the e-mail key
-# (or, for a phone-like word, its digits in the phone). On PostgreSQL, trigram (pg_trgm) GIN
-# indexes serve ``LIKE '%word%'``: one on the three fields joined by a space, which no word
-# contains (words are cut at spaces), so a word found in the joined text lies within one
-# field; one on the phone. SQLite has no such index and scans, which its sizes allow.
-# Rendered in the statement, not bound: a query matches an index on equal expressions.
-_SEPARATOR = sa.literal(" ", sa.String(), literal_execute=True)
-
-
-def _joined(left: sa.ColumnElement[Any], right: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
-    # A custom operator keeps the nesting PostgreSQL prints the indexed expression back with
-    # (SQLAlchemy flattens a chain of ``+``), so that Alembic's schema check finds them equal.
-    return left.op("||", return_type=sa.String())(right)
-
-
-ACCOUNT_SEARCH_TEXT = _joined(
-    _joined(
-        _joined(
-            _joined(sa.func.lower(accounts.c.first_name), _SEPARATOR),
-            sa.func.lower(accounts.c.last_name),
-        ),
-        _SEPARATOR,
-    ),
-    accounts.c.email_key,
-)
-"""The text the search looks for words in; queries must use this very expression."""
-
+# The staff search: every word must occur in ``search_text`` (the repository writes it with
+# every account: ``iclient_core.accounts.search.search_text``, the lower-cased names and the
+# e-mail key joined by spaces), or, for a phone-like word, its digits in the phone. On
+# PostgreSQL, trigram (pg_trgm) GIN indexes on both serve ``LIKE '%word%'``. SQLite has
+# no such index and scans, which its sizes allow.
 sa.Index(
     "ix_accounts_search_text",
-    ACCOUNT_SEARCH_TEXT.label("search_text"),
+    accounts.c.search_text,
     postgresql_using="gin",
     postgresql_ops={"search_text": "gin_trgm_ops"},
 ).ddl_if(dialect="postgresql")

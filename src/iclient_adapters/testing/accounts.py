@@ -282,6 +282,24 @@ class AccountsContract:
             )
             assert asked_after == []
 
+    def test_accounts_search_follows_changed_names_and_addresses(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        ana = client("ana@example.pt")
+        self.accounts_store(uow_factory, ana)
+        with uow_factory() as uow:
+            stored = uow.accounts.get(ana.id)
+            assert stored is not None
+            stored.update_profile(Profile(first_name="Íris", last_name="Vaz", phone=""))
+            stored.change_email(EmailAddress.from_normalised("Iris.Vaz@Example.pt"))
+            uow.accounts.save(stored)
+            uow.commit()
+        with uow_factory() as uow:
+            for text in ("ÍRIS", "vaz", "iris.vaz@"):
+                assert [a.id for a in uow.accounts.search(text=text)] == [ana.id], text
+            for text in ("ana", "sousa", "912"):
+                assert uow.accounts.search(text=text) == [], text
+
     def test_accounts_search_pages_by_keyset_either_way_even_through_equal_times(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

@@ -1,4 +1,4 @@
-"""Indexes for the staff search and its pages at any number of clients
+"""The staff search's text and indexes, and list indexes for keyset pages
 
 Revision ID: 0008
 Revises: 0007
@@ -8,13 +8,22 @@ The staff lists page by keyset, newest first: the page after ``(created_at, id)`
 last account shown. The indexes on ``(role, created_at)`` and ``(role, status, created_at)``
 gain ``id``, so that the row comparison is an index range and the order needs no sort.
 
-On PostgreSQL the search (every word somewhere in the names, the e-mail key or the phone,
-as ``LIKE '%word%'``) gets two trigram GIN indexes of the ``pg_trgm`` extension: one on
-``lower(first_name) || ' ' || lower(last_name) || ' ' || email_key``, the expression the
-repository's queries use, and one on ``phone``. Trigrams serve words of three characters or
-more; shorter words are checked on the rows the other words or the list order bring.
-SQLite gets neither (its trigram tokenizer is for full-text tables only): it scans, which
-suits the sizes it is meant for.
+The search looks for every word in ``accounts.search_text``: the names lower-cased and the
+e-mail key, joined by spaces, which the repository writes with every account. Kept rather
+than computed per row because lower-casing two names for every row a search reads costs more
+than the rest of reading it; and a plain column, not a generated one, so that adding it
+neither rewrites the table under an exclusive lock on PostgreSQL nor rebuilds it on SQLite
+(where dropping the old table would cascade to every table referring to accounts). It is
+filled here with the database's ``lower()``; an account saved later gets Python's, which the
+search words use (they differ only for a few exotic letters). The ``UPDATE`` writes every
+row once: on PostgreSQL it leaves as many dead row versions for autovacuum to reclaim, and
+holds up writes to accounts (not reads) until the upgrade commits.
+
+On PostgreSQL, two trigram GIN indexes of the ``pg_trgm`` extension serve ``LIKE
+'%word%'``: on ``search_text``, and on ``phone`` for phone-like words. Trigrams serve words
+of three characters or more; shorter words are checked on the rows the other words or the
+list order bring. SQLite gets neither index (its trigram tokenizer serves full-text tables
+only) and scans, which suits the sizes it is meant for.
 
 ``pg_trgm`` ships with PostgreSQL and is a trusted extension (PostgreSQL 13 and later): a
 role that may create objects in the database may create it. Where the application's role
@@ -25,11 +34,11 @@ operator class with that schema, so they work whatever the ``search_path``.
 Why not ``CREATE INDEX CONCURRENTLY``: it cannot run inside a transaction, and iclient runs
 every migration in one (a failed upgrade leaves nothing half done; ``iclient db upgrade``
 and the test suites rely on that). A plain ``CREATE INDEX`` blocks writes to ``accounts``
-(not reads) while it builds: about a second per 100,000 accounts on a small server, during
-an upgrade that happens before the new version serves anyway. An operator with millions of
-accounts who cannot pause sign-ups that long creates the two indexes beforehand with
-``CREATE INDEX CONCURRENTLY IF NOT EXISTS`` and the statements below; this migration then
-keeps them (``IF NOT EXISTS``).
+(not reads) while it builds: about a second per 100,000 accounts on a small server
+(``bench/search.py`` prints it), during an upgrade that runs before the new version serves.
+An operator with millions of accounts who cannot pause sign-ups that long adds the column,
+fills it and creates the indexes beforehand (``CREATE INDEX CONCURRENTLY IF NOT EXISTS`` with
+the statements below); this migration then keeps what it finds (``IF NOT EXISTS``).
 """
 
 from __future__ import annotations
@@ -42,11 +51,11 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-SEARCH_TEXT = "(lower(first_name) || ' ' || lower(last_name) || ' ' || email_key)"
-"""Exactly ``tables.ACCOUNT_SEARCH_TEXT``, as the queries spell it (else no index use)."""
+SEARCH_TEXT = "lower(first_name) || ' ' || lower(last_name) || ' ' || email_key"
+"""``iclient_core.accounts.search.search_text`` in SQL, for the rows already stored."""
 
 TRIGRAM_INDEXES = (
-    ("ix_accounts_search_text", SEARCH_TEXT),
+    ("ix_accounts_search_text", "search_text"),
     ("ix_accounts_phone_trigrams", "phone"),
 )
 KEYSET_INDEXES = (
@@ -72,29 +81,36 @@ def _trigram_operator_class() -> str:
 
 
 def upgrade() -> None:
-    """Add ``id`` to the list indexes; on PostgreSQL, add the trigram search indexes."""
+    """Add and fill ``search_text``, add ``id`` to the list indexes, and on PostgreSQL add
+    the trigram indexes."""
+    op.add_column(
+        "accounts", sa.Column("search_text", sa.Text(), nullable=False, server_default="")
+    )
+    op.execute(f"UPDATE accounts SET search_text = {SEARCH_TEXT}")  # noqa: S608 (constants)
     for name, columns in KEYSET_INDEXES:
         op.drop_index(name, table_name="accounts")
         op.create_index(f"{name}_id", "accounts", [*columns, "id"])
     if op.get_bind().dialect.name != "postgresql":
         return
     operator_class = _trigram_operator_class()
-    for name, expression in TRIGRAM_INDEXES:
+    for name, column in TRIGRAM_INDEXES:
         op.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON accounts"
-            f" USING gin ({expression} {operator_class})"
+            f"CREATE INDEX IF NOT EXISTS {name} ON accounts USING gin ({column} {operator_class})"
         )
 
 
 def downgrade() -> None:
-    """Drop the search indexes and put back the list indexes without ``id``.
+    """Drop the search indexes and ``search_text``; put back the list indexes without ``id``.
 
     The ``pg_trgm`` extension stays: other objects may use it, and dropping it may need
     rights the application's role does not have.
     """
     if op.get_bind().dialect.name == "postgresql":
-        for name, _expression in reversed(TRIGRAM_INDEXES):
+        for name, _column in reversed(TRIGRAM_INDEXES):
             op.execute(f"DROP INDEX IF EXISTS {name}")
     for name, columns in reversed(KEYSET_INDEXES):
         op.drop_index(f"{name}_id", table_name="accounts")
         op.create_index(name, "accounts", columns)
+    # Not a batch operation: SQLite would rebuild the table, and dropping the old one would
+    # cascade to every table referring to accounts.
+    op.execute("ALTER TABLE accounts DROP COLUMN search_text")
