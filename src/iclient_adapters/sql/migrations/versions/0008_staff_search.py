@@ -6,7 +6,10 @@ Create Date: 2026-11-30
 
 The staff lists page by keyset, newest first: the page after ``(created_at, id)`` of the
 last account shown. The indexes on ``(role, created_at)`` and ``(role, status, created_at)``
-gain ``id``, so that the row comparison is an index range and the order needs no sort.
+gain ``id``, so that the row comparison is an index range and the order needs no sort. A
+partial index holds the few accounts whose owner asked for deletion and that are not erased
+yet, which the dashboard counts and the hourly erasure lists (both read the whole table
+before).
 
 The search looks for every word in ``accounts.search_text``: the names lower-cased and the
 e-mail key, joined by spaces, which the repository writes with every account. Kept rather
@@ -81,8 +84,8 @@ def _trigram_operator_class() -> str:
 
 
 def upgrade() -> None:
-    """Add and fill ``search_text``, add ``id`` to the list indexes, and on PostgreSQL add
-    the trigram indexes."""
+    """Add and fill ``search_text``, add ``id`` to the list indexes, index the deletion
+    requests, and on PostgreSQL add the trigram indexes."""
     op.add_column(
         "accounts", sa.Column("search_text", sa.Text(), nullable=False, server_default="")
     )
@@ -90,6 +93,14 @@ def upgrade() -> None:
     for name, columns in KEYSET_INDEXES:
         op.drop_index(name, table_name="accounts")
         op.create_index(f"{name}_id", "accounts", [*columns, "id"])
+    asked = sa.text("deletion_requested_at IS NOT NULL AND status <> 'deleted'")
+    op.create_index(
+        "ix_accounts_deletion_requested",
+        "accounts",
+        ["deletion_requested_at", "id"],
+        postgresql_where=asked,
+        sqlite_where=asked,
+    )
     if op.get_bind().dialect.name != "postgresql":
         return
     operator_class = _trigram_operator_class()
@@ -108,6 +119,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for name, _column in reversed(TRIGRAM_INDEXES):
             op.execute(f"DROP INDEX IF EXISTS {name}")
+    op.drop_index("ix_accounts_deletion_requested", table_name="accounts")
     for name, columns in reversed(KEYSET_INDEXES):
         op.drop_index(f"{name}_id", table_name="accounts")
         op.create_index(name, "accounts", columns)
