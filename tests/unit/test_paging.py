@@ -139,3 +139,8 @@ def test_new_items_appear_on_a_previous_page_and_nothing_is_skipped() -> None:
     assert back.items == first.items and back.has_previous
     top = keyset_window(listing, cursor=back.previous_cursor, size=10)
     assert top.items[0] == newer
+
+
+def test_a_page_holds_at_least_one_item() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        keyset_window(Listing(items(3)), cursor=None, size=0)

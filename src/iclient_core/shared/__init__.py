@@ -16,8 +16,8 @@ The public names of the package, by module:
 - :mod:`.limits`: ``Limit``, ``check_limit``
 - :mod:`.money`: ``Money``, ``NumberRefused``, ``Quantity``, ``parse_amount``,
   ``parse_percent``, ``parse_quantity``
-- :mod:`.paging`: ``Cursor``, ``Listed``, ``Page``, ``Position``, ``Window``, ``keyset_window``,
-  ``page_number``, ``requested_page``
+- :mod:`.paging`: ``Cursor``, ``KeysetFetch``, ``Listed``, ``Page``, ``Position``, ``Window``,
+  ``keyset_window``, ``page_number``, ``requested_page``
 - :mod:`.ports`: ``Clock``, ``IdGenerator``, ``Links``, ``RateLimiter``
 - :mod:`.storage`: ``FileStorage``, ``ObjectNotFound``, ``ObjectReader``, ``ObjectTooLarge``,
   ``StoredObject``
@@ -66,6 +66,7 @@ from iclient_core.shared.money import (
 )
 from iclient_core.shared.paging import (
     Cursor,
+    KeysetFetch,
     Listed,
     Page,
     Position,
@@ -106,6 +107,7 @@ __all__ = [
     "IdGenerator",
     "InvalidCredentials",
     "InvalidInput",
+    "KeysetFetch",
     "Limit",
     "Links",
     "Listed",

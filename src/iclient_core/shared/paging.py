@@ -198,7 +198,12 @@ def keyset_window(fetch: KeysetFetch[L], *, cursor: str | None, size: int) -> Wi
 
     One read, or two when a "previous" link leads back to a first page that has lost items
     since (that page is then read afresh from the top, so that it is full).
+
+    Raises:
+        ValueError: ``size`` is not positive.
     """
+    if size < 1:
+        raise ValueError(f"a page holds at least one item, not {size}")
     start = Cursor.decode(cursor)
     if start is not None and start.backward:
         found = fetch(after=None, before=start.position, limit=size + 1)
