@@ -11,10 +11,11 @@ index build takes is printed: that is what an upgrade of a live database costs) 
 
 Then runs ``find_clients``, the core's use case behind the staff client list, on the SQL
 adapter, for a few typical searches (a first name, part of an e-mail address, three phone
-digits, two words, the list with no search, the next page of a search), each ``--runs``
-times after a warm-up, and prints the median latency at each size and their ratio (the goal:
-at most 2x), followed by ``EXPLAIN (ANALYZE, BUFFERS)`` of each search's query at the largest
-size.
+digits, two words, a rarer surname, the list with no search, the next page of a search),
+each ``--runs`` times after a warm-up, the sizes taking turns call by call, and prints the
+median latency at each size and their ratio (the goal: at most 2x), followed by
+``EXPLAIN (ANALYZE, BUFFERS)`` of each search's query at the largest size. ``--web`` times
+the portal's page too (``GET /pt/admin/clients/?q=`` through Flask's test client).
 
 Needs ``src`` on ``PYTHONPATH`` (or iclient installed) and a PostgreSQL server on which the
 ``--admin-url`` role may create databases. Prints what else loads the machine (the load
@@ -24,6 +25,7 @@ average), since the figures mean little without it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import random
@@ -243,47 +245,59 @@ def services_on(database: Any) -> Any:
     return attrs.evolve(in_memory(), uow=database.unit_of_work)
 
 
-def timed(call: Callable[[], object], runs: int) -> float:
-    """The median milliseconds of ``call`` over ``runs`` runs, after a warm-up."""
-    for _ in range(max(5, runs // 10)):
-        call()
-    samples = []
+def interleaved(
+    calls: dict[int, dict[str, Callable[[], object]]], runs: int
+) -> dict[int, dict[str, float]]:
+    """The median milliseconds of every call at every size.
+
+    The sizes take turns call by call (after a warm-up of each), so that whatever else loads
+    the machine weighs on both alike and their ratio stays meaningful.
+    """
+    for by_label in calls.values():
+        for call in by_label.values():
+            for _ in range(max(5, runs // 10)):
+                call()
+    samples: dict[int, dict[str, list[float]]] = {
+        size: {label: [] for label in by_label} for size, by_label in calls.items()
+    }
     for _ in range(runs):
-        started = time.perf_counter_ns()
-        call()
-        samples.append((time.perf_counter_ns() - started) / 1e6)
-    return statistics.median(samples)
+        for label in next(iter(calls.values())):
+            for size, by_label in calls.items():
+                started = time.perf_counter_ns()
+                by_label[label]()
+                samples[size][label].append((time.perf_counter_ns() - started) / 1e6)
+    return {
+        size: {label: statistics.median(values) for label, values in by_label.items()}
+        for size, by_label in samples.items()
+    }
 
 
-def measure(database: Any, runs: int) -> dict[str, float]:
-    """The median milliseconds of every search (and of the next page of one)."""
+def core_calls(database: Any) -> dict[str, Callable[[], object]]:
+    """Every search through ``find_clients`` on ``database`` (and the next page of one)."""
     from iclient_core.staff.clients import find_clients
 
     services = services_on(database)
     with services.uow() as uow:
         actor = uow.accounts.get(ADMIN_ID)
-    found: dict[str, float] = {}
-    for label, text in SEARCHES.items():
-        found[label] = timed(partial(find_clients, services=services, actor=actor, text=text), runs)
+    calls: dict[str, Callable[[], object]] = {
+        label: partial(find_clients, services=services, actor=actor, text=text)
+        for label, text in SEARCHES.items()
+    }
     first = find_clients(services=services, actor=actor, text=SEARCHES[NEXT_PAGE])
-    cursor = getattr(first, "next_cursor", None)
-    if cursor is not None:
-        found[f"{NEXT_PAGE}, next page"] = timed(
-            partial(
-                find_clients,
-                services=services,
-                actor=actor,
-                text=SEARCHES[NEXT_PAGE],
-                cursor=cursor,
-            ),
-            runs,
-        )
-    return found
+    calls[f"{NEXT_PAGE}, next page"] = partial(
+        find_clients,
+        services=services,
+        actor=actor,
+        text=SEARCHES[NEXT_PAGE],
+        cursor=getattr(first, "next_cursor", None),
+    )
+    return calls
 
 
-def measure_web(url: str, runs: int) -> dict[str, float]:
-    """The median milliseconds of the staff client list page (``GET /pt/admin/clients/?q=``)
-    through Flask's test client: session look-up, the use case and the template."""
+@contextlib.contextmanager
+def web_calls(url: str) -> Iterator[dict[str, Callable[[], object]]]:
+    """Every search as the staff client list page (``GET /pt/admin/clients/?q=``) through
+    Flask's test client, signed in as the admin: session look-up, use case and template."""
     import tempfile
     from pathlib import Path
 
@@ -313,7 +327,7 @@ def measure_web(url: str, runs: int) -> dict[str, float]:
                 answer = client.get("/pt/admin/clients/", query_string={"q": text})
                 assert answer.status_code == 200, answer.status_code
 
-            return {label: timed(partial(page, text), runs) for label, text in SEARCHES.items()}
+            yield {label: partial(page, text) for label, text in SEARCHES.items()}
         finally:
             app.extensions["iclient"].close()
 
@@ -389,29 +403,31 @@ def main() -> None:
 
     from iclient_adapters.sql import SqlDatabase
 
-    results: dict[int, dict[str, float]] = {}
-    pages: dict[int, dict[str, float]] = {}
     plans: dict[str, str] = {}
     print(f"before: {load()}")
-    for size in args.sizes:
-        name = f"iclient_bench_search_{size}"
-        url = create_database(args.admin_url, name)
-        database = SqlDatabase.from_url(url)
-        try:
+    with contextlib.ExitStack() as stack:
+        core: dict[int, dict[str, Callable[[], object]]] = {}
+        web: dict[int, dict[str, Callable[[], object]]] = {}
+        for size in args.sizes:
+            name = f"iclient_bench_search_{size}"
+            url = create_database(args.admin_url, name)
+            if not args.keep:
+                stack.callback(drop_database, args.admin_url, name)
+            database = SqlDatabase.from_url(url)
+            stack.callback(database.dispose)
             copied, migrated = fill(database, size)
             print(
                 f"{size:>7} clients: COPY {copied:.2f} s, "
                 f"migrations after {BEFORE_SEARCH_INDEXES} {migrated:.2f} s"
             )
-            results[size] = measure(database, args.runs)
+            core[size] = core_calls(database)
             if args.web:
-                pages[size] = measure_web(url, args.runs)
+                web[size] = stack.enter_context(web_calls(url))
             if size == max(args.sizes) and not args.no_explain:
                 plans = explain(database)
-        finally:
-            database.dispose()
-            if not args.keep:
-                drop_database(args.admin_url, name)
+        print(f"measuring: {load()}")
+        results = interleaved(core, args.runs)
+        pages = interleaved(web, args.runs) if web else {}
     print(f"after:  {load()}")
 
     small, large = min(args.sizes), max(args.sizes)
