@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import timedelta
@@ -140,6 +141,18 @@ def test_done_when_the_staff_area_runs_the_client_relationship(
     assert table.index("Conta desativada") < table.index("Cliente criado")  # newest first
 
 
+def listed(page: str) -> list[str]:
+    """The e-mail addresses of the clients a list page shows, in order."""
+    return re.findall(r"<td>([^<@]+@example\.com)</td>", page)
+
+
+def pager_link(page: str, rel: str) -> str:
+    """The URL of a page's "next" or "prev" link."""
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', page)
+    assert found is not None, rel
+    return html.unescape(found.group(1))
+
+
 def test_staff_find_clients_by_name_email_or_phone_and_by_status(
     browser: Browser, clock: FrozenClock
 ) -> None:
@@ -157,15 +170,25 @@ def test_staff_find_clients_by_name_email_or_phone_and_by_status(
             phone=f"91234{n:04}",
         )
     first = browser.get("/pt/admin/clients/").get_data(as_text=True)
-    assert "Clientes encontrados: 30" in first and "Página 1 de 2" in first
+    assert "A mostrar 25 clientes; há mais." in first and "Página 1" not in first
     assert "c29@example.com" in first and "c0@example.com" not in first  # newest first
-    second = browser.get("/pt/admin/clients/?page=2").get_data(as_text=True)
+    assert 'rel="prev"' not in first and len(listed(first)) == 25
+    second = browser.get(pager_link(first, "next")).get_data(as_text=True)
     assert "c0@example.com" in second and "c29@example.com" not in second
+    assert "A mostrar 5 clientes, os últimos." in second and 'rel="next"' not in second
+    back = browser.get(pager_link(second, "prev")).get_data(as_text=True)
+    assert listed(back) == listed(first) and 'rel="prev"' not in back
+    old_link = browser.get("/pt/admin/clients/?page=2").get_data(as_text=True)
+    assert listed(old_link) == listed(first)  # an old numbered link starts at the first page
     for query in ("joana", "C7@EXAMPLE", "912 340 007"):
         found = browser.get("/pt/admin/clients/", query_string={"q": query})
         assert "Clientes encontrados: 1<" in found.get_data(as_text=True), query
     pending = browser.get("/pt/admin/clients/?status=pending_activation&q=cliente")
-    assert "Clientes encontrados: 29" in pending.get_data(as_text=True)
+    pending_page = pending.get_data(as_text=True)
+    assert "A mostrar 25 clientes; há mais." in pending_page
+    rest = browser.get(pager_link(pending_page, "next")).get_data(as_text=True)
+    assert "A mostrar 4 clientes, os últimos." in rest  # the search and filter are kept
+    assert "Primeira página" in rest
     assert "Clientes encontrados: 0" in browser.get("/pt/admin/clients/?status=disabled").get_data(
         as_text=True
     )

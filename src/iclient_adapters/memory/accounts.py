@@ -11,6 +11,7 @@ from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.search import matches, search_words
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.shared.paging import Position
 
 
 class MemoryAccountRepository:
@@ -98,18 +99,26 @@ class MemoryAccountRepository:
         roles: Collection[Role] | None = None,
         statuses: Collection[Status] | None = None,
         deletion_requested: bool | None = None,
+        after: Position | None = None,
+        before: Position | None = None,
         limit: int = 50,
-        offset: int = 0,
     ) -> Sequence[Account]:
-        """Accounts matching every filter, newest first."""
-        found = search_accounts(
-            self._state.accounts.values(),
-            text=text,
-            roles=roles,
-            statuses=statuses,
-            deletion_requested=deletion_requested,
-        )
-        return copies(found[offset : offset + limit])
+        """Accounts matching every filter, newest first, from either side of a position."""
+        found = [
+            a
+            for a in search_accounts(
+                self._state.accounts.values(),
+                text=text,
+                roles=roles,
+                statuses=statuses,
+                deletion_requested=deletion_requested,
+            )
+            if (after is None or Position.of(a) < after)
+            and (before is None or Position.of(a) > before)
+        ]
+        if before is not None:
+            return copies(found[-limit:] if limit > 0 else [])
+        return copies(found[:limit])
 
     def count(
         self,
@@ -208,7 +217,7 @@ def search_accounts(
         )
         and matches(a, words)
     ]
-    found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
+    found.sort(key=Position.of, reverse=True)
     return found
 
 

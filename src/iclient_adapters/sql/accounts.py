@@ -16,11 +16,12 @@ import sqlalchemy as sa
 from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
-from iclient_adapters.sql.tables import accounts, sign_in_sessions
+from iclient_adapters.sql.tables import UtcDateTime, accounts, sign_in_sessions
 from iclient_core.accounts.model import Account, Role, Status
-from iclient_core.accounts.search import search_words
+from iclient_core.accounts.search import search_text, search_words
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.shared.errors import ConcurrentUpdate
+from iclient_core.shared.paging import Position
 
 _EMAIL = Embedded({"address": "email", "key": "email_key"})
 _PROFILE = Embedded.same_names("first_name", "last_name", "phone")
@@ -28,12 +29,14 @@ _NESTED = ("email", "profile")
 
 
 def account_to_row(converter: cattrs.Converter, account: Account) -> dict[str, Any]:
-    """The ``accounts`` columns of ``account`` (all but ``version``)."""
+    """The ``accounts`` columns of ``account`` (all but ``version``), with the text the staff
+    search looks in."""
     fields = converter.unstructure(account)
     return {
         **same_named(fields, Account, besides=(*_NESTED, "version")),
         **_EMAIL.flatten(fields["email"]),
         **_PROFILE.flatten(fields["profile"]),
+        "search_text": search_text(account),
     }
 
 
@@ -60,8 +63,9 @@ def account_filters(
 ) -> list[sa.ColumnElement[bool]]:
     """The WHERE conditions of an account search (see ``AccountRepository.search``).
 
-    Case is ignored with ``lower()`` on both sides (SQLite's is made Unicode-aware by
-    ``engine.make_engine``); the e-mail key is stored case-folded already.
+    The words (lower-cased) are looked for in the ``search_text`` column, which holds the
+    names lower-cased and the e-mail key, as the core's ``search_text`` makes them: the same
+    comparison as the in-memory adapter's, and one PostgreSQL's trigram index serves.
     """
     found: list[sa.ColumnElement[bool]] = []
     if roles is not None:
@@ -75,16 +79,23 @@ def account_filters(
         )
         found.append(pending if deletion_requested else sa.not_(pending))
     for word in search_words(text):
-        pattern = f"%{_escape_like(word.text)}%"
-        alternatives = [
-            sa.func.lower(accounts.c.first_name).like(pattern, escape="\\"),
-            sa.func.lower(accounts.c.last_name).like(pattern, escape="\\"),
-            accounts.c.email_key.like(pattern, escape="\\"),
-        ]
+        matched: sa.ColumnElement[bool] = accounts.c.search_text.like(
+            f"%{_escape_like(word.text)}%", escape="\\"
+        )
         if word.digits is not None:
-            alternatives.append(accounts.c.phone.like(f"%{word.digits}%"))
-        found.append(sa.or_(*alternatives))
+            matched = sa.or_(matched, accounts.c.phone.like(f"%{word.digits}%"))
+        found.append(matched)
     return found
+
+
+_row_position = sa.tuple_(accounts.c.created_at, accounts.c.id)
+"""The order of the staff lists (newest first is descending), compared as one row value."""
+
+
+def _position(position: Position) -> sa.Tuple:
+    return sa.tuple_(
+        sa.literal(position.created_at, UtcDateTime()), sa.literal(position.id, sa.String())
+    )
 
 
 class SqlAccountRepository:
@@ -194,21 +205,27 @@ class SqlAccountRepository:
         roles: Collection[Role] | None = None,
         statuses: Collection[Status] | None = None,
         deletion_requested: bool | None = None,
+        after: Position | None = None,
+        before: Position | None = None,
         limit: int = 50,
-        offset: int = 0,
     ) -> Sequence[Account]:
-        """Accounts matching every filter, newest first (one query)."""
-        query = (
-            sa.select(accounts)
-            .where(
-                *account_filters(
-                    text=text, roles=roles, statuses=statuses, deletion_requested=deletion_requested
-                )
+        """Accounts matching every filter, newest first, from either side of a position (one
+        query; the ``(role, created_at, id)`` indexes give the order and the keyset range)."""
+        query = sa.select(accounts).where(
+            *account_filters(
+                text=text, roles=roles, statuses=statuses, deletion_requested=deletion_requested
             )
-            .order_by(accounts.c.created_at.desc(), accounts.c.id.desc())
-            .limit(limit)
-            .offset(offset)
         )
+        if after is not None:
+            query = query.where(_row_position < _position(after))
+        if before is not None:
+            # The nearest accounts before the position: read towards it, then turn round.
+            query = query.where(_row_position > _position(before)).order_by(
+                accounts.c.created_at, accounts.c.id
+            )
+            found = [self._account(row) for row in self._db.execute(query.limit(limit)).mappings()]
+            return found[::-1]
+        query = query.order_by(accounts.c.created_at.desc(), accounts.c.id.desc()).limit(limit)
         return [self._account(row) for row in self._db.execute(query).mappings()]
 
     def count(

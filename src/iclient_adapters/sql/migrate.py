@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 
-from iclient_adapters.sql.tables import metadata
+from iclient_adapters.sql.tables import metadata, tables_for
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 """The Alembic script folder shipped with the package."""
@@ -50,4 +50,4 @@ def schema_drift(connection: sa.Connection, target: sa.MetaData = metadata) -> l
     An empty list means that the migrations built exactly the tables of ``target``.
     """
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, target))
+    return list(compare_metadata(context, tables_for(connection.dialect.name, target)))

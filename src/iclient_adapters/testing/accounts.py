@@ -24,6 +24,7 @@ from iclient_adapters.testing.samples import T0, at, client, new_id, staff
 from iclient_core.accounts.model import Account, EmailAddress, Profile, Role, Status
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.shared.paging import Position
 from iclient_core.unit_of_work import UnitOfWorkFactory
 
 
@@ -236,6 +237,8 @@ class AccountsContract:
         assert ids("example.com") == [p["joana"].id]
         assert ids("912 345 678") == ids("+351 912-345") == [p["ana"].id]
         assert ids("ana 961") == []
+        assert ids("12") == []  # two digits are not phone-like: names and e-mail only
+        assert ids("sousaana") == ids("sousa@") == []  # a word never spans two fields
         assert ids("silva_reis") == [p["joana"].id]
         assert ids("a_v") == ids("100%") == ids("%") == []
         assert ids("ana\x00sousa") == [p["ana"].id]  # PostgreSQL refuses NUL in parameters
@@ -245,7 +248,7 @@ class AccountsContract:
             assert [a.id for a in uow.accounts.search(text="rui")] == [p["rui"].id]
             assert uow.accounts.search(text="rui", roles=clients) == []
 
-    def test_accounts_search_filters_by_status_and_deletion_request_and_pages(
+    def test_accounts_search_filters_by_status_and_deletion_request_and_pages_by_keyset(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:
         p = self.accounts_people(uow_factory)
@@ -270,10 +273,69 @@ class AccountsContract:
             assert accounts.count(roles=clients, deletion_requested=False) == 2
             assert accounts.count(roles={Role.CLIENT, Role.STAFF}) == 4
             assert accounts.count(roles=clients, statuses={Status.ACTIVE}) == 0
-            second = accounts.search(roles=clients, limit=2, offset=1)
-            assert [a.id for a in second] == [p["alvaro"].id, p["ana"].id]
-            assert second[0].status is Status.DISABLED
-            assert second[0].profile == p["alvaro"].profile
+            after_joana = accounts.search(roles=clients, after=Position.of(p["joana"]), limit=2)
+            assert [a.id for a in after_joana] == [p["alvaro"].id, p["ana"].id]
+            assert after_joana[0].status is Status.DISABLED
+            assert after_joana[0].profile == p["alvaro"].profile
+            asked_after = accounts.search(
+                roles=clients, deletion_requested=True, after=Position.of(p["joana"])
+            )
+            assert asked_after == []
+
+    def test_accounts_search_follows_changed_names_and_addresses(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        ana = client("ana@example.pt")
+        self.accounts_store(uow_factory, ana)
+        with uow_factory() as uow:
+            stored = uow.accounts.get(ana.id)
+            assert stored is not None
+            stored.update_profile(Profile(first_name="Íris", last_name="Vaz", phone=""))
+            stored.change_email(EmailAddress.from_normalised("Iris.Vaz@Example.pt"))
+            uow.accounts.save(stored)
+            uow.commit()
+        with uow_factory() as uow:
+            for text in ("ÍRIS", "vaz", "iris.vaz@"):
+                assert [a.id for a in uow.accounts.search(text=text)] == [ana.id], text
+            for text in ("ana", "sousa", "912"):
+                assert uow.accounts.search(text=text) == [], text
+
+    def test_accounts_search_pages_by_keyset_either_way_even_through_equal_times(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        # Seven clients, three of them created at the same instant: the id breaks the tie,
+        # so that no page boundary repeats or skips one of them.
+        moments = [at(0), at(1), at(2), at(2), at(2), at(3), at(4)]
+        made = [client(f"c{n}@example.pt", now=moment) for n, moment in enumerate(moments)]
+        self.accounts_store(uow_factory, *made)
+        newest_first = sorted(made, key=Position.of, reverse=True)
+        expected = [a.id for a in newest_first]
+        clients = {Role.CLIENT}
+        with uow_factory() as uow:
+            accounts = uow.accounts
+            assert [a.id for a in accounts.search(roles=clients, limit=3)] == expected[:3]
+            walked: list[str] = []
+            after = None
+            while True:
+                page = accounts.search(roles=clients, after=after, limit=2)
+                if not page:
+                    break
+                walked.extend(a.id for a in page)
+                after = Position.of(page[-1])
+            assert walked == expected
+            middle = Position.of(newest_first[4])
+            before = accounts.search(roles=clients, before=middle, limit=2)
+            assert [a.id for a in before] == expected[2:4]  # nearest first, newest first
+            assert [a.id for a in accounts.search(roles=clients, before=middle)] == expected[:4]
+            top = Position.of(newest_first[0])
+            assert accounts.search(roles=clients, before=top) == []
+            assert accounts.search(roles=clients, after=Position.of(newest_first[-1])) == []
+            between = accounts.search(
+                roles=clients, after=Position.of(newest_first[1]), before=middle
+            )
+            assert [a.id for a in between] == expected[2:4]
+            found = accounts.search(text="c4@", roles=clients, after=Position.of(newest_first[0]))
+            assert [a.id for a in found] == [made[4].id]
 
     def test_accounts_existing_email_keys_names_the_taken_ones(
         self, uow_factory: UnitOfWorkFactory

@@ -11,6 +11,7 @@ import attrs
 
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.sessions import SignInSession
+from iclient_core.shared.paging import Position
 
 
 class AccountRepository(Protocol):
@@ -58,10 +59,14 @@ class AccountRepository(Protocol):
         roles: Collection[Role] | None = None,
         statuses: Collection[Status] | None = None,
         deletion_requested: bool | None = None,
+        after: Position | None = None,
+        before: Position | None = None,
         limit: int = 50,
-        offset: int = 0,
     ) -> Sequence[Account]:
         """Accounts matching every given filter, newest first (staff lists and searches).
+
+        Newest first means by ``(created_at, id)`` descending; a page is found from the
+        position of an account at its edge (keyset paging), never by counting rows to skip.
 
         Args:
             text: cut into words by :func:`iclient_core.accounts.search.search_words`; every
@@ -71,8 +76,11 @@ class AccountRepository(Protocol):
             statuses: only these statuses.
             deletion_requested: True for accounts (not erased) whose owner asked for
                 deletion; False for the others.
+            after: only accounts listed after this position (older, or as old with a
+                smaller id): the next page.
+            before: only accounts listed before this position: the previous page. Then
+                ``limit`` keeps the accounts nearest to ``before`` (still newest first).
             limit: at most this many.
-            offset: skip this many first.
         """
 
     def count(
@@ -83,7 +91,11 @@ class AccountRepository(Protocol):
         statuses: Collection[Status] | None = None,
         deletion_requested: bool | None = None,
     ) -> int:
-        """How many accounts :meth:`search` would find without a limit."""
+        """How many accounts :meth:`search` would find without a limit.
+
+        Counting reads every match: for small filtered sets (the dashboard's accounts to
+        activate, deletion requests), not for the pages of a search.
+        """
 
     def existing_email_keys(self, keys: Collection[str]) -> set[str]:
         """Those of ``keys`` that belong to an account (one look-up for a whole import)."""

@@ -2,9 +2,9 @@
 the same way (the in-memory adapter uses :func:`matches`; SQL adapters translate it).
 
 A word matches when it occurs, ignoring case, in the first name, the last name or the e-mail
-key; a word that looks like part of a phone number (``912``, ``+351``, ``912-345``) also
-matches when its digits occur in the stored E.164 phone. Every word must match:
-``ana 912`` finds the Anas whose phone holds ``912``.
+key (all three in :func:`search_text`); a word that looks like part of a phone number
+(``912``, ``+351``, ``912-345``) also matches when its digits occur in the stored E.164
+phone. Every word must match: ``ana 912`` finds the Anas whose phone holds ``912``.
 """
 
 from __future__ import annotations
@@ -56,15 +56,22 @@ def search_words(text: str | None) -> list[SearchWord]:
     return words
 
 
+def search_text(account: Account) -> str:
+    """The text a word is looked for in: the lower-cased first and last names and the e-mail
+    key, joined by spaces.
+
+    No word holds a space, so a word found in this text lies within one of the three: an
+    adapter may keep it beside the account (and index it) instead of the three fields.
+    """
+    return " ".join(
+        (account.profile.first_name.lower(), account.profile.last_name.lower(), account.email.key)
+    )
+
+
 def matches(account: Account, words: list[SearchWord]) -> bool:
     """Whether ``account`` matches every word (the reference behaviour for adapters)."""
-    fields = (
-        account.profile.first_name.lower(),
-        account.profile.last_name.lower(),
-        account.email.key,
-    )
+    text = search_text(account)
     return all(
-        any(word.text in field for field in fields)
-        or (word.digits is not None and word.digits in account.profile.phone)
+        word.text in text or (word.digits is not None and word.digits in account.profile.phone)
         for word in words
     )

@@ -16,7 +16,8 @@ The public names of the package, by module:
 - :mod:`.limits`: ``Limit``, ``check_limit``
 - :mod:`.money`: ``Money``, ``NumberRefused``, ``Quantity``, ``parse_amount``,
   ``parse_percent``, ``parse_quantity``
-- :mod:`.paging`: ``Page``, ``page_number``, ``requested_page``
+- :mod:`.paging`: ``Cursor``, ``KeysetFetch``, ``Listed``, ``Page``, ``Position``, ``Window``,
+  ``keyset_window``, ``page_number``, ``requested_page``
 - :mod:`.ports`: ``Clock``, ``IdGenerator``, ``Links``, ``RateLimiter``
 - :mod:`.storage`: ``FileStorage``, ``ObjectNotFound``, ``ObjectReader``, ``ObjectTooLarge``,
   ``StorageUnavailable``, ``StoredObject``
@@ -66,7 +67,17 @@ from iclient_core.shared.money import (
     parse_percent,
     parse_quantity,
 )
-from iclient_core.shared.paging import Page, page_number, requested_page
+from iclient_core.shared.paging import (
+    Cursor,
+    KeysetFetch,
+    Listed,
+    Page,
+    Position,
+    Window,
+    keyset_window,
+    page_number,
+    requested_page,
+)
 from iclient_core.shared.ports import Clock, IdGenerator, Links, RateLimiter
 from iclient_core.shared.storage import (
     FileStorage,
@@ -87,6 +98,7 @@ __all__ = [
     "CheckedFile",
     "Clock",
     "ConcurrentUpdate",
+    "Cursor",
     "DeliveryFailed",
     "DomainError",
     "Download",
@@ -100,8 +112,10 @@ __all__ = [
     "IdGenerator",
     "InvalidCredentials",
     "InvalidInput",
+    "KeysetFetch",
     "Limit",
     "Links",
+    "Listed",
     "Money",
     "NotFound",
     "NumberRefused",
@@ -110,6 +124,7 @@ __all__ = [
     "ObjectTooLarge",
     "Page",
     "PermissionDenied",
+    "Position",
     "Quantity",
     "RangeNotSatisfiable",
     "RateLimited",
@@ -122,10 +137,12 @@ __all__ = [
     "TokenExpired",
     "TokenInvalid",
     "Upload",
+    "Window",
     "check_file",
     "check_limit",
     "clean_line",
     "effective",
+    "keyset_window",
     "open_download",
     "page_number",
     "parse_amount",

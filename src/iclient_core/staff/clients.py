@@ -9,6 +9,7 @@ erased account).
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -27,7 +28,7 @@ from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
 from iclient_core.shared.limits import check_limit
-from iclient_core.shared.paging import Page, page_number
+from iclient_core.shared.paging import Position, Window, keyset_window
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import clean_line
 from iclient_core.staff import account_status
@@ -77,12 +78,16 @@ def find_clients(
     actor: Account,
     text: str | None = None,
     status: ClientFilter | None = None,
-    page: int | str | None = 1,
+    cursor: str | None = None,
     size: int = PAGE_SIZE,
-) -> Page[Account]:
-    """Clients matching a search (name, e-mail, phone) and a status, newest first.
+) -> Window[Account]:
+    """Clients matching a search (name, e-mail or phone) and a status, newest first, one page.
 
-    Two queries whatever the page: a count and the page itself.
+    Pages are found by keyset: ``cursor`` comes from the ``next_cursor`` or
+    ``previous_cursor`` of the page before (None, or anything unreadable, gives the first
+    page). Nothing is counted, so a page costs the same at a hundred clients as at a hundred
+    thousand: the actor as stored now and the page itself (``size + 1`` rows, to know
+    whether more follow).
 
     Raises:
         PermissionDenied: the actor may not see clients.
@@ -90,22 +95,22 @@ def find_clients(
     filters = _search_filters(status)
     with services.uow() as uow:
         actor = require(uow, actor, Permission.CLIENTS_VIEW)
-        total = uow.accounts.count(
-            text=text,
-            roles={Role.CLIENT},
-            statuses=filters.statuses,
-            deletion_requested=filters.deletion_requested,
-        )
-        number = page_number(page, total, size)
-        items = uow.accounts.search(
-            text=text,
-            roles={Role.CLIENT},
-            statuses=filters.statuses,
-            deletion_requested=filters.deletion_requested,
-            limit=size,
-            offset=(number - 1) * size,
-        )
-    return Page(items=tuple(items), total=total, number=number, size=size)
+        accounts = uow.accounts
+
+        def fetch(
+            *, after: Position | None, before: Position | None, limit: int
+        ) -> Sequence[Account]:
+            return accounts.search(
+                text=text,
+                roles={Role.CLIENT},
+                statuses=filters.statuses,
+                deletion_requested=filters.deletion_requested,
+                after=after,
+                before=before,
+                limit=limit,
+            )
+
+        return keyset_window(fetch, cursor=cursor, size=size)
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ account afresh every time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from iclient_core.accounts import tokens
@@ -22,7 +23,7 @@ from iclient_core.shared import audit
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
 from iclient_core.shared.limits import check_limit
-from iclient_core.shared.paging import Page, page_number
+from iclient_core.shared.paging import Position, Window, keyset_window
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import clean_line
 from iclient_core.staff import account_status
@@ -71,21 +72,28 @@ def _guard_last_admin(uow: UnitOfWork, actor: Account, target: Account) -> None:
 
 
 def list_staff(
-    *, services: Services, actor: Account, page: int | str | None = 1, size: int = PAGE_SIZE
-) -> Page[Account]:
-    """The staff members (collaborators and managers), newest first.
+    *, services: Services, actor: Account, cursor: str | None = None, size: int = PAGE_SIZE
+) -> Window[Account]:
+    """The staff members (collaborators and managers), newest first, one page.
+
+    Paged by keyset like the clients (see :func:`iclient_core.staff.clients.find_clients`):
+    ``cursor`` comes from the page before; None gives the first page.
 
     Raises:
         PermissionDenied: the actor is not an admin.
     """
     with services.uow() as uow:
         actor = require(uow, actor, Permission.STAFF_MANAGE)
-        total = uow.accounts.count(roles=STAFF_ROLES, statuses=LIVE_STATUSES)
-        number = page_number(page, total, size)
-        items = uow.accounts.search(
-            roles=STAFF_ROLES, statuses=LIVE_STATUSES, limit=size, offset=(number - 1) * size
-        )
-    return Page(items=tuple(items), total=total, number=number, size=size)
+        accounts = uow.accounts
+
+        def fetch(
+            *, after: Position | None, before: Position | None, limit: int
+        ) -> Sequence[Account]:
+            return accounts.search(
+                roles=STAFF_ROLES, statuses=LIVE_STATUSES, after=after, before=before, limit=limit
+            )
+
+        return keyset_window(fetch, cursor=cursor, size=size)
 
 
 def _send_staff_invitation(

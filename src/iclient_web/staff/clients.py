@@ -50,19 +50,20 @@ def _status(value: str | None) -> ClientFilter | None:
 
 @bp.get("/")
 def index() -> str:
-    """Clients: search by name, e-mail or phone, filter by status, page by page."""
+    """Clients: search by name, e-mail or phone, filter by status, page after page (the
+    "next" and "previous" links carry a cursor; an old ``?page=`` starts at the first)."""
     text = request.args.get("q", "")[:200]
     status = _status(request.args.get("status"))
-    page = find_clients(
+    window = find_clients(
         services=services(),
         actor=g.account,
         text=text,
         status=status,
-        page=request.args.get("page"),
+        cursor=request.args.get("cursor"),
     )
     return render_template(
         "admin/clients/list.html",
-        page=page,
+        window=window,
         q=text,
         status=status.value if status else "",
         filters=list(ClientFilter),

@@ -34,6 +34,17 @@ def admin_context() -> dict[str, Any]:
         args = {**request.args.to_dict(), **(request.view_args or {}), "page": number}
         return url_for(str(request.endpoint), **args)
 
+    def cursor_url(cursor: str | None) -> str:
+        """This page's URL with another cursor (None: the first page), other filters kept."""
+        args = {
+            name: value
+            for name, value in request.args.to_dict().items()
+            if name not in {"cursor", "page"}
+        }
+        if cursor is not None:
+            args["cursor"] = cursor
+        return url_for(str(request.endpoint), **{**args, **(request.view_args or {})})
+
     return {
         "admin_can": admin_can,
         "admin_nav": [
@@ -43,6 +54,7 @@ def admin_context() -> dict[str, Any]:
         ],
         "has_endpoint": has_endpoint,
         "page_url": page_url,
+        "cursor_url": cursor_url,
         "status_label": status_label,
         "action_label": action_label,
         "role_label": role_label,

@@ -28,10 +28,10 @@ bp.before_request(require_staff)
 
 
 def _index(form: InviteStaffForm | None = None, status: int = 200) -> tuple[str, int]:
-    page = list_staff(services=services(), actor=g.account, page=request.args.get("page"))
+    window = list_staff(services=services(), actor=g.account, cursor=request.args.get("cursor"))
     body = render_template(
         "admin/staff/list.html",
-        page=page,
+        window=window,
         role_choices=RoleForm(formdata=None).role.choices,
         form=form or InviteStaffForm(formdata=None, language=g.lang),
     )

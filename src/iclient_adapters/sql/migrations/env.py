@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import context
 
 from iclient_adapters.sql.engine import make_engine
-from iclient_adapters.sql.tables import metadata
+from iclient_adapters.sql.tables import metadata, tables_for
 
 config = context.config
 
@@ -14,7 +14,7 @@ config = context.config
 def _run(connection: sa.Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        target_metadata=tables_for(connection.dialect.name),
         compare_type=True,
         # SQLite cannot ALTER most things: later migrations copy-and-move tables.
         render_as_batch=connection.dialect.name == "sqlite",
