@@ -3,6 +3,7 @@ dates, amounts and sizes are written the page's language's way."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -40,7 +41,7 @@ def init_app(app: Flask) -> None:
         lambda singular, plural, n: page_translations().ungettext(singular, plural, n),
         newstyle=True,
     )
-    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
+    app.jinja_env.globals.update(format_date=format_day, format_datetime=format_datetime)
     app.jinja_env.filters.update(markdown=render_markdown, filesize=filesize, money=money)
 
     @app.url_value_preprocessor
@@ -90,6 +91,19 @@ def _guess_language() -> str:
     """For pages outside ``/<lang>/`` (errors on unknown URLs): the URL's first segment or pt."""
     first = request.path.strip("/").split("/", 1)[0]
     return first if first in LANGUAGES else LANGUAGES[0]
+
+
+def format_day(value: date | datetime | None = None, format: str | None = None) -> str:
+    """Flask-Babel's ``format_date``; a calendar day in the default format is written once
+    per language and kept (a list page shows one per row)."""
+    if type(value) is date and format is None:
+        return _format_day(value, current_language())
+    return str(format_date(value, format))
+
+
+@lru_cache(maxsize=4096)
+def _format_day(day: date, _language: str) -> str:
+    return str(format_date(day))
 
 
 def filesize(size: int | None) -> str:

@@ -259,6 +259,14 @@ class SqlAccountRepository:
         return found
 
 
+_SESSION_WITH_ACCOUNT = (
+    sa.select(*(c.label(f"s_{c.name}") for c in sign_in_sessions.c), accounts)
+    .join_from(sign_in_sessions, accounts, accounts.c.id == sign_in_sessions.c.account_id)
+    .where(sign_in_sessions.c.id == sa.bindparam("session_id"))
+)
+"""Every signed-in request's first statement, built once."""
+
+
 class SqlSessionRepository:
     """Signed-in sessions in the ``sign_in_sessions`` table."""
 
@@ -278,13 +286,7 @@ class SqlSessionRepository:
 
     def get_with_account(self, session_id: str) -> tuple[SignInSession, Account] | None:
         """The session and its account, joined in one statement."""
-        session_columns = [c.label(f"s_{c.name}") for c in sign_in_sessions.c]
-        query = (
-            sa.select(*session_columns, accounts)
-            .join_from(sign_in_sessions, accounts, accounts.c.id == sign_in_sessions.c.account_id)
-            .where(sign_in_sessions.c.id == session_id)
-        )
-        row = self._db.execute(query).mappings().first()
+        row = self._db.execute(_SESSION_WITH_ACCOUNT, {"session_id": session_id}).mappings().first()
         if row is None:
             return None
         session = {c.name: row[f"s_{c.name}"] for c in sign_in_sessions.c}

@@ -6,6 +6,7 @@ documents, and the versions of the documents on it (one ``IN``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -93,8 +94,71 @@ def _filters(query: DocumentQuery) -> list[sa.ColumnElement[bool]]:
 
 
 _NEWEST_FIRST = (documents.c.dated.desc(), documents.c.created_at.desc(), documents.c.id.desc())
+
+_YEAR = sa.extract("year", documents.c.dated)
+_YEARS = (
+    sa.select(_YEAR)
+    .where(
+        documents.c.client_id == sa.bindparam("client_id"),
+        documents.c.status.in_(sa.bindparam("statuses", expanding=True)),
+    )
+    .group_by(_YEAR)
+    .order_by(_YEAR.desc())
+)
+"""The years a client's documents are dated (one statement, built once)."""
 _VERSION_COLUMNS = tuple(c.label(f"v_{c.name}") for c in document_versions.c)
 """A list page's version columns, prefixed: built once, not per page."""
+
+
+def _listing(query: DocumentQuery) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """The list page's statement for the shape of ``query`` (which filters it has), built
+    once per shape, and the values to bind: a page builds no SQL expression."""
+    words = query.search_words
+    statement = _listing_statement(query.category is not None, query.year is not None, len(words))
+    parameters: dict[str, Any] = {
+        "client_id": query.client_id,
+        "statuses": sorted(s.value for s in query.statuses),
+        "limit": query.per_page,
+        "offset": query.offset,
+    }
+    if query.category is not None:
+        parameters["category"] = query.category.value
+    if query.year is not None:
+        parameters["year_from"] = date(query.year, 1, 1)
+        parameters["year_to"] = date(query.year + 1, 1, 1)
+    for n, word in enumerate(words):
+        parameters[f"word_{n}"] = _like(word)
+    return statement, parameters
+
+
+@functools.lru_cache(maxsize=64)
+def _listing_statement(category: bool, year: bool, words: int) -> sa.Select[Any]:
+    conditions = [
+        documents.c.client_id == sa.bindparam("client_id"),
+        documents.c.status.in_(sa.bindparam("statuses", expanding=True)),
+    ]
+    if category:
+        conditions.append(documents.c.category == sa.bindparam("category"))
+    if year:
+        conditions.append(documents.c.dated >= sa.bindparam("year_from"))
+        conditions.append(documents.c.dated < sa.bindparam("year_to"))
+    for n in range(words):
+        conditions.append(documents.c.search_text.like(sa.bindparam(f"word_{n}"), escape="\\"))
+    page = (
+        sa.select(documents, sa.func.count().over().label("total"))
+        .where(*conditions)
+        .order_by(*_NEWEST_FIRST)
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+        .subquery("page")
+    )
+    return (
+        sa.select(page, *_VERSION_COLUMNS)
+        .select_from(
+            page.outerjoin(document_versions, document_versions.c.document_id == page.c.id)
+        )
+        .order_by(page.c.dated.desc(), page.c.created_at.desc(), page.c.id.desc())
+    )
 
 
 class SqlDocumentRepository:
@@ -205,22 +269,8 @@ class SqlDocumentRepository:
     def list(self, query: DocumentQuery) -> Page[Document]:
         """One page of matching documents, newest first, with every version and the total:
         one statement (the page with a window count, joined to its versions)."""
-        conditions = _filters(query)
-        page = (
-            sa.select(documents, sa.func.count().over().label("total"))
-            .where(*conditions)
-            .order_by(*_NEWEST_FIRST)
-            .limit(query.per_page)
-            .offset(query.offset)
-            .subquery("page")
-        )
-        rows = self._db.execute(
-            sa.select(page, *_VERSION_COLUMNS)
-            .select_from(
-                page.outerjoin(document_versions, document_versions.c.document_id == page.c.id)
-            )
-            .order_by(page.c.dated.desc(), page.c.created_at.desc(), page.c.id.desc())
-        ).mappings()
+        statement, parameters = _listing(query)
+        rows = self._db.execute(statement, parameters).mappings()
         found: dict[str, tuple[sa.RowMapping, list[dict[str, Any]]]] = {}
         total = 0
         for row in rows:
@@ -231,7 +281,7 @@ class SqlDocumentRepository:
         if not found and query.offset:  # past the end: the window counted nothing
             total = int(
                 self._db.execute(
-                    sa.select(sa.func.count()).select_from(documents).where(*conditions)
+                    sa.select(sa.func.count()).select_from(documents).where(*_filters(query))
                 ).scalar_one()
             )
         items = tuple(
@@ -241,17 +291,8 @@ class SqlDocumentRepository:
 
     def years(self, client_id: str, statuses: Collection[DocumentStatus]) -> Sequence[int]:
         """The years the client's documents are dated, newest first."""
-        year = sa.extract("year", documents.c.dated)
-        query = (
-            sa.select(year)
-            .where(
-                documents.c.client_id == client_id,
-                documents.c.status.in_(sorted(s.value for s in statuses)),
-            )
-            .group_by(year)
-            .order_by(year.desc())
-        )
-        return [int(y) for y in self._db.execute(query).scalars()]
+        parameters = {"client_id": client_id, "statuses": sorted(s.value for s in statuses)}
+        return [int(y) for y in self._db.execute(_YEARS, parameters).scalars()]
 
     def _unopened_where(self, before: datetime) -> tuple[sa.ColumnElement[bool], ...]:
         return (

@@ -109,6 +109,10 @@ PORTAL = "portal"
 """The name of the portal's revision row (created by the migrations)."""
 
 
+_REVISION = sa.select(revisions.c.revision).where(revisions.c.name == PORTAL)
+"""Every request's revision look-up, built once."""
+
+
 class SqlSettingsRepository:
     """The ``SettingsRepository`` port on the ``settings`` table."""
 
@@ -129,8 +133,7 @@ class SqlSettingsRepository:
 
     def revision(self) -> int:
         """The portal's revision (one primary-key look-up)."""
-        query = sa.select(revisions.c.revision).where(revisions.c.name == PORTAL)
-        return int(self._db.execute(query).scalar() or 0)
+        return int(self._db.execute(_REVISION).scalar() or 0)
 
     def bump_revision(self) -> None:
         """One ``INSERT … ON CONFLICT DO UPDATE SET revision = revision + 1``: concurrent
