@@ -29,6 +29,7 @@ import contextlib
 import itertools
 import os
 import random
+import json
 import statistics
 import time
 import uuid
@@ -437,6 +438,19 @@ def main() -> None:
     for label, plan in plans.items():
         print(f"\n--- EXPLAIN ANALYZE at {large:,} clients: {label} ({SEARCHES[label]!r})")
         print(plan)
+    small_ms = statistics.median(results[small].values())
+    large_ms = statistics.median(results[large].values())
+    print(
+        json.dumps(
+            {
+                "small": small,
+                "large": large,
+                "small_ms": round(small_ms, 3),
+                "large_ms": round(large_ms, 3),
+                "ratio": round(large_ms / small_ms, 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
