@@ -27,9 +27,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
+import json
 import os
 import random
-import json
 import statistics
 import time
 import uuid
