@@ -15,9 +15,11 @@ nothing here is needed then (see ``docs/embedding.md``).
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -32,13 +34,17 @@ from iclient_adapters.storage import build_storage, memory_storage
 from iclient_adapters.strength import ZxcvbnStrength
 from iclient_adapters.tokens import ItsDangerousTokens
 from iclient_core.accounts.passwords import PasswordPolicy
-from iclient_core.jobs.ports import JobLedger
+from iclient_core.jobs.model import JobRun
+from iclient_core.jobs.ports import JobClaim, JobLedger
 from iclient_core.notifications.ports import Mailer
 from iclient_core.services import Services
 from iclient_core.settings import Settings
 from iclient_core.shared.ports import Clock, Links
 from iclient_core.shared.storage import FileStorage
-from iclient_core.unit_of_work import UnitOfWorkFactory
+from iclient_core.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from iclient_adapters.sql import SqlDatabase
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -123,10 +129,52 @@ def build_persistence(
     """
     if database_url.startswith("memory:"):
         return MemoryStore().unit_of_work, MemoryJobLedger(), lambda: None
-    from iclient_adapters.sql import SqlDatabase
+    database = DeferredDatabase(database_url)
+    return database.unit_of_work, DeferredJobLedger(database), database.dispose
 
-    database = SqlDatabase.from_url(database_url)
-    return database.unit_of_work, database.job_ledger(), database.dispose
+
+class DeferredDatabase:
+    """A SQL database built at its first use: SQLAlchemy and the driver load then, so that a
+    process (a web worker, the command line) starts without them."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._database: SqlDatabase | None = None
+        self._lock = threading.Lock()
+
+    def database(self) -> SqlDatabase:
+        """The database, built the first time it is asked for."""
+        if self._database is None:
+            with self._lock:
+                if self._database is None:
+                    from iclient_adapters.sql import SqlDatabase
+
+                    self._database = SqlDatabase.from_url(self._url)
+        return self._database
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work (the ``UnitOfWorkFactory``)."""
+        return self.database().unit_of_work()
+
+    def dispose(self) -> None:
+        """Close the pooled connections, if the database was ever used."""
+        if self._database is not None:
+            self._database.dispose()
+
+
+@attrs.frozen
+class DeferredJobLedger:
+    """The SQL job ledger of a :class:`DeferredDatabase`, built at its first use."""
+
+    database: DeferredDatabase
+
+    def claim(self, job: str, *, now: datetime, every: timedelta, runner: str) -> JobClaim | None:
+        """See ``JobLedger.claim``."""
+        return self.database.database().job_ledger().claim(job, now=now, every=every, runner=runner)
+
+    def runs(self, job: str, *, limit: int = 20) -> list[JobRun]:
+        """See ``JobLedger.runs``."""
+        return self.database.database().job_ledger().runs(job, limit=limit)
 
 
 def settings_from(config: Config) -> Settings:

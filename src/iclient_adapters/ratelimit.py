@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
-
-from limits import RateLimitItemPerSecond, storage, strategies
+from typing import TYPE_CHECKING
 
 from iclient_adapters.extras import needs_extra
+
+if TYPE_CHECKING:
+    from limits import RateLimitItemPerSecond
+    from limits.strategies import MovingWindowRateLimiter
 
 
 class LimitsRateLimiter:
@@ -22,11 +26,28 @@ class LimitsRateLimiter:
                 import redis  # noqa: F401  (limits would only say "prerequisite not available")
             except ImportError as error:
                 raise needs_extra("redis", error) from error
-        self._storage = storage.storage_from_string(storage_uri)
-        self._strategy = strategies.MovingWindowRateLimiter(self._storage)
+        self._uri = storage_uri
+        self._built: MovingWindowRateLimiter | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def _strategy(self) -> MovingWindowRateLimiter:
+        # Built at the first attempt counted: the library (and a Redis connection) load
+        # then, not when a process starts.
+        if self._built is None:
+            with self._lock:
+                if self._built is None:
+                    from limits import storage, strategies
+
+                    self._built = strategies.MovingWindowRateLimiter(
+                        storage.storage_from_string(self._uri)
+                    )
+        return self._built
 
     @staticmethod
     def _item(amount: int, per: timedelta) -> RateLimitItemPerSecond:
+        from limits import RateLimitItemPerSecond
+
         return RateLimitItemPerSecond(amount, max(int(per.total_seconds()), 1), namespace="iclient")
 
     def hit(self, key: str, *, amount: int, per: timedelta) -> bool:
@@ -43,4 +64,4 @@ class LimitsRateLimiter:
 
     def reset(self) -> None:
         """Forget everything (tests)."""
-        self._storage.reset()
+        self._strategy.storage.reset()
