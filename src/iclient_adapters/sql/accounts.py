@@ -104,9 +104,13 @@ class SqlAccountRepository:
     def __init__(self, connection: Executor, converter: cattrs.Converter) -> None:
         self._db = connection
         self._converter = converter
+        self._read: dict[str, tuple[int, str]] = {}
+        """The version and e-mail key of each account read in this unit of work."""
 
     def _account(self, row: Row) -> Account:
-        return account_from_row(self._converter, row)
+        account = account_from_row(self._converter, row)
+        self._read[account.id] = (account.version, account.email.key)
+        return account
 
     def add(self, account: Account) -> None:
         """Store a new account.
@@ -156,11 +160,17 @@ class SqlAccountRepository:
             .where(accounts.c.id == account.id, accounts.c.version == account.version)
             .values(**values, version=account.version + 1)
         )
-        with unique_guard(self._db, account.email.address):
+        if self._read.get(account.id) == (account.version, account.email.key):
+            # The e-mail key is the one read: no unique constraint can fail, so no savepoint
+            # (two round trips) is needed to keep the transaction usable.
             result = self._db.execute(statement)
+        else:
+            with unique_guard(self._db, account.email.address):
+                result = self._db.execute(statement)
         if result.rowcount != 1:
             raise ConcurrentUpdate(account.id)
         account.version += 1
+        self._read[account.id] = (account.version, account.email.key)
 
     def list(
         self,
