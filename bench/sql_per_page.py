@@ -83,7 +83,7 @@ def main() -> None:
     app = create_app({"WTF_CSRF_ENABLED": False})
     services = app.extensions["iclient"].services
     large = add_large_client(services, PASSWORD)
-    engine = services.uow.__self__.engine
+    engine = services.uow.__self__.database().engine  # the DeferredDatabase's, now built
     sent: list[str] = []
     sa.event.listen(engine, "before_cursor_execute", lambda *a: sent.append(str(a[2])))
     found: dict[str, dict[str, int]] = {path: {} for path in PAGES}
