@@ -15,7 +15,7 @@ import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.storage import FsspecStorage
-from iclient_adapters.testing.persistence import client, staff
+from iclient_adapters.testing.samples import client, staff
 from iclient_core.accounts.model import Account
 from iclient_core.documents.download import download_document, download_my_document
 from iclient_core.documents.managing import document_record

@@ -17,7 +17,7 @@ import pytest
 from iclient_adapters.compose import Portal, from_config
 from iclient_adapters.config import Config
 from iclient_adapters.sql import SqlDatabase
-from iclient_adapters.testing.persistence import client
+from iclient_adapters.testing.samples import client
 from iclient_core.accounts.model import Role
 from iclient_core.consent.use_cases import accept, consent_status, ensure_defaults
 from iclient_core.documents.model import Document
