@@ -11,7 +11,7 @@ The public names of the package, by module:
 - :mod:`.ports`: ``ConsentRepository``
 - :mod:`.use_cases`: ``ClientConsent``, ``ConsentStatus``, ``HistoryEntry``, ``KindState``,
   ``accept``, ``add_kind``, ``catalogue``, ``client_consent``, ``client_history``,
-  ``consent_status``, ``ensure_defaults``, ``history``, ``is_gated``, ``preview_version``,
+  ``consent_status``, ``ensure_defaults``, ``give``, ``history``, ``is_gated``, ``preview_version``,
   ``publish_version``, ``record_on_behalf``, ``withdraw``
 """
 
@@ -29,6 +29,7 @@ from iclient_core.consent.use_cases import (
     client_history,
     consent_status,
     ensure_defaults,
+    give,
     history,
     is_gated,
     preview_version,
@@ -55,6 +56,7 @@ __all__ = [
     "client_history",
     "consent_status",
     "ensure_defaults",
+    "give",
     "history",
     "is_gated",
     "preview_version",

@@ -13,6 +13,9 @@ TERMS = "terms"
 PRIVACY = "privacy"
 MARKETING = "marketing"
 
+BUSINESS = "{business}"
+"""Where an example text names the business: replaced by its name in force when shown."""
+
 
 class Method(enum.StrEnum):
     """How a consent was given or withdrawn."""
@@ -95,6 +98,20 @@ class ConsentVersion:
             published_by=published_by,
             content_hash=content_hash(title, body, language),
             example=example,
+        )
+
+
+    def shown_for(self, business: str) -> ConsentVersion:
+        """The version as readers see it: an example text names the business in force
+        (:data:`BUSINESS` stands for it), so it follows a rename. Other texts are shown as
+        published. The content hash is the one of the text shown, so that a record made
+        from it proves what was read, business name included."""
+        if not self.example or BUSINESS not in self.title + self.body:
+            return self
+        title = self.title.replace(BUSINESS, business)
+        body = self.body.replace(BUSINESS, business)
+        return attrs.evolve(
+            self, title=title, body=body, content_hash=content_hash(title, body, self.language)
         )
 
 
