@@ -100,3 +100,24 @@ def test_no_kind_action_or_role_makes_a_server_error(
     url = "/pt/account/consent/" + quote(kind, safe="")
     answer = people[role].submit(url, {"action": action}, form_page="/pt/account")
     assert answer.status_code < 500, (role, kind, action)
+
+
+def test_the_account_page_says_in_sentences_whether_a_consent_is_given(
+    browser: Browser,
+) -> None:
+    browser.client_account(EMAIL)
+    before = browser.get("/pt/account").get_data(as_text=True).split('id="consents"', 1)[1]
+    assert "Não deu este consentimento." in before
+    assert "Dar o meu consentimento" in before
+    _change(browser, "marketing", "give")
+    after = browser.get("/pt/account").get_data(as_text=True).split('id="consents"', 1)[1]
+    assert "— dado" not in after
+    assert "Deu este consentimento. Pode retirá-lo a qualquer momento." in after
+    assert "Retirar o meu consentimento" in after
+
+
+def test_staff_see_no_consent_buttons_on_their_account_page(browser: Browser) -> None:
+    _staff(browser, "colaborador@example.pt", "staff")
+    page = browser.get("/pt/account").get_data(as_text=True).split('id="consents"', 1)[1]
+    assert "As contas da equipa não dão consentimentos." in page
+    assert "/pt/account/consent/marketing" not in page

@@ -58,7 +58,9 @@ def _page(
         password_form=password or ChangePasswordForm(formdata=None),
         email_form=email or ChangeEmailForm(formdata=None),
         deletion_form=deletion or DeletionRequestForm(formdata=None),
-        consent=consent_status(services=services(), account=account),
+        consent=consent_status(
+            services=services(), account=account, language=current_language()
+        ),
         history=consent_history(services=services(), account_id=account.id),
     )
     return body, status
