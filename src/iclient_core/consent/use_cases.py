@@ -419,6 +419,38 @@ def catalogue(
         return list(uow.consent.kinds()), [v.shown_for(name) for v in uow.consent.versions()]
 
 
+def current_text(
+    *, services: Services, actor: Account, kind: str | None, language: str | None
+) -> ConsentVersion | None:
+    """The current version of ``kind`` in ``language``, as clients read it, for staff to
+    start a new version from (None when that language has no text of it).
+
+    Raises:
+        PermissionDenied: the actor may not view consent texts.
+    """
+    with services.uow() as uow:
+        require(uow, actor, Permission.CONSENT_VIEW)
+        mine = [v for v in uow.consent.versions(kind) if v.kind == kind] if kind else []
+        if not mine:
+            return None
+        number = max(v.number for v in mine)
+        found = next((v for v in mine if v.number == number and v.language == language), None)
+        return found.shown_for(business_name(services, uow)) if found else None
+
+
+def missing_languages(versions: Sequence[ConsentVersion]) -> dict[str, list[str]]:
+    """For each kind among ``versions``, the portal's languages its current version has
+    no text in (kinds whose current version is complete are left out)."""
+    current = current_versions(versions)
+    missing: dict[str, list[str]] = {}
+    for kind, number in current.items():
+        have = {v.language for v in versions if v.kind == kind and v.number == number}
+        lacking = [language for language in LANGUAGES if language not in have]
+        if lacking:
+            missing[kind] = lacking
+    return missing
+
+
 def _clean_body(body: str | None, errors: list[FieldError]) -> str:
     text = (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
