@@ -100,7 +100,6 @@ class ConsentVersion:
             example=example,
         )
 
-
     def shown_for(self, business: str) -> ConsentVersion:
         """The version as readers see it: an example text names the business in force
         (:data:`BUSINESS` stands for it), so it follows a rename. Other texts are shown as

@@ -27,8 +27,8 @@ from iclient_web.accounts.forms import (
     ProfileForm,
 )
 from iclient_web.deps import client_ip, services, user_agent
-from iclient_web.i18n import current_language
 from iclient_web.forms import apply_errors
+from iclient_web.i18n import current_language
 from iclient_web.security import consent_exempt, public
 
 bp = Blueprint("account", __name__, url_prefix="/<lang>/account")
@@ -58,9 +58,7 @@ def _page(
         password_form=password or ChangePasswordForm(formdata=None),
         email_form=email or ChangeEmailForm(formdata=None),
         deletion_form=deletion or DeletionRequestForm(formdata=None),
-        consent=consent_status(
-            services=services(), account=account, language=current_language()
-        ),
+        consent=consent_status(services=services(), account=account, language=current_language()),
         history=consent_history(services=services(), account_id=account.id),
     )
     return body, status

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from iclient_core.accounts.model import LANGUAGES
 from iclient_core.accounts.permissions import Permission, allowed
 from iclient_core.accounts.privacy import confirm_deletion, deletion_requests
-from iclient_core.accounts.model import LANGUAGES
 from iclient_core.consent.model import ConsentKind, ConsentVersion, diff
 from iclient_core.consent.use_cases import (
     add_kind,
@@ -24,8 +24,8 @@ from iclient_core.consent.use_cases import (
 )
 from iclient_core.shared.errors import InvalidInput, NotFound
 from iclient_web.consent.forms import ConsentKindForm, OnBehalfForm, PublishConsentForm
-from iclient_web.deps import client_ip, services
 from iclient_web.consent.labels import in_language, kind_label
+from iclient_web.deps import client_ip, services
 from iclient_web.forms import ButtonForm, apply_errors
 from iclient_web.i18n import current_language
 from iclient_web.security import require_staff
@@ -55,7 +55,9 @@ def _index(
         )
         if before is not None and before.number != preview.number:
             changes = diff(before.body, preview.body)
-        same = {v.language for v in versions if (v.kind, v.number) == (preview.kind, preview.number)}
+        same = {
+            v.language for v in versions if (v.kind, v.number) == (preview.kind, preview.number)
+        }
         preview_missing = [code for code in LANGUAGES if code not in same | {preview.language}]
     body = render_template(
         "admin/consent/index.html",
