@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -91,12 +91,19 @@ def business_name(services: Services, uow: UnitOfWork) -> str:
     return effective(services.settings, uow.settings.get()).business_name
 
 
+def _shown(services: Services, uow: UnitOfWork) -> Callable[[ConsentVersion], ConsentVersion]:
+    """How versions are shown now: example texts with the business's name in force."""
+    name = business_name(services, uow)
+    seeded_as = services.settings.business_name  # what earlier installs wrote into examples
+    return lambda version: version.shown_for(name, written_as=seeded_as)
+
+
 def _status(
     services: Services, uow: UnitOfWork, account: Account, language: str | None = None
 ) -> ConsentStatus:
     repo = uow.consent
-    name = business_name(services, uow)
-    versions = [v.shown_for(name) for v in repo.versions()]
+    shown = _shown(services, uow)
+    versions = [shown(v) for v in repo.versions()]
     by_id = {v.id: v for v in versions}
     records = repo.records_for_account(account.id)
     wanted = language if language in LANGUAGES else account.language
@@ -415,8 +422,8 @@ def catalogue(
     """
     with services.uow() as uow:
         actor = require(uow, actor, Permission.CONSENT_VIEW)
-        name = business_name(services, uow)
-        return list(uow.consent.kinds()), [v.shown_for(name) for v in uow.consent.versions()]
+        shown = _shown(services, uow)
+        return list(uow.consent.kinds()), [shown(v) for v in uow.consent.versions()]
 
 
 def current_text(
@@ -435,7 +442,7 @@ def current_text(
             return None
         number = max(v.number for v in mine)
         found = next((v for v in mine if v.number == number and v.language == language), None)
-        return found.shown_for(business_name(services, uow)) if found else None
+        return _shown(services, uow)(found) if found else None
 
 
 def missing_languages(versions: Sequence[ConsentVersion]) -> dict[str, list[str]]:
