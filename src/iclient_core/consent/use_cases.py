@@ -102,8 +102,8 @@ def _status(
     services: Services, uow: UnitOfWork, account: Account, language: str | None = None
 ) -> ConsentStatus:
     repo = uow.consent
-    shown = _shown(services, uow)
-    versions = [shown(v) for v in repo.versions()]
+    readable = _shown(services, uow)
+    versions = [readable(v) for v in repo.versions()]
     by_id = {v.id: v for v in versions}
     records = repo.records_for_account(account.id)
     wanted = language if language in LANGUAGES else account.language
