@@ -45,7 +45,7 @@ def _index(
     status: int = 200,
 ) -> tuple[str, int]:
     kinds, versions = catalogue(services=services(), actor=g.account)
-    publish = publish or _draft_form(kinds)
+    publish = publish or _draft_form(kinds, versions)
     publish.kind.choices = _kind_choices(kinds)
     changes: list[tuple[str, str]] = []
     preview_missing: list[str] = []
@@ -76,7 +76,7 @@ def _index(
     return body, status
 
 
-def _draft_form(kinds: list[ConsentKind]) -> PublishConsentForm:
+def _draft_form(kinds: list[ConsentKind], versions: list[ConsentVersion]) -> PublishConsentForm:
     """The publishing form, started from the current text of the kind and language asked
     for in the address (``?kind=terms&language=en&translation=y``), so that a new version
     is an edit of the current one and a translation starts from the text to translate."""
@@ -85,20 +85,17 @@ def _draft_form(kinds: list[ConsentKind]) -> PublishConsentForm:
     kind = kind if kind in keys else (keys[0] if keys else None)
     language = request.args.get("language")
     language = language if language in LANGUAGES else current_language()
-    translation = request.args.get("translation") == "y"
-    start = current_text(services=services(), actor=g.account, kind=kind, language=language)
-    if start is None:  # nothing in this language yet: start from another language's text
-        for other in LANGUAGES:
-            start = current_text(services=services(), actor=g.account, kind=kind, language=other)
-            if start is not None:
-                break
+    number = current_versions(versions).get(kind or "", 0)
+    texts = {v.language: v for v in versions if (v.kind, v.number) == (kind, number)}
+    # nothing in this language yet: start from another language's text, to translate it
+    start = texts.get(language) or next((texts[code] for code in LANGUAGES if code in texts), None)
     return PublishConsentForm(
         formdata=None,
         kind=kind,
         language=language,
         title=start.title if start else "",
         body=start.body if start else "",
-        translation=translation,
+        translation=request.args.get("translation") == "y",
     )
 
 
