@@ -385,6 +385,10 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "new_email": "nova@example.pt",
     },
     Kind.EMAIL_CHANGED: {"old_email": "antiga@example.pt", "new_email": "nova@example.pt"},
+    Kind.DELETION_REQUESTED: {
+        "sign_in_link": "https://p.example.test/l/auth/sign-in",
+        "erase_by": "04/02/2026",
+    },
     Kind.DOCUMENT_PUBLISHED: {
         "link": "https://p.example.test/l/documents",
         "count": "2",

@@ -114,8 +114,10 @@ def records(services: Services, account: Account) -> list[ConsentRecord]:
 
 
 def versions(services: Services) -> list[ConsentVersion]:
+    """The published versions as readers see them (example texts name the business)."""
     with services.uow() as uow:
-        return list(uow.consent.versions())
+        name = consent.business_name(services, uow)
+        return [v.shown_for(name) for v in uow.consent.versions()]
 
 
 def audit_actions(services: Services) -> list[str]:

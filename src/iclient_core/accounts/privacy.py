@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Status
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.accounts.profile import check_current_password, load_active
+from iclient_core.notifications.model import Kind
 from iclient_core.shared import audit
 from iclient_core.shared.errors import ConcurrentUpdate, NotFound
 from iclient_core.shared.security_log import security_event
@@ -20,8 +22,18 @@ DELETION_DELAY = timedelta(days=30)
 """Without a staff decision, a requested deletion happens after this long."""
 
 
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _mail_date(day: date, language: str) -> str:
+    """A date for an e-mail: ``31/12/2026`` (pt), ``31 Dec 2026`` (en)."""
+    if language == "en":
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
@@ -87,7 +99,8 @@ def request_deletion(
 ) -> Account:
     """The owner asks for the account to be deleted (password required).
 
-    Staff may confirm it at once; otherwise it happens after :data:`DELETION_DELAY`.
+    Staff may confirm it at once; otherwise it happens after :data:`DELETION_DELAY`. The
+    owner gets a receipt by e-mail, saying by when and how to cancel the request meanwhile.
 
     Raises:
         InvalidInput: wrong password (``current_password``).
@@ -96,8 +109,20 @@ def request_deletion(
     with services.uow() as uow:
         account = load_active(uow, account_id)
         check_current_password(services, account, current_password)
-        account.request_deletion(services.clock.now())
+        now = services.clock.now()
+        account.request_deletion(now)
         uow.accounts.save(account)
+        erase_by = (now + DELETION_DELAY).astimezone(services.settings.quotes.zone()).date()
+        notify(
+            services,
+            uow,
+            account,
+            Kind.DELETION_REQUESTED,
+            {
+                "erase_by": _mail_date(erase_by, account.language),
+                "sign_in_link": services.links.sign_in(account.language),
+            },
+        )
         audit.record(
             services,
             uow,

@@ -11,8 +11,9 @@ The public names of the package, by module:
 - :mod:`.ports`: ``ConsentRepository``
 - :mod:`.use_cases`: ``ClientConsent``, ``ConsentStatus``, ``HistoryEntry``, ``KindState``,
   ``accept``, ``add_kind``, ``catalogue``, ``client_consent``, ``client_history``,
-  ``consent_status``, ``ensure_defaults``, ``history``, ``is_gated``, ``preview_version``,
-  ``publish_version``, ``record_on_behalf``, ``withdraw``
+  ``consent_status``, ``current_text``, ``ensure_defaults``, ``give``, ``history``,
+  ``is_gated``, ``missing_languages``, ``preview_version``, ``publish_version``,
+  ``record_on_behalf``, ``withdraw``
 """
 
 from iclient_core.consent.model import Action, ConsentKind, ConsentRecord, ConsentVersion, Method
@@ -28,9 +29,12 @@ from iclient_core.consent.use_cases import (
     client_consent,
     client_history,
     consent_status,
+    current_text,
     ensure_defaults,
+    give,
     history,
     is_gated,
+    missing_languages,
     preview_version,
     publish_version,
     record_on_behalf,
@@ -54,9 +58,12 @@ __all__ = [
     "client_consent",
     "client_history",
     "consent_status",
+    "current_text",
     "ensure_defaults",
+    "give",
     "history",
     "is_gated",
+    "missing_languages",
     "preview_version",
     "publish_version",
     "record_on_behalf",

@@ -1,7 +1,9 @@
 """Example texts a first install publishes, clearly marked as examples to replace.
 
 They are deliberately plain: a business must adapt them with its own legal advice.
-``{business}`` is replaced by the configured business name.
+They are stored with ``{business}`` where the business is named; pages show the business's
+name in force instead (:meth:`~iclient_core.consent.model.ConsentVersion.shown_for`), so the
+texts follow a rename of the business.
 """
 
 from __future__ import annotations

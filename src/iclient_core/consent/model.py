@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import enum
 import hashlib
+import re
 from datetime import datetime
 
 import attrs
@@ -12,6 +13,9 @@ import attrs
 TERMS = "terms"
 PRIVACY = "privacy"
 MARKETING = "marketing"
+
+BUSINESS = "{business}"
+"""Where an example text names the business: replaced by its name in force when shown."""
 
 
 class Method(enum.StrEnum):
@@ -95,6 +99,30 @@ class ConsentVersion:
             published_by=published_by,
             content_hash=content_hash(title, body, language),
             example=example,
+        )
+
+    def shown_for(self, business: str, *, written_as: str = "") -> ConsentVersion:
+        """The version as readers see it: an example text names the business in force, so
+        it follows a rename. Other texts are shown as published.
+
+        Example texts name the business as :data:`BUSINESS`; those an earlier install
+        published have the name it was configured with written in instead (``written_as``),
+        which is replaced as a whole word. The content hash is the one of the text shown, so
+        that a record made from it proves what was read, business name included.
+        """
+        if not self.example:
+            return self
+        if BUSINESS in self.title + self.body:
+            title = self.title.replace(BUSINESS, business)
+            body = self.body.replace(BUSINESS, business)
+        elif written_as and written_as != business:
+            name = re.compile(rf"(?<!\w){re.escape(written_as)}(?!\w)")
+            title = name.sub(lambda _match: business, self.title)
+            body = name.sub(lambda _match: business, self.body)
+        else:
+            return self
+        return attrs.evolve(
+            self, title=title, body=body, content_hash=content_hash(title, body, self.language)
         )
 
 

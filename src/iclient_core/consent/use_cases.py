@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from iclient_core.consent.model import (
     text_for,
 )
 from iclient_core.shared import audit
+from iclient_core.shared.business import effective
 from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
 from iclient_core.shared.text import clean_line
 
@@ -48,11 +49,19 @@ class KindState:
     accepted: ConsentVersion | None
     given: bool
     changes: list[tuple[str, str]] = attrs.Factory(list)
+    language: str = ""
+    """The language the text was asked for in (the page's, else the account's)."""
 
     @property
     def pending(self) -> bool:
         """True when this is a required kind whose current version lacks an acceptance."""
         return self.kind.required and self.version is not None and not self.given
+
+    @property
+    def fallback(self) -> bool:
+        """True when the current version has no text in the language asked for, and
+        ``version`` is its text in another language."""
+        return self.version is not None and self.version.language != self.language
 
 
 @attrs.frozen
@@ -77,26 +86,51 @@ class ConsentStatus:
         return [s for s in self.kinds if not s.kind.required and s.version is not None]
 
 
-def _status(services: Services, uow: UnitOfWork, account: Account) -> ConsentStatus:
+def business_name(services: Services, uow: UnitOfWork) -> str:
+    """The business's name in force (an admin's, else the configured one)."""
+    return effective(services.settings, uow.settings.get()).business_name
+
+
+def _shown(services: Services, uow: UnitOfWork) -> Callable[[ConsentVersion], ConsentVersion]:
+    """How versions are shown now: example texts with the business's name in force."""
+    name = business_name(services, uow)
+    seeded_as = services.settings.business_name  # what earlier installs wrote into examples
+    return lambda version: version.shown_for(name, written_as=seeded_as)
+
+
+def _status(
+    services: Services, uow: UnitOfWork, account: Account, language: str | None = None
+) -> ConsentStatus:
     repo = uow.consent
-    versions = list(repo.versions())
+    readable = _shown(services, uow)
+    versions = [readable(v) for v in repo.versions()]
     by_id = {v.id: v for v in versions}
     records = repo.records_for_account(account.id)
+    wanted = language if language in LANGUAGES else account.language
     fallback = services.settings.default_language
     states: list[KindState] = []
     for kind in repo.kinds():
         mine = [v for v in versions if v.kind == kind.key]
         if not mine:
-            states.append(KindState(kind=kind, version=None, accepted=None, given=False))
+            states.append(
+                KindState(kind=kind, version=None, accepted=None, given=False, language=wanted)
+            )
             continue
         current = max(v.number for v in mine)
-        shown = text_for([v for v in mine if v.number == current], account.language, fallback)
+        shown = text_for([v for v in mine if v.number == current], wanted, fallback)
         last = next((r for r in reversed(records) if r.kind == kind.key), None)
         accepted = by_id.get(last.version_id) if last and last.action is Action.ACCEPTED else None
         given = accepted is not None and accepted.number == current
         changes = diff(accepted.body, shown.body) if accepted and not given else []
         states.append(
-            KindState(kind=kind, version=shown, accepted=accepted, given=given, changes=changes)
+            KindState(
+                kind=kind,
+                version=shown,
+                accepted=accepted,
+                given=given,
+                changes=changes,
+                language=wanted,
+            )
         )
     return ConsentStatus(kinds=states)
 
@@ -123,10 +157,18 @@ def is_gated(*, services: Services, account: Account) -> bool:
     )
 
 
-def consent_status(*, services: Services, account: Account) -> ConsentStatus:
-    """Where ``account`` stands with every kind (the gate reads ``.gated``)."""
+def consent_status(
+    *, services: Services, account: Account, language: str | None = None
+) -> ConsentStatus:
+    """Where ``account`` stands with every kind (the gate reads ``.gated``).
+
+    Args:
+        language: the language to show the texts in (the page's); the account's language
+            when not given. A version without a text in that language shows another one,
+            and its state says so (:attr:`KindState.fallback`).
+    """
     with services.uow() as uow:
-        return _status(services, uow, account)
+        return _status(services, uow, account, language)
 
 
 def _record(
@@ -172,11 +214,14 @@ def accept(
     accepted: Collection[str],
     ip: str,
     user_agent: str,
+    language: str | None = None,
 ) -> ConsentStatus:
     """Record the client's acceptance of the current versions of the kinds in ``accepted``.
 
     Every pending required kind must be among them (``accept_<kind>`` field errors
     otherwise, and nothing is recorded). Optional kinds in ``accepted`` are given too.
+    ``language`` is the one the texts were shown in (see :func:`consent_status`): the
+    records prove which text was read.
 
     Raises:
         InvalidInput: a required kind was not accepted (code ``consent_required``).
@@ -186,7 +231,7 @@ def accept(
         account = uow.accounts.get(account_id)
         if account is None or not account.is_active:
             raise NotFound()
-        status = _status(services, uow, account)
+        status = _status(services, uow, account, language)
         missing = [s.kind.key for s in status.pending if s.kind.key not in accepted]
         if missing:
             raise InvalidInput([FieldError(f"accept_{key}", "consent_required") for key in missing])
@@ -203,27 +248,80 @@ def accept(
                     method=Method.PORTAL_FORM,
                 )
         uow.commit()
-        return _status(services, uow, account)
+        return _status(services, uow, account, language)
+
+
+def _optional_state(
+    services: Services, uow: UnitOfWork, account_id: str, kind: str, language: str | None
+) -> tuple[Account, KindState]:
+    """The account and its state with ``kind``, when the account may change that consent."""
+    account = uow.accounts.get(account_id)
+    if account is None or not account.is_active:
+        raise NotFound()
+    state = next(
+        (s for s in _status(services, uow, account, language).kinds if s.kind.key == kind), None
+    )
+    if state is None or state.version is None:
+        raise NotFound()
+    if account.role.is_staff:
+        raise InvalidInput.single(f"accept_{kind}", "consent_staff")
+    if state.kind.required:
+        raise InvalidInput.single(f"accept_{kind}", "consent_required")
+    return account, state
+
+
+def give(
+    *,
+    services: Services,
+    account_id: str,
+    kind: str,
+    ip: str,
+    user_agent: str,
+    language: str | None = None,
+) -> None:
+    """Give an optional consent (marketing…) from the account page.
+
+    Required kinds are accepted on the consent gate, all together; staff accounts give no
+    consents (they work for the business, they are not its clients). Giving a consent that
+    is already given records nothing.
+
+    Args:
+        language: the language the client reads the text in (default: the account's).
+
+    Raises:
+        InvalidInput: the kind is required (``consent_required``), or the account is a
+            staff account (``consent_staff``).
+        NotFound: no such published kind, or no such active account.
+    """
+    with services.uow() as uow:
+        account, state = _optional_state(services, uow, account_id, kind, language)
+        if state.given or state.version is None:
+            return
+        _record(
+            services,
+            uow,
+            account=account,
+            version=state.version,
+            action=Action.ACCEPTED,
+            ip=ip,
+            user_agent=user_agent,
+            method=Method.PORTAL_FORM,
+        )
+        uow.commit()
 
 
 def withdraw(*, services: Services, account_id: str, kind: str, ip: str, user_agent: str) -> None:
     """Withdraw an optional consent (required ones end only with the account).
 
     Raises:
-        InvalidInput: the kind is required (``consent_required``).
+        InvalidInput: the kind is required (``consent_required``: ask for the account's
+            deletion instead), or the account is a staff account (``consent_staff``).
         NotFound: no such kind or account.
 
     Withdrawing a consent that is not given records nothing.
     """
     with services.uow() as uow:
-        account = uow.accounts.get(account_id)
-        if account is None or not account.is_active:
-            raise NotFound()
-        state = next((s for s in _status(services, uow, account).kinds if s.kind.key == kind), None)
-        if state is None or state.version is None:
-            raise NotFound()
-        if state.kind.required:
-            raise InvalidInput.single(f"accept_{kind}", "consent_required")
+        account, state = _optional_state(services, uow, account_id, kind, None)
         if not state.given or state.accepted is None:
             return
         _record(
@@ -324,7 +422,40 @@ def catalogue(
     """
     with services.uow() as uow:
         actor = require(uow, actor, Permission.CONSENT_VIEW)
-        return list(uow.consent.kinds()), list(uow.consent.versions())
+        shown = _shown(services, uow)
+        return list(uow.consent.kinds()), [shown(v) for v in uow.consent.versions()]
+
+
+def current_text(
+    *, services: Services, actor: Account, kind: str | None, language: str | None
+) -> ConsentVersion | None:
+    """The current version of ``kind`` in ``language``, as clients read it, for staff to
+    start a new version from (None when that language has no text of it).
+
+    Raises:
+        PermissionDenied: the actor may not view consent texts.
+    """
+    with services.uow() as uow:
+        require(uow, actor, Permission.CONSENT_VIEW)
+        mine = [v for v in uow.consent.versions(kind) if v.kind == kind] if kind else []
+        if not mine:
+            return None
+        number = max(v.number for v in mine)
+        found = next((v for v in mine if v.number == number and v.language == language), None)
+        return _shown(services, uow)(found) if found else None
+
+
+def missing_languages(versions: Sequence[ConsentVersion]) -> dict[str, list[str]]:
+    """For each kind among ``versions``, the portal's languages its current version has
+    no text in (kinds whose current version is complete are left out)."""
+    current = current_versions(versions)
+    missing: dict[str, list[str]] = {}
+    for kind, number in current.items():
+        have = {v.language for v in versions if v.kind == kind and v.number == number}
+        lacking = [language for language in LANGUAGES if language not in have]
+        if lacking:
+            missing[kind] = lacking
+    return missing
 
 
 def _clean_body(body: str | None, errors: list[FieldError]) -> str:
@@ -539,7 +670,7 @@ def ensure_defaults(*, services: Services) -> bool:
                         number=1,
                         language=language,
                         title=title,
-                        body=body.replace("{business}", services.settings.business_name),
+                        body=body,  # names the business as BUSINESS: shown with its name
                         now=now,
                         published_by=None,
                         example=True,

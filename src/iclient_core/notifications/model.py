@@ -25,6 +25,7 @@ class Kind(enum.StrEnum):
     INVITATION = "invitation"
     STAFF_INVITATION = "staff_invitation"
     DOCUMENT_PUBLISHED = "document_published"  # to the client: new documents, with a link
+    DELETION_REQUESTED = "deletion_requested"  # to the client: the receipt of their request
 
 
 @attrs.frozen

@@ -16,7 +16,7 @@ from iclient_core.accounts.profile import (
     request_email_change,
     update_profile,
 )
-from iclient_core.consent.use_cases import accept, consent_status, withdraw
+from iclient_core.consent.use_cases import consent_status, give, withdraw
 from iclient_core.consent.use_cases import history as consent_history
 from iclient_core.shared.errors import InvalidInput, TokenExpired, TokenInvalid
 from iclient_web.accounts.forms import (
@@ -28,6 +28,7 @@ from iclient_web.accounts.forms import (
 )
 from iclient_web.deps import client_ip, services, user_agent
 from iclient_web.forms import apply_errors
+from iclient_web.i18n import current_language
 from iclient_web.security import consent_exempt, public
 
 bp = Blueprint("account", __name__, url_prefix="/<lang>/account")
@@ -57,7 +58,7 @@ def _page(
         password_form=password or ChangePasswordForm(formdata=None),
         email_form=email or ChangeEmailForm(formdata=None),
         deletion_form=deletion or DeletionRequestForm(formdata=None),
-        consent=consent_status(services=services(), account=account),
+        consent=consent_status(services=services(), account=account, language=current_language()),
         history=consent_history(services=services(), account_id=account.id),
     )
     return body, status
@@ -155,27 +156,62 @@ def confirm_email(token: str) -> Response | tuple[str, int, dict[str, str]]:
 
 
 @bp.post("/consent/<kind>")
-def change_consent(kind: str) -> Response:
+def change_consent(kind: str) -> Response | tuple[str, int]:
     """Give or withdraw an optional consent (``action`` is ``give`` or ``withdraw``)."""
-    if request.form.get("action") == "withdraw":
-        withdraw(
-            services=services(),
-            account_id=g.account.id,
-            kind=kind,
-            ip=client_ip(),
-            user_agent=user_agent(),
+    action = request.form.get("action")
+    try:
+        if action == "withdraw":
+            withdraw(
+                services=services(),
+                account_id=g.account.id,
+                kind=kind,
+                ip=client_ip(),
+                user_agent=user_agent(),
+            )
+            flash(_("Your consent was withdrawn."), "info")
+        elif action == "give":
+            give(
+                services=services(),
+                account_id=g.account.id,
+                kind=kind,
+                ip=client_ip(),
+                user_agent=user_agent(),
+                language=current_language(),
+            )
+            flash(_("Thank you. Your consent was recorded."), "success")
+        else:
+            return _refused(
+                _("This request could not be handled"),
+                _("Use the buttons in the Consents section of your account page."),
+            )
+    except InvalidInput as error:
+        codes = {e.code for e in error.errors}
+        if "consent_staff" in codes:
+            return _refused(
+                _("Staff accounts do not give consents"),
+                _(
+                    "Consents are the business's clients' choices. As a member of the staff "
+                    "you do not need to give or withdraw any."
+                ),
+            )
+        return _refused(
+            _("This consent cannot be withdrawn here"),
+            _(
+                "You need the Terms and Conditions and the Privacy Policy to use your "
+                "private area. If you no longer agree with them, you can ask for your "
+                "account to be deleted."
+            ),
+            deletion=True,
         )
-        flash(_("Your consent was withdrawn."), "info")
-    else:
-        accept(
-            services=services(),
-            account_id=g.account.id,
-            accepted={kind},
-            ip=client_ip(),
-            user_agent=user_agent(),
-        )
-        flash(_("Thank you. Your consent was recorded."), "success")
     return redirect(url_for("account.show"), 303)
+
+
+def _refused(title: str, message: str, *, deletion: bool = False) -> tuple[str, int]:
+    """A consent change that cannot be made: why, and where to go from here."""
+    body = render_template(
+        "account/consent_refused.html", title=title, message=message, deletion=deletion
+    )
+    return body, 400
 
 
 @bp.get("/data-export")

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from iclient_web.consent import client, staff
+from iclient_web.consent import client, labels, staff
 
 
 def init_app(app: Flask) -> None:
-    """Register the consent pages."""
+    """Register the consent pages, and how templates name kinds and languages."""
     app.register_blueprint(client.bp)
     app.register_blueprint(staff.bp)
+    app.add_template_global(labels.kind_label)
+    app.add_template_global(labels.in_language)
+    app.add_template_global(labels.language_name)

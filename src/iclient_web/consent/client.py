@@ -11,13 +11,14 @@ from iclient_web.accounts.forms import DeletionRequestForm
 from iclient_web.consent.forms import ConsentForm
 from iclient_web.deps import client_ip, services, user_agent
 from iclient_web.forms import apply_errors
+from iclient_web.i18n import current_language
 from iclient_web.security import consent_exempt, safe_next
 
 bp = Blueprint("consent", __name__, url_prefix="/<lang>/consent")
 
 
 def _page(form: ConsentForm, status_code: int = 200) -> tuple[str, int]:
-    status = consent_status(services=services(), account=g.account)
+    status = consent_status(services=services(), account=g.account, language=current_language())
     body = render_template(
         "consent/show.html",
         form=form,
@@ -43,7 +44,7 @@ def show() -> Response | tuple[str, int]:
 def submit() -> Response | tuple[str, int]:
     """Record the acceptance and go on to the page first asked for (local paths only)."""
     form = ConsentForm()
-    status = consent_status(services=services(), account=g.account)
+    status = consent_status(services=services(), account=g.account, language=current_language())
     chosen = {
         state.kind.key
         for state in status.kinds
@@ -56,6 +57,7 @@ def submit() -> Response | tuple[str, int]:
             accepted=chosen,
             ip=client_ip(),
             user_agent=user_agent(),
+            language=current_language(),
         )
     except InvalidInput as error:
         apply_errors(form, error)

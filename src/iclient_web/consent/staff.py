@@ -7,22 +7,27 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from iclient_core.accounts.model import LANGUAGES
 from iclient_core.accounts.permissions import Permission, allowed
 from iclient_core.accounts.privacy import confirm_deletion, deletion_requests
-from iclient_core.consent.model import ConsentKind
+from iclient_core.consent.model import ConsentKind, ConsentVersion, diff
 from iclient_core.consent.use_cases import (
     add_kind,
     catalogue,
     client_consent,
+    current_text,
     current_versions,
+    missing_languages,
     preview_version,
     publish_version,
     record_on_behalf,
 )
 from iclient_core.shared.errors import InvalidInput, NotFound
 from iclient_web.consent.forms import ConsentKindForm, OnBehalfForm, PublishConsentForm
+from iclient_web.consent.labels import in_language, kind_label
 from iclient_web.deps import client_ip, services
 from iclient_web.forms import ButtonForm, apply_errors
+from iclient_web.i18n import current_language
 from iclient_web.security import require_staff
 
 bp = Blueprint("admin_consent", __name__, url_prefix="/<lang>/admin")
@@ -30,40 +35,80 @@ bp.before_request(require_staff)
 
 
 def _kind_choices(kinds: list[ConsentKind]) -> list[SelectChoice]:
-    return [SelectChoice(k.key, k.key) for k in kinds]
+    return [SelectChoice(k.key, kind_label(k.key)) for k in kinds]
 
 
 def _index(
     publish: PublishConsentForm | None = None,
     kind_form: ConsentKindForm | None = None,
-    preview: object = None,
+    preview: ConsentVersion | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     kinds, versions = catalogue(services=services(), actor=g.account)
-    publish = publish or PublishConsentForm(formdata=None)
+    publish = publish or _draft_form(kinds, versions)
     publish.kind.choices = _kind_choices(kinds)
+    changes: list[tuple[str, str]] = []
+    preview_missing: list[str] = []
+    if preview is not None:
+        before = current_text(
+            services=services(), actor=g.account, kind=preview.kind, language=preview.language
+        )
+        if before is not None and before.number != preview.number:
+            changes = diff(before.body, preview.body)
+        same = {
+            v.language for v in versions if (v.kind, v.number) == (preview.kind, preview.number)
+        }
+        preview_missing = [code for code in LANGUAGES if code not in same | {preview.language}]
     body = render_template(
         "admin/consent/index.html",
         kinds=kinds,
         versions=versions,
         current=current_versions(versions),
+        missing=missing_languages(versions),
         publish_form=publish,
         kind_form=kind_form or ConsentKindForm(formdata=None),
         preview=preview,
+        changes=changes,
+        preview_missing=preview_missing,
         can_publish=allowed(g.account, Permission.CONSENT_PUBLISH),
+        missing_message=_missing_message,
     )
     return body, status
 
 
+def _draft_form(kinds: list[ConsentKind], versions: list[ConsentVersion]) -> PublishConsentForm:
+    """The publishing form, started from the current text of the kind and language asked
+    for in the address (``?kind=terms&language=en&translation=y``), so that a new version
+    is an edit of the current one and a translation starts from the text to translate."""
+    keys = [k.key for k in kinds]
+    kind = request.args.get("kind")
+    kind = kind if kind in keys else (keys[0] if keys else None)
+    language = request.args.get("language")
+    language = language if language in LANGUAGES else current_language()
+    number = current_versions(versions).get(kind or "", 0)
+    texts = {v.language: v for v in versions if (v.kind, v.number) == (kind, number)}
+    # nothing in this language yet: start from another language's text, to translate it
+    start = texts.get(language) or next((texts[code] for code in LANGUAGES if code in texts), None)
+    return PublishConsentForm(
+        formdata=None,
+        kind=kind,
+        language=language,
+        title=start.title if start else "",
+        body=start.body if start else "",
+        translation=request.args.get("translation") == "y",
+    )
+
+
 @bp.get("/consent")
 def consent_index() -> tuple[str, int]:
-    """Kinds and published versions; the publishing form for admins."""
+    """Kinds and published versions; the publishing form for admins, started from the
+    current text."""
     return _index()
 
 
 @bp.post("/consent")
 def consent_publish() -> Response | tuple[str, int]:
-    """Preview (``action=preview``) or publish a new version."""
+    """Preview (``action=preview``: the text and what changed) or publish a new version."""
     form = PublishConsentForm()
     fields = {
         "services": services(),
@@ -85,7 +130,21 @@ def consent_publish() -> Response | tuple[str, int]:
         _("Published %(title)s, version %(number)d.", title=version.title, number=version.number),
         "success",
     )
+    _kinds, versions = catalogue(services=services(), actor=g.account)
+    for code in missing_languages(versions).get(version.kind, []):
+        flash(_missing_message(code), "notice")
     return redirect(url_for("admin_consent.consent_index"), 303)
+
+
+def _missing_message(code: str) -> str:
+    """The warning for a current version without a text in language ``code``."""
+    shown = next((other for other in LANGUAGES if other != code), code)
+    return _(
+        "This version has no text %(missing)s: people who read the portal %(missing)s see "
+        "the text %(shown)s until you add it.",
+        missing=in_language(code),
+        shown=in_language(shown),
+    )
 
 
 @bp.post("/consent/kinds")
