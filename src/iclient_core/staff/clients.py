@@ -457,6 +457,7 @@ def update_client(
             target_id=account.id,
             summary="Changed " + (", ".join(changed) or "nothing"),
             ip=ip,
+            details={"fields": ",".join(changed)},
         )
         uow.commit()
     return account
