@@ -105,6 +105,21 @@ class AuditEntry:
     details: dict[str, str] = attrs.field(factory=dict, hash=False)
 
 
+@attrs.frozen
+class AuditPerson:
+    """Someone an entry names (who acted, who it is about), as the pages show them.
+
+    Attributes:
+        id: the account's id.
+        name: the full name now, else the e-mail address; "" once the account is erased.
+        staff: a staff member (linked to the staff page) rather than a client.
+    """
+
+    id: str
+    name: str
+    staff: bool
+
+
 class AuditLog(Protocol):
     """The append-only audit log. It has no way to change or remove an entry."""
 
