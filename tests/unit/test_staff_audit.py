@@ -128,7 +128,11 @@ def test_the_log_pages_from_the_newest(
         for n in range(7):
             clock.advance(timedelta(seconds=1))
             audit.record(
-                services, uow, actor=admin, action="settings.updated", target_type="settings",
+                services,
+                uow,
+                actor=admin,
+                action="settings.updated",
+                target_type="settings",
                 summary=str(n),
             )
         uow.commit()
@@ -158,7 +162,9 @@ def test_the_export_streams_everything_oldest_first_and_is_itself_recorded(
         uow.commit()
     clock.advance(timedelta(seconds=1))
     entries = list(
-        export_audit(services=services, actor=admin, query=AuditQuery(action="settings.updated"), ip=IP)
+        export_audit(
+            services=services, actor=admin, query=AuditQuery(action="settings.updated"), ip=IP
+        )
     )
     assert [e.summary for e in entries] == [str(n) for n in range(1200)]
     [exported] = audit_trail(services, action="audit.exported")

@@ -372,9 +372,10 @@ def test_the_client_page_shows_the_latest_events_newest_first(
     clock.advance(timedelta(minutes=1))
     clients.disable_client(services=services, actor=collaborator, client_id=ana.id)
     page = clients.client_file(services=services, actor=collaborator, client_id=ana.id)
-    assert [e.action for e in page.timeline.items] == ["client.disabled"] + [
-        "auth.sign_in"
-    ] * 3 + ["account.activated", "account.registered"]
+    assert [e.action for e in page.timeline.items] == ["client.disabled"] + ["auth.sign_in"] * 3 + [
+        "account.activated",
+        "account.registered",
+    ]
     assert page.timeline.total == 6 and page.open_sessions == 0 and not page.invited
     assert all(e.target_id == ana.id for e in page.timeline.items)
     assert other.id not in {e.target_id for e in page.timeline.items}

@@ -101,7 +101,11 @@ def accept_quote(
             "quote.accepted",
             decision.content_hash,
             ip,
-            {"version": decision.proposal_number, "total_cents": total.cents},
+            {
+                "version": decision.proposal_number,
+                "total_cents": total.cents,
+                "currency": total.currency,
+            },
         )
         uow.commit()
     return quote

@@ -53,9 +53,7 @@ def people_in(uow: UnitOfWork, entries: Iterable[AuditEntry]) -> dict[str, Audit
     }
 
 
-def log_page(
-    uow: UnitOfWork, *, page: int | str | None, size: int, **filters: Any
-) -> AuditPage:
+def log_page(uow: UnitOfWork, *, page: int | str | None, size: int, **filters: Any) -> AuditPage:
     """Page ``page`` of the entries matching ``filters``, newest first, with their people
     (three queries: count, page, people)."""
     total = uow.audit.count(**filters)

@@ -29,9 +29,7 @@ depends_on = None
 def upgrade() -> None:
     """Add ``subject_id`` and ``details``, fill ``subject_id`` in, index it with the time."""
     with op.batch_alter_table("audit_log") as batch:
-        batch.add_column(
-            sa.Column("subject_id", sa.String(36), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("subject_id", sa.String(36), nullable=False, server_default=""))
         batch.add_column(
             sa.Column("details", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
         )
