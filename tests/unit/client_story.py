@@ -107,6 +107,8 @@ def live(services: Services, staff: Account, *, email: str, first_name: str, sub
     profile.confirm_email_change(services=services, token=token, ip=IP)
     deliver(services)
     later(services)
+    sign_in(services, new_email, NEW_PASSWORD)
+    later(services)
     quote = request_quote(
         services=services,
         account_id=client.id,
@@ -133,7 +135,9 @@ def live(services: Services, staff: Account, *, email: str, first_name: str, sub
         category="invoice",
     )
     later(services)
-    with download_my_document(services=services, actor=client, document_id=document.id) as sent:
+    with download_my_document(
+        services=services, actor=client, document_id=document.id, ip=IP
+    ) as sent:
         b"".join(sent)
     later(services)
     privacy.request_deletion(
