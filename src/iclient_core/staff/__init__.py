@@ -12,7 +12,7 @@ The public names of the package, by module:
 - :mod:`.logo`: ``OpenedLogo``, ``StoredLogo``, ``open_logo``
 - :mod:`.members`: ``change_role``, ``create_staff``, ``disable_staff``, ``enable_staff``,
   ``end_staff_sessions``, ``invite_staff``, ``list_staff``, ``resend_staff_invitation``
-- :mod:`.personal_data`: ``SCHEMA_VERSION``, ``export_data``
+- :mod:`.personal_data`: ``export_data``
 - :mod:`.settings`: ``current_settings``, ``portal_revision``, ``save_settings``,
   ``settings_for_editing``
 """
@@ -50,7 +50,7 @@ from iclient_core.staff.members import (
     list_staff,
     resend_staff_invitation,
 )
-from iclient_core.staff.personal_data import SCHEMA_VERSION, export_data
+from iclient_core.staff.personal_data import export_data
 from iclient_core.staff.settings import (
     current_settings,
     portal_revision,
@@ -66,7 +66,6 @@ __all__ = [
     "ImportReport",
     "ImportRow",
     "OpenedLogo",
-    "SCHEMA_VERSION",
     "StoredLogo",
     "attention",
     "audit_page",
