@@ -15,6 +15,7 @@ from iclient_core.accounts.permissions import Permission
 from iclient_core.shared import audit
 from iclient_core.shared.audit import ACTIONS, AuditEntry, AuditPerson
 from iclient_web.staff.audit_sentences import SENTENCES, sentence
+from iclient_web.staff.labels import ACTION_LABELS
 from tests.web.conftest import Browser
 
 CORE = Path(__file__).resolve().parents[2] / "src" / "iclient_core"
@@ -78,6 +79,7 @@ def sentences(app: Flask, lang: str, details: dict[str, str] | None = None) -> d
 
 def test_every_action_the_core_records_has_a_sentence(app: Flask) -> None:
     assert sorted(ACTIONS - set(SENTENCES)) == []
+    assert sorted(ACTIONS - set(ACTION_LABELS)) == []  # the log's filter names each one
     english, portuguese = sentences(app, "en"), sentences(app, "pt")
     for action in sorted(ACTIONS):
         for words in (english[action], portuguese[action]):
