@@ -113,6 +113,12 @@ def test_people_are_named_and_linked_to_their_page(app: Flask) -> None:
     assert '<a href="/pt/admin/clients/client-1">Ana Silva</a>' in html
     assert '<a href="/pt/admin/staff/#staff-staff-1">Gestora Exemplo</a>' in html
     assert "system" not in system and "client" not in system
+    with app.test_request_context("/en/admin/audit/"):
+        g.lang = "en"
+        opened = str(sentence(entry("document.opened", actor="client-1"), PEOPLE))
+    assert (
+        '<a href="/en/admin/clients/client-1/documents/target-1">Fatura de novembro</a>' in opened
+    )
 
 
 def test_names_are_escaped(app: Flask) -> None:

@@ -87,6 +87,15 @@ class _Entry:
         return self.detail("title") or _("untitled")
 
     @property
+    def document(self) -> Markup:
+        """The document's title, linked to its staff page while it exists."""
+        client_id, document_id = self.entry.subject_id, self.entry.target_id
+        if not (client_id and document_id) or self.entry.action == "document.deleted":
+            return _say("%(title)s", title=self.title)
+        link = url_for("admin_documents.show", client_id=client_id, document_id=document_id)
+        return Markup('<a href="{}">{}</a>').format(link, self.title)
+
+    @property
     def quote(self) -> Markup:
         name = self.detail("subject") or self.detail("reference") or _("untitled")
         if not self.entry.target_id:
@@ -254,7 +263,7 @@ def _quote_accepted(e: _Entry) -> Markup:
 
 
 def _doc(template: str) -> Callable[[_Entry], Markup]:
-    return lambda e: _say(_(template), title=e.title, version=e.version, **_people(e))
+    return lambda e: _say(_(template), title=e.document, version=e.version, **_people(e))
 
 
 def _consent(template: str) -> Callable[[_Entry], Markup]:
