@@ -271,6 +271,10 @@ def _consent(template: str) -> Callable[[_Entry], Markup]:
 
 
 def _plain(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), **_people(e))
+
+
+def _on_quote(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
 
 
@@ -337,17 +341,21 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     "document.deleted": _doc(_l("%(actor)s deleted the document “%(title)s”.")),
     "document.opened": _doc(_l("%(actor)s opened the document “%(title)s”.")),
     # quotes
-    "quote.requested": _plain(_l("%(actor)s asked for the quote %(quote)s.")),
-    "quote.requested_by_visitor": _plain(
+    "quote.requested": _on_quote(_l("%(actor)s asked for the quote %(quote)s.")),
+    "quote.requested_by_visitor": _on_quote(
         _l("A visitor asked for the quote %(quote)s through the public form.")
     ),
-    "quote.renewal_requested": _plain(_l("%(actor)s asked for the quote %(quote)s to be renewed.")),
-    "quote.requester_invited": _plain(
+    "quote.renewal_requested": _on_quote(
+        _l("%(actor)s asked for the quote %(quote)s to be renewed.")
+    ),
+    "quote.requester_invited": _on_quote(
         _l("%(actor)s invited %(subject)s, who asked for the quote %(quote)s, to the portal.")
     ),
-    "quote.draft_saved": _plain(_l("%(actor)s saved a draft of the quote %(quote)s%(version)s.")),
+    "quote.draft_saved": _on_quote(
+        _l("%(actor)s saved a draft of the quote %(quote)s%(version)s.")
+    ),
     "quote.sent": _quote_sent,
-    "quote.revised": _plain(
+    "quote.revised": _on_quote(
         _l("%(actor)s started a new version of the quote %(quote)s%(version)s.")
     ),
     "quote.cancelled": lambda e: _with_reason(
@@ -367,7 +375,7 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
         _("%(actor)s withdrew the request for the quote %(quote)s."),
         _("%(actor)s withdrew the request for the quote %(quote)s (reason: %(reason)s)."),
     ),
-    "quote.expired": _plain(_l("The quote %(quote)s expired without an answer.")),
+    "quote.expired": _on_quote(_l("The quote %(quote)s expired without an answer.")),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""
 
