@@ -202,3 +202,51 @@ def test_racing_deliverer_threads_claim_each_message_once(empty_database: SqlDat
         thread.join(timeout=60)
     claimed = [message_id for batch in claims for message_id in batch]
     assert sorted(claimed) == sorted(m.id for m in queued)
+
+
+def test_entries_logged_before_subjects_were_kept_are_given_theirs(
+    empty_database: SqlDatabase,
+) -> None:
+    from iclient_adapters.testing.quotes import requested
+
+    empty_database.upgrade("0011")
+    ana = client()
+    quote = requested(ana)
+    with empty_database.unit_of_work() as uow:
+        uow.accounts.add(ana)
+        uow.quotes.add(quote)
+        uow.commit()
+    old = sa.table(
+        "audit_log",
+        *(sa.column(name) for name in ("id", "at", "actor_id", "actor_label", "ip", "action")),
+        *(sa.column(name) for name in ("target_type", "target_id", "summary")),
+    )
+    rows = [
+        ("e1", "account", ana.id, "auth.sign_in"),
+        ("e2", "quote", quote.id, "quote.requested"),
+        ("e3", "quote", "gone", "quote.expired"),
+        ("e4", "settings", "", "settings.updated"),
+    ]
+    with empty_database.engine.begin() as connection:
+        connection.execute(
+            old.insert(),
+            [
+                {
+                    "id": key,
+                    "at": at(n),
+                    "actor_id": None,
+                    "actor_label": "system",
+                    "ip": "-",
+                    "action": action,
+                    "target_type": kind,
+                    "target_id": target,
+                    "summary": "",
+                }
+                for n, (key, kind, target, action) in enumerate(rows)
+            ],
+        )
+    empty_database.upgrade()
+    with empty_database.unit_of_work() as uow:
+        assert [e.id for e in uow.audit.list(subject_id=ana.id)] == ["e1", "e2"]
+        assert {e.id: e.details for e in uow.audit.list()} == {k: {} for k, *_ in rows}
+        assert uow.audit.count(subject_id="") == 2

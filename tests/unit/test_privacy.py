@@ -19,6 +19,7 @@ from iclient_core.shared.errors import (
     NotFound,
     PermissionDenied,
 )
+from iclient_core.staff import personal_data
 from iclient_core.staff.members import create_staff
 from tests.unit.helpers import IP, OTHER_IP, PASSWORD, USER_AGENT, active_client, sign_in, stored
 
@@ -83,7 +84,7 @@ def test_a_client_downloads_everything_held_about_them_as_json(
     seeded: Services, client: Account
 ) -> None:
     sign_in(seeded, EMAIL)
-    data = privacy.export_data(services=seeded, account_id=client.id)
+    data = personal_data.export_data(services=seeded, account_id=client.id)
 
     assert json.loads(json.dumps(data)) == data
     account = stored(seeded, client.id)
@@ -142,13 +143,13 @@ def test_a_client_downloads_everything_held_about_them_as_json(
 
 def test_the_export_shows_a_pending_deletion_request(seeded: Services, client: Account) -> None:
     ask_for_deletion(seeded, client)
-    data = privacy.export_data(services=seeded, account_id=client.id)
+    data = personal_data.export_data(services=seeded, account_id=client.id)
     assert data["profile"]["deletion_requested_at"] == seeded.clock.now().isoformat()
 
 
 def test_there_is_nothing_to_export_for_an_unknown_account(seeded: Services) -> None:
     with pytest.raises(NotFound):
-        privacy.export_data(services=seeded, account_id="nobody")
+        personal_data.export_data(services=seeded, account_id="nobody")
 
 
 # ----------------------------------------------------------------------------- asking to delete
@@ -244,7 +245,7 @@ def test_staff_confirm_a_deletion_erasing_personal_data_and_keeping_the_consent_
     assert "consent evidence" in entry.summary
     assert privacy.deletion_requests(services=seeded, actor=collaborator) == []
     with pytest.raises(NotFound):
-        privacy.export_data(services=seeded, account_id=client.id)
+        personal_data.export_data(services=seeded, account_id=client.id)
     with pytest.raises(NotFound):
         privacy.confirm_deletion(services=seeded, actor=collaborator, client_id=client.id, ip=IP)
 

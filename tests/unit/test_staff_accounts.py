@@ -61,7 +61,11 @@ def test_an_admin_invites_a_collaborator_who_sets_a_password_and_signs_in(
     )
     signed = sign_in(services, "rui@oficina.pt")
     assert signed.account.role is Role.STAFF and signed.account.is_active
-    assert actions(services, target_id=rui.id) == ["staff.invited", "auth.sign_in"]
+    assert actions(services, target_id=rui.id) == [
+        "staff.invited",
+        "account.activated",
+        "auth.sign_in",
+    ]
 
 
 def test_an_invitation_needs_a_staff_role_and_a_free_address(

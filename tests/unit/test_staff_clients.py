@@ -63,7 +63,11 @@ def test_staff_create_a_client_who_is_invited_and_activates(
         services=services, token=token, password=PASSWORD, password_confirm=PASSWORD, ip=IP
     )
     assert sign_in(services, "ana.silva@example.com").account.id == account.id
-    assert actions(services, target_id=account.id) == ["client.created", "auth.sign_in"]
+    assert actions(services, target_id=account.id) == [
+        "client.created",
+        "account.activated",
+        "auth.sign_in",
+    ]
 
 
 def test_staff_are_told_when_the_address_already_has_an_account(
@@ -368,10 +372,13 @@ def test_the_client_page_shows_the_latest_events_newest_first(
     clock.advance(timedelta(minutes=1))
     clients.disable_client(services=services, actor=collaborator, client_id=ana.id)
     page = clients.client_file(services=services, actor=collaborator, client_id=ana.id)
-    assert [e.action for e in page.timeline] == ["client.disabled"] + ["auth.sign_in"] * 3
-    assert page.timeline_total == 4 and page.open_sessions == 0 and not page.invited
-    assert all(e.target_id == ana.id for e in page.timeline)
-    assert other.id not in {e.target_id for e in page.timeline}
+    assert [e.action for e in page.timeline.items] == ["client.disabled"] + ["auth.sign_in"] * 3 + [
+        "account.activated",
+        "account.registered",
+    ]
+    assert page.timeline.total == 6 and page.open_sessions == 0 and not page.invited
+    assert all(e.target_id == ana.id for e in page.timeline.items)
+    assert other.id not in {e.target_id for e in page.timeline.items}
 
 
 def _trail(services: Services, target_id: str) -> list[AuditEntry]:

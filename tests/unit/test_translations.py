@@ -33,13 +33,18 @@ def test_every_portal_text_has_a_portuguese_translation() -> None:
     assert not missing, f"run `nox -s translations` and translate: {missing}"
 
 
+def _plain(value: object) -> object:
+    """A message id or string as a comparable value (plural forms come as lists)."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def test_the_compiled_catalogue_matches_the_po_file() -> None:
     with (CATALOGUE / "messages.po").open("rb") as handle:
         expected = read_po(handle)
     with (CATALOGUE / "messages.mo").open("rb") as handle:
         compiled = read_mo(handle)
-    assert {m.id: m.string for m in compiled if m.id} == {
-        m.id: m.string for m in expected if m.id and m.string and not m.fuzzy
+    assert {_plain(m.id): _plain(m.string) for m in compiled if m.id} == {
+        _plain(m.id): _plain(m.string) for m in expected if m.id and m.string and not m.fuzzy
     }
     buffer = BytesIO()
     write_mo(buffer, expected)  # the .po must compile

@@ -27,6 +27,7 @@ class MemoryAuditLog:
         target_id: str | None,
         since: datetime | None,
         until: datetime | None,
+        subject_id: str | None = None,
     ) -> list[AuditEntry]:
         found = [
             e
@@ -34,6 +35,7 @@ class MemoryAuditLog:
             if (action is None or e.action == action)
             and (actor_id is None or e.actor_id == actor_id)
             and (target_id is None or e.target_id == target_id)
+            and (subject_id is None or e.subject_id == subject_id)
             and (since is None or e.at >= since)
             and (until is None or e.at < until)
         ]
@@ -50,9 +52,11 @@ class MemoryAuditLog:
         until: datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        subject_id: str | None = None,
     ) -> Sequence[AuditEntry]:
         """Matching entries, oldest first."""
-        return self._matching(action, actor_id, target_id, since, until)[offset : offset + limit]
+        found = self._matching(action, actor_id, target_id, since, until, subject_id)
+        return found[offset : offset + limit]
 
     def count(
         self,
@@ -62,9 +66,10 @@ class MemoryAuditLog:
         target_id: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        subject_id: str | None = None,
     ) -> int:
         """How many entries match."""
-        return len(self._matching(action, actor_id, target_id, since, until))
+        return len(self._matching(action, actor_id, target_id, since, until, subject_id))
 
 
 _KEY = "business"

@@ -24,6 +24,7 @@ def _filters(
     target_id: str | None,
     since: datetime | None,
     until: datetime | None,
+    subject_id: str | None = None,
 ) -> list[sa.ColumnElement[bool]]:
     found: list[sa.ColumnElement[bool]] = []
     if action is not None:
@@ -32,6 +33,8 @@ def _filters(
         found.append(audit_log.c.actor_id == actor_id)
     if target_id is not None:
         found.append(audit_log.c.target_id == target_id)
+    if subject_id is not None:
+        found.append(audit_log.c.subject_id == subject_id)
     if since is not None:
         found.append(audit_log.c.at >= since)
     if until is not None:
@@ -60,11 +63,12 @@ class SqlAuditLog:
         until: datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        subject_id: str | None = None,
     ) -> Sequence[AuditEntry]:
         """Matching entries, oldest first."""
         query = (
             sa.select(audit_log)
-            .where(*_filters(action, actor_id, target_id, since, until))
+            .where(*_filters(action, actor_id, target_id, since, until, subject_id))
             .order_by(audit_log.c.at, audit_log.c.id)
             .limit(limit)
             .offset(offset)
@@ -82,12 +86,13 @@ class SqlAuditLog:
         target_id: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        subject_id: str | None = None,
     ) -> int:
         """How many entries match."""
         query = (
             sa.select(sa.func.count())
             .select_from(audit_log)
-            .where(*_filters(action, actor_id, target_id, since, until))
+            .where(*_filters(action, actor_id, target_id, since, until, subject_id))
         )
         return int(self._connection.execute(query).scalar_one())
 

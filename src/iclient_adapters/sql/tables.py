@@ -126,6 +126,10 @@ audit_log = sa.Table(
     sa.Column("target_type", sa.String(32), nullable=False),
     sa.Column("target_id", sa.String(36), nullable=False, index=True),
     sa.Column("summary", sa.String(500), nullable=False),
+    # The account the entry is about ("" for none): a client's timeline reads by it.
+    sa.Column("subject_id", sa.String(36), nullable=False, server_default=""),
+    sa.Column("details", sa.JSON(), nullable=False, server_default=sa.text("'{}'")),
+    sa.Index("ix_audit_log_subject_at", "subject_id", "at", "id"),
 )
 
 consent_kinds = sa.Table(

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
+
 from iclient_adapters.testing.samples import at, new_id
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import BusinessSettings
@@ -80,6 +82,24 @@ class AuditLogContract:
             assert list(uow.audit.list(actor_id="actor-1")) == [mine]
             assert list(uow.audit.list(target_id="target-1")) == [mine]
             assert uow.audit.count(actor_id="nobody") == 0
+
+    def test_audit_subject_and_details_round_trip_and_filter(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        about = attrs.evolve(
+            audit_entry(minutes=1, target_id="quote-1"),
+            subject_id="client-1",
+            details={"version": "2", "total_cents": "169096", "title": "Óleo & filtros"},
+        )
+        with uow_factory() as uow:
+            uow.audit.append(about)
+            uow.audit.append(audit_entry(minutes=2, target_id="client-2"))
+            uow.commit()
+        with uow_factory() as uow:
+            assert list(uow.audit.list(subject_id="client-1")) == [about]
+            assert uow.audit.count(subject_id="client-1") == 1
+            assert uow.audit.count(subject_id="nobody") == 0
+            assert [e.details for e in uow.audit.list(target_id="client-2")] == [{}]
 
     def test_audit_the_log_is_append_only(self, uow_factory: UnitOfWorkFactory) -> None:
         with uow_factory() as uow:

@@ -11,7 +11,7 @@ The public names of the package, by module:
 - :mod:`.ports`: ``AccountRepository``, ``ContactValidator``, ``PasswordHasher``,
   ``PasswordStrength``, ``SessionRepository``, ``TokenClaims``, ``TokenService``
 - :mod:`.privacy`: ``cancel_deletion``, ``confirm_deletion``, ``deletion_requests``,
-  ``erase_due``, ``export_data``, ``request_deletion``
+  ``erase_due``, ``request_deletion``
 - :mod:`.profile`: ``change_password``, ``check_email_change``, ``confirm_email_change``,
   ``request_email_change``, ``update_profile``
 - :mod:`.recovery`: ``check_password_reset``, ``request_password_reset``, ``reset_password``
@@ -46,7 +46,6 @@ from iclient_core.accounts.privacy import (
     confirm_deletion,
     deletion_requests,
     erase_due,
-    export_data,
     request_deletion,
 )
 from iclient_core.accounts.profile import (
@@ -102,7 +101,6 @@ __all__ = [
     "current_session",
     "deletion_requests",
     "erase_due",
-    "export_data",
     "register_client",
     "request_deletion",
     "request_email_change",

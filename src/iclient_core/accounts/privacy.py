@@ -1,9 +1,10 @@
-"""Privacy rights: a copy of everything held about a person, and account deletion."""
+"""Privacy rights: account deletion (the copy of everything held about a person is
+:func:`iclient_core.staff.personal_data.export_data`, which reads every domain)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Status
@@ -25,73 +26,11 @@ DELETION_DELAY = timedelta(days=30)
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _mail_date(day: date, language: str) -> str:
     """A date for an e-mail: ``31/12/2026`` (pt), ``31 Dec 2026`` (en)."""
     if language == "en":
         return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
-
-
-def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
-    """Everything the portal holds about the account, as JSON-ready data.
-
-    Sections: ``profile``, ``consents`` and ``sessions``.
-
-    Raises:
-        NotFound: no such account.
-    """
-    with services.uow() as uow:
-        account = uow.accounts.get(account_id)
-        if account is None or account.status is Status.DELETED:
-            raise NotFound()
-        titles = {v.id: v.title for v in uow.consent.versions()}
-        data: dict[str, Any] = {
-            "exported_at": services.clock.now().isoformat(),
-            "business": services.settings.business_name,
-            "profile": {
-                "id": account.id,
-                "email": account.email.address,
-                "first_name": account.profile.first_name,
-                "last_name": account.profile.last_name,
-                "phone": account.profile.phone,
-                "language": account.language,
-                "role": account.role.value,
-                "status": account.status.value,
-                "created_at": _iso(account.created_at),
-                "activated_at": _iso(account.activated_at),
-                "last_sign_in_at": _iso(account.last_sign_in_at),
-                "deletion_requested_at": _iso(account.deletion_requested_at),
-            },
-            "consents": [
-                {
-                    "kind": r.kind,
-                    "version": r.version_number,
-                    "title": titles.get(r.version_id, ""),
-                    "language": r.language,
-                    "content_hash": r.content_hash,
-                    "action": r.action.value,
-                    "at": _iso(r.at),
-                    "ip": r.ip,
-                    "user_agent": r.user_agent,
-                    "method": r.method.value,
-                }
-                for r in uow.consent.records_for_account(account.id)
-            ],
-            "sessions": [
-                {
-                    "created_at": _iso(s.created_at),
-                    "last_seen_at": _iso(s.last_seen_at),
-                    "ip": s.ip,
-                    "user_agent": s.user_agent,
-                }
-                for s in uow.sessions.list_for_account(account.id)
-            ],
-        }
-    return data
 
 
 def request_deletion(

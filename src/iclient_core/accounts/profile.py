@@ -11,6 +11,7 @@ from iclient_core.accounts.model import Account
 from iclient_core.accounts.passwords import normalise_password
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
+from iclient_core.shared import audit
 from iclient_core.shared.errors import FieldError, InvalidInput, NotFound, TokenInvalid
 from iclient_core.shared.limits import check_limit
 from iclient_core.shared.security_log import security_event
@@ -115,6 +116,16 @@ def change_password(
                 "reset_link": services.links.forgot_password(account.language),
             },
         )
+        audit.record(
+            services,
+            uow,
+            actor=account,
+            action="account.password_changed",
+            target_type="account",
+            target_id=account.id,
+            ip=ip,
+            details={"sessions": ended},
+        )
         uow.commit()
     security_event("password_changed", account_id=account.id, ip=ip, sessions_ended=ended)
 
@@ -208,6 +219,15 @@ def confirm_email_change(*, services: Services, token: str, ip: str) -> Account:
                 "new_email": address.address,
             },
             to_address=old,
+        )
+        audit.record(
+            services,
+            uow,
+            actor=account,
+            action="account.email_changed",
+            target_type="account",
+            target_id=account.id,
+            ip=ip,
         )
         uow.commit()
     security_event("email_changed", account_id=account.id, ip=ip)

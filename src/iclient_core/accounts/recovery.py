@@ -126,6 +126,7 @@ def reset_password(
             target_id=account.id,
             summary=f"Password reset by e-mailed link; {ended} session(s) ended",
             ip=ip,
+            details={"sessions": ended},
         )
         uow.commit()
     account_key, _ = sign_in_keys(services, account.email.address, ip)

@@ -10,6 +10,7 @@ from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Status, email_key
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
+from iclient_core.shared import audit
 from iclient_core.shared.errors import (
     AlreadyExists,
     FieldError,
@@ -64,6 +65,15 @@ def register_client(
                 )
                 uow.accounts.add(account)
                 send_activation(services, uow, account)
+                audit.record(
+                    services,
+                    uow,
+                    actor=account,
+                    action="account.registered",
+                    target_type="account",
+                    target_id=account.id,
+                    ip=ip,
+                )
             else:
                 _send_already_registered(services, uow, existing)
             uow.commit()
@@ -149,6 +159,15 @@ def activate_account(
         )
         account.activate(password_hash=services.hasher.hash(password), now=services.clock.now())
         uow.accounts.save(account)
+        audit.record(
+            services,
+            uow,
+            actor=account,
+            action="account.activated",
+            target_type="account",
+            target_id=account.id,
+            ip=ip,
+        )
         uow.commit()
     security_event("activation", account_id=account.id, ip=ip)
     return account

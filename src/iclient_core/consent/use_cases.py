@@ -204,6 +204,18 @@ def _record(
         staff_id=staff.id if staff else None,
     )
     uow.consent.append_record(record)
+    if staff is None:  # staff recording on a client's behalf audit that themselves
+        audit.record(
+            services,
+            uow,
+            actor=account,
+            action="consent.accepted" if action is Action.ACCEPTED else "consent.withdrawn",
+            target_type="account",
+            target_id=account.id,
+            summary=f"{version.kind} v{version.number} {action.value}",
+            ip=ip,
+            details={"kind": version.kind, "version": version.number},
+        )
     return record
 
 
@@ -374,6 +386,7 @@ def record_on_behalf(
             target_id=client.id,
             summary=f"{kind} v{state.version.number} accepted on the client's behalf",
             ip=ip,
+            details={"kind": kind, "version": state.version.number},
         )
         uow.settings.bump_revision()  # every process re-reads the gate
         uow.commit()
@@ -606,6 +619,7 @@ def publish_version(
             target_id=version.id,
             summary=f"{key} v{number} ({lang}): {clean_title}",
             ip=ip,
+            details={"kind": key, "version": number, "language": lang, "title": clean_title},
         )
         uow.settings.bump_revision()  # every process re-reads the gate
         uow.commit()
@@ -640,6 +654,7 @@ def add_kind(
                 target_id=key,
                 summary=f"{key} ({'required' if required else 'optional'})",
                 ip=ip,
+                details={"kind": key, "required": "yes" if required else "no"},
             )
             uow.settings.bump_revision()  # every process re-reads the gate
             uow.commit()

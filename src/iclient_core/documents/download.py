@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NoReturn
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.documents.model import Document, DownloadRecord, FileCheck, FileVersion
+from iclient_core.shared import audit
 from iclient_core.shared.downloads import (
     ByteRange,
     Download,
@@ -230,6 +231,18 @@ def _record(
                     raise NotFound()
                 if owner and document.downloaded_by_owner(now):
                     uow.documents.save(document)
+                if owner:
+                    audit.record(
+                        services,
+                        uow,
+                        actor=actor,
+                        action="document.opened",
+                        target_type="document",
+                        target_id=document_id,
+                        ip=ip,
+                        subject_id=document.client_id,
+                        details={"title": document.title, "version": number},
+                    )
                 uow.documents.add_download(
                     DownloadRecord(
                         id=services.ids.new_id(),

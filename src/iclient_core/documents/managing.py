@@ -170,6 +170,8 @@ def edit_details(
             target_id=document.id,
             summary=f"{document.category.value} {document.title!r}",
             ip=ip,
+            subject_id=document.client_id,
+            details={"category": document.category.value, "title": document.title},
         )
         uow.commit()
     return document
@@ -239,6 +241,8 @@ def _change_status(
             target_id=document.id,
             summary=f"{document.category.value} {document.title!r}",
             ip=ip,
+            subject_id=document.client_id,
+            details={"category": document.category.value, "title": document.title},
         )
         uow.commit()
     return document
@@ -288,6 +292,12 @@ def delete_document(
                 f"{len(document.versions)} file(s), client {document.client_id}"
             ),
             ip=ip,
+            subject_id=document.client_id,
+            details={
+                "category": document.category.value,
+                "title": document.title,
+                "files": len(document.versions),
+            },
         )
         uow.commit()
     forget_stored(services.storage, [v.storage_key for v in document.versions])

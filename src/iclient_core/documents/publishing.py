@@ -187,6 +187,13 @@ def upload_document(
                 f"{stored.size} bytes) for {client.email.address}"
             ),
             ip=ip,
+            subject_id=client.id,
+            details={
+                "category": found.category.value,
+                "title": found.title,
+                "file_name": first.display_name,
+                "size": stored.size,
+            },
         )
         if notify:
             _notify(services, uow, client, [found.title])
@@ -329,6 +336,13 @@ def replace_file(
             target_id=document.id,
             summary=f"version {number}: {new.display_name} ({stored.size} bytes)",
             ip=ip,
+            subject_id=document.client_id,
+            details={
+                "title": document.title,
+                "version": number,
+                "file_name": new.display_name,
+                "size": stored.size,
+            },
         )
         uow.commit()
     return document

@@ -183,6 +183,11 @@ def staff_link(services: Services, language: str, quote_id: str) -> str:
     return services.links.staff_quote(language, quote_id)
 
 
+def quote_details(quote: Quote) -> dict[str, object]:
+    """What every audit entry on a quote keeps, so that its sentence can name the quote."""
+    return {"reference": quote.reference, "subject": quote.subject}
+
+
 def base_context(quote: Quote) -> dict[str, str]:
     """What every quote e-mail names: the subject and the reference."""
     return {"quote_subject": quote.subject, "reference": quote.reference}

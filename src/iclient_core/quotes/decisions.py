@@ -23,6 +23,7 @@ from iclient_core.quotes.common import (
     format_moment,
     notify_client,
     notify_staff,
+    quote_details,
     today,
 )
 from iclient_core.quotes.model import Action, ProposalChanged, Quote
@@ -92,7 +93,20 @@ def accept_quote(
 
         notify_client(services, uow, quote, Kind.QUOTE_ACCEPTED, receipt)
         _tell_staff(services, quote, uow, "accepted", client.profile.full_name, "")
-        _audit(services, uow, client, quote, "quote.accepted", decision.content_hash, ip)
+        _audit(
+            services,
+            uow,
+            client,
+            quote,
+            "quote.accepted",
+            decision.content_hash,
+            ip,
+            {
+                "version": decision.proposal_number,
+                "total_cents": total.cents,
+                "currency": total.currency,
+            },
+        )
         uow.commit()
     return quote
 
@@ -132,7 +146,16 @@ def decline_quote(
         )
         uow.quotes.save(quote)
         _tell_staff(services, quote, uow, "declined", client.profile.full_name, note)
-        _audit(services, uow, client, quote, "quote.declined", decision.content_hash, ip)
+        _audit(
+            services,
+            uow,
+            client,
+            quote,
+            "quote.declined",
+            decision.content_hash,
+            ip,
+            {"version": decision.proposal_number, "reason": decision.reason},
+        )
         uow.commit()
     return quote
 
@@ -157,7 +180,7 @@ def withdraw_quote(
         quote.withdraw(actor_of(client), services.clock.now(), note=note)
         uow.quotes.save(quote)
         _tell_staff(services, quote, uow, "withdrawn", client.profile.full_name, note)
-        _audit(services, uow, client, quote, "quote.withdrawn", note, ip)
+        _audit(services, uow, client, quote, "quote.withdrawn", note, ip, {"reason": note})
         uow.commit()
     return quote
 
@@ -197,6 +220,8 @@ def expire_overdue_quotes(*, services: Services, limit: int = 100) -> int:
                     action="quote.expired",
                     target_type="quote",
                     target_id=quote.id,
+                    subject_id=quote.client_id or "",
+                    details=quote_details(quote),
                 )
                 uow.commit()
             except ConcurrentUpdate:
@@ -240,6 +265,7 @@ def _audit(
     action: str,
     summary: str,
     ip: str,
+    details: dict[str, object] | None = None,
 ) -> None:
     audit.record(
         services,
@@ -250,4 +276,6 @@ def _audit(
         target_id=quote.id,
         summary=summary,
         ip=ip,
+        subject_id=quote.client_id or "",
+        details=quote_details(quote) | (details or {}),
     )

@@ -24,6 +24,7 @@ from iclient_core.quotes.common import (
     notify_client,
     offered_vat_rates,
     parse_date,
+    quote_details,
     staff_quote,
     today,
 )
@@ -264,7 +265,16 @@ def save_draft(
         )
         draft = quote.save_draft(content, actor_of(actor), services.clock.now())
         uow.quotes.save(quote)
-        _audit(services, uow, actor, quote, "quote.draft_saved", f"version {draft.number}", ip)
+        _audit(
+            services,
+            uow,
+            actor,
+            quote,
+            "quote.draft_saved",
+            f"version {draft.number}",
+            ip,
+            {"version": draft.number},
+        )
         uow.commit()
     return quote
 
@@ -314,7 +324,23 @@ def send_proposal(
 
         notify_client(services, uow, quote, Kind.QUOTE_SENT, words)
         summary = f"version {sent.number}, total {totals.total.cents} cents, {sent.content_hash}"
-        _audit(services, uow, actor, quote, "quote.sent", summary, ip)
+        _audit(
+            services,
+            uow,
+            actor,
+            quote,
+            "quote.sent",
+            summary,
+            ip,
+            {
+                "version": sent.number,
+                "total_cents": totals.total.cents,
+                "currency": totals.total.currency,
+                "valid_until": sent.content.valid_until.isoformat()
+                if sent.content.valid_until
+                else "",
+            },
+        )
         uow.commit()
     return quote
 
@@ -345,7 +371,16 @@ def revise_proposal(
             Kind.QUOTE_UPDATE,
             lambda _: {"event": "revising", "reason": "", "valid_until": ""},
         )
-        _audit(services, uow, actor, quote, "quote.revised", f"version {draft.number}", ip)
+        _audit(
+            services,
+            uow,
+            actor,
+            quote,
+            "quote.revised",
+            f"version {draft.number}",
+            ip,
+            {"version": draft.number},
+        )
         uow.commit()
     return quote
 
@@ -382,7 +417,7 @@ def cancel_quote(
             Kind.QUOTE_UPDATE,
             lambda _: {"event": "cancelled", "reason": note, "valid_until": ""},
         )
-        _audit(services, uow, actor, quote, "quote.cancelled", note, ip)
+        _audit(services, uow, actor, quote, "quote.cancelled", note, ip, {"reason": note})
         uow.commit()
     return quote
 
@@ -395,6 +430,7 @@ def _audit(
     action: str,
     summary: str,
     ip: str,
+    details: dict[str, object] | None = None,
 ) -> None:
     audit.record(
         services,
@@ -405,6 +441,8 @@ def _audit(
         target_id=quote.id,
         summary=summary,
         ip=ip,
+        subject_id=quote.client_id or "",
+        details=quote_details(quote) | (details or {}),
     )
 
 

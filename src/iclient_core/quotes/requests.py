@@ -22,6 +22,7 @@ from iclient_core.quotes.common import (
     clients_quote,
     notify_staff,
     parse_date,
+    quote_details,
     staff_quote,
     today,
 )
@@ -140,6 +141,8 @@ def request_quote(
                 action="quote.requested",
                 target_type="quote",
                 target_id=quote.id,
+                subject_id=quote.client_id or "",
+                details=quote_details(quote),
                 summary=summary,
                 ip=ip,
             )
@@ -215,6 +218,8 @@ def request_quote_as_visitor(
             action="quote.requested_by_visitor",
             target_type="quote",
             target_id=quote.id,
+            subject_id=quote.client_id or "",
+            details=quote_details(quote),
             summary=clean_subject,
             ip=ip,
         )
@@ -242,6 +247,8 @@ def request_renewal(*, services: Services, account_id: str, quote_id: str, ip: s
             action="quote.renewal_requested",
             target_type="quote",
             target_id=quote.id,
+            subject_id=quote.client_id or "",
+            details=quote_details(quote),
             ip=ip,
         )
         uow.commit()
@@ -303,6 +310,8 @@ def invite_requester(*, services: Services, actor: Account, quote_id: str, ip: s
             action="quote.requester_invited",
             target_type="quote",
             target_id=quote.id,
+            subject_id=client.id,
+            details=quote_details(quote),
             summary=client.email.address,
             ip=ip,
         )

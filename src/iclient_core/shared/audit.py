@@ -2,13 +2,75 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
 import attrs
 
 from iclient_core.shared.ports import Clock, IdGenerator
+
+ACTIONS = frozenset(
+    {
+        # accounts: the person's own steps
+        "account.registered",
+        "account.activated",
+        "account.password_changed",
+        "account.email_changed",
+        "account.deletion_requested",
+        "account.deletion_cancelled",
+        "account.erased",
+        "auth.sign_in",
+        "auth.sign_in_failed",
+        "auth.password_reset",
+        # staff on clients
+        "client.created",
+        "client.imported",
+        "client.updated",
+        "client.disabled",
+        "client.enabled",
+        "client.invitation_resent",
+        "client.activation_resent",
+        "client.sessions_ended",
+        # staff on staff, settings and the log
+        "staff.invited",
+        "staff.invitation_resent",
+        "staff.role_changed",
+        "staff.disabled",
+        "staff.enabled",
+        "staff.sessions_ended",
+        "settings.updated",
+        "audit.exported",
+        # consent
+        "consent.accepted",
+        "consent.withdrawn",
+        "consent.recorded_on_behalf",
+        "consent.published",
+        "consent.kind_added",
+        # documents
+        "document.uploaded",
+        "document.replaced",
+        "document.edited",
+        "document.archived",
+        "document.unarchived",
+        "document.deleted",
+        "document.opened",
+        # quotes
+        "quote.requested",
+        "quote.requested_by_visitor",
+        "quote.renewal_requested",
+        "quote.requester_invited",
+        "quote.draft_saved",
+        "quote.sent",
+        "quote.revised",
+        "quote.cancelled",
+        "quote.accepted",
+        "quote.declined",
+        "quote.withdrawn",
+        "quote.expired",
+    }
+)
+"""Every action the core records: each one has a sentence on the staff pages."""
 
 
 @attrs.frozen
@@ -21,7 +83,13 @@ class AuditEntry:
         action: a stable dotted name, e.g. ``client.created``, ``consent.published``.
         target_type: what was acted on (``account``, ``document``, ``quote``…).
         target_id: its id ("" when not applicable).
-        summary: a short human-readable description (no passwords, no tokens).
+        summary: a short developer-facing description (no passwords, no tokens), kept for
+            the CSV export; pages build their sentence from ``action`` and ``details``.
+        subject_id: the account the entry is about (the client whose quote or document it
+            is, the staff member whose role changed…), "" when it is about nobody: a
+            client's timeline lists the entries whose subject they are.
+        details: what the sentence needs beyond the people (a version number, an amount in
+            cents, the names of the fields changed…), as text; never a password or token.
     """
 
     id: str
@@ -33,6 +101,23 @@ class AuditEntry:
     target_type: str
     target_id: str
     summary: str
+    subject_id: str = ""
+    details: dict[str, str] = attrs.field(factory=dict, hash=False)
+
+
+@attrs.frozen
+class AuditPerson:
+    """Someone an entry names (who acted, who it is about), as the pages show them.
+
+    Attributes:
+        id: the account's id.
+        name: the full name now, else the e-mail address; "" once the account is erased.
+        staff: a staff member (linked to the staff page) rather than a client.
+    """
+
+    id: str
+    name: str
+    staff: bool
 
 
 class AuditLog(Protocol):
@@ -51,6 +136,7 @@ class AuditLog(Protocol):
         until: datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        subject_id: str | None = None,
     ) -> Sequence[AuditEntry]:
         """Entries matching every given filter, oldest first (``since`` ≤ at < ``until``)."""
 
@@ -62,6 +148,7 @@ class AuditLog(Protocol):
         target_id: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        subject_id: str | None = None,
     ) -> int:
         """How many entries match the filters."""
 
@@ -108,8 +195,17 @@ def record(
     target_id: str = "",
     summary: str = "",
     ip: str = "-",
+    subject_id: str | None = None,
+    details: Mapping[str, object] | None = None,
 ) -> AuditEntry:
-    """Append an entry in the caller's transaction (it commits or rolls back with the change)."""
+    """Append an entry in the caller's transaction (it commits or rolls back with the change).
+
+    Raises:
+        ValueError: ``action`` is not one of :data:`ACTIONS` (every page must be able to
+            say it in words).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}: add it to ACTIONS")
     entry = AuditEntry(
         id=services.ids.new_id(),
         at=services.clock.now(),
@@ -120,6 +216,10 @@ def record(
         target_type=target_type,
         target_id=target_id,
         summary=summary[:500],
+        subject_id=(target_id if target_type == "account" else "")
+        if subject_id is None
+        else subject_id,
+        details={key: str(value)[:500] for key, value in (details or {}).items()},
     )
     uow.audit.append(entry)
     return entry

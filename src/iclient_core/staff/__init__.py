@@ -1,5 +1,5 @@
 """The staff area: clients (find, create, invite, import, close), staff members, the
-business's settings and logo, and the audit log.
+business's settings and logo, the audit log, and a person's complete data export.
 
 The public names of the package, by module:
 
@@ -12,6 +12,7 @@ The public names of the package, by module:
 - :mod:`.logo`: ``OpenedLogo``, ``StoredLogo``, ``open_logo``
 - :mod:`.members`: ``change_role``, ``create_staff``, ``disable_staff``, ``enable_staff``,
   ``end_staff_sessions``, ``invite_staff``, ``list_staff``, ``resend_staff_invitation``
+- :mod:`.personal_data`: ``export_data``
 - :mod:`.settings`: ``current_settings``, ``portal_revision``, ``save_settings``,
   ``settings_for_editing``
 """
@@ -49,6 +50,7 @@ from iclient_core.staff.members import (
     list_staff,
     resend_staff_invitation,
 )
+from iclient_core.staff.personal_data import export_data
 from iclient_core.staff.settings import (
     current_settings,
     portal_revision,
@@ -80,6 +82,7 @@ __all__ = [
     "end_client_sessions",
     "end_staff_sessions",
     "export_audit",
+    "export_data",
     "find_clients",
     "import_clients",
     "invite_staff",

@@ -32,6 +32,7 @@ def end_sessions(
         target_id=account.id,
         summary=f"{ended} session(s) ended",
         ip=ip,
+        details={"sessions": ended},
     )
     uow.commit()
     security_event("sessions_ended", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
@@ -54,6 +55,7 @@ def close(
         target_id=account.id,
         summary=f"Account disabled; {ended} session(s) ended",
         ip=ip,
+        details={"sessions": ended},
     )
     uow.commit()
     security_event("account_disabled", account_id=account.id, ip=ip, by=actor.id, sessions=ended)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from iclient_core.accounts.authentication import lookup_key
-from iclient_core.accounts.model import Account
+from iclient_core.accounts.model import Account, Status
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.shared import audit
-from iclient_core.shared.audit import AuditEntry
+from iclient_core.shared.audit import AuditEntry, AuditPerson
 from iclient_core.shared.paging import Page, page_number
 
 if TYPE_CHECKING:
@@ -25,6 +25,50 @@ EXPORT_BATCH = 500
 
 NOBODY = "\x00nobody"
 """An actor id no account has: filtering by an unknown person finds nothing."""
+
+
+@attrs.frozen
+class AuditPage(Page[AuditEntry]):
+    """A page of audit entries with the people they name (who acted, who it is about).
+
+    Attributes:
+        people: by account id; an id missing here belongs to no account any more.
+    """
+
+    people: Mapping[str, AuditPerson] = attrs.field(factory=dict)
+
+
+def people_in(uow: UnitOfWork, entries: Iterable[AuditEntry]) -> dict[str, AuditPerson]:
+    """The people ``entries`` name, read in one query."""
+    ids = {i for e in entries for i in (e.actor_id, e.subject_id) if i}
+    return {
+        account.id: AuditPerson(
+            id=account.id,
+            name=""
+            if account.status is Status.DELETED
+            else account.profile.full_name or account.email.address,
+            staff=account.role.is_staff,
+        )
+        for account in (uow.accounts.get_many(ids) if ids else {}).values()
+    }
+
+
+def log_page(uow: UnitOfWork, *, page: int | str | None, size: int, **filters: Any) -> AuditPage:
+    """Page ``page`` of the entries matching ``filters``, newest first, with their people
+    (three queries: count, page, people)."""
+    total = uow.audit.count(**filters)
+    number = page_number(page, total, size)
+    # The port reads oldest first: page 1 is the tail of the list, read backwards.
+    end = total - (number - 1) * size
+    start = max(0, end - size)
+    entries = uow.audit.list(**filters, limit=end - start, offset=start) if end > 0 else []
+    return AuditPage(
+        items=tuple(reversed(entries)),
+        total=total,
+        number=number,
+        size=size,
+        people=people_in(uow, entries),
+    )
 
 
 @attrs.frozen
@@ -84,8 +128,9 @@ def audit_page(
     query: AuditQuery = AuditQuery(),
     page: int | str | None = None,
     size: int = PAGE_SIZE,
-) -> Page[AuditEntry]:
-    """One page of the entries matching ``query``, newest first (two queries).
+) -> AuditPage:
+    """One page of the entries matching ``query``, newest first, with the people they name
+    (three queries).
 
     Raises:
         PermissionDenied: the actor is not an admin.
@@ -93,26 +138,15 @@ def audit_page(
     with services.uow() as uow:
         actor = require(uow, actor, Permission.AUDIT_VIEW)
         found = _resolve(services, uow, query)
-        total = uow.audit.count(
-            action=found.action, actor_id=found.actor_id, since=found.since, until=found.until
+        return log_page(
+            uow,
+            page=page,
+            size=size,
+            action=found.action,
+            actor_id=found.actor_id,
+            since=found.since,
+            until=found.until,
         )
-        number = page_number(page, total, size)
-        # The port reads oldest first: page 1 is the tail of the list, read backwards.
-        end = total - (number - 1) * size
-        start = max(0, end - size)
-        entries = (
-            uow.audit.list(
-                action=found.action,
-                actor_id=found.actor_id,
-                since=found.since,
-                until=found.until,
-                limit=end - start,
-                offset=start,
-            )
-            if end > 0
-            else []
-        )
-    return Page(items=tuple(reversed(entries)), total=total, number=number, size=size)
 
 
 def export_audit(

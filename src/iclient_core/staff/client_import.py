@@ -398,6 +398,7 @@ def import_clients(
                 target_type="import",
                 summary=f"CSV import: {created} created, {len(rows) - created} refused",
                 ip=ip,
+                details={"created": created, "refused": len(rows) - created},
             )
             uow.commit()
         except AlreadyExists:

@@ -24,7 +24,6 @@ from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind, Notification
 from iclient_core.notifications.outbox import branding, queue
 from iclient_core.shared import audit
-from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
 from iclient_core.shared.limits import check_limit
@@ -32,13 +31,14 @@ from iclient_core.shared.paging import Position, Window, keyset_window
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import clean_line
 from iclient_core.staff import account_status
+from iclient_core.staff.audit import AuditPage, log_page
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
     from iclient_core.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 25
-TIMELINE_SIZE = 50
+TIMELINE_SIZE = 25
 
 CREATED = "client.created"
 """The audit action of a client created by staff (by hand or by import): they were invited."""
@@ -142,15 +142,16 @@ class ClientFile:
     """A client as staff see it: the account, its recent history and open sessions.
 
     Attributes:
-        timeline: the newest audit entries about the client, newest first.
-        timeline_total: how many entries there are in all.
+        timeline: one page of every recorded event of the client, newest first: their own
+            steps (sign-up, activation, password and e-mail changes, consents, deletion
+            requests), staff's changes to the account, and the events of their quotes and
+            documents; with the people the events name.
         open_sessions: how many signed-in sessions the client has.
         invited: created by staff (a resend sends an invitation, not an activation).
     """
 
     account: Account
-    timeline: tuple[AuditEntry, ...]
-    timeline_total: int
+    timeline: AuditPage
     open_sessions: int
     invited: bool
 
@@ -180,8 +181,16 @@ def _live_client(uow: UnitOfWork, client_id: str) -> Account:
     return account
 
 
-def client_file(*, services: Services, actor: Account, client_id: str) -> ClientFile:
-    """One client's page: profile, status and timeline (a fixed number of queries).
+def client_file(
+    *,
+    services: Services,
+    actor: Account,
+    client_id: str,
+    timeline_page: int | str | None = None,
+    timeline_size: int = TIMELINE_SIZE,
+) -> ClientFile:
+    """One client's page: profile, status and page ``timeline_page`` of the timeline
+    (a fixed number of queries, whatever the page and the length of the history).
 
     Raises:
         PermissionDenied: the actor may not see clients.
@@ -190,16 +199,9 @@ def client_file(*, services: Services, actor: Account, client_id: str) -> Client
     with services.uow() as uow:
         actor = require(uow, actor, Permission.CLIENTS_VIEW)
         account = _client(uow, client_id)
-        total = uow.audit.count(target_id=client_id)
-        entries = uow.audit.list(
-            target_id=client_id,
-            limit=TIMELINE_SIZE,
-            offset=max(0, total - TIMELINE_SIZE),
-        )
         return ClientFile(
             account=account,
-            timeline=tuple(reversed(entries)),
-            timeline_total=total,
+            timeline=log_page(uow, page=timeline_page, size=timeline_size, subject_id=client_id),
             open_sessions=len(uow.sessions.list_for_account(client_id)),
             invited=uow.audit.count(target_id=client_id, action=CREATED) > 0,
         )
@@ -457,6 +459,7 @@ def update_client(
             target_id=account.id,
             summary="Changed " + (", ".join(changed) or "nothing"),
             ip=ip,
+            details={"fields": ",".join(changed)},
         )
         uow.commit()
     return account

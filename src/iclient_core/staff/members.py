@@ -165,6 +165,7 @@ def invite_staff(
                 target_id=account.id,
                 summary=f"Invited as {chosen.value}",
                 ip=ip,
+                details={"role": chosen.value},
             )
             uow.commit()
         except AlreadyExists:
@@ -246,6 +247,7 @@ def change_role(
             target_id=account.id,
             summary=f"Role {before.value} -> {chosen.value}",
             ip=ip,
+            details={"from": before.value, "to": chosen.value},
         )
         uow.commit()
     security_event(

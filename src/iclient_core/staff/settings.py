@@ -148,6 +148,7 @@ def save_settings(
                     else ""
                 ),
                 ip=ip,
+                details={"fields": ",".join(changed + (["logo"] if new_logo else []))},
             )
             uow.settings.bump_revision()  # every process re-reads the settings
             uow.commit()

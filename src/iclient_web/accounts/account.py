@@ -8,7 +8,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from iclient_core.accounts.privacy import cancel_deletion, export_data, request_deletion
+from iclient_core.accounts.privacy import cancel_deletion, request_deletion
 from iclient_core.accounts.profile import (
     change_password,
     check_email_change,
@@ -19,6 +19,7 @@ from iclient_core.accounts.profile import (
 from iclient_core.consent.use_cases import consent_status, give, withdraw
 from iclient_core.consent.use_cases import history as consent_history
 from iclient_core.shared.errors import InvalidInput, TokenExpired, TokenInvalid
+from iclient_core.staff.personal_data import export_data
 from iclient_web.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,

@@ -108,8 +108,13 @@ def new() -> Page:
 @bp.get("/<client_id>")
 def show(client_id: str) -> str:
     """One client: profile, status, what staff can do, the other areas' sections (consent,
-    documents, quotes) and the timeline of events."""
-    found = client_file(services=services(), actor=g.account, client_id=client_id)
+    documents, quotes) and the timeline of events, newest first, page by page."""
+    found = client_file(
+        services=services(),
+        actor=g.account,
+        client_id=client_id,
+        timeline_page=request.args.get("page"),
+    )
     return render_template(
         "admin/clients/show.html",
         file=found,

@@ -11,6 +11,7 @@ from iclient_core.accounts.permissions import Permission, allowed
 from iclient_core.staff.clients import ClientFilter, attention
 from iclient_web.deps import services
 from iclient_web.security import require_staff
+from iclient_web.staff.audit_sentences import sentence
 from iclient_web.staff.hooks import attention_counts, hooks
 from iclient_web.staff.labels import action_label, role_label, status_label
 
@@ -58,6 +59,9 @@ def admin_context() -> dict[str, Any]:
         "status_label": status_label,
         "action_label": action_label,
         "role_label": role_label,
+        "audit_sentence": lambda entry, people: sentence(
+            entry, people, link_staff=admin_can(Permission.STAFF_MANAGE.value)
+        ),
     }
 
 

@@ -15,6 +15,13 @@ STATUS_LABELS = {
 ROLE_LABELS = {"client": _l("Client"), "staff": _l("Collaborator"), "admin": _l("Manager")}
 
 ACTION_LABELS = {
+    "account.registered": _l("Signed up"),
+    "account.activated": _l("Account activated"),
+    "account.password_changed": _l("Password changed"),
+    "account.email_changed": _l("E-mail address changed"),
+    "account.deletion_requested": _l("Deletion requested"),
+    "account.deletion_cancelled": _l("Deletion request withdrawn"),
+    "account.erased": _l("Personal data erased"),
     "auth.sign_in": _l("Signed in"),
     "auth.sign_in_failed": _l("Failed sign-in"),
     "auth.password_reset": _l("Password reset"),
@@ -34,8 +41,32 @@ ACTION_LABELS = {
     "staff.sessions_ended": _l("Sessions ended"),
     "settings.updated": _l("Settings changed"),
     "audit.exported": _l("Audit log exported"),
+    "consent.accepted": _l("Consent given"),
+    "consent.withdrawn": _l("Consent withdrawn"),
+    "consent.recorded_on_behalf": _l("Consent recorded by staff"),
+    "consent.published": _l("Text published"),
+    "consent.kind_added": _l("Kind of consent added"),
+    "document.uploaded": _l("Document published"),
+    "document.replaced": _l("Document file replaced"),
+    "document.edited": _l("Document edited"),
+    "document.archived": _l("Document archived"),
+    "document.unarchived": _l("Document taken out of the archive"),
+    "document.deleted": _l("Document deleted"),
+    "document.opened": _l("Document opened"),
+    "quote.requested": _l("Quote requested"),
+    "quote.requested_by_visitor": _l("Quote requested by a visitor"),
+    "quote.renewal_requested": _l("Quote renewal requested"),
+    "quote.requester_invited": _l("Quote requester invited"),
+    "quote.draft_saved": _l("Quote draft saved"),
+    "quote.sent": _l("Quote sent"),
+    "quote.revised": _l("Quote revised"),
+    "quote.cancelled": _l("Quote cancelled"),
+    "quote.accepted": _l("Quote accepted"),
+    "quote.declined": _l("Quote declined"),
+    "quote.withdrawn": _l("Quote request withdrawn"),
+    "quote.expired": _l("Quote expired"),
 }
-"""Readable names of the audit actions; other areas' actions show their code."""
+"""Short names of the audit actions, for the log's filter."""
 
 
 def status_label(status: object) -> str:

@@ -1,0 +1,419 @@
+"""Audit entries as sentences in the page's language.
+
+The log keeps each entry as data (an action code, who acted, who it is about, and details
+such as a version number or an amount in cents); this module says it in words when a page is
+shown: people by name, linked to their page, amounts and dates written the language's way,
+field names translated. Every action the core can record has a sentence here (a test walks
+:data:`iclient_core.shared.audit.ACTIONS`); an entry recorded before its details were kept
+still reads as a sentence, only a shorter one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+
+import attrs
+from babel.lists import format_list
+from flask import url_for
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from iclient_core.shared.audit import AuditEntry, AuditPerson
+from iclient_core.shared.money import Money
+from iclient_web.i18n import format_day, money, page_translations
+from iclient_web.staff.labels import role_label
+
+
+def _(message: str) -> str:
+    """The translation of ``message``, not yet formatted (:func:`_say` escapes the parts)."""
+    return page_translations().ugettext(message)
+
+
+def _l(message: str) -> str:
+    """Marks ``message`` for the catalogue; it is translated when a sentence is made."""
+    return message
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    """The translation of the form of ``singular``/``plural`` that ``number`` takes."""
+    return page_translations().ungettext(singular, plural, number)
+
+
+def _say(template: str, **parts: object) -> Markup:
+    """``template`` (a translation, trusted) with ``parts`` escaped unless already markup."""
+    return Markup(template) % parts  # noqa: S704 - the template is our own catalogue's text
+
+
+def _number(text: str | None) -> int | None:
+    try:
+        return int(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@attrs.frozen
+class _Entry:
+    """What a sentence is made of: the entry, and the people already written as links."""
+
+    entry: AuditEntry
+    actor: Markup
+    subject: Markup
+
+    def detail(self, name: str) -> str:
+        return self.entry.details.get(name, "")
+
+    @property
+    def version(self) -> Markup:
+        number = self.detail("version")
+        return _say(_(" (version %(number)s)"), number=number) if number else Markup("")
+
+    @property
+    def total(self) -> str:
+        cents = _number(self.detail("total_cents"))
+        if cents is None:
+            return ""
+        return money(Money(cents, self.detail("currency") or "EUR"))
+
+    @property
+    def valid_until(self) -> str:
+        try:
+            return format_day(date.fromisoformat(self.detail("valid_until")))
+        except ValueError:
+            return ""
+
+    @property
+    def title(self) -> str:
+        return self.detail("title") or _("untitled")
+
+    @property
+    def document(self) -> Markup:
+        """The document's title, linked to its staff page while it exists."""
+        client_id, document_id = self.entry.subject_id, self.entry.target_id
+        if not (client_id and document_id) or self.entry.action == "document.deleted":
+            return _say("%(title)s", title=self.title)
+        link = url_for("admin_documents.show", client_id=client_id, document_id=document_id)
+        return Markup('<a href="{}">{}</a>').format(link, self.title)
+
+    @property
+    def quote(self) -> Markup:
+        name = self.detail("subject") or self.detail("reference") or _("untitled")
+        if not self.entry.target_id:
+            return _say("“%(name)s”", name=name)
+        link = url_for("quotes.admin.show", quote_id=self.entry.target_id)
+        return Markup('<a href="{}">“{}”</a>').format(link, name)
+
+    @property
+    def text(self) -> str:
+        kind = self.detail("kind")
+        if kind == "terms":
+            return _("the Terms and Conditions")
+        if kind == "privacy":
+            return _("the Privacy Policy")
+        return _("the text “%(kind)s”") % {"kind": kind} if kind else _("a text")
+
+    def fields(self, labels: Mapping[str, str]) -> str:
+        names = [n for n in self.detail("fields").split(",") if n]
+        words = [_(labels[n]) if n in labels else _("another detail") for n in names]
+        return format_list(list(dict.fromkeys(words)), locale=get_locale()) if words else ""
+
+
+CLIENT_FIELDS = {
+    "first_name": _l("the first name"),
+    "last_name": _l("the surname"),
+    "email": _l("the e-mail address"),
+    "phone": _l("the phone number"),
+    "language": _l("the language for e-mails"),
+}
+"""A client's fields as the sentences name them (translated when shown)."""
+
+SETTINGS_FIELDS = {
+    "business_name": _l("the business name"),
+    "contact_email": _l("the contact e-mail"),
+    "contact_phone": _l("the contact phone"),
+    "default_language": _l("the default language"),
+    "vat_rates": _l("the VAT rates"),
+    "upload_limit_mb": _l("the upload limit"),
+    "logo": _l("the logo"),
+    "logo removed": _l("the logo (removed)"),
+}
+"""The business settings as the sentences name them (translated when shown)."""
+
+
+def _sessions(e: _Entry) -> Markup:
+    count = _number(e.detail("sessions"))
+    if count is None:
+        return _say(_("%(actor)s signed %(subject)s out everywhere."), **_people(e))
+    return _say(
+        ngettext(
+            "%(actor)s signed %(subject)s out everywhere (%(num)d session ended).",
+            "%(actor)s signed %(subject)s out everywhere (%(num)d sessions ended).",
+            count,
+        ),
+        num=count,
+        **_people(e),
+    )
+
+
+def _people(e: _Entry) -> dict[str, Markup]:
+    return {"actor": e.actor, "subject": e.subject}
+
+
+def _with_reason(e: _Entry, plain: str, reasoned: str, **parts: object) -> Markup:
+    reason = e.detail("reason")
+    if reason:
+        return _say(reasoned, reason=reason, quote=e.quote, **_people(e), **parts)
+    return _say(plain, quote=e.quote, **_people(e), **parts)
+
+
+def _client_updated(e: _Entry) -> Markup:
+    fields = e.fields(CLIENT_FIELDS)
+    if not fields:
+        return _say(_("%(actor)s changed the details of %(subject)s."), **_people(e))
+    return _say(_("%(actor)s changed %(fields)s of %(subject)s."), fields=fields, **_people(e))
+
+
+def _settings_updated(e: _Entry) -> Markup:
+    fields = e.fields(SETTINGS_FIELDS)
+    if not fields:
+        return _say(_("%(actor)s saved the business settings."), actor=e.actor)
+    return _say(
+        _("%(actor)s changed %(fields)s in the business settings."), fields=fields, actor=e.actor
+    )
+
+
+def _imported(e: _Entry) -> Markup:
+    count = _number(e.detail("created"))
+    if count is None:
+        return _say(_("%(actor)s imported clients from a CSV file."), actor=e.actor)
+    return _say(
+        ngettext(
+            "%(actor)s imported %(num)d client from a CSV file.",
+            "%(actor)s imported %(num)d clients from a CSV file.",
+            count,
+        ),
+        num=count,
+        actor=e.actor,
+    )
+
+
+def _role(e: _Entry, name: str) -> str:
+    value = e.detail(name)
+    return role_label(value).lower() if value else ""
+
+
+def _staff_invited(e: _Entry) -> Markup:
+    role = _role(e, "role")
+    if not role:
+        return _say(_("%(actor)s invited %(subject)s to the staff."), **_people(e))
+    return _say(
+        _("%(actor)s invited %(subject)s to the staff as %(role)s."), role=role, **_people(e)
+    )
+
+
+def _role_changed(e: _Entry) -> Markup:
+    before, after = _role(e, "from"), _role(e, "to")
+    if not (before and after):
+        return _say(_("%(actor)s changed the role of %(subject)s."), **_people(e))
+    return _say(
+        _("%(actor)s changed the role of %(subject)s from %(before)s to %(after)s."),
+        before=before,
+        after=after,
+        **_people(e),
+    )
+
+
+def _sign_in_failed(e: _Entry) -> Markup:
+    if e.entry.subject_id or e.entry.target_id:
+        return _say(_("A sign-in to the account of %(subject)s failed."), subject=e.subject)
+    return Markup(_("A sign-in with an unknown address failed."))  # noqa: S704
+
+
+def _quote_sent(e: _Entry) -> Markup:
+    total, until = e.total, e.valid_until
+    parts = {"quote": e.quote, "version": e.version, **_people(e)}
+    if total and until:
+        return _say(
+            _(
+                "%(actor)s sent the quote %(quote)s to %(subject)s%(version)s: %(total)s, "
+                "valid until %(date)s."
+            ),
+            total=total,
+            date=until,
+            **parts,
+        )
+    if total:
+        return _say(
+            _("%(actor)s sent the quote %(quote)s to %(subject)s%(version)s: %(total)s."),
+            total=total,
+            **parts,
+        )
+    return _say(_("%(actor)s sent the quote %(quote)s to %(subject)s%(version)s."), **parts)
+
+
+def _quote_accepted(e: _Entry) -> Markup:
+    parts = {"quote": e.quote, "version": e.version, "actor": e.actor}
+    if e.total:
+        return _say(
+            _("%(actor)s accepted the quote %(quote)s%(version)s: %(total)s."),
+            total=e.total,
+            **parts,
+        )
+    return _say(_("%(actor)s accepted the quote %(quote)s%(version)s."), **parts)
+
+
+def _doc(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), title=e.document, version=e.version, **_people(e))
+
+
+def _consent(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), text=e.text, version=e.version, **_people(e))
+
+
+def _plain(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), **_people(e))
+
+
+def _on_quote(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
+
+
+SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
+    # accounts: the person's own steps
+    "account.registered": lambda e: _say(_("%(actor)s signed up."), actor=e.actor),
+    "account.activated": lambda e: _say(_("%(actor)s activated their account."), actor=e.actor),
+    "account.password_changed": lambda e: _say(
+        _("%(actor)s changed their password."), actor=e.actor
+    ),
+    "account.email_changed": lambda e: _say(
+        _("%(actor)s changed their e-mail address."), actor=e.actor
+    ),
+    "account.deletion_requested": lambda e: _say(
+        _("%(actor)s asked for their account to be deleted."), actor=e.actor
+    ),
+    "account.deletion_cancelled": lambda e: _say(
+        _("%(actor)s withdrew their request to delete their account."), actor=e.actor
+    ),
+    "account.erased": _plain(_l("%(actor)s erased the personal data of %(subject)s.")),
+    "auth.sign_in": lambda e: _say(_("%(actor)s signed in."), actor=e.actor),
+    "auth.sign_in_failed": _sign_in_failed,
+    "auth.password_reset": lambda e: _say(
+        _("%(actor)s chose a new password through an e-mailed link."), actor=e.actor
+    ),
+    # staff on clients
+    "client.created": _plain(_l("%(actor)s created the client %(subject)s.")),
+    "client.imported": _imported,
+    "client.updated": _client_updated,
+    "client.disabled": _plain(_l("%(actor)s disabled the account of %(subject)s.")),
+    "client.enabled": _plain(_l("%(actor)s enabled the account of %(subject)s again.")),
+    "client.invitation_resent": _plain(_l("%(actor)s sent the invitation to %(subject)s again.")),
+    "client.activation_resent": _plain(
+        _l("%(actor)s sent the activation link to %(subject)s again.")
+    ),
+    "client.sessions_ended": _sessions,
+    # staff on staff, settings and the log
+    "staff.invited": _staff_invited,
+    "staff.invitation_resent": _plain(
+        _l("%(actor)s sent the staff invitation to %(subject)s again.")
+    ),
+    "staff.role_changed": _role_changed,
+    "staff.disabled": _plain(_l("%(actor)s disabled the account of %(subject)s.")),
+    "staff.enabled": _plain(_l("%(actor)s enabled the account of %(subject)s again.")),
+    "staff.sessions_ended": _sessions,
+    "settings.updated": _settings_updated,
+    "audit.exported": _plain(_l("%(actor)s downloaded the audit log as a CSV file.")),
+    # consent
+    "consent.accepted": _consent(_l("%(actor)s accepted %(text)s%(version)s.")),
+    "consent.withdrawn": _consent(_l("%(actor)s withdrew their consent to %(text)s%(version)s.")),
+    "consent.recorded_on_behalf": _consent(
+        _l("%(actor)s recorded that %(subject)s accepted %(text)s%(version)s.")
+    ),
+    "consent.published": _consent(_l("%(actor)s published %(text)s%(version)s.")),
+    "consent.kind_added": _consent(_l("%(actor)s added a new kind of consent: %(text)s.")),
+    # documents
+    "document.uploaded": _doc(_l("%(actor)s published the document “%(title)s” for %(subject)s.")),
+    "document.replaced": _doc(
+        _l("%(actor)s uploaded a new file for the document “%(title)s”%(version)s.")
+    ),
+    "document.edited": _doc(_l("%(actor)s edited the details of the document “%(title)s”.")),
+    "document.archived": _doc(_l("%(actor)s archived the document “%(title)s”.")),
+    "document.unarchived": _doc(_l("%(actor)s took the document “%(title)s” out of the archive.")),
+    "document.deleted": _doc(_l("%(actor)s deleted the document “%(title)s”.")),
+    "document.opened": _doc(_l("%(actor)s opened the document “%(title)s”.")),
+    # quotes
+    "quote.requested": _on_quote(_l("%(actor)s asked for the quote %(quote)s.")),
+    "quote.requested_by_visitor": _on_quote(
+        _l("A visitor asked for the quote %(quote)s through the public form.")
+    ),
+    "quote.renewal_requested": _on_quote(
+        _l("%(actor)s asked for the quote %(quote)s to be renewed.")
+    ),
+    "quote.requester_invited": _on_quote(
+        _l("%(actor)s invited %(subject)s, who asked for the quote %(quote)s, to the portal.")
+    ),
+    "quote.draft_saved": _on_quote(
+        _l("%(actor)s saved a draft of the quote %(quote)s%(version)s.")
+    ),
+    "quote.sent": _quote_sent,
+    "quote.revised": _on_quote(
+        _l("%(actor)s started a new version of the quote %(quote)s%(version)s.")
+    ),
+    "quote.cancelled": lambda e: _with_reason(
+        e,
+        _("%(actor)s cancelled the quote %(quote)s."),
+        _("%(actor)s cancelled the quote %(quote)s (reason: %(reason)s)."),
+    ),
+    "quote.accepted": _quote_accepted,
+    "quote.declined": lambda e: _with_reason(
+        e,
+        _("%(actor)s declined the quote %(quote)s%(version)s."),
+        _("%(actor)s declined the quote %(quote)s%(version)s (reason: %(reason)s)."),
+        version=e.version,
+    ),
+    "quote.withdrawn": lambda e: _with_reason(
+        e,
+        _("%(actor)s withdrew the request for the quote %(quote)s."),
+        _("%(actor)s withdrew the request for the quote %(quote)s (reason: %(reason)s)."),
+    ),
+    "quote.expired": _on_quote(_l("The quote %(quote)s expired without an answer.")),
+}
+"""The sentence of each action; templates marked with ``_l`` are translated when shown."""
+
+
+def _person(person_id: str | None, people: Mapping[str, AuditPerson], link_staff: bool) -> Markup:
+    if not person_id:
+        return Markup(_("the portal"))  # noqa: S704
+    person = people.get(person_id)
+    if person is None:
+        return Markup(_("a former account"))  # noqa: S704
+    if not person.name:
+        return Markup(_("an erased account"))  # noqa: S704
+    if person.staff:
+        if not link_staff:
+            return _say("%(name)s", name=person.name)
+        link = url_for("admin_staff.index") + f"#staff-{person.id}"
+    else:
+        link = url_for("admin_clients.show", client_id=person.id)
+    return Markup('<a href="{}">{}</a>').format(link, person.name)
+
+
+def sentence(
+    entry: AuditEntry, people: Mapping[str, AuditPerson], *, link_staff: bool = True
+) -> Markup:
+    """The entry as a sentence in the page's language, people linked to their page.
+
+    Args:
+        people: the people the entries name, by account id (from the page's use case).
+        link_staff: link staff members to the staff page (only those who may see it).
+    """
+    subject_id = entry.subject_id or (entry.target_id if entry.target_type == "account" else "")
+    parts = _Entry(
+        entry=entry,
+        actor=_person(entry.actor_id, people, link_staff),
+        subject=_person(subject_id or None, people, link_staff),
+    )
+    say = SENTENCES.get(entry.action)
+    if say is None:  # an action of a newer version, read by an older one
+        return _say(_("%(actor)s did something this version cannot name."), actor=parts.actor)
+    text = say(parts)
+    return Markup(text[0].upper() + text[1:]) if text[:1].islower() else text  # noqa: S704
