@@ -10,10 +10,13 @@ language). Tests run a command on an app of their own with
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import click
 from flask import Flask
@@ -95,6 +98,22 @@ def _refuse_in_process_stores(config: Config) -> None:
         )
 
 
+def _links_to_the_served_address(command: Callable[..., None]) -> Callable[..., None]:
+    """Without ``ICLIENT_BASE_URL``, e-mailed links point at the address being served.
+
+    Set before the portal is built: this process's portal (``--demo``), the web workers and
+    the background worker all read it from the environment they share.
+    """
+
+    @functools.wraps(command)
+    def serve_at(*args: Any, **kwargs: Any) -> None:
+        if not os.environ.get("ICLIENT_BASE_URL"):
+            os.environ["ICLIENT_BASE_URL"] = served_base_url(kwargs["host"], kwargs["port"])
+        command(*args, **kwargs)
+
+    return serve_at
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="The port to listen on.")
@@ -140,6 +159,7 @@ def _refuse_in_process_stores(config: Config) -> None:
     help="Run the background worker (mail, housekeeping) beside the web workers.",
 )
 @click.option("--demo", is_flag=True, help="Create demo accounts and print their passwords.")
+@_links_to_the_served_address
 @with_appcontext
 def serve(
     host: str,
@@ -210,6 +230,18 @@ def serve(
         background=BackgroundProcess.iclient_worker() if with_worker else None,
     )
     server.run()
+
+
+def served_base_url(host: str, port: int) -> str:
+    """The address ``iclient serve --host host --port port`` answers at, for e-mailed links.
+
+    A wildcard address (every interface) is reached on this machine as the loopback one;
+    behind a proxy or on another name, set ``ICLIENT_BASE_URL``.
+    """
+    name = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    if ":" in name and not name.startswith("["):
+        name = f"[{name}]"  # an IPv6 address in a URL
+    return f"http://{name}:{port}"
 
 
 def _portal_app() -> Flask:
