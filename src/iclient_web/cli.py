@@ -41,6 +41,7 @@ from iclient_core.jobs.scheduling import run_claimed
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.shared.errors import AlreadyExists, InvalidInput
 from iclient_core.staff.members import create_staff
+from iclient_core.shared.text import counted
 from iclient_web import create_app, logs, metrics
 from iclient_web.deps import portal
 from iclient_web.messages import field_message
@@ -221,7 +222,7 @@ def serve(
     # Nothing of this process's connections may reach the workers: each builds its own.
     built.close()
     click.echo(
-        f"iclient on http://{options.bind}/  ({options.workers} web worker(s)"
+        f"iclient on http://{options.bind}/  ({counted(options.workers, 'web worker')}"
         f"{', background worker' if with_worker else ''}; mail: {config.mail_url})"
     )
     server = PortalServer(

@@ -546,7 +546,7 @@ def test_the_expiry_command_expires_overdue_quotes(
     send(other_browser, quote_id, valid_until="2026-01-06")
     clock.advance(timedelta(days=2))
     result = app.test_cli_runner().invoke(main, args=["quotes", "expire"])
-    assert result.exit_code == 0 and "1 quote(s) expired." in result.output
+    assert result.exit_code == 0 and "1 quote expired." in result.output
     assert browser.last_mail_to(CLIENT)["X-Iclient-Kind"] == "quote_update"
 
 

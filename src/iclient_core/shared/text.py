@@ -27,3 +27,14 @@ def clean_line(
         errors.append(FieldError(field, "too_long"))
         return ""
     return text
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 session``, ``2 sessions``: a count and its noun in English log and audit lines.
+
+    Args:
+        count: how many.
+        singular: the noun for one.
+        plural: the noun for any other count (``singular`` + ``s`` by default).
+    """
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"

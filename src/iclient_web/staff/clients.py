@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
@@ -187,7 +188,14 @@ def disable(client_id: str) -> Response:
     ended = disable_client(
         services=services(), actor=g.account, client_id=client_id, ip=client_ip()
     )
-    flash(_("The account was disabled and %(count)d session(s) ended.", count=ended), "success")
+    flash(
+        ngettext(
+            "The account was disabled and %(num)d session ended.",
+            "The account was disabled and %(num)d sessions ended.",
+            ended,
+        ),
+        "success",
+    )
     return _back(client_id)
 
 
@@ -205,7 +213,7 @@ def end_sessions(client_id: str) -> Response:
     ended = end_client_sessions(
         services=services(), actor=g.account, client_id=client_id, ip=client_ip()
     )
-    flash(_("%(count)d session(s) ended.", count=ended), "success")
+    flash(ngettext("%(num)d session ended.", "%(num)d sessions ended.", ended), "success")
     return _back(client_id)
 
 
@@ -259,5 +267,8 @@ def import_csv() -> Page:
         apply_errors(form, error)
         return _import_page(form, status=400)
     if not report.dry_run:
-        flash(_("%(count)d client(s) created.", count=report.created), "success")
+        flash(
+            ngettext("%(num)d client created.", "%(num)d clients created.", report.created),
+            "success",
+        )
     return _import_page(form, report)
