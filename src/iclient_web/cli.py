@@ -40,8 +40,8 @@ from iclient_core.jobs.model import Job, Outcome
 from iclient_core.jobs.scheduling import run_claimed
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.shared.errors import AlreadyExists, InvalidInput
-from iclient_core.staff.members import create_staff
 from iclient_core.shared.text import counted
+from iclient_core.staff.members import create_staff
 from iclient_web import create_app, logs, metrics
 from iclient_web.deps import portal
 from iclient_web.messages import field_message

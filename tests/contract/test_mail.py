@@ -568,9 +568,7 @@ def test_the_mailer_reports_a_message_it_cannot_render() -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", list(Kind))
-def test_a_business_name_ending_in_a_stop_ends_its_sentence_once(
-    kind: Kind, language: str
-) -> None:
+def test_a_business_name_ending_in_a_stop_ends_its_sentence_once(kind: Kind, language: str) -> None:
     notification = _notification(kind, language)
     notification = Notification(
         kind=notification.kind,

@@ -146,8 +146,7 @@ def test_the_housekeeping_jobs_run_each_chore_and_say_what_they_did(services: Se
         (Outcome.OK, "0 quotes expired"),
         (
             Outcome.OK,
-            "removed 0 dead uploads, 0 dead replacements, 0 orphan files, "
-            "0 unfinished writes",
+            "removed 0 dead uploads, 0 dead replacements, 0 orphan files, 0 unfinished writes",
         ),
         (
             Outcome.OK,
