@@ -19,7 +19,7 @@ from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
-from iclient_core.accounts.authentication import current_session
+from iclient_core.accounts.authentication import CurrentSession, current_session
 from iclient_core.accounts.model import Account
 from iclient_core.consent.use_cases import is_gated
 from iclient_web.deps import services
@@ -108,6 +108,32 @@ def gated(account: Account, revision: int) -> bool:
     return closed
 
 
+def request_session() -> CurrentSession | None:
+    """The signed-in session of the request's cookie (looked up once per request)."""
+    if "iclient_current" not in g:
+        g.iclient_current = current_session(
+            services=services(), session_secret=session.get(SESSION_SECRET)
+        )
+    found: CurrentSession | None = g.iclient_current
+    return found
+
+
+def refuse_unread_upload(*, staff_only: bool) -> None:
+    """Answer a POST that carries files before a byte of its body is read, unless a member
+    of the portal (of its staff, with ``staff_only``) sent it: nobody may make the server
+    spool a large body before the sign-in and CSRF checks.
+
+    Raises:
+        werkzeug.exceptions.HTTPException: the redirect to sign in, or 404 for a non-staff
+            account on a staff page (as :func:`require_staff` answers).
+    """
+    found = request_session()
+    if found is None:
+        abort(redirect(url_for("auth.sign_in"), 303))
+    if staff_only and not found.account.role.is_staff:
+        abort(404)
+
+
 def start_session(secret: str) -> None:
     """Begin a fresh browser session for a new sign-in (nothing of the old one survives)."""
     session.clear()
@@ -147,7 +173,7 @@ def init_app(app: Flask) -> None:
     def load_session() -> Response | None:
         g.account = None
         g.session = None
-        found = current_session(services=services(), session_secret=session.get(SESSION_SECRET))
+        found = request_session()
         if found is not None:
             g.account, g.session = found.account, found.session
             g.iclient_revision = found.revision
