@@ -118,20 +118,21 @@ def request_session() -> CurrentSession | None:
     return found
 
 
-def refuse_unread_upload(*, staff_only: bool) -> None:
-    """Answer a POST that carries files before a byte of its body is read, unless a member
-    of the portal (of its staff, with ``staff_only``) sent it: nobody may make the server
-    spool a large body before the sign-in and CSRF checks.
+def may_upload(*, staff_only: bool) -> bool:
+    """Whether this POST may carry files up to the upload limit: only from a signed-in
+    account (a member of staff, with ``staff_only``). Nobody else may make the server spool
+    a large body before the sign-in and CSRF checks.
+
+    Looks at the session cookie only, never at the body: an anonymous request is answered
+    at once with the redirect to sign in, before a byte of its body is read.
 
     Raises:
-        werkzeug.exceptions.HTTPException: the redirect to sign in, or 404 for a non-staff
-            account on a staff page (as :func:`require_staff` answers).
+        werkzeug.exceptions.HTTPException: the redirect to sign in, for nobody signed in.
     """
     found = request_session()
     if found is None:
         abort(redirect(url_for("auth.sign_in"), 303))
-    if staff_only and not found.account.role.is_staff:
-        abort(404)
+    return not staff_only or found.account.role.is_staff
 
 
 def start_session(secret: str) -> None:
@@ -185,12 +186,12 @@ def init_app(app: Flask) -> None:
             return None  # unknown URLs get the 404 page; public pages need nothing
         if g.account is None:
             return redirect(url_for("auth.sign_in", next=_here()), 303)
-        if (
-            not g.account.role.is_staff
-            and not is_consent_exempt(request.endpoint, app)
-            and gated(g.account, g.iclient_revision)
-        ):
-            return redirect(url_for("consent.show", next=_here()), 303)
+        if not g.account.role.is_staff:
+            # Known to the pages too: while it is pending, the menu offers no link that
+            # would only come back to the consent page.
+            g.consent_pending = gated(g.account, g.iclient_revision)
+            if g.consent_pending and not is_consent_exempt(request.endpoint, app):
+                return redirect(url_for("consent.show", next=_here()), 303)
         return None
 
     @app.after_request

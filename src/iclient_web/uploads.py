@@ -20,7 +20,7 @@ from iclient_web.business import settings_in_force
 from iclient_web.deps import portal
 from iclient_web.errors import error_page
 from iclient_web.messages import field_message
-from iclient_web.security import refuse_unread_upload
+from iclient_web.security import may_upload
 
 MIB = 1024 * 1024
 FORM_OVERHEAD = MIB
@@ -97,7 +97,7 @@ def accept_uploads(bp: Blueprint, endpoints: Collection[str], *, staff_only: boo
         # Runs before every before_request hook, and so before CSRFProtect reads the form:
         # the sender is checked and the limit raised before Werkzeug starts parsing the body.
         if endpoint in endpoints and request.method == "POST":
-            refuse_unread_upload(staff_only=staff_only)
-            request.max_content_length = max_upload_bytes() + FORM_OVERHEAD
+            if may_upload(staff_only=staff_only):  # else the portal's small limit stays
+                request.max_content_length = max_upload_bytes() + FORM_OVERHEAD
 
     bp.register_error_handler(413, too_large)
