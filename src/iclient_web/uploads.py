@@ -96,8 +96,9 @@ def accept_uploads(bp: Blueprint, endpoints: Collection[str], *, staff_only: boo
     def raise_the_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
         # Runs before every before_request hook, and so before CSRFProtect reads the form:
         # the sender is checked and the limit raised before Werkzeug starts parsing the body.
-        if endpoint in endpoints and request.method == "POST":
-            if may_upload(staff_only=staff_only):  # else the portal's small limit stays
-                request.max_content_length = max_upload_bytes() + FORM_OVERHEAD
+        # Anyone else keeps the portal's small limit.
+        allowed = endpoint in endpoints and request.method == "POST"
+        if allowed and may_upload(staff_only=staff_only):
+            request.max_content_length = max_upload_bytes() + FORM_OVERHEAD
 
     bp.register_error_handler(413, too_large)
