@@ -275,7 +275,7 @@ def test_settings_change_the_name_and_contact_on_every_page_and_email(
     )
     assert answer.status_code == 303
     form = browser.get("/pt/admin/settings/").get_data(as_text=True)
-    assert 'value="23, 5.5, 0"' in form and 'value="+351234000111"' in form
+    assert 'value="23, 5.5, 0"' in form and 'value="+351 234 000 111"' in form
     visitor = another_browser(app, browser)
     page = visitor.get("/pt/auth/sign-in").get_data(as_text=True)
     assert "Oficina Nova, Lda." in page and "geral@nova.example.pt" in page

@@ -39,6 +39,7 @@ from iclient_core.staff.clients import (
     resend_invitation,
     update_client,
 )
+from iclient_web import formats
 from iclient_web.deps import client_ip, services
 from iclient_web.forms import ButtonForm, apply_errors
 from iclient_web.messages import field_message
@@ -140,7 +141,7 @@ def edit(client_id: str) -> Page:
             first_name=client.profile.first_name,
             last_name=client.profile.last_name,
             email=client.email.address,
-            phone=client.profile.phone,
+            phone=formats.phone(client.profile.phone),
             language=client.language,
         )
         return _form_page(form, client=client)
