@@ -106,6 +106,7 @@ def test_the_consent_gate_shows_no_menu_link_that_would_bounce_back(
     assert 'href="/pt/documents"' not in gate
     assert 'href="/pt/quotes"' not in gate
     assert 'action="/pt/auth/sign-out"' in gate  # leaving is still possible
+    assert 'class="brand" href="/pt/consent"' in gate
     record_consent(portal)
     after = page(browser.get("/pt/"))
     assert 'href="/pt/documents"' in after
