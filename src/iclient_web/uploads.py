@@ -88,8 +88,9 @@ def accept_uploads(bp: Blueprint, endpoints: Collection[str], *, staff_only: boo
     """Let POSTs to ``endpoints`` (of ``bp``) carry files up to the upload limit, and answer
     a larger request of ``bp`` with :func:`too_large`.
 
-    Only from a signed-in account (a member of staff, with ``staff_only``): anyone else is
-    answered before their body is read.
+    Only from a signed-in account (a member of staff, with ``staff_only``): a request from
+    nobody signed in is sent to sign in before a byte of its body is read, and a signed-in
+    account that may not upload here keeps the portal's small limit.
     """
 
     @bp.url_value_preprocessor
