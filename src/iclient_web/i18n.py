@@ -88,15 +88,20 @@ def _guess_language() -> str:
     return first if first in LANGUAGES else LANGUAGES[0]
 
 
-def format_day(value: date | datetime | None = None) -> str:
-    """A day in the page's language (``29/11/2026``); a time's day in the business's zone."""
+def format_day(value: date | datetime | None = None, format: str | None = None) -> str:
+    """A day in the page's language (``29/11/2026``); a time's day in the business's zone.
+
+    ``format`` (a Babel format name, as Flask-Babel's function takes) is accepted and
+    ignored: the portal writes every day one way.
+    """
     if isinstance(value, datetime):
         return formats.local_day(value, current_language(), services().settings.quotes.zone())
     return formats.day(value, current_language())
 
 
-def format_moment(value: datetime | None = None) -> str:
-    """A time in the page's language, in the business's zone (``29/11/2026 17:05``)."""
+def format_moment(value: datetime | None = None, format: str | None = None) -> str:
+    """A time in the page's language, in the business's zone (``29/11/2026 17:05``);
+    ``format`` is accepted and ignored, as for :func:`format_day`."""
     return formats.moment(value, current_language(), services().settings.quotes.zone())
 
 

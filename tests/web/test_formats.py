@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -202,3 +203,15 @@ def test_times_on_staff_pages_are_the_business_s_local_time(
     shown = page(other_browser.get(f"/pt/admin/clients/{ana}"))
     assert local.strftime("%d/%m/%Y %H:%M") in shown
     _no_other_format(shown)
+
+
+def test_a_template_that_names_a_babel_format_still_gets_the_one_style(app: Flask) -> None:
+    template = app.jinja_env.from_string(
+        "{{ format_date(d, 'long') }}|{{ format_datetime(t, 'short') }}|{{ format_date(t) }}"
+    )
+    at = datetime(2026, 11, 29, 17, 5, tzinfo=UTC)
+    with app.test_request_context("/pt/"):
+        app.preprocess_request()
+        assert template.render(d=date(2026, 11, 29), t=at) == (
+            "29/11/2026|29/11/2026 17:05|29/11/2026"
+        )
