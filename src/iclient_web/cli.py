@@ -10,10 +10,13 @@ language). Tests run a command on an app of their own with
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import click
 from flask import Flask
@@ -37,6 +40,7 @@ from iclient_core.jobs.model import Job, Outcome
 from iclient_core.jobs.scheduling import run_claimed
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.shared.errors import AlreadyExists, InvalidInput
+from iclient_core.shared.text import counted
 from iclient_core.staff.members import create_staff
 from iclient_web import create_app, logs, metrics
 from iclient_web.deps import portal
@@ -95,6 +99,22 @@ def _refuse_in_process_stores(config: Config) -> None:
         )
 
 
+def _links_to_the_served_address(command: Callable[..., None]) -> Callable[..., None]:
+    """Without ``ICLIENT_BASE_URL``, e-mailed links point at the address being served.
+
+    Set before the portal is built: this process's portal (``--demo``), the web workers and
+    the background worker all read it from the environment they share.
+    """
+
+    @functools.wraps(command)
+    def serve_at(*args: Any, **kwargs: Any) -> None:
+        if not os.environ.get("ICLIENT_BASE_URL"):
+            os.environ["ICLIENT_BASE_URL"] = served_base_url(kwargs["host"], kwargs["port"])
+        command(*args, **kwargs)
+
+    return serve_at
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="The port to listen on.")
@@ -140,6 +160,7 @@ def _refuse_in_process_stores(config: Config) -> None:
     help="Run the background worker (mail, housekeeping) beside the web workers.",
 )
 @click.option("--demo", is_flag=True, help="Create demo accounts and print their passwords.")
+@_links_to_the_served_address
 @with_appcontext
 def serve(
     host: str,
@@ -201,7 +222,7 @@ def serve(
     # Nothing of this process's connections may reach the workers: each builds its own.
     built.close()
     click.echo(
-        f"iclient on http://{options.bind}/  ({options.workers} web worker(s)"
+        f"iclient on http://{options.bind}/  ({counted(options.workers, 'web worker')}"
         f"{', background worker' if with_worker else ''}; mail: {config.mail_url})"
     )
     server = PortalServer(
@@ -210,6 +231,18 @@ def serve(
         background=BackgroundProcess.iclient_worker() if with_worker else None,
     )
     server.run()
+
+
+def served_base_url(host: str, port: int) -> str:
+    """The address ``iclient serve --host host --port port`` answers at, for e-mailed links.
+
+    A wildcard address (every interface) is reached on this machine as the loopback one;
+    behind a proxy or on another name, set ``ICLIENT_BASE_URL``.
+    """
+    name = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    if ":" in name and not name.startswith("["):
+        name = f"[{name}]"  # an IPv6 address in a URL
+    return f"http://{name}:{port}"
 
 
 def _portal_app() -> Flask:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g, redirect, render_template
+from flask import Blueprint, Flask, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from iclient_core.accounts.model import LANGUAGES
@@ -16,10 +16,12 @@ bp = Blueprint("home", __name__, url_prefix="/<lang>")
 
 
 @bp.get("/")
-def dashboard() -> str:
-    """The client's (or staff member's) home page."""
+def dashboard() -> str | Response:
+    """The client's home page (staff have theirs in the staff area)."""
     account = g.account
-    latest = [] if account.role.is_staff else latest_documents(services=services(), actor=account)
+    if account.role.is_staff:
+        return redirect(url_for("admin.dashboard"), 303)
+    latest = latest_documents(services=services(), actor=account)
     return render_template("home/dashboard.html", account=account, latest=latest)
 
 

@@ -1,27 +1,20 @@
 """Languages: every page lives under ``/<lang>/``; texts come from gettext catalogues, and
-dates, amounts and sizes are written the page's language's way."""
+dates, amounts, phones and sizes are written the page's language's way (by
+:mod:`iclient_web.formats`)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from babel.support import NullTranslations
 from flask import Flask, abort, g, request, url_for
-from flask_babel import (
-    Babel,
-    format_currency,
-    format_date,
-    format_datetime,
-    format_decimal,
-    get_translations,
-)
+from flask_babel import Babel, get_translations
 
 from iclient_core.accounts.model import LANGUAGES
 from iclient_core.shared.money import Money
-from iclient_web.deps import portal
+from iclient_web import formats
+from iclient_web.deps import portal, services
 from iclient_web.markdown import render_markdown
 
 babel = Babel()
@@ -41,8 +34,10 @@ def init_app(app: Flask) -> None:
         lambda singular, plural, n: page_translations().ungettext(singular, plural, n),
         newstyle=True,
     )
-    app.jinja_env.globals.update(format_date=format_day, format_datetime=format_datetime)
-    app.jinja_env.filters.update(markdown=render_markdown, filesize=filesize, money=money)
+    app.jinja_env.globals.update(format_date=format_day, format_datetime=format_moment)
+    app.jinja_env.filters.update(
+        markdown=render_markdown, filesize=filesize, money=money, phone=formats.phone
+    )
 
     @app.url_value_preprocessor
     def take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
@@ -94,45 +89,27 @@ def _guess_language() -> str:
 
 
 def format_day(value: date | datetime | None = None, format: str | None = None) -> str:
-    """Flask-Babel's ``format_date``; a calendar day in the default format is written once
-    per language and kept (a list page shows one per row)."""
-    if type(value) is date and format is None:
-        return _format_day(value, current_language())
-    return str(format_date(value, format))
+    """A day in the page's language (``29/11/2026``); a time's day in the business's zone.
+
+    ``format`` (a Babel format name, as Flask-Babel's function takes) is accepted and
+    ignored: the portal writes every day one way.
+    """
+    if isinstance(value, datetime):
+        return formats.local_day(value, current_language(), services().settings.quotes.zone())
+    return formats.day(value, current_language())
 
 
-@lru_cache(maxsize=4096)
-def _format_day(day: date, _language: str) -> str:
-    return str(format_date(day))
+def format_moment(value: datetime | None = None, format: str | None = None) -> str:
+    """A time in the page's language, in the business's zone (``29/11/2026 17:05``);
+    ``format`` is accepted and ignored, as for :func:`format_day`."""
+    return formats.moment(value, current_language(), services().settings.quotes.zone())
 
 
 def filesize(size: int | None) -> str:
     """``2,4 MB`` (in the page's language)."""
-    if size is None:
-        return "—"
-    return _filesize(size, current_language())
-
-
-@lru_cache(maxsize=4096)
-def _filesize(size: int, _language: str) -> str:
-    # Babel's formatting is the slow part of a list page: a size (and an amount, below)
-    # is written once per language and kept; ``_language`` keys the cache.
-    value = Decimal(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            pattern = "#,##0" if unit == "B" else "#,##0.#"
-            return f"{format_decimal(value, format=pattern)}\u00a0{unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
+    return formats.filesize(size, current_language())
 
 
 def money(amount: Money | None) -> str:
     """An amount in the page's language, from integer cents (no float on the way)."""
-    if amount is None:
-        return ""
-    return _money(amount.cents, amount.currency, current_language())
-
-
-@lru_cache(maxsize=4096)
-def _money(cents: int, currency: str, _language: str) -> str:
-    return str(format_currency(Decimal(cents) / 100, currency))
+    return formats.money(amount, current_language())

@@ -12,6 +12,11 @@ FIELD_MESSAGES = {
     "invalid_characters": _l("This contains characters that are not allowed."),
     "invalid_choice": _l("Choose one of the options."),
     "email_invalid": _l("Enter a valid e-mail address, like name@example.com."),
+    "email_mixed_scripts": _l(
+        "This address mixes letters of different alphabets (for example a Cyrillic а among "
+        "Latin letters), so it only looks like another one. Type it again."
+    ),
+    "invisible_only": _l("Type some letters: this contains only invisible or accent marks."),
     "email_unchanged": _l("This is already your e-mail address."),
     "email_taken": _l("This e-mail address is already in use by another account."),
     "phone_invalid": _l("Enter a valid phone number, e.g. 912 345 678 or +351 912 345 678."),

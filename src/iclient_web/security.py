@@ -19,7 +19,7 @@ from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
-from iclient_core.accounts.authentication import current_session
+from iclient_core.accounts.authentication import CurrentSession, current_session
 from iclient_core.accounts.model import Account
 from iclient_core.consent.use_cases import is_gated
 from iclient_web.deps import services
@@ -108,6 +108,33 @@ def gated(account: Account, revision: int) -> bool:
     return closed
 
 
+def request_session() -> CurrentSession | None:
+    """The signed-in session of the request's cookie (looked up once per request)."""
+    if "iclient_current" not in g:
+        g.iclient_current = current_session(
+            services=services(), session_secret=session.get(SESSION_SECRET)
+        )
+    found: CurrentSession | None = g.iclient_current
+    return found
+
+
+def may_upload(*, staff_only: bool) -> bool:
+    """Whether this POST may carry files up to the upload limit: only from a signed-in
+    account (a member of staff, with ``staff_only``). Nobody else may make the server spool
+    a large body before the sign-in and CSRF checks.
+
+    Looks at the session cookie only, never at the body: an anonymous request is answered
+    at once with the redirect to sign in, before a byte of its body is read.
+
+    Raises:
+        werkzeug.exceptions.HTTPException: the redirect to sign in, for nobody signed in.
+    """
+    found = request_session()
+    if found is None:
+        abort(redirect(url_for("auth.sign_in"), 303))
+    return not staff_only or found.account.role.is_staff
+
+
 def start_session(secret: str) -> None:
     """Begin a fresh browser session for a new sign-in (nothing of the old one survives)."""
     session.clear()
@@ -147,7 +174,7 @@ def init_app(app: Flask) -> None:
     def load_session() -> Response | None:
         g.account = None
         g.session = None
-        found = current_session(services=services(), session_secret=session.get(SESSION_SECRET))
+        found = request_session()
         if found is not None:
             g.account, g.session = found.account, found.session
             g.iclient_revision = found.revision
@@ -159,12 +186,12 @@ def init_app(app: Flask) -> None:
             return None  # unknown URLs get the 404 page; public pages need nothing
         if g.account is None:
             return redirect(url_for("auth.sign_in", next=_here()), 303)
-        if (
-            not g.account.role.is_staff
-            and not is_consent_exempt(request.endpoint, app)
-            and gated(g.account, g.iclient_revision)
-        ):
-            return redirect(url_for("consent.show", next=_here()), 303)
+        if not g.account.role.is_staff:
+            # Known to the pages too: while it is pending, the menu offers no link that
+            # would only come back to the consent page.
+            g.consent_pending = gated(g.account, g.iclient_revision)
+            if g.consent_pending and not is_consent_exempt(request.endpoint, app):
+                return redirect(url_for("consent.show", next=_here()), 303)
         return None
 
     @app.after_request

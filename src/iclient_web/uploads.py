@@ -20,6 +20,7 @@ from iclient_web.business import settings_in_force
 from iclient_web.deps import portal
 from iclient_web.errors import error_page
 from iclient_web.messages import field_message
+from iclient_web.security import may_upload
 
 MIB = 1024 * 1024
 FORM_OVERHEAD = MIB
@@ -83,15 +84,22 @@ def too_large(error: object) -> tuple[str, int]:
     )
 
 
-def accept_uploads(bp: Blueprint, endpoints: Collection[str]) -> None:
+def accept_uploads(bp: Blueprint, endpoints: Collection[str], *, staff_only: bool = False) -> None:
     """Let POSTs to ``endpoints`` (of ``bp``) carry files up to the upload limit, and answer
-    a larger request of ``bp`` with :func:`too_large`."""
+    a larger request of ``bp`` with :func:`too_large`.
+
+    Only from a signed-in account (a member of staff, with ``staff_only``): a request from
+    nobody signed in is sent to sign in before a byte of its body is read, and a signed-in
+    account that may not upload here keeps the portal's small limit.
+    """
 
     @bp.url_value_preprocessor
     def raise_the_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
         # Runs before every before_request hook, and so before CSRFProtect reads the form:
-        # the limit must be raised before Werkzeug starts parsing the body.
-        if endpoint in endpoints and request.method == "POST":
+        # the sender is checked and the limit raised before Werkzeug starts parsing the body.
+        # Anyone else keeps the portal's small limit.
+        allowed = endpoint in endpoints and request.method == "POST"
+        if allowed and may_upload(staff_only=staff_only):
             request.max_content_length = max_upload_bytes() + FORM_OVERHEAD
 
     bp.register_error_handler(413, too_large)

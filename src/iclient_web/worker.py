@@ -29,6 +29,7 @@ from iclient_core.jobs.model import Job, JobRun, Outcome
 from iclient_core.jobs.scheduling import run_due_jobs
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.shared.errors import ServiceUnavailable
+from iclient_core.shared.text import counted
 from iclient_web import metrics
 
 logger = logging.getLogger("iclient.worker")
@@ -135,10 +136,10 @@ class BackgroundWorker:
     def run(self) -> None:
         """Work until :meth:`stop`: mail every ``mail_every``, due jobs every ``check_every``."""
         logger.info(
-            "background worker %s: mail every %gs, %d job(s) checked every %gs",
+            "background worker %s: mail every %gs, %s checked every %gs",
             self.runner,
             self.mail_every,
-            len(self.jobs),
+            counted(len(self.jobs), "job"),
             self.check_every,
         )
         next_mail = next_check = time.monotonic()

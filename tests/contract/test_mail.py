@@ -568,3 +568,19 @@ def test_the_mailer_reports_a_message_it_cannot_render() -> None:
     )
     with pytest.raises(DeliveryFailed, match="permanent"):
         mailer.send(bad_address)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", list(Kind))
+def test_a_business_name_ending_in_a_stop_ends_its_sentence_once(kind: Kind, language: str) -> None:
+    notification = _notification(kind, language)
+    notification = Notification(
+        kind=notification.kind,
+        to_address=notification.to_address,
+        to_name=notification.to_name,
+        language=language,
+        context={**notification.context, "business_name": "Canalizações Ribeiro, Lda."},
+    )
+    text, html = _parts(render(notification, sender="a <a@x.pt>", message_id="<1@x>"))
+    assert "Lda.." not in text
+    assert "Lda.." not in html

@@ -4,6 +4,8 @@ dies, and nothing outlives the master."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import http.client
 import os
 import signal
@@ -11,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -189,3 +192,69 @@ def test_iclient_worker_on_its_own_migrates_sqlite_runs_the_jobs_and_stops_on_si
     assert "SIGINT: stopping after the work in hand" in text
     assert "stopped" in text.rsplit("SIGINT", 1)[1]
     assert "Traceback" not in text
+
+
+def test_serve_without_a_base_url_links_e_mails_to_the_address_it_serves(
+    tmp_path: Path,
+) -> None:
+    """Without ``ICLIENT_BASE_URL``, the activation e-mail's links point at ``--port``."""
+    port = free_port()
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(SRC),
+        "HOME": str(tmp_path),
+        "ICLIENT_INSTANCE_PATH": str(tmp_path / "instance"),
+        "ICLIENT_MAIL_URL": (tmp_path / "mail").as_uri(),
+    }
+    with (tmp_path / "serve.log").open("wb") as log:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "iclient_web", "serve"),
+                *("--workers", "1", "--host", "127.0.0.1", "--port", str(port)),
+            ],
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for("the portal to answer", lambda: answers(port))
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/pt/auth/sign-up")
+        page = connection.getresponse()
+        cookie = page.getheader("Set-Cookie", "").split(";", 1)[0]
+        body = page.read().decode()
+        token = body.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+        form = urllib.parse.urlencode(
+            {
+                "csrf_token": token,
+                "first_name": "Ana",
+                "last_name": "Silva",
+                "phone": "912345678",
+                "email": "ana@example.pt",
+            }
+        )
+        connection.request(
+            "POST",
+            "/pt/auth/sign-up",
+            body=form,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+        )
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.status in (200, 302, 303), answer.status
+        connection.close()
+        mail = tmp_path / "mail"
+        wait_for("the activation e-mail", lambda: any(mail.glob("*.eml")))
+        [message] = mail.glob("*.eml")
+        parsed = email.message_from_bytes(message.read_bytes(), policy=email.policy.default)
+        text = "".join(
+            part.get_content() for part in parsed.walk() if part.get_content_maintype() == "text"
+        )
+    finally:
+        everyone = [process.pid, *children(process.pid)]
+        for pid in everyone:  # only the processes this test started
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    assert f"http://127.0.0.1:{port}/pt/auth/activate/" in text
+    assert "127.0.0.1:5000" not in text

@@ -142,15 +142,14 @@ def test_the_housekeeping_jobs_run_each_chore_and_say_what_they_did(services: Se
     assert [job.every for job in jobs] == [timedelta(minutes=5)] * 3 + [timedelta(days=1)]
     runs = run_due_jobs(services=services, ledger=MemoryJobLedger(), jobs=jobs, runner="a")
     assert [(run.outcome, run.detail) for run in runs] == [
-        (Outcome.OK, "0 account(s) erased"),
-        (Outcome.OK, "0 quote(s) expired"),
+        (Outcome.OK, "0 accounts erased"),
+        (Outcome.OK, "0 quotes expired"),
         (
             Outcome.OK,
-            "removed 0 dead upload(s), 0 dead replacement(s), 0 orphan file(s), "
-            "0 unfinished write(s)",
+            "removed 0 dead uploads, 0 dead replacements, 0 orphan files, 0 unfinished writes",
         ),
         (
             Outcome.OK,
-            "checked 0 file(s) (0 bytes), skipped 0 checked recently, 0 missing or damaged",
+            "checked 0 files (0 bytes), skipped 0 checked recently, 0 missing or damaged",
         ),
     ]

@@ -220,7 +220,7 @@ def test_disabling_a_client_ends_every_session_at_once(
     assert stored(services, ana.id).status is Status.DISABLED
     entry = next(e for e in _trail(services, ana.id) if e.action == "client.disabled")
     assert entry.actor_id == collaborator.id and entry.ip == IP
-    assert "2 session(s) ended" in entry.summary
+    assert "2 sessions ended" in entry.summary
 
     clients.enable_client(services=services, actor=collaborator, client_id=ana.id)
     assert stored(services, ana.id).status is Status.ACTIVE

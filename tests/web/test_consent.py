@@ -123,7 +123,7 @@ def test_declining_keeps_the_client_signed_in_but_gated(browser: Browser) -> Non
 
 def test_staff_are_not_gated(browser: Browser) -> None:
     browser.staff_account(role="staff")
-    assert browser.get("/pt/").status_code == 200
+    assert browser.get("/pt/admin/").status_code == 200
 
 
 def test_staff_who_are_not_admins_cannot_publish(browser: Browser) -> None:

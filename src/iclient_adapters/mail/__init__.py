@@ -122,7 +122,8 @@ def build_transport(url: str, *, instance_path: str | os.PathLike[str]) -> Trans
     else:
         raise ValueError(f"ICLIENT_MAIL_URL: unknown scheme {scheme!r}; use one of {_SCHEMES}")
     if options:
-        raise ValueError(f"ICLIENT_MAIL_URL: unknown option(s) {', '.join(sorted(options))}")
+        noun = "option" if len(options) == 1 else "options"
+        raise ValueError(f"ICLIENT_MAIL_URL: unknown {noun} {', '.join(sorted(options))}")
     return transport
 
 

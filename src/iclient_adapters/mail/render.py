@@ -27,10 +27,16 @@ LANGUAGES = ("pt", "en")
 _WHITESPACE = re.compile(r"\s+")
 
 
+def full_stop(text: str) -> str:
+    """``text`` ending a sentence: one full stop, not two after ``Lda.`` or ``Inc.``."""
+    text = str(text)
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The shared Jinja2 environment over the package's templates (built on first use)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("iclient_adapters.mail", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
         undefined=jinja2.StrictUndefined,
@@ -38,6 +44,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["full_stop"] = full_stop
+    return env
 
 
 def template_language(language: str) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from iclient_core.accounts.model import Account, EmailAddress, Profile
 from iclient_core.shared.errors import FieldError
-from iclient_core.shared.text import clean_line
+from iclient_core.shared.text import clean_line, mixes_scripts
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 def clean_email(
     services: Services, raw: str | None, errors: list[FieldError], field: str = "email"
 ) -> EmailAddress | None:
-    """Validate and normalise an e-mail field; record a ``FieldError`` when it is bad."""
+    """Validate and normalise an e-mail field; record a ``FieldError`` when it is bad
+    (``email_invalid``; ``email_mixed_scripts`` for letters of two alphabets in one part)."""
     text = (raw or "").strip()
     if not text:
         errors.append(FieldError(field, "required"))
@@ -25,10 +26,16 @@ def clean_email(
         errors.append(FieldError(field, "email_invalid"))
         return None
     try:
-        return EmailAddress.from_normalised(services.contacts.normalise_email(text))
+        address = EmailAddress.from_normalised(services.contacts.normalise_email(text))
     except ValueError:
         errors.append(FieldError(field, "email_invalid"))
         return None
+    local, _, domain = address.address.rpartition("@")
+    if any(mixes_scripts(part) for part in (local, *domain.split("."))):
+        # A look-alike of someone else's address (``аna`` with a Cyrillic а).
+        errors.append(FieldError(field, "email_mixed_scripts"))
+        return None
+    return address
 
 
 def clean_profile(

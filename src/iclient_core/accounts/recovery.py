@@ -16,6 +16,7 @@ from iclient_core.shared import audit
 from iclient_core.shared.errors import FieldError, InvalidInput, TokenInvalid
 from iclient_core.shared.limits import check_limit
 from iclient_core.shared.security_log import security_event
+from iclient_core.shared.text import counted
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -124,7 +125,7 @@ def reset_password(
             action="auth.password_reset",
             target_type="account",
             target_id=account.id,
-            summary=f"Password reset by e-mailed link; {ended} session(s) ended",
+            summary=f"Password reset by e-mailed link; {counted(ended, 'session')} ended",
             ip=ip,
             details={"sessions": ended},
         )

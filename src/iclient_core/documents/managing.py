@@ -20,6 +20,7 @@ from iclient_core.shared import audit
 from iclient_core.shared.errors import InvalidInput, NotFound
 from iclient_core.shared.intake import forget_stored
 from iclient_core.shared.paging import Page
+from iclient_core.shared.text import counted
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -289,7 +290,7 @@ def delete_document(
             target_id=document.id,
             summary=(
                 f"{document.category.value} {document.title!r}, "
-                f"{len(document.versions)} file(s), client {document.client_id}"
+                f"{counted(len(document.versions), 'file')}, client {document.client_id}"
             ),
             ip=ip,
             subject_id=document.client_id,

@@ -16,6 +16,7 @@ from iclient_core.documents.scrub import scrub_documents
 from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.jobs.model import Job
 from iclient_core.quotes.decisions import expire_overdue_quotes
+from iclient_core.shared.text import counted
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -33,11 +34,11 @@ SCRUB_DOCUMENTS = "documents.scrub"
 
 
 def _erase_due(services: Services) -> str:
-    return f"{erase_due(services=services)} account(s) erased"
+    return f"{counted(erase_due(services=services), 'account')} erased"
 
 
 def _expire_quotes(services: Services) -> str:
-    return f"{expire_overdue_quotes(services=services)} quote(s) expired"
+    return f"{counted(expire_overdue_quotes(services=services), 'quote')} expired"
 
 
 def sweep_summary(services: Services, grace: timedelta | None = None) -> str:
@@ -48,9 +49,10 @@ def sweep_summary(services: Services, grace: timedelta | None = None) -> str:
         else sweep_documents(services=services, grace=grace)
     )
     return (
-        f"removed {report.stale_documents} dead upload(s), {report.stale_files} dead "
-        f"replacement(s), {report.orphan_objects} orphan file(s), "
-        f"{report.incomplete_writes} unfinished write(s)"
+        f"removed {counted(report.stale_documents, 'dead upload')}, "
+        f"{counted(report.stale_files, 'dead replacement')}, "
+        f"{counted(report.orphan_objects, 'orphan file')}, "
+        f"{counted(report.incomplete_writes, 'unfinished write')}"
     )
 
 
@@ -62,7 +64,7 @@ def scrub_summary(services: Services, recheck_after: timedelta | None = None) ->
         else scrub_documents(services=services, recheck_after=recheck_after)
     )
     return (
-        f"checked {report.checked} file(s) ({report.bytes_read} bytes), skipped "
+        f"checked {counted(report.checked, 'file')} ({report.bytes_read} bytes), skipped "
         f"{report.skipped} checked recently, {report.damaged} missing or damaged"
     )
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from iclient_core.accounts.model import Account, Status
 from iclient_core.shared import audit
 from iclient_core.shared.security_log import security_event
+from iclient_core.shared.text import counted
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -30,7 +31,7 @@ def end_sessions(
         action=action,
         target_type="account",
         target_id=account.id,
-        summary=f"{ended} session(s) ended",
+        summary=f"{counted(ended, 'session')} ended",
         ip=ip,
         details={"sessions": ended},
     )
@@ -53,7 +54,7 @@ def close(
         action=action,
         target_type="account",
         target_id=account.id,
-        summary=f"Account disabled; {ended} session(s) ended",
+        summary=f"Account disabled; {counted(ended, 'session')} ended",
         ip=ip,
         details={"sessions": ended},
     )

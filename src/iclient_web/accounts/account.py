@@ -20,6 +20,7 @@ from iclient_core.consent.use_cases import consent_status, give, withdraw
 from iclient_core.consent.use_cases import history as consent_history
 from iclient_core.shared.errors import InvalidInput, TokenExpired, TokenInvalid
 from iclient_core.staff.personal_data import export_data
+from iclient_web import formats
 from iclient_web.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -49,7 +50,7 @@ def _page(
             formdata=None,
             first_name=account.profile.first_name,
             last_name=account.profile.last_name,
-            phone=account.profile.phone,
+            phone=formats.phone(account.profile.phone),
             language=account.language,
         )
     body = render_template(

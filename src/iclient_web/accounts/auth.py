@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from iclient_core.accounts.authentication import sign_in as sign_in_use_case
 from iclient_core.accounts.authentication import sign_out as sign_out_use_case
+from iclient_core.accounts.model import Account
 from iclient_core.accounts.recovery import (
     check_password_reset,
     request_password_reset,
@@ -40,6 +41,14 @@ from iclient_web.security import SESSION_SECRET, end_session, public, safe_next,
 bp = Blueprint("auth", __name__, url_prefix="/<lang>/auth")
 
 Page = str | tuple[str, int] | Response
+
+SIGN_IN_EMAIL = "sign_in_email"
+"""The browser session's key for the address to show on the next sign-in form."""
+
+
+def landing_page(account: Account) -> str:
+    """Where a person lands after signing in: staff on their dashboard, clients at home."""
+    return url_for("admin.dashboard" if account.role.is_staff else "home.dashboard")
 
 
 def _token_page(body: str, status: int = 200) -> tuple[str, int, dict[str, str]]:
@@ -81,13 +90,15 @@ def activate(token: str) -> Page | tuple[str, int, dict[str, str]]:
     form = SetPasswordForm()
     try:
         if request.method == "POST":
-            activate_account(
+            activated = activate_account(
                 services=services(),
                 token=token,
                 password=form.password.data,
                 password_confirm=form.password_confirm.data,
                 ip=client_ip(),
             )
+            # The next step is signing in: the address is ready on the form, once.
+            session[SIGN_IN_EMAIL] = activated.email.address
             flash(_("Your account is active. You can sign in now."), "success")
             return redirect(url_for("auth.sign_in"), 303)
         account = check_activation(services=services(), token=token)
@@ -151,9 +162,12 @@ def sign_in() -> Page:
             )
             return render_template("auth/sign_in.html", form=form, next=next_url), 400
         start_session(signed.session_secret)
-        return redirect(next_url or url_for("home.dashboard"), 303)
+        return redirect(next_url or landing_page(signed.account), 303)
     if g.account is not None:
-        return redirect(next_url or url_for("home.dashboard"), 303)
+        return redirect(next_url or landing_page(g.account), 303)
+    ready = session.pop(SIGN_IN_EMAIL, None)
+    if isinstance(ready, str) and not form.email.data:
+        form.email.data = ready
     return render_template("auth/sign_in.html", form=form, next=next_url)
 
 

@@ -52,7 +52,7 @@ bp = Blueprint(
     "admin_documents", __name__, url_prefix="/<lang>/admin/clients/<client_id>/documents"
 )
 bp.before_request(require_staff)
-accept_uploads(bp, {"admin_documents.upload", "admin_documents.replace"})
+accept_uploads(bp, {"admin_documents.upload", "admin_documents.replace"}, staff_only=True)
 
 Page = str | tuple[str, int] | Response
 
@@ -110,12 +110,11 @@ def upload(client_id: str) -> Page:
         )
     except InvalidInput as error:
         apply_document_errors(form, error)
-        return _list_page(client_id, form, 400)
+        return _list_page(client_id, form, _refusal_status(error.by_field().get("file", [])))
     refused = [(file.name, message(file.code)) for file in report.refused]
     if not report.documents:
         form.file.errors = [f"{name}: {why}" if len(files) > 1 else why for name, why in refused]
-        storage_out = any(file.code.startswith("storage_") for file in report.refused)
-        return _list_page(client_id, form, 503 if storage_out else 400)
+        return _list_page(client_id, form, _refusal_status([f.code for f in report.refused]))
     flash(
         _(
             "Uploaded: %(titles)s. The client was told by e-mail.",
@@ -126,6 +125,14 @@ def upload(client_id: str) -> Page:
     for name, why in refused:
         flash(_("Not uploaded: %(name)s. %(reason)s", name=name, reason=why), "error")
     return redirect(url_for("admin_documents.index", client_id=client_id), 303)
+
+
+def _refusal_status(codes: list[str]) -> int:
+    """The status of a page that stored no file: 503 when the storage is out, 413 when a
+    file is over the limit (however little over it), else 400."""
+    if any(code.startswith("storage_") for code in codes):
+        return 503
+    return 413 if "file_too_large" in codes else 400
 
 
 def _show_page(
@@ -222,7 +229,8 @@ def replace(client_id: str, document_id: str) -> Page:
         )
     except InvalidInput as error:
         apply_document_errors(form, error)
-        return _show_page(client_id, document_id, replace=form, status=400)
+        status = _refusal_status(error.by_field().get("file", []))
+        return _show_page(client_id, document_id, replace=form, status=status)
     except StorageUnavailable as error:
         form.file.errors = [message(storage_code(error))]
         return _show_page(client_id, document_id, replace=form, status=503)

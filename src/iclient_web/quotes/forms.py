@@ -1,19 +1,14 @@
 """The quote pages' forms, the words for their errors and states, and money in the page's locale.
 
-Amounts are shown with Babel: ``1.234,56 €`` on Portuguese pages and ``€1,234.56`` on English
-ones. (CLDR's ``pt_PT`` would group with a space, ``1 234,56 €``; the business asked for the
-dot, so Portuguese pages use the ``pt`` symbols with the amount before the ``€``.) Amounts go
-to Babel as exact ``Decimal`` values made from the integer cents, never through a float.
+Amounts, dates and times are written by :mod:`iclient_web.formats`, as on every other page:
+``1.234,56 €`` on Portuguese pages and ``€1,234.56`` on English ones. (CLDR's ``pt_PT`` would
+group with a space, ``1 234,56 €``; the business asked for the dot.)
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -35,51 +30,17 @@ from wtforms.widgets import DateInput
 from iclient_core.quotes.model import QuoteState, Side
 from iclient_core.quotes.proposals import LineInput, ProposalInput
 from iclient_core.shared.errors import InvalidInput
-from iclient_core.shared.money import Money, Quantity, format_rate
+from iclient_web import formats
 from iclient_web.uploads import file_message
 
 # --------------------------------------------------------------------------- formatting
+# The portal's one style (iclient_web.formats), under the names the quote pages use.
 
-_CURRENCY_FORMAT = {"pt": ("pt", "#,##0.00\u00a0¤"), "en": ("en", None)}
-_DATE_FORMAT = {"pt": "dd/MM/yyyy", "en": "d MMM yyyy"}
-_MOMENT_FORMAT = {"pt": "dd/MM/yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
-
-
-def money(amount: Money | None, lang: str) -> str:
-    """``amount`` in the page's locale (empty for None)."""
-    if amount is None:
-        return ""
-    locale, pattern = _CURRENCY_FORMAT.get(lang, _CURRENCY_FORMAT["pt"])
-    value = Decimal(amount.cents).scaleb(-2)
-    return format_currency(
-        value, amount.currency, format=pattern, locale=locale, currency_digits=False
-    )
-
-
-def quantity(amount: Quantity, lang: str) -> str:
-    """A quantity with up to three decimals, as the page's locale writes it."""
-    locale = _CURRENCY_FORMAT.get(lang, _CURRENCY_FORMAT["pt"])[0]
-    return format_decimal(Decimal(amount.thousandths).scaleb(-3), format="#,##0.###", locale=locale)
-
-
-def rate(basis_points: int, lang: str) -> str:
-    """A VAT rate: ``23 %`` (pt), ``23%`` (en)."""
-    return format_rate(basis_points, lang)
-
-
-def day(value: date | None, lang: str) -> str:
-    """A date: ``31/12/2026`` (pt), ``31 Dec 2026`` (en)."""
-    if value is None:
-        return ""
-    return format_date(value, _DATE_FORMAT.get(lang, _DATE_FORMAT["pt"]), locale=lang)
-
-
-def moment(value: datetime | None, lang: str, zone: Any) -> str:
-    """A time in the business's time zone: ``05/01/2026 11:00``."""
-    if value is None:
-        return ""
-    pattern = _MOMENT_FORMAT.get(lang, _MOMENT_FORMAT["pt"])
-    return format_datetime(value, pattern, tzinfo=zone, locale=lang)
+money = formats.money
+quantity = formats.quantity
+rate = formats.rate
+day = formats.day
+moment = formats.moment
 
 
 STATE_LABELS = {

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from iclient_core.quotes.model import Proposal, Quote, QuoteState
 from iclient_core.quotes.queries import QuoteView
+from iclient_web import formats
 from iclient_web.business import settings_in_force
 from iclient_web.deps import portal, services
 from iclient_web.downloads import DOWNLOAD_CSP
@@ -56,7 +57,7 @@ def pdf_response(view: QuoteView, shown: Proposal | None) -> Response:
     letterhead = Letterhead(
         name=settings.business_name,
         email=settings.contact_email or portal().config.contact_email,
-        phone=settings.contact_phone,
+        phone=formats.phone(settings.contact_phone),
     )
     body = render_quote_pdf(view, shown, lang=current_language(), letterhead=letterhead)
     response = current_app.response_class(body, content_type="application/pdf")

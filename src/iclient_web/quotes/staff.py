@@ -172,6 +172,8 @@ def _save(quote_id: str, *, send: bool) -> tuple[str, int] | Response:
             ip=client_ip(),
         )
     except InvalidInput as error:
+        if send and [e.code for e in error.errors] == ["quote_needs_client"]:
+            return _kept_for_a_visitor(quote_id, form, lang)
         forms.apply_quote_errors(form, error)
         return _admin_page(quote_id, status=400, form=form)
     except (ConcurrentUpdate, InvalidTransition) as error:
@@ -180,6 +182,30 @@ def _save(quote_id: str, *, send: bool) -> tuple[str, int] | Response:
         flash(_("The proposal was sent to the client."), "success")
     else:
         flash(_("The draft was saved."), "success")
+    return redirect(url_for("quotes.admin.show", quote_id=quote_id), 303)
+
+
+def _kept_for_a_visitor(
+    quote_id: str, form: forms.ProposalForm, lang: str
+) -> tuple[str, int] | Response:
+    """A proposal for a visitor cannot be sent yet: keep it as a draft and show the quote
+    page with the next step (invite them as a client)."""
+    try:
+        save_draft(
+            services=services(),
+            actor=g.account,
+            quote_id=quote_id,
+            proposal=form.typed(lang),
+            expected_version=forms.version_of(form),
+            ip=client_ip(),
+        )
+    except InvalidInput as error:
+        forms.apply_quote_errors(form, error)
+        return _admin_page(quote_id, status=400, form=form)
+    except (ConcurrentUpdate, InvalidTransition) as error:
+        return _admin_page(quote_id, status=409, form=form, notice=_staff_refusal(error))
+    flash(_("The proposal was saved as a draft."), "info")
+    flash(forms.quote_field_message("quote_needs_client"), "error")
     return redirect(url_for("quotes.admin.show", quote_id=quote_id), 303)
 
 

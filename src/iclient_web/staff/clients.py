@@ -3,9 +3,20 @@ resend the invitation, end sessions, and the CSV import."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from iclient_core.accounts.model import Account
@@ -28,6 +39,7 @@ from iclient_core.staff.clients import (
     resend_invitation,
     update_client,
 )
+from iclient_web import formats
 from iclient_web.deps import client_ip, services
 from iclient_web.forms import ButtonForm, apply_errors
 from iclient_web.messages import field_message
@@ -134,7 +146,7 @@ def edit(client_id: str) -> Page:
             first_name=client.profile.first_name,
             last_name=client.profile.last_name,
             email=client.email.address,
-            phone=client.profile.phone,
+            phone=formats.phone(client.profile.phone),
             language=client.language,
         )
         return _form_page(form, client=client)
@@ -192,7 +204,14 @@ def disable(client_id: str) -> Response:
     ended = disable_client(
         services=services(), actor=g.account, client_id=client_id, ip=client_ip()
     )
-    flash(_("The account was disabled and %(count)d session(s) ended.", count=ended), "success")
+    flash(
+        ngettext(
+            "The account was disabled and %(num)d session ended.",
+            "The account was disabled and %(num)d sessions ended.",
+            ended,
+        ),
+        "success",
+    )
     return _back(client_id)
 
 
@@ -210,7 +229,7 @@ def end_sessions(client_id: str) -> Response:
     ended = end_client_sessions(
         services=services(), actor=g.account, client_id=client_id, ip=client_ip()
     )
-    flash(_("%(count)d session(s) ended.", count=ended), "success")
+    flash(ngettext("%(num)d session ended.", "%(num)d sessions ended.", ended), "success")
     return _back(client_id)
 
 
@@ -232,24 +251,70 @@ def import_problem(problem: FieldError, row: ImportRow) -> str:
     return f"{IMPORT_FIELDS.get(problem.field, problem.field)}: {field_message(problem.code)}"
 
 
+CHECKED_FILE_SALT = "iclient.client-import.checked-file"
+MAX_CHECKED_FILE_FIELD = 200 * 1024
+"""The largest checked file kept in the page (signed and compressed) for "import now"; the
+portal reads at most 256 KiB of a form field."""
+
+
+def _checked_files() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CHECKED_FILE_SALT)
+
+
+def keep_checked_file(data: bytes) -> str | None:
+    """The file a dry run checked, signed for the "import now" form (None when too large)."""
+    kept = str(_checked_files().dumps(data.decode("latin-1")))
+    return kept if len(kept) <= MAX_CHECKED_FILE_FIELD else None
+
+
+def checked_file(kept: str) -> bytes:
+    """The file a dry run checked, from its "import now" form.
+
+    Raises:
+        InvalidInput: the form's copy is not one this portal made (``file``: required).
+    """
+    try:
+        text = _checked_files().loads(kept)
+    except BadSignature:
+        raise InvalidInput.single("file", "required") from None
+    if not isinstance(text, str):
+        raise InvalidInput.single("file", "required")
+    return text.encode("latin-1")
+
+
 def _import_page(
-    form: ImportForm, report: ImportReport | None = None, status: int = 200
+    form: ImportForm,
+    report: ImportReport | None = None,
+    status: int = 200,
+    *,
+    data: bytes = b"",
 ) -> tuple[str, int]:
+    offer = report is not None and report.dry_run and report.accepted > 0
     body = render_template(
-        "admin/clients/import.html", form=form, report=report, import_problem=import_problem
+        "admin/clients/import.html",
+        form=form,
+        report=report,
+        import_problem=import_problem,
+        checked=keep_checked_file(data) if offer else None,
+        too_large_to_keep=offer and keep_checked_file(data) is None,
     )
     return body, status
 
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_csv() -> Page:
-    """Import clients from a CSV file: a dry run reports row by row, then the real run."""
+    """Import clients from a CSV file: a dry run reports row by row and offers to import the
+    checked file at once; or the real run straight away."""
     if request.method == "GET":
         return _import_page(ImportForm(formdata=None))
     form = ImportForm()
     upload = request.files.get("file")
     data = upload.read() if upload is not None else b""
+    kept = request.form.get("checked_file", "")
     try:
+        if kept and not data:
+            data = checked_file(kept)
+            form.dry_run.data = False  # the file was checked: this is the real run
         if form.dry_run.data:
             report = check_import(services=services(), actor=g.account, data=data)
         else:
@@ -263,6 +328,10 @@ def import_csv() -> Page:
     except InvalidInput as error:
         apply_errors(form, error)
         return _import_page(form, status=400)
-    if not report.dry_run:
-        flash(_("%(count)d client(s) created.", count=report.created), "success")
+    if report.dry_run:
+        return _import_page(form, report, data=data)
+    flash(
+        ngettext("%(num)d client created.", "%(num)d clients created.", report.created),
+        "success",
+    )
     return _import_page(form, report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from iclient_core.shared.errors import InvalidInput, RateLimited
@@ -99,7 +100,14 @@ def disable(account_id: str) -> Response:
         )
     except InvalidInput as error:
         return _refused(error)
-    flash(_("The account was disabled and %(count)d session(s) ended.", count=ended), "success")
+    flash(
+        ngettext(
+            "The account was disabled and %(num)d session ended.",
+            "The account was disabled and %(num)d sessions ended.",
+            ended,
+        ),
+        "success",
+    )
     return redirect(url_for("admin_staff.index"), 303)
 
 
@@ -136,5 +144,5 @@ def end_sessions(account_id: str) -> Response:
     ended = end_staff_sessions(
         services=services(), actor=g.account, account_id=account_id, ip=client_ip()
     )
-    flash(_("%(count)d session(s) ended.", count=ended), "success")
+    flash(ngettext("%(num)d session ended.", "%(num)d sessions ended.", ended), "success")
     return redirect(url_for("admin_staff.index"), 303)

@@ -13,6 +13,7 @@ from iclient_core.shared.business import BusinessSettings, format_rate
 from iclient_core.shared.errors import InvalidInput
 from iclient_core.shared.intake import Upload
 from iclient_core.staff.settings import save_settings, settings_for_editing
+from iclient_web import formats
 from iclient_web.deps import client_ip, portal, services
 from iclient_web.errors import error_page
 from iclient_web.messages import field_message
@@ -70,7 +71,7 @@ def edit() -> tuple[str, int]:
         formdata=None,
         business_name=stored.business_name,
         contact_email=stored.contact_email,
-        contact_phone=stored.contact_phone,
+        contact_phone=formats.phone(stored.contact_phone),
         default_language=stored.default_language,
         vat_rates=", ".join(format_rate(rate) for rate in stored.vat_rates),
         upload_limit_mb=str(stored.upload_limit_mb),
