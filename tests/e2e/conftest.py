@@ -189,6 +189,18 @@ def axe_findings(page: Any, script: Path) -> list[dict[str, Any]]:
     return [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
 
 
+# What axe-core no longer reports on its own: an id used twice, a label for no field.
+STRUCTURE = """() => {
+  const found = [], seen = new Map();
+  for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  for (const [id, n] of seen) if (n > 1) found.push(`id "${id}" is used ${n} times`);
+  for (const label of document.querySelectorAll('label[for]'))
+    if (!document.getElementById(label.htmlFor))
+      found.push(`label for "${label.htmlFor}" names no field`);
+  return found;
+}"""
+
+
 def describe(findings: list[dict[str, Any]]) -> str:
     lines = []
     for finding in findings:
@@ -213,6 +225,8 @@ class Checker:
         findings = axe_findings(page, self.script)
         if findings:
             problems.append("axe-core, serious or critical:\n" + describe(findings))
+        if broken := page.evaluate(STRUCTURE):
+            problems.append("ids and labels:\n  " + "\n  ".join(broken))
         wider = overflow(page)
         if wider > 0:
             problems.append(f"the page is {wider} px wider than the window")

@@ -125,6 +125,7 @@ def test_a_form_error_is_announced_with_its_field(
         page.fill("#last_name", "Silva")
         page.fill("#phone", "912 345 678")
         page.fill("#email", "not an address")
+        watched.expect_error = True  # a form with mistakes answers 400
         page.locator("main button[type=submit]").click()
         box = page.locator("#email")
         assert box.get_attribute("aria-invalid") == "true"
@@ -184,4 +185,14 @@ def test_the_legal_texts_scroll_by_keyboard_and_are_named(
     texts.first.focus()
     before = texts.first.evaluate("el => el.scrollTop")
     page.keyboard.press("PageDown")
-    assert texts.first.evaluate("el => el.scrollTop") > before
+    # the browser scrolls smoothly: wait for the text to move
+    texts.first.evaluate(
+        """(el, before) => new Promise((done, fail) => {
+             const started = Date.now();
+             const look = () => el.scrollTop > before ? done()
+               : Date.now() - started > 3000 ? fail(new Error('the text did not scroll'))
+               : requestAnimationFrame(look);
+             look();
+           })""",
+        before,
+    )

@@ -60,6 +60,8 @@ STATUS = {"not-found": 404, "link-invalid": 400}
 OVERFLOWS = {
     (name, 390)
     for name in (
+        "account",
+        "staff-account",
         "documents",
         "quotes",
         "quote-sent",
