@@ -56,6 +56,34 @@ STAFF = "gestora@example.pt"
 # critical findings fail a page (moderate and minor ones are advice).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 FAILING_IMPACTS = {"serious", "critical"}
+# Pages (by their name in the suite) and widths where a wide table still overflows the window:
+# tables become lists on phones in the design branch, and the integrator empties this set
+# after merging it. Only the overflow check may fail there (axe and the console still must not).
+OVERFLOWS = {
+    (name, 390)
+    for name in (
+        "account",
+        "staff-account",
+        "documents",
+        "quotes",
+        "quote-sent",
+        "quote-accepted",
+        "quote-declined",
+        "clients",
+        "client-page",
+        "client-documents",
+        "document",
+        "import-report",
+        "staff-quotes",
+        "quote-editor",
+        "quote-sent-staff",
+        "staff-quote-sent",
+        "consent-admin",
+        "consent-client",
+        "staff",
+        "audit-log",
+    )
+} | {("audit-log", 1280)}
 
 
 def _unavailable(reason: str) -> None:
@@ -287,9 +315,19 @@ class Site:
     """The seeded portal served over HTTP, with the ids the pages need."""
 
     url: str
+    app: Any
     portal: Portal
     transport: MemoryTransport
     ids: dict[str, str]
+
+    def new_client(self, email: str, *, consent: bool = True) -> None:
+        """Another client, registered and activated through the portal's forms (and, with
+        ``consent``, past the Terms and Privacy Policy)."""
+        person = Browser(self.app.test_client(), self.portal, self.transport)
+        person.register(email)
+        person.activate(email)
+        if consent:
+            person.sign_in(email)
 
     def mail_link(self, address: str, contains: str) -> str:
         """The local path of the last e-mailed link to ``address`` that contains ``contains``."""
@@ -389,7 +427,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Site(f"http://127.0.0.1:{server.server_port}", portal_, transport_, ids)
+        yield Site(f"http://127.0.0.1:{server.server_port}", flask_app, portal_, transport_, ids)
     finally:
         server.shutdown()
         thread.join()
