@@ -9,11 +9,14 @@ when ``node_modules`` is missing, the first browser test installs it from the lo
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import hashlib
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -102,14 +105,18 @@ def axe_script() -> Path:
         npm = shutil.which("npm")
         if npm is None:
             _unavailable("npm is missing: apt-get install npm, then npm ci")
-        else:
-            # Two workers may both find it missing: the lock file makes either install the same.
-            subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=ROOT,
-                check=True,
-                timeout=300,
-            )
+        # Both workers may find it missing: one installs while the other waits for it.
+        tag = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+        lock = Path(tempfile.gettempdir()) / f"iclient-npm-{tag}.lock"
+        with lock.open("w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            if not AXE.exists():
+                subprocess.run(
+                    [str(npm), "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                    cwd=ROOT,
+                    check=True,
+                    timeout=300,
+                )
     assert AXE.exists(), f"npm ci did not install {AXE}"
     return AXE
 
