@@ -196,3 +196,20 @@ def test_the_legal_texts_scroll_by_keyboard_and_are_named(
            })""",
         before,
     )
+
+
+def test_a_box_left_unticked_on_the_consent_page_is_announced_with_its_error(
+    site: Site, contexts: Callable[[str, int], Any], open_page: Open
+) -> None:
+    watched = open_page(contexts("gated", 1280))
+    page = watched.page
+    page.goto(f"{site.url}/en/consent")
+    watched.expect_error = True  # the form with a mistake answers 400
+    with page.expect_navigation():
+        page.locator("form[action*='/consent'] button[type=submit]").first.click()
+    box = page.locator("input[name=accept_terms]")
+    assert box.get_attribute("aria-invalid") == "true"
+    described = (box.get_attribute("aria-describedby") or "").split()
+    assert described, "the Terms box names no description"
+    said = " ".join(page.locator(f"#{ref}").inner_text() for ref in described)
+    assert "accept" in said.lower()
