@@ -13,20 +13,10 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from iclient_adapters.compose import Portal
+from tests.e2e.conftest import new_context
 from tests.web.conftest import LINK_RE, PASSWORD
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -44,19 +34,11 @@ def live_url(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(tmp_path: Path) -> Iterator[object]:
-    """A Chromium page; Debian's binary, never a downloaded one."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing under CI: apt-get install chromium")
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pt-PT")
-        yield context.new_page()
-        context.close()
-        browser.close()
+def page(chromium: object) -> Iterator[object]:
+    """A Chromium page on a phone, in the worker's one browser; Debian's, never a download."""
+    context = new_context(chromium, 390)
+    yield context.new_page()
+    context.close()
 
 
 def _activation_path(portal: Portal, transport: object) -> str:

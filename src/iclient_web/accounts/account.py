@@ -29,7 +29,7 @@ from iclient_web.accounts.forms import (
     ProfileForm,
 )
 from iclient_web.deps import client_ip, services, user_agent
-from iclient_web.forms import apply_errors
+from iclient_web.forms import apply_errors, own_id
 from iclient_web.i18n import current_language
 from iclient_web.security import consent_exempt, public
 
@@ -53,13 +53,20 @@ def _page(
             phone=formats.phone(account.profile.phone),
             language=account.language,
         )
+    password = password or ChangePasswordForm(formdata=None)
+    email = email or ChangeEmailForm(formdata=None)
+    deletion = deletion or DeletionRequestForm(formdata=None)
+    # Three forms ask for the current password: one id each, so that each label finds its box.
+    own_id(password.current_password, "password-current_password")
+    own_id(email.current_password, "email-current_password")
+    own_id(deletion.current_password, "delete-current_password")
     body = render_template(
         "account/account.html",
         account=account,
         profile_form=profile,
-        password_form=password or ChangePasswordForm(formdata=None),
-        email_form=email or ChangeEmailForm(formdata=None),
-        deletion_form=deletion or DeletionRequestForm(formdata=None),
+        password_form=password,
+        email_form=email,
+        deletion_form=deletion,
         consent=consent_status(services=services(), account=account, language=current_language()),
         history=consent_history(services=services(), account_id=account.id),
     )

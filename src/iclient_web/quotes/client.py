@@ -26,6 +26,7 @@ from iclient_core.shared.errors import ConcurrentUpdate, DomainError, InvalidInp
 from iclient_core.shared.intake import Upload
 from iclient_web.deps import client_ip, services
 from iclient_web.downloads import download_response
+from iclient_web.forms import own_id
 from iclient_web.quotes import forms
 from iclient_web.quotes.pages import chosen_version, list_filters, pdf_response
 from iclient_web.uploads import accept_uploads, max_upload_bytes, max_upload_mb
@@ -109,11 +110,11 @@ def _client_page(
     decline_form = decline or forms.DeclineForm(formdata=None, proposal=number)
     reason_form = forms.ReasonForm(formdata=None)
     # Several forms share a page: their fields keep their names but get ids of their own.
-    accept_form.proposal.id = "accept-proposal"
-    decline_form.proposal.id = "decline-proposal"
-    decline_form.reason.id = "decline-reason"
-    reason_form.reason.id = "withdraw-reason"
-    reason_form.version.id = "withdraw-version"
+    own_id(accept_form.proposal, "accept-proposal")
+    own_id(decline_form.proposal, "decline-proposal")
+    own_id(decline_form.reason, "decline-reason")
+    own_id(reason_form.reason, "withdraw-reason")
+    own_id(reason_form.version, "withdraw-version")
     body = render_template(
         "quotes/show.html",
         view=view,
