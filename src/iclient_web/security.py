@@ -108,6 +108,15 @@ def gated(account: Account, revision: int) -> bool:
     return closed
 
 
+def consent_redirect() -> Response | None:
+    """The way to the consent page when the consent gate closes the portal to the signed-in
+    client (None for visitors, staff and clients who accepted the current texts)."""
+    account = g.get("account")
+    if account is None or account.role.is_staff or not gated(account, g.iclient_revision):
+        return None
+    return redirect(url_for("consent.show", next=_here()), 303)
+
+
 def start_session(secret: str) -> None:
     """Begin a fresh browser session for a new sign-in (nothing of the old one survives)."""
     session.clear()
@@ -132,8 +141,9 @@ CSP = (
 )
 
 
-CACHEABLE_ENDPOINTS = frozenset({"branding.logo", "branding.logo_in"})
-"""Public, non-personal responses browsers may keep a short while (the business's logo);
+CACHEABLE_ENDPOINTS = frozenset({"branding.logo", "branding.logo_in", "branding.theme"})
+"""Public, non-personal responses browsers may keep a short while (the business's logo and
+accent colour);
 every other page is ``no-store``."""
 
 CACHEABLE_CACHE_CONTROL = "public, max-age=300"
@@ -159,13 +169,9 @@ def init_app(app: Flask) -> None:
             return None  # unknown URLs get the 404 page; public pages need nothing
         if g.account is None:
             return redirect(url_for("auth.sign_in", next=_here()), 303)
-        if (
-            not g.account.role.is_staff
-            and not is_consent_exempt(request.endpoint, app)
-            and gated(g.account, g.iclient_revision)
-        ):
-            return redirect(url_for("consent.show", next=_here()), 303)
-        return None
+        if is_consent_exempt(request.endpoint, app):
+            return None
+        return consent_redirect()
 
     @app.after_request
     def security_headers(response: Response) -> Response:
