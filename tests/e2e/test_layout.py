@@ -63,12 +63,12 @@ def phone(tmp_path: Path) -> Iterator[object]:
         browser.close()
 
 
-def _page_as(browser: object, live_url: str, person: Browser | None, width: int) -> object:
+def _page_as(browser: object, base: str, person: Browser | None, width: int) -> object:
     context = browser.new_context(viewport={"width": width, "height": 800}, locale="pt-PT")  # type: ignore[attr-defined]
     if person is not None:
         cookie = person.client.get_cookie("iclient")
         assert cookie is not None
-        context.add_cookies([{"name": "iclient", "value": cookie.value, "url": live_url}])
+        context.add_cookies([{"name": "iclient", "value": cookie.value, "url": base}])
     return context.new_page()
 
 
@@ -79,7 +79,9 @@ def _scroll_width(page: object, url: str) -> int:
 
 
 def test_no_page_scrolls_sideways_on_a_360_px_phone(
-    phone: object, live_url: str, people: dict[str, object]
+    phone: object,
+    live_url: str,  # noqa: F811 - the fixture imported above
+    people: dict[str, object],
 ) -> None:
     client, staff = people["client"], people["staff"]
     quote, client_id = people["quote"], people["client_id"]
@@ -119,7 +121,9 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(
 
 
 def test_the_audit_log_fits_a_laptop_screen(
-    phone: object, live_url: str, people: dict[str, object]
+    phone: object,
+    live_url: str,  # noqa: F811 - the fixture imported above
+    people: dict[str, object],
 ) -> None:
     page = _page_as(phone, live_url, people["staff"], 1280)  # type: ignore[arg-type]
     assert _scroll_width(page, f"{live_url}/pt/admin/audit/") <= 1280

@@ -103,9 +103,7 @@ def test_leaving_the_new_settings_out_keeps_them(services: Services, admin: Acco
     assert (found.accent_color, found.intro_pt) == ("", "")
 
 
-def test_bad_look_settings_are_refused_with_their_field(
-    services: Services, admin: Account
-) -> None:
+def test_bad_look_settings_are_refused_with_their_field(services: Services, admin: Account) -> None:
     with pytest.raises(InvalidInput) as refused:
         save(services, admin, accent_color="#ffd700", intro_en="x" * 5001, intro_pt="a\x00b")
     assert refused.value.by_field() == {

@@ -1,6 +1,7 @@
 """Admin page for the business settings: name, contacts, language, VAT rates, upload limit,
-the look (accent colour, the landing page's introduction) and the logo (the form is multipart; the logo's own limit is 1 MB, far below the portal's
-request limit, so a larger logo gets a form error, and a much larger request the 413 page)."""
+the look (accent colour, the landing page's introduction) and the logo (the form is
+multipart; the logo's own limit is 1 MB, far below the portal's request limit, so a larger
+logo gets a form error, and a much larger request the 413 page)."""
 
 from __future__ import annotations
 
