@@ -78,7 +78,9 @@ def _scroll_width(page: object, url: str) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth"))  # type: ignore[attr-defined]
 
 
-def test_no_page_scrolls_sideways_on_a_360_px_phone(
+@pytest.mark.parametrize("width", [PHONE, 800, 1040])
+def test_no_page_scrolls_sideways_on_a_phone_or_a_small_tablet(
+    width: int,
     phone: object,
     live_url: str,  # noqa: F811 - the fixture imported above
     people: dict[str, object],
@@ -107,15 +109,15 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(
             "/pt/admin/audit/",
             "/pt/admin/settings/",
         ],
-        None: ["/pt/", "/pt/auth/sign-in", "/pt/auth/sign-up"],
+        None: ["/pt/", "/en/", "/pt/auth/sign-in", "/pt/auth/sign-up", "/pt/quote-request"],
     }
     too_wide = {}
     for person, paths in pages.items():
-        page = _page_as(phone, live_url, person, PHONE)  # type: ignore[arg-type]
+        page = _page_as(phone, live_url, person, width)  # type: ignore[arg-type]
         for path in paths:
-            width = _scroll_width(page, live_url + path)
-            if width > PHONE:
-                too_wide[path] = width
+            scrolled = _scroll_width(page, live_url + path)
+            if scrolled > width:
+                too_wide[path] = scrolled
         page.context.close()  # type: ignore[attr-defined]
     assert too_wide == {}
 
