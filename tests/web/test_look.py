@@ -115,3 +115,15 @@ def test_every_list_cell_is_labelled_for_the_phone_layout() -> None:
             body = table.split("</thead>", 1)[-1]
             unlabelled += [path.name for _ in re.findall(r"<td(?![^>]*data-label)[\s>]", body)]
     assert unlabelled == []
+
+
+def test_theme_css_writes_nothing_but_a_colour(app: Flask, browser: Browser) -> None:
+    from iclient_core.shared.business import BusinessSettings
+
+    # stored by some other way than the settings page (an embedding product, a bad import)
+    with browser.portal.services.uow() as uow:
+        uow.settings.save(BusinessSettings(accent_color="red;}body{display:none"))
+        uow.settings.bump_revision()
+        uow.commit()
+    css = browser.get("/theme.css").get_data(as_text=True)
+    assert "display" not in css and "--accent" not in css

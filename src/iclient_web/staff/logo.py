@@ -9,6 +9,8 @@ portal's ``no-store``, set in :mod:`iclient_web.security`).
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, request
 from werkzeug.wrappers import Response
 
@@ -48,6 +50,9 @@ def logo() -> Response:
     return response
 
 
+_COLOR = re.compile(r"#[0-9a-f]{6}")
+
+
 def _mix(color: str, other: str, share: float) -> str:
     """``color`` with ``share`` (0 to 1) of ``other`` mixed in, as ``#rrggbb``."""
     channels = [
@@ -65,7 +70,7 @@ def theme() -> Response:
     and that read as text on the page, so the rest of the stylesheet holds."""
     color = settings_in_force().accent_color
     body = ""
-    if color:
+    if _COLOR.fullmatch(color):  # written into CSS: only ever a colour (the core checks it too)
         body = (
             f":root {{ --accent: {color}; --accent-strong: {_mix(color, '#000000', 0.2)}; "
             f"--accent-soft: {_mix(color, '#ffffff', 0.9)}; }}\n"
