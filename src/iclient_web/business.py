@@ -1,5 +1,5 @@
-"""The business every page names: its name, contact e-mail and logo, as an admin stored them
-(else the configuration).
+"""The business every page names: its name, contact e-mail, logo and accent colour, as an
+admin stored them (else the configuration).
 
 Each web process keeps the settings in memory with the portal's revision they were read at,
 and reads them again only when the revision changed: an admin's change reaches every process
@@ -68,6 +68,7 @@ def branding() -> tuple[str, str]:
             found = settings_in_force()
             cached = (found.business_name, found.contact_email or fallback_email)
             g.iclient_logo_version = found.logo_sha256[:16]
+            g.iclient_accent = found.accent_color
         except ServiceUnavailable:
             # No page works without the database: the 503 page says so, naming the business
             # from the configuration (cached here, so that it does not ask again).
@@ -98,17 +99,27 @@ def logo_version() -> str:
     return version
 
 
+def accent_color() -> str:
+    """The accent colour an admin chose (``#rrggbb``), or empty for the portal's own. Read
+    with :func:`branding`, once per request."""
+    branding()
+    color: str = g.get("iclient_accent", "")
+    return color
+
+
 def business_context() -> dict[str, Any]:
-    """``business_name``, ``contact_email`` and ``logo_version`` for every template."""
+    """``business_name``, ``contact_email``, ``logo_version`` and ``accent_color`` for every
+    template."""
     business_name, contact_email = branding()
     return {
         "business_name": business_name,
         "contact_email": contact_email,
         "logo_version": logo_version(),
+        "accent_color": accent_color(),
     }
 
 
 def init_app(app: Flask) -> None:
-    """Give every template the business's name, contact e-mail and logo."""
+    """Give every template the business's name, contact e-mail, logo and accent colour."""
     app.extensions["iclient_settings"] = SettingsCache()
     app.context_processor(business_context)

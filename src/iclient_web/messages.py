@@ -42,6 +42,11 @@ FIELD_MESSAGES = {
         "Enter up to 10 percentages between 0 and 100, e.g. 23, 13, 6, 0 (or 23; 5,5; 0)."
     ),
     "upload_limit_invalid": _l("Enter a whole number of megabytes between 1 and 5000."),
+    "accent_color_invalid": _l("Enter a colour as # and six hexadecimal digits, e.g. #0b5cad."),
+    "accent_color_low_contrast": _l(
+        "This colour is too light: white text on it, or it as text on the page, would be hard "
+        "to read. Choose a darker shade."
+    ),
     "file_empty": _l("Choose a CSV file: this one is empty."),
     "file_unreadable": _l("This does not look like a CSV file. Save the sheet as CSV and retry."),
     "file_header": _l(

@@ -135,6 +135,15 @@ def may_upload(*, staff_only: bool) -> bool:
     return not staff_only or found.account.role.is_staff
 
 
+def consent_redirect() -> Response | None:
+    """The way to the consent page when the consent gate closes the portal to the signed-in
+    client (None for visitors, staff and clients who accepted the current texts)."""
+    account = g.get("account")
+    if account is None or account.role.is_staff or not gated(account, g.iclient_revision):
+        return None
+    return redirect(url_for("consent.show", next=_here()), 303)
+
+
 def start_session(secret: str) -> None:
     """Begin a fresh browser session for a new sign-in (nothing of the old one survives)."""
     session.clear()
@@ -159,8 +168,9 @@ CSP = (
 )
 
 
-CACHEABLE_ENDPOINTS = frozenset({"branding.logo", "branding.logo_in"})
-"""Public, non-personal responses browsers may keep a short while (the business's logo);
+CACHEABLE_ENDPOINTS = frozenset({"branding.logo", "branding.logo_in", "branding.theme"})
+"""Public, non-personal responses browsers may keep a short while (the business's logo and
+accent colour);
 every other page is ``no-store``."""
 
 CACHEABLE_CACHE_CONTROL = "public, max-age=300"

@@ -59,34 +59,6 @@ STAFF = "gestora@example.pt"
 # critical findings fail a page (moderate and minor ones are advice).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 FAILING_IMPACTS = {"serious", "critical"}
-# Pages (by their name in the suite) and widths where a wide table still overflows the window:
-# tables become lists on phones in the design branch, and the integrator empties this set
-# after merging it. Only the overflow check may fail there (axe and the console still must not).
-OVERFLOWS = {
-    (name, 390)
-    for name in (
-        "account",
-        "staff-account",
-        "documents",
-        "quotes",
-        "quote-sent",
-        "quote-accepted",
-        "quote-declined",
-        "clients",
-        "client-page",
-        "client-documents",
-        "document",
-        "import-report",
-        "staff-quotes",
-        "quote-editor",
-        "quote-sent-staff",
-        "staff-quote-sent",
-        "consent-admin",
-        "consent-client",
-        "staff",
-        "audit-log",
-    )
-} | {("audit-log", 1280)}
 
 
 def _unavailable(reason: str) -> None:

@@ -4,7 +4,6 @@ English on a laptop."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,27 +11,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import OVERFLOWS, Checker, Overflow, Site, Watched, new_context, sign_in
+from tests.e2e.conftest import Checker, Site, Watched, new_context, sign_in
 from tests.web.conftest import NEW_PASSWORD, PASSWORD
 
 pytestmark = pytest.mark.browser
 
 Open = Callable[[Any], Watched]
 WAYS = [pytest.param("pt", 390, id="pt-390"), pytest.param("en", 1280, id="en-1280")]
-
-
-def checker(check: Checker, width: int) -> Callable[[Watched, str], None]:
-    """``check``; on the pages in ``OVERFLOWS`` (test_pages marks them xfail) an overflow alone
-    is let through, never an axe finding or a console error."""
-
-    def run(watched: Watched, name: str) -> None:
-        if (name, width) in OVERFLOWS:
-            with contextlib.suppress(Overflow):
-                check(watched, name)
-        else:
-            check(watched, name)
-
-    return run
 
 
 def submit(watched: Watched, form: str, *, error: bool = False) -> None:
@@ -102,7 +87,7 @@ def test_client_asks_for_quotes_staff_send_them_client_accepts_one_and_declines_
     open_page: Open,
     check: Checker,
 ) -> None:
-    look = checker(check, width)
+    look = check
     client = open_page(contexts("client", width))
     staff = open_page(contexts("staff", width))
     numbers = {"pt": ("Descrição da linha 1", "Quantidade da linha 1", "Preço unitário da linha 1")}
@@ -158,7 +143,7 @@ def test_staff_upload_a_document_and_the_client_downloads_it(
     check: Checker,
     tmp_path: Path,
 ) -> None:
-    look = checker(check, width)
+    look = check
     staff = open_page(contexts("staff", width))
     client = open_page(contexts("client", width))
     invoice = tmp_path / f"fatura-{lang}.pdf"
@@ -197,7 +182,7 @@ def test_a_client_changes_profile_password_and_e_mail_and_exports_their_data(
     check: Checker,
     tmp_path: Path,
 ) -> None:
-    look = checker(check, width)
+    look = check
     email = f"conta-{lang}@example.pt"
     site.new_client(email)
     context = new_context(chromium, width, lang)
@@ -253,7 +238,7 @@ def test_staff_add_a_client_import_a_list_and_save_the_settings(
     check: Checker,
     tmp_path: Path,
 ) -> None:
-    look = checker(check, width)
+    look = check
     staff = open_page(contexts("staff", width))
     page = staff.page
 

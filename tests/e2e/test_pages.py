@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import OVERFLOWS, Checker, Overflow, Site, Watched
+from tests.e2e.conftest import Checker, Site, Watched
 
 pytestmark = pytest.mark.browser
 
@@ -62,19 +62,8 @@ def cases() -> list[Any]:
     for name, who, path in PAGES:
         for lang in ("pt", "en"):
             for width in (390, 1280):
-                marks = []
-                if (name, width) in OVERFLOWS:
-                    marks.append(
-                        pytest.mark.xfail(
-                            reason="tables become lists on phones (design)",
-                            raises=Overflow,
-                            strict=False,
-                        )
-                    )
                 found.append(
-                    pytest.param(
-                        name, who, path, lang, width, id=f"{name}-{lang}-{width}", marks=marks
-                    )
+                    pytest.param(name, who, path, lang, width, id=f"{name}-{lang}-{width}")
                 )
     return found
 

@@ -326,7 +326,7 @@ def test_two_web_processes_and_two_workers_share_everything(
         b, "POST", "/pt/auth/sign-out", {"csrf_token": ana.get(b, "/pt/").csrf}, ana.cookie
     )
     assert signed_out.status == 303
-    assert ana.get(a, "/pt/").headers["Location"].startswith("/pt/auth/sign-in")
+    assert ana.get(a, "/pt/account").headers["Location"].startswith("/pt/auth/sign-in")
 
     # Rate limits are counted in Redis: 3 failures on A and 2 on B reach the limit of 5.
     intruder = Browser()

@@ -196,7 +196,7 @@ def test_done_when_publish_regate_accept_and_show_the_evidence_everywhere(
     history = mine.split('id="consents"', 1)[1]
     assert "Termos e Condições 2027" in history
     assert "Termos e Condições de utilização" in history
-    assert len(re.findall(r"<td>Aceite</td>", history)) == 3, (
+    assert len(re.findall(r"<td[^>]*>Aceite</td>", history)) == 3, (
         history
     )  # terms v1, privacy v1, terms v2
 
@@ -246,7 +246,7 @@ def test_client_gives_and_withdraws_marketing_consent(browser: Browser) -> None:
     assert "Retirar" in page
     browser.submit("/pt/account/consent/marketing", {"action": "withdraw"}, form_page="/pt/account")
     history = browser.get("/pt/account").get_data(as_text=True).split('id="consents"', 1)[1]
-    assert "<td>Retirado</td>" in history
+    assert re.search(r"<td[^>]*>Retirado</td>", history)
 
 
 def test_staff_confirm_a_deletion_request_and_the_person_can_no_longer_sign_in(
@@ -263,6 +263,6 @@ def test_staff_confirm_a_deletion_request_and_the_person_can_no_longer_sign_in(
         f"/pt/admin/deletions/{client.id}", {}, form_page="/pt/admin/deletions"
     )
     assert erased.status_code == 303
-    assert browser.get("/pt/").status_code == 303  # the open session ended
+    assert browser.get("/pt/account").status_code == 303  # the open session ended
     assert browser.sign_in(EMAIL).status_code == 400
     assert stored_account(portal, EMAIL) is None  # the address no longer finds anybody

@@ -41,7 +41,7 @@ def test_client_registers_activates_signs_in_resets_and_signs_out(
     assert "Ana" in home.get_data(as_text=True)
 
     browser.submit(f"/{lang}/auth/sign-out", {}, form_page=f"/{lang}/")
-    assert browser.get(f"/{lang}/").status_code == 303
+    assert browser.get(f"/{lang}/account").status_code == 303
 
     browser.submit(f"/{lang}/auth/forgot-password", {"email": "ana@example.pt"})
     reset_mail = browser.last_mail_to("ana@example.pt")

@@ -322,7 +322,7 @@ def test_item_22_reset_signs_in_nobody_and_ends_every_session(
     assert done.headers["Location"] == "/pt/auth/sign-in"
 
     for who in (browser, other_browser):
-        after = who.get("/pt/")
+        after = who.get("/pt/account")
         assert after.status_code == 303
         assert after.headers["Location"].startswith("/pt/auth/sign-in")
     subjects = _subjects(browser, EMAIL)

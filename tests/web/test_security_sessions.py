@@ -37,7 +37,7 @@ def _active(browser: Browser) -> None:
 
 
 def _signed_in(browser: Browser) -> bool:
-    answer = browser.get("/pt/")
+    answer = browser.get("/pt/account")  # a private page (visitors get a landing page at /pt/)
     assert answer.status_code in {200, 303}
     if answer.status_code == 303:
         assert answer.headers["Location"].startswith("/pt/auth/sign-in")
@@ -126,7 +126,7 @@ def test_item_25_old_cookie_replayed_after_sign_out_is_refused(
 
     thief = browser.client.application.test_client()
     thief.set_cookie("iclient", copied)
-    replayed = thief.get("/pt/")
+    replayed = thief.get("/pt/account")
     assert replayed.status_code == 303
     assert replayed.headers["Location"].startswith("/pt/auth/sign-in")
     assert thief.get("/pt/account").status_code == 303

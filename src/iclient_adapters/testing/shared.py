@@ -30,6 +30,9 @@ BUSINESS_SETTINGS = BusinessSettings(
     default_language="en",
     vat_rates=(Decimal(23), Decimal("5.5"), Decimal("0.25"), Decimal(0)),
     upload_limit_mb=250,
+    accent_color="#7a1f5c",
+    intro_pt="**Bem-vindo** à oficina.\n\n- Orçamentos em 48 horas\n- Faturas sempre à mão",
+    intro_en="Welcome to the *workshop*.",
 )
 """Settings with every field away from its default, and VAT rates of every shape."""
 

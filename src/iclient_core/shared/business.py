@@ -1,6 +1,8 @@
 """The business's own settings: what an admin stored, and the settings in force.
 
-Name, contact e-mail and phone, default language, VAT rates, the upload limit and the logo.
+Name, contact e-mail and phone, default language, VAT rates, the upload limit, the logo, the
+accent colour of the portal's pages and the landing page's introduction (Portuguese and
+English).
 Whatever an admin has not set falls back to the installation's configuration
 (:class:`~iclient_core.settings.Settings`), so a fresh installation shows the configured name
 until someone changes it. Every domain reads them; the staff area edits them
@@ -26,6 +28,15 @@ DEFAULT_VAT_RATES: tuple[Decimal, ...] = (Decimal(23), Decimal(13), Decimal(6), 
 DEFAULT_UPLOAD_LIMIT_MB = 100
 MAX_UPLOAD_LIMIT_MB = 5000
 MAX_VAT_RATES = 10
+MAX_INTRO = 5000
+"""The longest landing-page introduction, per language, in characters."""
+
+PAGE_BACKGROUND = "#f4f6f9"
+"""The portal's page background (the stylesheet's ``--bg``): the accent colour must read on it
+as text (links), and white text must read on the accent (buttons)."""
+
+MIN_CONTRAST = 4.5
+"""WCAG 2's minimum contrast ratio for normal text (level AA)."""
 
 
 @attrs.frozen
@@ -42,6 +53,10 @@ class BusinessSettings:
         logo_key: the storage key of the logo's bytes, or empty (no logo).
         logo_content_type: ``image/png`` or ``image/jpeg`` (empty without a logo).
         logo_sha256: the SHA-256 of the logo's bytes, hex (empty without a logo).
+        accent_color: the pages' accent colour as ``#rrggbb`` (lower case), or empty (the
+            portal's own blue).
+        intro_pt: the landing page's introduction in Portuguese (Markdown), or empty.
+        intro_en: the same in English, or empty.
     """
 
     business_name: str = ""
@@ -53,6 +68,9 @@ class BusinessSettings:
     logo_key: str = ""
     logo_content_type: str = ""
     logo_sha256: str = ""
+    accent_color: str = ""
+    intro_pt: str = ""
+    intro_en: str = ""
 
     @property
     def has_logo(self) -> bool:
@@ -72,6 +90,18 @@ class EffectiveSettings:
     upload_limit_mb: int
     logo_sha256: str = ""
     """The SHA-256 of the logo's bytes, or empty when there is no logo."""
+    accent_color: str = ""
+    """``#rrggbb``, or empty for the portal's own accent colour."""
+    intro_pt: str = ""
+    """The landing page's introduction in Portuguese (Markdown), or empty."""
+    intro_en: str = ""
+    """The landing page's introduction in English (Markdown), or empty."""
+
+    def intro(self, language: str) -> str:
+        """The landing page's introduction in ``language``, else in the other language
+        (a text in the other language is better than none), else empty."""
+        texts = {"pt": self.intro_pt, "en": self.intro_en}
+        return texts.get(language) or self.intro_pt or self.intro_en
 
     @property
     def has_logo(self) -> bool:
@@ -114,6 +144,9 @@ def effective(configured: Settings, stored: BusinessSettings | None) -> Effectiv
         vat_rates=stored.vat_rates,
         upload_limit_mb=stored.upload_limit_mb,
         logo_sha256=stored.logo_sha256 if stored.logo_key else "",
+        accent_color=stored.accent_color,
+        intro_pt=stored.intro_pt,
+        intro_en=stored.intro_en,
     )
 
 
@@ -155,3 +188,39 @@ def parse_vat_rates(text: str | None, errors: list[FieldError]) -> tuple[Decimal
 def format_rate(rate: Decimal) -> str:
     """A rate as people write it: ``23``, ``5.5``."""
     return format(rate.normalize(), "f")
+
+
+_HEX_COLOR = re.compile(r"^#?([0-9a-fA-F]{6})$")
+
+
+def relative_luminance(color: str) -> float:
+    """The WCAG 2 relative luminance of ``#rrggbb`` (0 for black, 1 for white)."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    """The WCAG 2 contrast ratio of two ``#rrggbb`` colours, from 1 to 21."""
+    lighter, darker = sorted((relative_luminance(one), relative_luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def parse_accent_color(text: str | None, errors: list[FieldError]) -> str:
+    """Read an accent colour: empty (the portal's own), or ``#rrggbb`` (the ``#`` may be left
+    out) dark enough that white text reads on it and it reads as text on the page background
+    (a contrast of at least 4.5:1 both ways). Returns it as lower-case ``#rrggbb``."""
+    raw = (text or "").strip()
+    if not raw:
+        return ""
+    found = _HEX_COLOR.match(raw)
+    if not found:
+        errors.append(FieldError("accent_color", "accent_color_invalid"))
+        return ""
+    color = "#" + found.group(1).lower()
+    if min(contrast_ratio(color, "#ffffff"), contrast_ratio(color, PAGE_BACKGROUND)) < (
+        MIN_CONTRAST
+    ):
+        errors.append(FieldError("accent_color", "accent_color_low_contrast"))
+        return ""
+    return color

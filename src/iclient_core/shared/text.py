@@ -87,3 +87,25 @@ def counted(count: int, singular: str, plural: str | None = None) -> str:
         plural: the noun for any other count (``singular`` + ``s`` by default).
     """
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def clean_markdown(
+    value: str | None, field: str, errors: list[FieldError], *, max_length: int
+) -> str:
+    """Normalise a multi-line text written in Markdown; empty is allowed.
+
+    NFC-normalises, makes line ends ``\\n``, trims trailing spaces and the text's ends (the
+    indentation that Markdown reads is kept); refuses control and format characters other
+    than newlines and tabs, and texts over ``max_length``. Appends a ``FieldError`` and
+    returns ``""`` when the text is bad.
+    """
+    text = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
+    bad = {"Cc", "Cf", "Cs", "Co", "Cn"}
+    if any(unicodedata.category(ch) in bad and ch not in "\n\t" for ch in text):
+        errors.append(FieldError(field, "invalid_characters"))
+        return ""
+    text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n").rstrip()
+    if len(text) > max_length:
+        errors.append(FieldError(field, "too_long"))
+        return ""
+    return text

@@ -1,5 +1,6 @@
 """Use cases on the business's own settings: read the settings in force, and an admin edits
-them (name, contact e-mail and phone, default language, VAT rates, upload limit, logo).
+them (name, contact e-mail and phone, default language, VAT rates, upload limit, logo, accent
+colour, the landing page's introduction).
 
 The values and their rules are in :mod:`iclient_core.shared.business`; the logo's bytes go
 through the ``FileStorage`` port (see :mod:`iclient_core.staff.logo`).
@@ -17,16 +18,18 @@ from iclient_core.accounts.permissions import Permission, require
 from iclient_core.shared import audit
 from iclient_core.shared.business import (
     DEFAULT_UPLOAD_LIMIT_MB,
+    MAX_INTRO,
     MAX_UPLOAD_LIMIT_MB,
     BusinessSettings,
     EffectiveSettings,
     effective,
+    parse_accent_color,
     parse_vat_rates,
 )
 from iclient_core.shared.errors import FieldError, InvalidInput
 from iclient_core.shared.intake import Upload
 from iclient_core.shared.security_log import security_event
-from iclient_core.shared.text import clean_line
+from iclient_core.shared.text import clean_line, clean_markdown
 from iclient_core.staff.logo import StoredLogo, check_logo, forget_logo, store_logo
 
 if TYPE_CHECKING:
@@ -69,6 +72,9 @@ def save_settings(
     upload_limit_mb: str | None,
     logo: Upload | None = None,
     remove_logo: bool = False,
+    accent_color: str | None = None,
+    intro_pt: str | None = None,
+    intro_en: str | None = None,
     ip: str = "-",
 ) -> BusinessSettings:
     """Validate and store the business settings; the change is audited.
@@ -83,12 +89,18 @@ def save_settings(
         upload_limit_mb: a whole number of megabytes.
         logo: a new logo (PNG or JPEG, told by its leading bytes, at most 1 MB).
         remove_logo: remove the logo (wins over ``logo``).
+        accent_color: ``#rrggbb`` with a contrast of 4.5:1 against white and the page
+            background, or empty for the portal's own; None keeps what is stored.
+        intro_pt: the landing page's introduction in Portuguese (Markdown, up to 5000
+            characters), or empty; None keeps what is stored.
+        intro_en: the same in English.
 
     Raises:
         PermissionDenied: the actor may not manage settings.
         InvalidInput: a field is invalid (codes per field; the logo's on ``logo``:
             ``file_empty``, ``file_type_mismatch``, ``logo_type_not_allowed``,
-            ``logo_too_large``).
+            ``logo_too_large``; the accent colour's: ``accent_color_invalid``,
+            ``accent_color_low_contrast``).
     """
     with services.uow() as uow:  # nothing is read or stored for someone who may not
         require(uow, actor, Permission.SETTINGS_MANAGE)
@@ -114,6 +126,12 @@ def save_settings(
     rates = parse_vat_rates(vat_rates, errors)
     limit = _parse_upload_limit(upload_limit_mb, errors)
     checked = check_logo(logo, errors) if logo is not None and not remove_logo else None
+    accent = None if accent_color is None else parse_accent_color(accent_color, errors)
+    intros = {
+        name: clean_markdown(text, name, errors, max_length=MAX_INTRO)
+        for name, text in (("intro_pt", intro_pt), ("intro_en", intro_en))
+        if text is not None
+    }
     if errors:
         raise InvalidInput(errors)
     new_logo: StoredLogo | None = None
@@ -130,6 +148,9 @@ def save_settings(
                 default_language=language,
                 vat_rates=rates,
                 upload_limit_mb=limit,
+                accent_color=before.accent_color if accent is None else accent,
+                intro_pt=intros.get("intro_pt", before.intro_pt),
+                intro_en=intros.get("intro_en", before.intro_en),
                 **_logo_fields(before, new_logo, remove=remove_logo),
             )
             uow.settings.save(settings)

@@ -14,6 +14,7 @@ from wtforms import (
     SelectField,
     StringField,
     TelField,
+    TextAreaField,
 )
 from wtforms.validators import Optional
 
@@ -77,6 +78,9 @@ class SettingsForm(FlaskForm):
     upload_limit_mb = StringField(_l("Largest document upload (MB)"))
     logo = FileField(_l("Logo (PNG or JPEG, up to 1 MB)"))
     remove_logo = BooleanField(_l("Remove the logo"))
+    accent_color = StringField(_l("Accent colour"))
+    intro_pt = TextAreaField(_l("Introduction on the home page, in Portuguese"))
+    intro_en = TextAreaField(_l("Introduction on the home page, in English"))
 
 
 class AuditFilterForm(FlaskForm):

@@ -1,5 +1,6 @@
-"""The business's logo, served to everybody: the portal's header (also on the sign-in page)
-and the HTML e-mails show it.
+"""The business's logo and accent colour, served to everybody: the portal's header (also on
+the sign-in page) and the HTML e-mails show the logo; every page's stylesheet reads the accent
+colour from ``/theme.css`` (the portal's CSP allows no inline style).
 
 ``/logo`` and ``/<lang>/logo`` stream the stored bytes with their stored content type, an
 ETag (the SHA-256 of the bytes) and a short public cache lifetime (the one exception to the
@@ -8,10 +9,13 @@ portal's ``no-store``, set in :mod:`iclient_web.security`).
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, request
 from werkzeug.wrappers import Response
 
 from iclient_core.staff.logo import open_logo
+from iclient_web.business import settings_in_force
 from iclient_web.deps import services
 from iclient_web.security import public
 
@@ -43,4 +47,34 @@ def logo() -> Response:
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Content-Security-Policy"] = LOGO_CSP
     headers["Cross-Origin-Resource-Policy"] = "cross-origin"  # e-mail clients load it
+    return response
+
+
+_COLOR = re.compile(r"#[0-9a-f]{6}")
+
+
+def _mix(color: str, other: str, share: float) -> str:
+    """``color`` with ``share`` (0 to 1) of ``other`` mixed in, as ``#rrggbb``."""
+    channels = [
+        round(int(color[i : i + 2], 16) * (1 - share) + int(other[i : i + 2], 16) * share)
+        for i in (1, 3, 5)
+    ]
+    return "#" + "".join(f"{channel:02x}" for channel in channels)
+
+
+@bp.get("/theme.css", endpoint="theme")
+@public
+def theme() -> Response:
+    """The accent colour an admin chose, as CSS custom properties over the stylesheet's
+    (empty when none was chosen). The settings only accept colours that white text reads on
+    and that read as text on the page, so the rest of the stylesheet holds."""
+    color = settings_in_force().accent_color
+    body = ""
+    if _COLOR.fullmatch(color):  # written into CSS: only ever a colour (the core checks it too)
+        body = (
+            f":root {{ --accent: {color}; --accent-strong: {_mix(color, '#000000', 0.2)}; "
+            f"--accent-soft: {_mix(color, '#ffffff', 0.9)}; }}\n"
+        )
+    response = current_app.response_class(body, content_type="text/css; charset=utf-8")
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

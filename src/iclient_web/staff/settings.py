@@ -1,6 +1,7 @@
-"""Admin page for the business settings: name, contacts, language, VAT rates, upload limit
-and the logo (the form is multipart; the logo's own limit is 1 MB, far below the portal's
-request limit, so a larger logo gets a form error, and a much larger request the 413 page)."""
+"""Admin page for the business settings: name, contacts, language, VAT rates, upload limit,
+the look (accent colour, the landing page's introduction) and the logo (the form is
+multipart; the logo's own limit is 1 MB, far below the portal's request limit, so a larger
+logo gets a form error, and a much larger request the 413 page)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,9 @@ def edit() -> tuple[str, int]:
         default_language=stored.default_language,
         vat_rates=", ".join(format_rate(rate) for rate in stored.vat_rates),
         upload_limit_mb=str(stored.upload_limit_mb),
+        accent_color=stored.accent_color,
+        intro_pt=stored.intro_pt,
+        intro_en=stored.intro_en,
     )
     return _page(form)
 
@@ -101,6 +105,9 @@ def save() -> Response | tuple[str, int]:
             upload_limit_mb=form.upload_limit_mb.data,
             logo=logo,
             remove_logo=bool(form.remove_logo.data),
+            accent_color=form.accent_color.data or "",
+            intro_pt=form.intro_pt.data or "",
+            intro_en=form.intro_en.data or "",
             ip=client_ip(),
         )
     except InvalidInput as error:
