@@ -5,15 +5,13 @@ greets visitors; the accent colour an admin chose reaches every page."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from iclient_adapters.compose import Portal
 from iclient_adapters.mail import MemoryTransport
-from tests.e2e.test_browser import ARGS, CHROMIUM, live_url  # noqa: F401 - fixture re-exported
+from tests.e2e.test_browser import live_url  # noqa: F401 - fixture re-exported
 from tests.web.conftest import Browser, stored_account
 from tests.web.test_documents import PDF, upload
 from tests.web.test_quotes import ask, send
@@ -52,15 +50,9 @@ def people(app: Flask, portal: Portal, transport: MemoryTransport) -> dict[str, 
 
 
 @pytest.fixture
-def phone(tmp_path: Path) -> Iterator[object]:
-    """A Chromium of 360 px wide; Debian's binary, never a downloaded one."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
+def phone(chromium: object) -> object:
+    """The suite's one Chromium (Debian's binary); each check opens its own context."""
+    return chromium
 
 
 def _page_as(browser: object, base: str, person: Browser | None, width: int) -> object:
