@@ -24,7 +24,7 @@ The public names of the package, by module:
   ``withdraw_quote``
 - :mod:`.model`: ``Action``, ``Actor``, ``Attachment``, ``Decision``, ``InvalidTransition``,
   ``Proposal``, ``ProposalChanged``, ``ProposalContent``, ``Quote``, ``QuoteEvent``,
-  ``QuoteExpired``, ``QuoteState``, ``Side``, ``Transition``, ``VisitorContact``
+  ``QuoteExpired``, ``QuoteNumber``, ``QuoteState``, ``Side``, ``Transition``, ``VisitorContact``
 - :mod:`.ports`: ``QuoteRepository``, ``QuoteSummary``
 - :mod:`.pricing`: ``Discount``, ``DiscountKind``, ``Line``, ``RateTotal``, ``Totals``
 - :mod:`.proposals`: ``LineInput``, ``ProposalInput``, ``cancel_quote``,
@@ -59,6 +59,7 @@ from iclient_core.quotes.model import (
     Quote,
     QuoteEvent,
     QuoteExpired,
+    QuoteNumber,
     QuoteState,
     Side,
     Transition,
@@ -109,6 +110,7 @@ __all__ = [
     "Quote",
     "QuoteEvent",
     "QuoteExpired",
+    "QuoteNumber",
     "QuoteRepository",
     "QuoteSettings",
     "QuoteState",

@@ -1,6 +1,7 @@
 """The business's own settings: what an admin stored, and the settings in force.
 
-Name, contact e-mail and phone, default language, VAT rates, the upload limit and the logo.
+Name, postal address, tax number (NIF), contact e-mail and phone, default language, VAT
+rates, the quote number prefix, the upload limit and the logo.
 Whatever an admin has not set falls back to the installation's configuration
 (:class:`~iclient_core.settings.Settings`), so a fresh installation shows the configured name
 until someone changes it. Every domain reads them; the staff area edits them
@@ -36,6 +37,10 @@ class BusinessSettings:
         business_name: shown in the portal's pages and e-mails.
         contact_email: shown in the portal's footer and in e-mails.
         contact_phone: in E.164 form, or empty.
+        address: the business's postal address (lines joined by ``\\n``), on quotes.
+        nif: the business's Portuguese tax number (nine digits), on quotes, or empty.
+        quote_prefix: what quote numbers start with (``ORC`` in ``ORC 2026/0007``); empty
+            means the configured one.
         default_language: a language the portal speaks, or empty.
         vat_rates: percentages offered on quotes, in the admin's order.
         upload_limit_mb: the largest document staff may upload, in megabytes.
@@ -50,6 +55,9 @@ class BusinessSettings:
     default_language: str = ""
     vat_rates: tuple[Decimal, ...] = DEFAULT_VAT_RATES
     upload_limit_mb: int = DEFAULT_UPLOAD_LIMIT_MB
+    address: str = ""
+    nif: str = ""
+    quote_prefix: str = ""
     logo_key: str = ""
     logo_content_type: str = ""
     logo_sha256: str = ""
@@ -72,6 +80,17 @@ class EffectiveSettings:
     upload_limit_mb: int
     logo_sha256: str = ""
     """The SHA-256 of the logo's bytes, or empty when there is no logo."""
+    address: str = ""
+    """The business's postal address, lines joined by ``\\n`` (empty if not set)."""
+    nif: str = ""
+    """The business's tax number (empty if not set)."""
+    quote_prefix: str = "ORC"
+    """What new quote numbers start with."""
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        """The postal address, line by line."""
+        return tuple(line for line in self.address.split("\n") if line)
 
     @property
     def has_logo(self) -> bool:
@@ -114,7 +133,26 @@ def effective(configured: Settings, stored: BusinessSettings | None) -> Effectiv
         vat_rates=stored.vat_rates,
         upload_limit_mb=stored.upload_limit_mb,
         logo_sha256=stored.logo_sha256 if stored.logo_key else "",
+        address=stored.address,
+        nif=stored.nif,
+        quote_prefix=stored.quote_prefix or configured.quotes.number_prefix,
     )
+
+
+QUOTE_PREFIX = re.compile(r"[A-Za-z0-9]{1,12}")
+"""What a quote number prefix may be: ASCII letters and digits (it goes into file names)."""
+
+
+def parse_quote_prefix(text: str | None, errors: list[FieldError]) -> str:
+    """A quote number prefix (``ORC``), or ``""`` for the configured one.
+
+    Appends ``quote_prefix_invalid`` when it is not one to twelve ASCII letters or digits.
+    """
+    raw = (text or "").strip()
+    if raw and not QUOTE_PREFIX.fullmatch(raw):
+        errors.append(FieldError("quote_prefix", "quote_prefix_invalid"))
+        return ""
+    return raw
 
 
 _RATE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")

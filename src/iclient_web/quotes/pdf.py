@@ -43,8 +43,9 @@ class Letterhead:
 
 
 def pdf_filename(view: QuoteView, shown: Proposal) -> str:
-    """The download's name: ``orcamento-<reference>-v<N>.pdf``."""
-    return f"orcamento-{view.quote.reference}-v{shown.number}.pdf"
+    """The download's name: the quote's number and the version, ``ORC-2026-0007-v2.pdf``
+    (ASCII letters, digits and hyphens: safe in every file system and header)."""
+    return f"{view.quote.number.file_stem}-v{shown.number}.pdf"
 
 
 def _font_path(style: str) -> str:
