@@ -90,15 +90,18 @@ def staff_version(staff: Browser, quote_id: str) -> str:
 
 def offered_version(browser: Browser, quote_id: str) -> str:
     found = re.search(
-        r'name="proposal"[^>]*value="(\d+)"', browser.get(f"/pt/quotes/{quote_id}").get_data(True)
+        r'/accept\?version=(\d+)"', browser.get(f"/pt/quotes/{quote_id}").get_data(True)
     )
-    assert found, "no accept form"
+    assert found, "no link to accept"
     return found.group(1)
 
 
 def accept(browser: Browser, quote_id: str, version: str = "1") -> object:
+    """Accept through the confirmation page of ``version``, as a client does."""
     return browser.submit(
-        f"/pt/quotes/{quote_id}/accept", {"proposal": version}, form_page=f"/pt/quotes/{quote_id}"
+        f"/pt/quotes/{quote_id}/accept",
+        {"proposal": version, "confirmed": "yes"},
+        form_page=f"/pt/quotes/{quote_id}/accept?version={version}",
     )
 
 
