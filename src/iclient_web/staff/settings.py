@@ -58,6 +58,7 @@ def _page(form: SettingsForm, status: int = 200) -> tuple[str, int]:
         stored=stored,
         configured_name=configured.business_name,
         configured_email=configured.contact_email or portal().config.contact_email,
+        configured_prefix=configured.quotes.number_prefix,
     )
     return body, status
 
@@ -74,6 +75,9 @@ def edit() -> tuple[str, int]:
         default_language=stored.default_language,
         vat_rates=", ".join(format_rate(rate) for rate in stored.vat_rates),
         upload_limit_mb=str(stored.upload_limit_mb),
+        address=stored.address,
+        nif=stored.nif,
+        quote_prefix=stored.quote_prefix,
     )
     return _page(form)
 
@@ -100,6 +104,9 @@ def save() -> Response | tuple[str, int]:
             upload_limit_mb=form.upload_limit_mb.data,
             logo=logo,
             remove_logo=bool(form.remove_logo.data),
+            address=form.address.data,
+            nif=form.nif.data,
+            quote_prefix=form.quote_prefix.data,
             ip=client_ip(),
         )
     except InvalidInput as error:
