@@ -271,8 +271,8 @@ class SqlQuoteRepository:
         locked until the caller's transaction ends (a concurrent one waits, then counts on
         from the number this one took); SQLite lets one writer in at a time anyway."""
         insert = postgresql.insert if self._db.dialect.name == "postgresql" else sqlite.insert
-        statement = insert(quote_numbers).values(year=year, last=1)
-        statement = statement.on_conflict_do_update(
+        upsert = insert(quote_numbers).values(year=year, last=1)
+        statement = upsert.on_conflict_do_update(
             index_elements=[quote_numbers.c.year],
             set_={"last": quote_numbers.c.last + 1},
         ).returning(quote_numbers.c.last)
