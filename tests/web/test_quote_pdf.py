@@ -31,7 +31,10 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 def _stream(body: bytes) -> bytes:
     found = _STREAM.search(body)
     assert found, "an object without a stream"
-    raw = found.group(1)
+    # The stream is /Length bytes long: compressed bytes may end in a CR that the pattern's
+    # optional CR before "endstream" would otherwise take away.
+    length = re.search(rb"/Length\s+(\d+)", body[: found.start()])
+    raw = body[found.start(1) : found.start(1) + int(length.group(1))] if length else found.group(1)
     return zlib.decompress(raw) if b"/FlateDecode" in body[: found.start()] else raw
 
 

@@ -20,8 +20,8 @@ The public names of the package, by module:
 
 - :mod:`.attachments`: ``download_my_attachment``, ``download_quote_attachment``,
   ``store_attachment``
-- :mod:`.decisions`: ``accept_quote``, ``decline_quote``, ``expire_overdue_quotes``,
-  ``withdraw_quote``
+- :mod:`.decisions`: ``accept_quote``, ``check_acceptance``, ``decline_quote``,
+  ``expire_overdue_quotes``, ``withdraw_quote``
 - :mod:`.model`: ``Action``, ``Actor``, ``Attachment``, ``Decision``, ``InvalidTransition``,
   ``Proposal``, ``ProposalChanged``, ``ProposalContent``, ``Quote``, ``QuoteEvent``,
   ``QuoteExpired``, ``QuoteNumber``, ``QuoteState``, ``Side``, ``Transition``, ``VisitorContact``
@@ -43,6 +43,7 @@ from iclient_core.quotes.attachments import (
 )
 from iclient_core.quotes.decisions import (
     accept_quote,
+    check_acceptance,
     decline_quote,
     expire_overdue_quotes,
     withdraw_quote,
@@ -123,6 +124,7 @@ __all__ = [
     "VisitorContact",
     "accept_quote",
     "cancel_quote",
+    "check_acceptance",
     "count_quotes",
     "decline_quote",
     "default_valid_until",
