@@ -20,6 +20,14 @@ FIELD_MESSAGES = {
     "email_unchanged": _l("This is already your e-mail address."),
     "email_taken": _l("This e-mail address is already in use by another account."),
     "phone_invalid": _l("Enter a valid phone number, e.g. 912 345 678 or +351 912 345 678."),
+    "nif_invalid": _l(
+        "This NIF is not valid: it has nine digits, the last one a check digit. "
+        "Copy it from a tax document."
+    ),
+    "quote_prefix_invalid": _l(
+        "Use one to twelve letters and digits, without spaces or symbols (for example ORC)."
+    ),
+    "too_many_lines": _l("Use at most six lines."),
     "password_too_long": _l("This password is too long."),
     "password_personal": _l(
         "Do not use your name, your e-mail address or the business name in the password."

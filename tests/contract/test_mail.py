@@ -402,6 +402,12 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "event": "new",
         "visitor": "no",
     },
+    Kind.QUOTE_RECEIVED: {
+        "link": "https://p.example.test/l/quotes/Q1",
+        "quote_subject": "Pintura da fachada",
+        "reference": "ORC 2026/0001",
+        "visitor": "no",
+    },
     Kind.QUOTE_ANSWERED: {
         "link": "https://p.example.test/l/admin/quotes/Q1",
         "quote_subject": "Pintura da fachada",

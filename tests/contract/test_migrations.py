@@ -209,7 +209,7 @@ def test_entries_logged_before_subjects_were_kept_are_given_theirs(
 ) -> None:
     from iclient_adapters.testing.quotes import requested
 
-    empty_database.upgrade("0011")
+    empty_database.upgrade("0012")
     ana = client()
     quote = requested(ana)
     with empty_database.unit_of_work() as uow:
@@ -250,3 +250,55 @@ def test_entries_logged_before_subjects_were_kept_are_given_theirs(
         assert [e.id for e in uow.audit.list(subject_id=ana.id)] == ["e1", "e2"]
         assert {e.id: e.details for e in uow.audit.list()} == {k: {} for k, *_ in rows}
         assert uow.audit.count(subject_id="") == 2
+
+
+def test_quotes_made_before_numbering_get_numbers_of_their_year(
+    empty_database: SqlDatabase,
+) -> None:
+    """Quotes stored before quote numbers existed are numbered by the migration, in the order
+    they were asked for within their year, and new ones count on from there."""
+    from iclient_adapters.sql.tables import UtcDateTime
+
+    empty_database.upgrade("0011")
+    old_quotes = sa.table(
+        "quotes",
+        sa.column("id", sa.String()),
+        sa.column("state", sa.String()),
+        sa.column("subject", sa.String()),
+        sa.column("details", sa.String()),
+        sa.column("language", sa.String()),
+        sa.column("created_at", UtcDateTime()),
+        sa.column("updated_at", UtcDateTime()),
+        sa.column("version", sa.Integer()),
+    )
+    made = {"b": at(60 * 24 * 2), "a": at(0), "c": at(60 * 24 * 400), "d": at(-60 * 24 * 30)}
+    with empty_database.engine.begin() as connection:
+        for quote_id, moment in made.items():
+            connection.execute(
+                sa.insert(old_quotes).values(
+                    id=quote_id,
+                    state="requested",
+                    subject="Pedido antigo",
+                    details="",
+                    language="pt",
+                    created_at=moment,
+                    updated_at=moment,
+                    version=0,
+                )
+            )
+    empty_database.upgrade()
+    empty_database.check()
+    with empty_database.unit_of_work() as uow:
+        numbers = {}
+        for quote_id in made:
+            found = uow.quotes.get(quote_id)
+            assert found is not None
+            numbers[quote_id] = found.reference
+        assert numbers == {
+            "d": "ORC 2025/0001",  # December 2025
+            "a": "ORC 2026/0001",
+            "b": "ORC 2026/0002",
+            "c": "ORC 2027/0001",
+        }
+        assert uow.quotes.next_number(2026) == 3
+        assert uow.quotes.next_number(2028) == 1

@@ -22,6 +22,7 @@ from iclient_core.quotes.model import (
     ProposalChanged,
     Quote,
     QuoteExpired,
+    QuoteNumber,
     QuoteState,
     Side,
     waiting_for,
@@ -210,7 +211,9 @@ def test_whose_move_it_is() -> None:
     assert quote.waiting_for(TODAY + timedelta(days=60)) is None
 
 
-def test_the_reference_is_short_and_upper_case() -> None:
-    quote = requested(ANA)
-    assert quote.reference == quote.id[:8].upper()
+def test_the_reference_is_the_prefixed_number_of_the_year() -> None:
+    quote = attrs.evolve(requested(ANA), number=QuoteNumber("ORC", 2026, 7))
+    assert quote.reference == "ORC 2026/0007"
+    assert quote.number.file_stem == "ORC-2026-0007"
+    assert str(QuoteNumber("", 2027, 12345)) == "2027/12345"
     assert quote.created_at == T0

@@ -144,12 +144,14 @@ def test_a_client_asks_for_a_quote_and_every_staff_member_is_told(world: World) 
     assert quote.client_id == world.ana.id and view.client_name == "Ana Sousa"
     assert quote.events[0].action is Action.REQUEST and quote.events[0].actor.id == world.ana.id
     mail = world.mail()
-    assert sorted(str(m["To"]) for m in mail) == [
+    staff_mail = [m for m in mail if m["X-Iclient-Kind"] == "quote_requested"]
+    assert sorted(str(m["To"]) for m in staff_mail) == [
         "Rui Lopes <eva@example.pt>",
         "Rui Lopes <rui@example.pt>",
     ]
-    assert all(m["X-Iclient-Kind"] == "quote_requested" for m in mail)
-    assert f"/admin/quotes/{quote_id}" in _text(mail[0])
+    assert f"/admin/quotes/{quote_id}" in _text(staff_mail[0])
+    (receipt,) = _to(mail, "ana@example.pt")
+    assert receipt["X-Iclient-Kind"] == "quote_received"
 
 
 def test_a_request_needs_a_subject_and_details_and_a_sensible_date(world: World) -> None:
@@ -214,7 +216,9 @@ def test_a_visitor_asks_through_the_public_form_and_must_agree_to_be_contacted(
     assert quote.visitor.phone == "+351912000111"
     assert quote.visitor.contact_consent_at == world.clock.now()
     mail = world.mail()
-    assert len(mail) == 2 and not _to(mail, "bruno")  # nothing to the address typed
+    assert len(mail) == 3
+    (receipt,) = _to(mail, "Bruno@example.pt")  # a receipt, repeating nothing typed in the form
+    assert receipt["X-Iclient-Kind"] == "quote_received"
 
 
 def test_the_public_form_is_rate_limited_per_ip(world: World) -> None:

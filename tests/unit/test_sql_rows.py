@@ -232,6 +232,9 @@ def test_a_decision_stored_without_a_reason_reads_as_an_empty_one() -> None:
     row = dict.fromkeys(columns(tables.quotes))
     row.update(
         id="q1",
+        number_prefix="ORC",
+        number_year=2026,
+        number_seq=1,
         client_id="c1",
         state="accepted",
         subject="Obras",

@@ -90,15 +90,18 @@ def staff_version(staff: Browser, quote_id: str) -> str:
 
 def offered_version(browser: Browser, quote_id: str) -> str:
     found = re.search(
-        r'name="proposal"[^>]*value="(\d+)"', browser.get(f"/pt/quotes/{quote_id}").get_data(True)
+        r'/accept\?version=(\d+)"', browser.get(f"/pt/quotes/{quote_id}").get_data(True)
     )
-    assert found, "no accept form"
+    assert found, "no link to accept"
     return found.group(1)
 
 
 def accept(browser: Browser, quote_id: str, version: str = "1") -> object:
+    """Accept through the confirmation page of ``version``, as a client does."""
     return browser.submit(
-        f"/pt/quotes/{quote_id}/accept", {"proposal": version}, form_page=f"/pt/quotes/{quote_id}"
+        f"/pt/quotes/{quote_id}/accept",
+        {"proposal": version, "confirmed": "yes"},
+        form_page=f"/pt/quotes/{quote_id}/accept?version={version}",
     )
 
 
@@ -127,7 +130,7 @@ def test_client_asks_staff_send_two_vat_rates_client_accepts_in_portuguese(
     admin_link = path_of(staff.link_in(told, "/admin/quotes/"))
     assert admin_link == f"/pt/admin/quotes/{quote_id}"
     queue = page(staff.get("/pt/admin/quotes?waiting=staff"))
-    assert quote_id[:8].upper() in queue and "Ana Silva" in queue
+    assert "ORC 2026/0001" in queue and "Ana Silva" in queue
     assert staff.get(admin_link).status_code == 200
     clock.advance(timedelta(minutes=30))
     sent = send(staff, quote_id)
@@ -431,7 +434,9 @@ def test_a_visitor_asks_through_the_public_form_and_staff_invite_them(
     assert "Só podemos responder se aceitar ser contactado." in page(refused)
     thanks = visitor.submit("/pt/quote-request", {**form, "contact_consent": "y"})
     assert thanks.status_code == 200 and "Obrigado" in page(thanks)
-    assert not [m for m in visitor.mail() if "bruno" in str(m["To"])]
+    assert "ORC 2026/0001" in page(thanks)
+    (receipt,) = [m for m in visitor.mail() if "bruno" in str(m["To"]).lower()]
+    assert receipt["Subject"] == "Recebemos o seu pedido de orçamento ORC 2026/0001"
 
     other_browser.staff_account(STAFF)
     queue = page(other_browser.get("/pt/admin/quotes"))

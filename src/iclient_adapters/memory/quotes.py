@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 
 from iclient_adapters.memory.state import MemoryState
@@ -18,6 +18,7 @@ def summarise(quote: Quote, today: date, name: str, email: str) -> QuoteSummary:
     sent = quote.sent_proposal
     return QuoteSummary(
         id=quote.id,
+        number=quote.number,
         subject=quote.subject,
         state=quote.effective_state(today),
         client_id=quote.client_id,
@@ -42,14 +43,22 @@ def _valid_until_by(quote: Quote, day: date) -> bool:
 class MemoryQuoteRepository:
     """Quotes in a dict, saved with an optimistic version check."""
 
-    def __init__(self, state: MemoryState) -> None:
+    def __init__(self, state: MemoryState, take_number: Callable[[int], int]) -> None:
         self._state = state
+        self._take_number = take_number
 
     def add(self, quote: Quote) -> None:
-        """Store a new quote."""
+        """Store a new quote (its id and its number unique)."""
         if quote.id in self._state.quotes:
             raise AlreadyExists(quote.id)
+        number = (quote.number.year, quote.number.sequence)
+        if any((q.number.year, q.number.sequence) == number for q in self._state.quotes.values()):
+            raise AlreadyExists(str(quote.number))
         self._state.quotes[quote.id] = copy.deepcopy(quote)
+
+    def next_number(self, year: int) -> int:
+        """The store's next number of ``year`` (kept by the store, outside transactions)."""
+        return self._take_number(year)
 
     def get(self, quote_id: str) -> Quote | None:
         """The quote, or None."""

@@ -36,6 +36,19 @@ class MemoryStore:
 
     state: MemoryState = attrs.Factory(MemoryState)
     lock: threading.RLock = attrs.Factory(threading.RLock)
+    # The quote numbers handed out, by year: outside the transactions, like a database
+    # sequence, so that two units of work numbering at once never get the same one.
+    quote_numbers: dict[int, int] = attrs.Factory(dict)
+
+    def take_quote_number(self, year: int) -> int:
+        """The next quote number of ``year``, never handed out before by this store."""
+        with self.lock:
+            stored = (
+                q.number.sequence for q in self.state.quotes.values() if q.number.year == year
+            )
+            number = max(self.quote_numbers.get(year, 0), *stored, 0) + 1
+            self.quote_numbers[year] = number
+            return number
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         """A new unit of work over this store (use as the ``UnitOfWorkFactory``)."""
@@ -49,6 +62,7 @@ def _unique_keys(state: MemoryState) -> dict[str, list[object]]:
         "consent version": [
             (v.kind, v.number, v.language) for v in state.consent_versions.values()
         ],
+        "quote number": [(q.number.year, q.number.sequence) for q in state.quotes.values()],
     }
 
 
@@ -78,7 +92,7 @@ class MemoryUnitOfWork:
         self.sessions = MemorySessionRepository(self._working)
         self.outbox = MemoryOutboxRepository(self._working)
         self.audit = MemoryAuditLog(self._working)
-        self.quotes = MemoryQuoteRepository(self._working)
+        self.quotes = MemoryQuoteRepository(self._working, self._store.take_quote_number)
         self.consent = MemoryConsentRepository(self._working)
         self.documents = MemoryDocumentRepository(self._working)
         self.settings = MemorySettingsRepository(self._working)

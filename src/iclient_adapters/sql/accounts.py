@@ -24,7 +24,7 @@ from iclient_core.shared.errors import ConcurrentUpdate
 from iclient_core.shared.paging import Position
 
 _EMAIL = Embedded({"address": "email", "key": "email_key"})
-_PROFILE = Embedded.same_names("first_name", "last_name", "phone")
+_PROFILE = Embedded.same_names("first_name", "last_name", "phone", "nif", "billing_address")
 _NESTED = ("email", "profile")
 
 

@@ -17,12 +17,27 @@ from typing import Any
 
 import cattrs
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
-from iclient_adapters.sql.tables import accounts, quote_events, quote_lines, quote_proposals, quotes
-from iclient_core.quotes.model import Proposal, ProposalContent, Quote, QuoteEvent, QuoteState
+from iclient_adapters.sql.tables import (
+    accounts,
+    quote_events,
+    quote_lines,
+    quote_numbers,
+    quote_proposals,
+    quotes,
+)
+from iclient_core.quotes.model import (
+    Proposal,
+    ProposalContent,
+    Quote,
+    QuoteEvent,
+    QuoteNumber,
+    QuoteState,
+)
 from iclient_core.quotes.ports import QuoteSummary
 from iclient_core.quotes.pricing import Line
 from iclient_core.shared.errors import ConcurrentUpdate
@@ -61,7 +76,8 @@ _ATTACHMENT = Embedded(
     },
     marker="attachment_key",
 )
-_QUOTE_NESTED = ("visitor", "decision", "attachment", "proposals", "events")
+_NUMBER = Embedded({"prefix": "number_prefix", "year": "number_year", "sequence": "number_seq"})
+_QUOTE_NESTED = ("number", "visitor", "decision", "attachment", "proposals", "events")
 _DISCOUNT = Embedded({"kind": "discount_kind", "value": "discount_value"}, marker="discount_kind")
 _QUANTITY = Embedded({"thousandths": "quantity_thousandths"})
 _ACTOR = Embedded({"side": "side", "id": "actor_id", "label": "actor_label"})
@@ -77,6 +93,7 @@ def quote_row(converter: cattrs.Converter, quote: Quote) -> dict[str, Any]:
     sent = quote.sent_proposal
     return {
         **same_named(fields, Quote, besides=(*_QUOTE_NESTED, "version")),
+        **_NUMBER.flatten(fields["number"]),
         **_VISITOR.flatten(fields["visitor"]),
         **_DECISION.flatten(fields["decision"]),
         **_ATTACHMENT.flatten(fields["attachment"]),
@@ -169,6 +186,7 @@ def quote_from_rows(
         decision["reason"] = ""  # the column is nullable; no reason is an empty one
     fields = {
         **same_named(row, Quote, besides=_QUOTE_NESTED),
+        "number": _NUMBER.nest(row),
         "visitor": _VISITOR.nest(row),
         "decision": decision,
         "attachment": _ATTACHMENT.nest(row),
@@ -239,7 +257,7 @@ class SqlQuoteRepository:
         """Insert a new quote with its versions and history.
 
         Raises:
-            AlreadyExists: the id is taken.
+            AlreadyExists: the id or the number is taken.
         """
         with unique_guard(self._db, quote.id):
             self._db.execute(
@@ -247,6 +265,18 @@ class SqlQuoteRepository:
             )
         self._insert_proposals(quote.id, quote.proposals)
         self._insert_events(quote.id, quote.events)
+
+    def next_number(self, year: int) -> int:
+        """Move ``year``'s counter on and return it, in one statement. The counter's row stays
+        locked until the caller's transaction ends (a concurrent one waits, then counts on
+        from the number this one took); SQLite lets one writer in at a time anyway."""
+        insert = postgresql.insert if self._db.dialect.name == "postgresql" else sqlite.insert
+        upsert = insert(quote_numbers).values(year=year, last=1)
+        statement = upsert.on_conflict_do_update(
+            index_elements=[quote_numbers.c.year],
+            set_={"last": quote_numbers.c.last + 1},
+        ).returning(quote_numbers.c.last)
+        return int(self._db.execute(statement).scalar_one())
 
     def _insert_proposals(self, quote_id: str, proposals: Sequence[Proposal]) -> None:
         if not proposals:
@@ -357,6 +387,9 @@ class SqlQuoteRepository:
     def _listing(self) -> sa.Select[Any]:
         return sa.select(
             quotes.c.id,
+            quotes.c.number_prefix,
+            quotes.c.number_year,
+            quotes.c.number_seq,
             quotes.c.subject,
             quotes.c.state,
             quotes.c.client_id,
@@ -433,6 +466,7 @@ class SqlQuoteRepository:
         total = row["sent_total_cents"]
         return QuoteSummary(
             id=row["id"],
+            number=QuoteNumber(row["number_prefix"], row["number_year"], row["number_seq"]),
             subject=row["subject"],
             state=_effective(row, today),
             client_id=row["client_id"],

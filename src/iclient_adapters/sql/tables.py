@@ -63,6 +63,9 @@ accounts = sa.Table(
     sa.Column("first_name", sa.String(100), nullable=False),
     sa.Column("last_name", sa.String(100), nullable=False),
     sa.Column("phone", sa.String(40), nullable=False),
+    # A client's tax number and billing address, printed on their quotes (empty if none).
+    sa.Column("nif", sa.String(9), nullable=False, server_default=""),
+    sa.Column("billing_address", sa.String(500), nullable=False, server_default=""),
     sa.Column("language", sa.String(8), nullable=False),
     sa.Column("password_hash", sa.String(255), nullable=True),
     sa.Column("security_stamp", sa.String(64), nullable=False),
@@ -339,6 +342,10 @@ quotes = sa.Table(
     "quotes",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
+    # The number people quote, ``ORC 2026/0007``: unique by year and sequence.
+    sa.Column("number_prefix", sa.String(12), nullable=False),
+    sa.Column("number_year", sa.Integer(), nullable=False),
+    sa.Column("number_seq", sa.Integer(), nullable=False),
     sa.Column(
         "client_id",
         sa.String(36),
@@ -381,6 +388,17 @@ quotes = sa.Table(
     # Optimistic locking: an UPDATE must name the version it read.
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Index("ix_quotes_listing", "state", "updated_at"),
+    sa.UniqueConstraint("number_year", "number_seq"),
+)
+
+# The last quote number handed out in each year. Taking one is a single
+# ``INSERT … ON CONFLICT DO UPDATE … RETURNING``: the row stays locked until the transaction
+# ends, so transactions numbering at once take turns and never get the same number.
+quote_numbers = sa.Table(
+    "quote_numbers",
+    metadata,
+    sa.Column("year", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("last", sa.Integer(), nullable=False),
 )
 
 quote_proposals = sa.Table(

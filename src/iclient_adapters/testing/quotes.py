@@ -13,6 +13,8 @@ Needs pytest.
 
 from __future__ import annotations
 
+import itertools
+import threading
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 
@@ -28,17 +30,28 @@ from iclient_core.quotes.model import (
     Attachment,
     ProposalContent,
     Quote,
+    QuoteNumber,
     QuoteState,
     Side,
     VisitorContact,
 )
+from iclient_core.quotes.ports import QuoteSummary
 from iclient_core.quotes.pricing import Discount, DiscountKind, Line
-from iclient_core.shared.errors import ConcurrentUpdate
+from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
 from iclient_core.shared.money import Money, Quantity
 from iclient_core.unit_of_work import UnitOfWorkFactory
 
 TODAY = date(2026, 1, 5)
 """The business's date at ``T0``."""
+
+
+_SAMPLE_SEQUENCE = itertools.count(1)
+
+
+def sample_number() -> QuoteNumber:
+    """A number of ``TODAY``'s year no other sample has (the numbering tests use other years,
+    so that these never meet the numbers a repository hands out)."""
+    return QuoteNumber("ORC", TODAY.year, next(_SAMPLE_SEQUENCE))
 
 
 def content(*, valid_until: date | None = date(2026, 2, 4), message: str = "") -> ProposalContent:
@@ -58,6 +71,7 @@ def requested(owner: Account, *, now: datetime = T0, subject: str = "Pintura") -
     """A client's new request."""
     return Quote.request(
         id=new_id(),
+        number=sample_number(),
         client=actor_of(owner),
         subject=subject,
         details="Fachada de 120 m²,\nduas demãos.",
@@ -79,6 +93,7 @@ def visitor_request(*, now: datetime = T0) -> Quote:
     """A request from the public form."""
     return Quote.request_by_visitor(
         id=new_id(),
+        number=sample_number(),
         visitor=VisitorContact(
             name="Bruno Costa",
             email="bruno@example.pt",
@@ -473,3 +488,84 @@ class QuotesContract:
         stored = self.quotes_load(uow_factory, quote.id)
         assert stored.events[-1].action is Action.INVITE
         assert stored.events[-1].actor == Actor(Side.STAFF, rui.id, "Rui Lopes")
+
+    # ------------------------------------------------------------------ numbers
+
+    def quotes_numbered(self, uow_factory: UnitOfWorkFactory, owner: Account, year: int) -> Quote:
+        """A request numbered by the repository in ``year`` and committed."""
+        with uow_factory() as uow:
+            number = QuoteNumber("ORC", year, uow.quotes.next_number(year))
+            quote = attrs.evolve(requested(owner), number=number)
+            uow.quotes.add(quote)
+            uow.commit()
+        return quote
+
+    def test_quotes_numbers_follow_each_other_and_restart_each_year(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
+    ) -> None:
+        ana = quotes_people[0]
+        first = self.quotes_numbered(uow_factory, ana, 2030)
+        second = self.quotes_numbered(uow_factory, ana, 2030)
+        next_year = self.quotes_numbered(uow_factory, ana, 2031)
+        assert [q.number.sequence for q in (first, second, next_year)] == [1, 2, 1]
+        assert self.quotes_load(uow_factory, second.id).reference == "ORC 2030/0002"
+        (row,) = [r for r in self.quotes_list(uow_factory) if r.id == next_year.id]
+        assert row.number == next_year.number and row.reference == "ORC 2031/0001"
+
+    def quotes_list(self, uow_factory: UnitOfWorkFactory) -> list[QuoteSummary]:
+        """Every stored quote's list row."""
+        with uow_factory() as uow:
+            return list(uow.quotes.list(today=TODAY, limit=1000))
+
+    def test_quotes_a_number_is_not_handed_out_twice_after_a_rollback(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
+    ) -> None:
+        ana = quotes_people[0]
+        with uow_factory() as uow:
+            abandoned = uow.quotes.next_number(2032)
+        kept = self.quotes_numbered(uow_factory, ana, 2032)
+        after = self.quotes_numbered(uow_factory, ana, 2032)
+        assert abandoned >= 1 and kept.number.sequence >= 1
+        assert after.number.sequence > kept.number.sequence
+
+    def test_quotes_two_quotes_with_one_number_are_refused(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
+    ) -> None:
+        ana = quotes_people[0]
+        first = self.quotes_numbered(uow_factory, ana, 2033)
+        copy = attrs.evolve(requested(ana), number=first.number)
+        with pytest.raises(AlreadyExists), uow_factory() as uow:
+            uow.quotes.add(copy)
+            uow.commit()
+
+    def test_quotes_numbering_at_once_from_many_threads_never_collides(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
+    ) -> None:
+        """Six threads, each on its own unit of work (its own connection on SQL), number
+        four quotes each, all starting at the same moment."""
+        ana = quotes_people[0]
+        start = threading.Barrier(6, timeout=30)
+        numbers: list[int] = []
+        failures: list[BaseException] = []
+        lock = threading.Lock()
+
+        def work() -> None:
+            try:
+                start.wait()
+                for _ in range(4):
+                    quote = self.quotes_numbered(uow_factory, ana, 2034)
+                    with lock:
+                        numbers.append(quote.number.sequence)
+            except BaseException as error:  # reported below, with the numbers seen
+                with lock:
+                    failures.append(error)
+
+        threads = [threading.Thread(target=work) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not failures, failures
+        assert len(numbers) == 24 and len(set(numbers)) == 24, sorted(numbers)
+        stored = [r.number for r in self.quotes_list(uow_factory) if r.number.year == 2034]
+        assert len(stored) == 24 and len(set(stored)) == 24

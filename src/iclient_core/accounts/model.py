@@ -64,11 +64,19 @@ def email_key(address: str) -> str:
 
 @attrs.frozen
 class Profile:
-    """The contact data a client keeps up to date."""
+    """The contact data a client keeps up to date.
+
+    Attributes:
+        nif: the client's Portuguese tax number (nine digits, check digit valid), or empty.
+        billing_address: the address their quotes are made out to (lines joined by ``\\n``),
+            or empty.
+    """
 
     first_name: str
     last_name: str
     phone: str
+    nif: str = ""
+    billing_address: str = ""
 
     @property
     def full_name(self) -> str:

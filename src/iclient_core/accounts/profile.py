@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
+
 from iclient_core.accounts import tokens
 from iclient_core.accounts.contact import clean_email, clean_profile, personal_data
 from iclient_core.accounts.mail import notify
@@ -15,6 +17,7 @@ from iclient_core.shared import audit
 from iclient_core.shared.errors import FieldError, InvalidInput, NotFound, TokenInvalid
 from iclient_core.shared.limits import check_limit
 from iclient_core.shared.security_log import security_event
+from iclient_core.shared.taxid import clean_address, clean_nif
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -60,19 +63,39 @@ def update_profile(
     last_name: str | None,
     phone: str | None,
     language: str | None = None,
+    nif: str | None = None,
+    billing_address: str | None = None,
 ) -> Account:
-    """Replace the names and phone (and, if given, the preferred language).
+    """Replace the names and phone (and, if given, the preferred language, the tax number
+    and the billing address that quotes are made out to).
+
+    Args:
+        nif: a Portuguese tax number (``123 456 789``, ``PT123456789``), empty for none, or
+            None to keep the stored one.
+        billing_address: a few lines, empty for none, or None to keep the stored one.
 
     Raises:
-        InvalidInput: a field is missing or invalid.
+        InvalidInput: a field is missing or invalid (``nif_invalid`` for a tax number whose
+            check digit is wrong).
         NotFound: no such active account.
     """
     errors: list[FieldError] = []
     profile = clean_profile(services, first_name, last_name, phone, errors)
+    tax_number = clean_nif(nif, "nif", errors) if nif is not None else None
+    address = (
+        clean_address(billing_address, "billing_address", errors)
+        if billing_address is not None
+        else None
+    )
     if errors:
         raise InvalidInput(errors)
     with services.uow() as uow:
         account = load_active(uow, account_id)
+        profile = attrs.evolve(
+            profile,
+            nif=account.profile.nif if tax_number is None else tax_number,
+            billing_address=account.profile.billing_address if address is None else address,
+        )
         account.update_profile(profile, services.settings.language(language) if language else None)
         uow.accounts.save(account)
         uow.commit()

@@ -18,6 +18,7 @@ class Kind(enum.StrEnum):
     EMAIL_CHANGE_CONFIRM = "email_change_confirm"
     EMAIL_CHANGED = "email_changed"
     QUOTE_REQUESTED = "quote_requested"  # to staff: a new request, or a renewal
+    QUOTE_RECEIVED = "quote_received"  # to the client or visitor: their request arrived
     QUOTE_ANSWERED = "quote_answered"  # to staff: the client accepted, declined or withdrew
     QUOTE_SENT = "quote_sent"  # to the client: a proposal (or a revised one) is ready
     QUOTE_ACCEPTED = "quote_accepted"  # to the client: the receipt of their acceptance

@@ -20,11 +20,11 @@ The public names of the package, by module:
 
 - :mod:`.attachments`: ``download_my_attachment``, ``download_quote_attachment``,
   ``store_attachment``
-- :mod:`.decisions`: ``accept_quote``, ``decline_quote``, ``expire_overdue_quotes``,
-  ``withdraw_quote``
+- :mod:`.decisions`: ``accept_quote``, ``check_acceptance``, ``decline_quote``,
+  ``expire_overdue_quotes``, ``withdraw_quote``
 - :mod:`.model`: ``Action``, ``Actor``, ``Attachment``, ``Decision``, ``InvalidTransition``,
   ``Proposal``, ``ProposalChanged``, ``ProposalContent``, ``Quote``, ``QuoteEvent``,
-  ``QuoteExpired``, ``QuoteState``, ``Side``, ``Transition``, ``VisitorContact``
+  ``QuoteExpired``, ``QuoteNumber``, ``QuoteState``, ``Side``, ``Transition``, ``VisitorContact``
 - :mod:`.ports`: ``QuoteRepository``, ``QuoteSummary``
 - :mod:`.pricing`: ``Discount``, ``DiscountKind``, ``Line``, ``RateTotal``, ``Totals``
 - :mod:`.proposals`: ``LineInput``, ``ProposalInput``, ``cancel_quote``,
@@ -43,6 +43,7 @@ from iclient_core.quotes.attachments import (
 )
 from iclient_core.quotes.decisions import (
     accept_quote,
+    check_acceptance,
     decline_quote,
     expire_overdue_quotes,
     withdraw_quote,
@@ -59,6 +60,7 @@ from iclient_core.quotes.model import (
     Quote,
     QuoteEvent,
     QuoteExpired,
+    QuoteNumber,
     QuoteState,
     Side,
     Transition,
@@ -109,6 +111,7 @@ __all__ = [
     "Quote",
     "QuoteEvent",
     "QuoteExpired",
+    "QuoteNumber",
     "QuoteRepository",
     "QuoteSettings",
     "QuoteState",
@@ -121,6 +124,7 @@ __all__ = [
     "VisitorContact",
     "accept_quote",
     "cancel_quote",
+    "check_acceptance",
     "count_quotes",
     "decline_quote",
     "default_valid_until",

@@ -12,7 +12,7 @@ from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.permissions import Permission, allowed
 from iclient_core.notifications.model import Kind
-from iclient_core.quotes.model import Actor, Quote, Side
+from iclient_core.quotes.model import Actor, Quote, QuoteNumber, Side
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import FieldError, NotFound, PermissionDenied
 from iclient_core.shared.money import FULL_PERCENT
@@ -65,6 +65,14 @@ def actor_of(account: Account) -> Actor:
 def today(services: Services) -> date:
     """The business's date now."""
     return services.settings.quotes.today(services.clock.now())
+
+
+def new_number(services: Services, uow: UnitOfWork) -> QuoteNumber:
+    """The next quote number of the business's year, with the prefix in force (taken in
+    ``uow``'s transaction: concurrent requests never share one)."""
+    prefix = effective(services.settings, uow.settings.get()).quote_prefix
+    year = today(services).year
+    return QuoteNumber(prefix, year, uow.quotes.next_number(year))
 
 
 def active_client(uow: UnitOfWork, account_id: str) -> Account:

@@ -26,7 +26,7 @@ from iclient_core.quotes.common import (
     quote_details,
     today,
 )
-from iclient_core.quotes.model import Action, ProposalChanged, Quote
+from iclient_core.quotes.model import Action, ProposalChanged, Quote, QuoteExpired
 from iclient_core.shared import audit
 from iclient_core.shared.errors import ConcurrentUpdate, FieldError, InvalidInput
 
@@ -43,6 +43,32 @@ def _version(raw: int | str | None) -> int:
     if not (text.isascii() and text.isdigit() and len(text) <= 6):
         raise ProposalChanged()
     return int(text)
+
+
+def check_acceptance(
+    *,
+    services: Services,
+    account_id: str,
+    quote_id: str,
+    proposal_number: int | str | None,
+) -> Quote:
+    """What the client is about to accept, checked as :func:`accept_quote` checks it, for the
+    confirmation step (nothing changes): the quote as the client sees it.
+
+    Raises:
+        NotFound, InvalidTransition, ProposalChanged, QuoteExpired: as :func:`accept_quote`.
+    """
+    number = _version(proposal_number)
+    with services.uow() as uow:
+        client = active_client(uow, account_id)
+        quote = clients_quote(uow, client, quote_id)
+    quote.check(Action.ACCEPT, actor_of(client).side)
+    sent = quote.sent_proposal
+    if sent is None or sent.number != number:
+        raise ProposalChanged()
+    if quote.is_overdue(today(services)):
+        raise QuoteExpired()
+    return quote.for_client()
 
 
 def accept_quote(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 
@@ -152,6 +153,40 @@ class Actor:
     def system(cls) -> Actor:
         """The portal itself (expiry)."""
         return cls(Side.SYSTEM, None, "system")
+
+
+_UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9]+")
+
+
+@attrs.frozen
+class QuoteNumber:
+    """The number people quote: a prefix, the year and the year's sequence, ``ORC 2026/0007``.
+
+    The sequence restarts every year; the repository hands them out
+    (:meth:`~iclient_core.quotes.ports.QuoteRepository.next_number`), never twice. The
+    prefix is the one in force when the quote was asked for: changing it later does not
+    renumber the quotes already made.
+
+    Attributes:
+        prefix: letters and digits chosen in the business settings (``ORC`` by default), or
+            empty.
+        year: the business's year when the quote was asked for.
+        sequence: the quote's place in that year, from 1.
+    """
+
+    prefix: str
+    year: int
+    sequence: int
+
+    def __str__(self) -> str:
+        label = f"{self.year}/{self.sequence:04d}"
+        return f"{self.prefix} {label}" if self.prefix else label
+
+    @property
+    def file_stem(self) -> str:
+        """The number as a file name without extension: ``ORC-2026-0007`` (ASCII letters,
+        digits and hyphens only)."""
+        return _UNSAFE_IN_FILE_NAMES.sub("-", str(self)).strip("-")
 
 
 @attrs.frozen
@@ -296,6 +331,7 @@ class Quote:
     """
 
     id: str
+    number: QuoteNumber
     client_id: str | None
     subject: str
     details: str
@@ -318,6 +354,7 @@ class Quote:
         cls,
         *,
         id: str,
+        number: QuoteNumber,
         client: Actor,
         subject: str,
         details: str,
@@ -329,6 +366,7 @@ class Quote:
         """A signed-in client's request, optionally with the file they attached."""
         quote = cls(
             id=id,
+            number=number,
             client_id=client.id,
             subject=subject,
             details=details,
@@ -346,6 +384,7 @@ class Quote:
         cls,
         *,
         id: str,
+        number: QuoteNumber,
         visitor: VisitorContact,
         subject: str,
         details: str,
@@ -355,6 +394,7 @@ class Quote:
         """A request from the public form, by someone without an account (yet)."""
         quote = cls(
             id=id,
+            number=number,
             client_id=None,
             subject=subject,
             details=details,
@@ -371,8 +411,8 @@ class Quote:
 
     @property
     def reference(self) -> str:
-        """A short reference for people: the first eight characters of the id, upper case."""
-        return self.id[:8].upper()
+        """The number people quote (``ORC 2026/0007``): on every page, e-mail and PDF."""
+        return str(self.number)
 
     @property
     def current_proposal(self) -> Proposal | None:

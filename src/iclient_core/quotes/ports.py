@@ -8,7 +8,7 @@ from typing import Protocol
 
 import attrs
 
-from iclient_core.quotes.model import Quote, QuoteState, Side, waiting_for
+from iclient_core.quotes.model import Quote, QuoteNumber, QuoteState, Side, waiting_for
 from iclient_core.shared.money import Money
 from iclient_core.shared.paging import Page
 
@@ -26,6 +26,7 @@ class QuoteSummary:
     """
 
     id: str
+    number: QuoteNumber
     subject: str
     state: QuoteState
     client_id: str | None
@@ -38,8 +39,8 @@ class QuoteSummary:
 
     @property
     def reference(self) -> str:
-        """The short reference people quote (see ``Quote.reference``)."""
-        return self.id[:8].upper()
+        """The number people quote (see ``Quote.reference``)."""
+        return str(self.number)
 
     @property
     def waiting_for(self) -> Side | None:
@@ -56,7 +57,20 @@ class QuoteRepository(Protocol):
     """Stores quotes with their versions, lines, history and decision, as one aggregate."""
 
     def add(self, quote: Quote) -> None:
-        """Store a new quote."""
+        """Store a new quote.
+
+        Raises:
+            AlreadyExists: the id, or the number (year and sequence), is taken.
+        """
+
+    def next_number(self, year: int) -> int:
+        """The next sequence number of ``year`` for a new quote: 1 for the year's first.
+
+        Never the same number twice, even for transactions numbering at the same moment on
+        several connections or processes (the caller's transaction may wait for another's
+        to end). A number taken by a transaction that rolls back may be skipped: there may
+        be gaps, never duplicates.
+        """
 
     def get(self, quote_id: str) -> Quote | None:
         """The whole quote, or None (a fixed number of queries, whatever its size)."""

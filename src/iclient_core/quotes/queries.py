@@ -49,6 +49,15 @@ class QuoteView:
     existing_account: Account | None = None
     """For a visitor's request: the account that already uses the visitor's address, if any
     (inviting links the request to it, so staff should check it is really them)."""
+    client_nif: str = ""
+    """The client's tax number, as their profile holds it (empty if none)."""
+    client_billing_address: str = ""
+    """The client's billing address, lines joined by ``\\n`` (empty if none)."""
+
+    @property
+    def client_address_lines(self) -> tuple[str, ...]:
+        """The client's billing address, line by line."""
+        return tuple(line for line in self.client_billing_address.split("\n") if line)
 
     @property
     def state(self) -> QuoteState:
@@ -195,6 +204,8 @@ def get_client_quote(*, services: Services, account_id: str, quote_id: str) -> Q
         today=today(services),
         client_name=client.profile.full_name,
         client_email=client.email.address,
+        client_nif=client.profile.nif,
+        client_billing_address=client.profile.billing_address,
     )
 
 
@@ -226,6 +237,8 @@ def get_staff_quote(*, services: Services, actor: Account, quote_id: str) -> Quo
         client_name=name,
         client_email=email,
         existing_account=existing,
+        client_nif=client.profile.nif if client is not None else "",
+        client_billing_address=client.profile.billing_address if client is not None else "",
     )
 
 

@@ -9,7 +9,8 @@ from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.model import Account, Profile, Status
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.accounts.registration import send_activation
-from iclient_core.notifications.model import Kind
+from iclient_core.notifications.model import Kind, Notification
+from iclient_core.notifications.outbox import branding, queue
 from iclient_core.quotes.attachments import (
     check_attachment,
     forget_attachment,
@@ -18,8 +19,11 @@ from iclient_core.quotes.attachments import (
 from iclient_core.quotes.common import (
     active_client,
     actor_of,
+    base_context,
     clean_text,
     clients_quote,
+    new_number,
+    notify_client,
     notify_staff,
     parse_date,
     quote_details,
@@ -30,7 +34,7 @@ from iclient_core.quotes.model import Action, Attachment, Quote, VisitorContact
 from iclient_core.shared import audit
 from iclient_core.shared.errors import FieldError, InvalidInput, NotFound
 from iclient_core.shared.intake import Upload
-from iclient_core.shared.limits import Limit, check_limit
+from iclient_core.shared.limits import Limit, check_limit, count_attempt
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import clean_line
 
@@ -74,7 +78,8 @@ def request_quote(
     attachment: Upload | None = None,
     max_size: int | None = None,
 ) -> Quote:
-    """A signed-in client asks for a quote, optionally with one file; staff are told by e-mail.
+    """A signed-in client asks for a quote, optionally with one file; staff are told by e-mail,
+    and the client gets a receipt with the quote's number and what happens next.
 
     The file is checked like a document (allow-list by leading bytes, the upload limit) and
     streamed to the storage under a key the server makes, before the quote is written; if
@@ -121,6 +126,7 @@ def request_quote(
             client = active_client(uow, account_id)
             quote = Quote.request(
                 id=quote_id,
+                number=new_number(services, uow),
                 client=actor_of(client),
                 subject=clean_subject,
                 details=clean_details,
@@ -131,6 +137,7 @@ def request_quote(
             )
             uow.quotes.add(quote)
             _tell_staff(services, uow, quote, requester=client.profile.full_name, renewal=False)
+            notify_client(services, uow, quote, Kind.QUOTE_RECEIVED, _receipt_words)
             summary = clean_subject
             if stored is not None:
                 summary += f" (attachment {stored.display_name}, {stored.size} bytes)"
@@ -165,11 +172,16 @@ def request_quote_as_visitor(
     contact_consent: bool,
     language: str | None,
     ip: str,
-) -> None:
-    """Someone without an account asks for a quote through the public form.
+) -> Quote:
+    """Someone without an account asks for a quote through the public form; returns the new
+    quote (whose number the thank-you page shows).
 
-    Nothing is e-mailed to the address given (the form must not be a way to send mail to
-    strangers); staff are told, and can invite the person to become a client.
+    Staff are told, and can invite the person to become a client. The address given gets a
+    receipt in the form's language with the quote's number and what happens next. So that
+    the form is no way to send mail to strangers, the receipt repeats nothing typed in the
+    form (no name, subject or details), and an address gets at most
+    ``QuoteSettings.receipts_per_address`` receipts per ``receipts_window`` (the requests
+    beyond are still taken).
 
     Raises:
         InvalidInput: a field is missing or bad, or ``contact_consent`` was not given.
@@ -203,6 +215,7 @@ def request_quote_as_visitor(
     with services.uow() as uow:
         quote = Quote.request_by_visitor(
             id=services.ids.new_id(),
+            number=new_number(services, uow),
             visitor=visitor,
             subject=clean_subject,
             details=clean_details,
@@ -211,6 +224,12 @@ def request_quote_as_visitor(
         )
         uow.quotes.add(quote)
         _tell_staff(services, uow, quote, requester=f"{clean_name} <{visitor.email}>")
+        if count_attempt(
+            services.limiter,
+            f"quote-receipt:email:{address.key}",
+            Limit(settings.receipts_per_address, settings.receipts_window),
+        ):
+            _send_visitor_receipt(services, uow, quote, visitor.email)
         audit.record(
             services,
             uow,
@@ -225,6 +244,7 @@ def request_quote_as_visitor(
         )
         uow.commit()
     security_event("quote_requested_by_visitor", ip=ip, quote=quote.id)
+    return quote
 
 
 def request_renewal(*, services: Services, account_id: str, quote_id: str, ip: str) -> Quote:
@@ -333,4 +353,30 @@ def _tell_staff(
             "event": "renewal" if renewal else "new",
             "visitor": "yes" if quote.client_id is None else "no",
         },
+    )
+
+
+def _receipt_words(_lang: str) -> dict[str, str]:
+    return {"visitor": "no"}
+
+
+def _send_visitor_receipt(services: Services, uow: UnitOfWork, quote: Quote, address: str) -> None:
+    """The receipt to a visitor: the number and what happens next, nothing they typed."""
+    queue(
+        services,
+        uow,
+        Notification(
+            kind=Kind.QUOTE_RECEIVED,
+            to_address=address,
+            to_name="",
+            language=quote.language,
+            context={
+                **branding(services, uow),
+                **base_context(quote),
+                "quote_subject": "",
+                "first_name": "",
+                "visitor": "yes",
+                "link": "",
+            },
+        ),
     )

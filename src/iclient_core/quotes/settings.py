@@ -29,6 +29,11 @@ class QuoteSettings:
         requests_window: the window of that limit.
         time_zone: the business's IANA time zone: a quote valid until a date is valid until
             the end of that day there.
+        receipts_per_address: how many receipts of a visitor's request one e-mail address
+            may get per ``receipts_window`` (more requests are taken without one).
+        receipts_window: the window of that limit.
+        number_prefix: what quote numbers start with (``ORC 2026/0007``) until an admin
+            chooses another in the business settings.
     """
 
     vat_rates: tuple[int, ...] = PORTUGUESE_VAT_RATES
@@ -38,6 +43,9 @@ class QuoteSettings:
     requests_per_ip: int = 5
     requests_window: timedelta = timedelta(hours=1)
     time_zone: str = "Europe/Lisbon"
+    receipts_per_address: int = 3
+    receipts_window: timedelta = timedelta(days=1)
+    number_prefix: str = "ORC"
 
     def zone(self) -> tzinfo:
         """The business's time zone (UTC if the name is unknown on this machine)."""

@@ -1,8 +1,8 @@
 """The business's own settings: what an admin stored, and the settings in force.
 
-Name, contact e-mail and phone, default language, VAT rates, the upload limit, the logo, the
-accent colour of the portal's pages and the landing page's introduction (Portuguese and
-English).
+Name, postal address, tax number (NIF), contact e-mail and phone, default language, VAT
+rates, the quote number prefix, the upload limit, the logo, the accent colour of the portal's
+pages and the landing page's introduction (Portuguese and English).
 Whatever an admin has not set falls back to the installation's configuration
 (:class:`~iclient_core.settings.Settings`), so a fresh installation shows the configured name
 until someone changes it. Every domain reads them; the staff area edits them
@@ -47,6 +47,10 @@ class BusinessSettings:
         business_name: shown in the portal's pages and e-mails.
         contact_email: shown in the portal's footer and in e-mails.
         contact_phone: in E.164 form, or empty.
+        address: the business's postal address (lines joined by ``\\n``), on quotes.
+        nif: the business's Portuguese tax number (nine digits), on quotes, or empty.
+        quote_prefix: what quote numbers start with (``ORC`` in ``ORC 2026/0007``); empty
+            means the configured one.
         default_language: a language the portal speaks, or empty.
         vat_rates: percentages offered on quotes, in the admin's order.
         upload_limit_mb: the largest document staff may upload, in megabytes.
@@ -65,6 +69,9 @@ class BusinessSettings:
     default_language: str = ""
     vat_rates: tuple[Decimal, ...] = DEFAULT_VAT_RATES
     upload_limit_mb: int = DEFAULT_UPLOAD_LIMIT_MB
+    address: str = ""
+    nif: str = ""
+    quote_prefix: str = ""
     logo_key: str = ""
     logo_content_type: str = ""
     logo_sha256: str = ""
@@ -97,11 +104,23 @@ class EffectiveSettings:
     intro_en: str = ""
     """The landing page's introduction in English (Markdown), or empty."""
 
+    address: str = ""
+    """The business's postal address, lines joined by ``\\n`` (empty if not set)."""
+    nif: str = ""
+    """The business's tax number (empty if not set)."""
+    quote_prefix: str = "ORC"
+    """What new quote numbers start with."""
+
     def intro(self, language: str) -> str:
         """The landing page's introduction in ``language``, else in the other language
         (a text in the other language is better than none), else empty."""
         texts = {"pt": self.intro_pt, "en": self.intro_en}
         return texts.get(language) or self.intro_pt or self.intro_en
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        """The postal address, line by line."""
+        return tuple(line for line in self.address.split("\n") if line)
 
     @property
     def has_logo(self) -> bool:
@@ -147,7 +166,26 @@ def effective(configured: Settings, stored: BusinessSettings | None) -> Effectiv
         accent_color=stored.accent_color,
         intro_pt=stored.intro_pt,
         intro_en=stored.intro_en,
+        address=stored.address,
+        nif=stored.nif,
+        quote_prefix=stored.quote_prefix or configured.quotes.number_prefix,
     )
+
+
+QUOTE_PREFIX = re.compile(r"[A-Za-z0-9]{1,12}")
+"""What a quote number prefix may be: ASCII letters and digits (it goes into file names)."""
+
+
+def parse_quote_prefix(text: str | None, errors: list[FieldError]) -> str:
+    """A quote number prefix (``ORC``), or ``""`` for the configured one.
+
+    Appends ``quote_prefix_invalid`` when it is not one to twelve ASCII letters or digits.
+    """
+    raw = (text or "").strip()
+    if raw and not QUOTE_PREFIX.fullmatch(raw):
+        errors.append(FieldError("quote_prefix", "quote_prefix_invalid"))
+        return ""
+    return raw
 
 
 _RATE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")

@@ -422,7 +422,8 @@ def update_client(
             if old != new
         ]
         account.update_profile(
-            Profile(first_name=first, last_name=last, phone=normalised_phone), lang
+            attrs.evolve(account.profile, first_name=first, last_name=last, phone=normalised_phone),
+            lang,
         )
         if address.key != old_key:
             clash = uow.accounts.get_by_email_key(address.key)

@@ -1,6 +1,7 @@
 """Use cases on the business's own settings: read the settings in force, and an admin edits
-them (name, contact e-mail and phone, default language, VAT rates, upload limit, logo, accent
-colour, the landing page's introduction).
+them (name, postal address, tax number, contact e-mail and phone, default language, VAT
+rates, quote number prefix, upload limit, logo, accent colour, the landing page's
+introduction).
 
 The values and their rules are in :mod:`iclient_core.shared.business`; the logo's bytes go
 through the ``FileStorage`` port (see :mod:`iclient_core.staff.logo`).
@@ -24,11 +25,13 @@ from iclient_core.shared.business import (
     EffectiveSettings,
     effective,
     parse_accent_color,
+    parse_quote_prefix,
     parse_vat_rates,
 )
 from iclient_core.shared.errors import FieldError, InvalidInput
 from iclient_core.shared.intake import Upload
 from iclient_core.shared.security_log import security_event
+from iclient_core.shared.taxid import clean_address, clean_nif
 from iclient_core.shared.text import clean_line, clean_markdown
 from iclient_core.staff.logo import StoredLogo, check_logo, forget_logo, store_logo
 
@@ -75,6 +78,9 @@ def save_settings(
     accent_color: str | None = None,
     intro_pt: str | None = None,
     intro_en: str | None = None,
+    address: str | None = None,
+    nif: str | None = None,
+    quote_prefix: str | None = None,
     ip: str = "-",
 ) -> BusinessSettings:
     """Validate and store the business settings; the change is audited.
@@ -94,6 +100,11 @@ def save_settings(
         intro_pt: the landing page's introduction in Portuguese (Markdown, up to 5000
             characters), or empty; None keeps what is stored.
         intro_en: the same in English.
+        address: the business's postal address, a few lines (empty or None: none).
+        nif: the business's Portuguese tax number; its check digit must be right
+            (``nif_invalid``; empty or None: none).
+        quote_prefix: what quote numbers start with, one to twelve ASCII letters or digits
+            (``quote_prefix_invalid``; empty or None: the configured one, ``ORC``).
 
     Raises:
         PermissionDenied: the actor may not manage settings.
@@ -110,8 +121,8 @@ def save_settings(
         name = clean_line(business_name, "business_name", errors)
     email = ""
     if (contact_email or "").strip():
-        address = clean_email(services, contact_email, errors, field="contact_email")
-        email = address.address if address else ""
+        contact = clean_email(services, contact_email, errors, field="contact_email")
+        email = contact.address if contact else ""
     phone = ""
     if (contact_phone or "").strip():
         raw_phone = clean_line(contact_phone, "contact_phone", errors, max_length=40)
@@ -125,6 +136,9 @@ def save_settings(
         errors.append(FieldError("default_language", "invalid_choice"))
     rates = parse_vat_rates(vat_rates, errors)
     limit = _parse_upload_limit(upload_limit_mb, errors)
+    postal = clean_address(address, "address", errors)
+    tax_number = clean_nif(nif, "nif", errors)
+    prefix = parse_quote_prefix(quote_prefix, errors)
     checked = check_logo(logo, errors) if logo is not None and not remove_logo else None
     accent = None if accent_color is None else parse_accent_color(accent_color, errors)
     intros = {
@@ -151,6 +165,9 @@ def save_settings(
                 accent_color=before.accent_color if accent is None else accent,
                 intro_pt=intros.get("intro_pt", before.intro_pt),
                 intro_en=intros.get("intro_en", before.intro_en),
+                address=postal,
+                nif=tax_number,
+                quote_prefix=prefix,
                 **_logo_fields(before, new_logo, remove=remove_logo),
             )
             uow.settings.save(settings)

@@ -51,6 +51,8 @@ def _page(
             first_name=account.profile.first_name,
             last_name=account.profile.last_name,
             phone=formats.phone(account.profile.phone),
+            nif=account.profile.nif,
+            billing_address=account.profile.billing_address,
             language=account.language,
         )
     password = password or ChangePasswordForm(formdata=None)
@@ -91,6 +93,9 @@ def save_profile() -> Response | tuple[str, int]:
             last_name=form.last_name.data,
             phone=form.phone.data,
             language=request.form.get("language"),
+            # Staff have no billing data: their form has neither field, and nothing changes.
+            nif=None if g.account.role.is_staff else form.nif.data or "",
+            billing_address=None if g.account.role.is_staff else form.billing_address.data or "",
         )
     except InvalidInput as error:
         apply_errors(form, error)

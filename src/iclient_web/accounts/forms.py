@@ -12,6 +12,7 @@ from wtforms import (
     SelectField,
     StringField,
     TelField,
+    TextAreaField,
 )
 
 
@@ -62,6 +63,10 @@ class ProfileForm(FlaskForm):
     first_name = StringField(_l("First name"), render_kw={"autocomplete": "given-name"})
     last_name = StringField(_l("Last name"), render_kw={"autocomplete": "family-name"})
     phone = TelField(_l("Phone"), render_kw={"autocomplete": "tel"})
+    nif = StringField(_l("NIF (tax number)"), render_kw={"inputmode": "numeric"})
+    billing_address = TextAreaField(
+        _l("Billing address"), render_kw={"rows": 3, "autocomplete": "street-address"}
+    )
     language = SelectField(
         _l("Language for e-mails"),
         choices=[SelectChoice("pt", "Português"), SelectChoice("en", "English")],

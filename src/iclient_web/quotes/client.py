@@ -13,7 +13,12 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from iclient_core.quotes.attachments import download_my_attachment
-from iclient_core.quotes.decisions import accept_quote, decline_quote, withdraw_quote
+from iclient_core.quotes.decisions import (
+    accept_quote,
+    check_acceptance,
+    decline_quote,
+    withdraw_quote,
+)
 from iclient_core.quotes.model import (
     InvalidTransition,
     ProposalChanged,
@@ -106,11 +111,9 @@ def _client_page(
     shown = chosen_version(quote, quote.sent_proposal)
     offered = quote.sent_proposal
     number = str(offered.number) if offered else ""
-    accept_form = forms.AcceptForm(formdata=None, proposal=number)
     decline_form = decline or forms.DeclineForm(formdata=None, proposal=number)
     reason_form = forms.ReasonForm(formdata=None)
     # Several forms share a page: their fields keep their names but get ids of their own.
-    own_id(accept_form.proposal, "accept-proposal")
     own_id(decline_form.proposal, "decline-proposal")
     own_id(decline_form.reason, "decline-reason")
     own_id(reason_form.reason, "withdraw-reason")
@@ -122,7 +125,6 @@ def _client_page(
         shown=shown,
         offered=offered,
         notice=notice,
-        accept_form=accept_form,
         decline_form=decline_form,
         reason_form=reason_form,
     )
@@ -177,10 +179,45 @@ def _refusal(error: DomainError) -> str:
 _DECISION_ERRORS = (InvalidTransition, ConcurrentUpdate, ProposalChanged, QuoteExpired)
 
 
+@bp.get("/<quote_id>/accept")
+def confirm_accept(quote_id: str) -> tuple[str, int] | Response:
+    """The confirmation step: the number, version and total of what ``?version=N`` accepts."""
+    if g.account.role.is_staff:
+        return redirect(url_for("quotes.admin.show", quote_id=quote_id), 303)
+    try:
+        quote = check_acceptance(
+            services=services(),
+            account_id=g.account.id,
+            quote_id=quote_id,
+            proposal_number=request.args.get("version"),
+        )
+    except _DECISION_ERRORS as error:
+        return _client_page(quote_id, status=409, notice=_refusal(error))
+    offered = quote.sent_proposal
+    assert offered is not None  # checked: a version is on offer
+    form = forms.AcceptForm(formdata=None, proposal=str(offered.number), confirmed="yes")
+    return render_template("quotes/accept.html", quote=quote, offered=offered, form=form), 200
+
+
 @bp.post("/<quote_id>/accept")
 def accept(quote_id: str) -> tuple[str, int] | Response:
-    """Accept the version on offer."""
+    """Accept the version on offer, once confirmed on the confirmation page (a form from
+    anywhere else leads to that page)."""
     form = forms.AcceptForm()
+    if form.confirmed.data != "yes":
+        try:  # another client's quote is a 404 here too, a stale version a notice
+            check_acceptance(
+                services=services(),
+                account_id=g.account.id,
+                quote_id=quote_id,
+                proposal_number=form.proposal.data,
+            )
+        except _DECISION_ERRORS as error:
+            return _client_page(quote_id, status=409, notice=_refusal(error))
+        return redirect(
+            url_for("quotes.client.confirm_accept", quote_id=quote_id, version=form.proposal.data),
+            303,
+        )
     try:
         accept_quote(
             services=services(),

@@ -176,9 +176,11 @@ class VisitorRequestForm(FlaskForm):
 
 
 class AcceptForm(FlaskForm):
-    """Accept the version on offer (which version is part of the form)."""
+    """Accept the version on offer (which version is part of the form), from the
+    confirmation page: only its form says ``confirmed=yes``."""
 
     proposal = HiddenField()
+    confirmed = HiddenField()
 
 
 class DeclineForm(FlaskForm):

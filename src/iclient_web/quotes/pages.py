@@ -32,6 +32,7 @@ def quote_helpers() -> dict[str, Any]:
         "action_label": lambda action: str(forms.ACTION_LABELS.get(str(action), str(action))),
         "waiting_label": forms.waiting_label,
         "states": list(QuoteState),
+        "business_data": settings_in_force,
     }
 
 
@@ -58,6 +59,8 @@ def pdf_response(view: QuoteView, shown: Proposal | None) -> Response:
         name=settings.business_name,
         email=settings.contact_email or portal().config.contact_email,
         phone=formats.phone(settings.contact_phone),
+        address=settings.address_lines,
+        nif=settings.nif,
     )
     body = render_quote_pdf(view, shown, lang=current_language(), letterhead=letterhead)
     response = current_app.response_class(body, content_type="application/pdf")

@@ -35,16 +35,19 @@ _MUTED = (90, 90, 90)
 
 @attrs.frozen
 class Letterhead:
-    """Who the PDF comes from: the business's name and how to reach it."""
+    """Who the PDF comes from: the business's name, address, tax number and how to reach it."""
 
     name: str
     email: str = ""
     phone: str = ""
+    address: tuple[str, ...] = ()
+    nif: str = ""
 
 
 def pdf_filename(view: QuoteView, shown: Proposal) -> str:
-    """The download's name: ``orcamento-<reference>-v<N>.pdf``."""
-    return f"orcamento-{view.quote.reference}-v{shown.number}.pdf"
+    """The download's name: the quote's number and the version, ``ORC-2026-0007-v2.pdf``
+    (ASCII letters, digits and hyphens: safe in every file system and header)."""
+    return f"{view.quote.number.file_stem}-v{shown.number}.pdf"
 
 
 def _font_path(style: str) -> str:
@@ -112,10 +115,16 @@ def render_quote_pdf(
     pdf.set_font(FONT, "B", 15)
     pdf.multi_cell(width, 7, letterhead.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     contacts = " · ".join(part for part in (letterhead.email, letterhead.phone) if part)
+    below = [*letterhead.address]
+    if letterhead.nif:
+        below.append(_("NIF %(nif)s", nif=letterhead.nif))
     if contacts:
+        below.append(contacts)
+    if below:
         pdf.set_font(FONT, "", 9)
         pdf.set_text_color(*_MUTED)
-        pdf.multi_cell(width, 5, contacts, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for text in below:
+            pdf.multi_cell(width, 5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
     pdf.ln(6)
 
@@ -135,7 +144,10 @@ def render_quote_pdf(
             new_y=YPos.NEXT,
         )
     pdf.ln(2)
-    facts = [(_("Client"), view.client_name or "—")]
+    client = [view.client_name or "—"]
+    if view.client_nif:
+        client.append(_("NIF %(nif)s", nif=view.client_nif))
+    facts = [(_("Client"), "\n".join([*client, *view.client_address_lines]))]
     if shown.sent_at is not None:
         facts.append((_("Sent on"), day(shown.sent_at.date())))
     facts.append((_("Valid until"), day(content.valid_until)))

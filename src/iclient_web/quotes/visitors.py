@@ -25,7 +25,7 @@ def ask() -> tuple[str, int] | Response:
     form = forms.VisitorRequestForm()
     if request.method == "POST":
         try:
-            request_quote_as_visitor(
+            quote = request_quote_as_visitor(
                 services=services(),
                 name=form.name.data,
                 email=form.email.data,
@@ -39,5 +39,5 @@ def ask() -> tuple[str, int] | Response:
         except InvalidInput as error:
             forms.apply_quote_errors(form, error)
             return render_template("quotes/request.html", form=form), 400
-        return render_template("quotes/request_done.html"), 200
+        return render_template("quotes/request_done.html", reference=quote.reference), 200
     return render_template("quotes/request.html", form=form), 200

@@ -74,7 +74,10 @@ class SettingsForm(FlaskForm):
         _l("Default language"),
         choices=[SelectChoice("", _l("As configured")), *LANGUAGE_CHOICES],
     )
+    address = TextAreaField(_l("Address"), render_kw={"rows": 3, "maxlength": 500})
+    nif = StringField(_l("NIF (tax number)"), render_kw={"inputmode": "numeric"})
     vat_rates = StringField(_l("VAT rates (%)"))
+    quote_prefix = StringField(_l("Quote number prefix"))
     upload_limit_mb = StringField(_l("Largest document upload (MB)"))
     logo = FileField(_l("Logo (PNG or JPEG, up to 1 MB)"))
     remove_logo = BooleanField(_l("Remove the logo"))

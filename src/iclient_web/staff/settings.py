@@ -60,6 +60,7 @@ def _page(form: SettingsForm, status: int = 200) -> tuple[str, int]:
         stored=stored,
         configured_name=configured.business_name,
         configured_email=configured.contact_email or portal().config.contact_email,
+        configured_prefix=configured.quotes.number_prefix,
     )
     return body, status
 
@@ -79,6 +80,9 @@ def edit() -> tuple[str, int]:
         accent_color=stored.accent_color,
         intro_pt=stored.intro_pt,
         intro_en=stored.intro_en,
+        address=stored.address,
+        nif=stored.nif,
+        quote_prefix=stored.quote_prefix,
     )
     return _page(form)
 
@@ -108,6 +112,9 @@ def save() -> Response | tuple[str, int]:
             accent_color=form.accent_color.data or "",
             intro_pt=form.intro_pt.data or "",
             intro_en=form.intro_en.data or "",
+            address=form.address.data,
+            nif=form.nif.data,
+            quote_prefix=form.quote_prefix.data,
             ip=client_ip(),
         )
     except InvalidInput as error:

@@ -1,7 +1,7 @@
 """The audit log says who each entry is about, and keeps its details as data
 
-Revision ID: 0012_audit_sentences
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-29
 
 Staff pages turn every entry into a sentence in the reader's language, from the action and
@@ -20,8 +20,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_audit_sentences"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
