@@ -60,6 +60,7 @@ def test_the_decline_and_withdraw_reason_labels_name_their_boxes(
     page = open_page(contexts("client", 1280)).page
     page.goto(f"{site.url}/en/quotes/{site.ids['sent']}")
     page.locator("details.withdraw summary").click()
+    page.locator("details.decline summary").click()
     assert labels_for_nothing(page) == []
     assert duplicate_ids(page) == []
     for form in ("decline", "withdraw"):

@@ -119,13 +119,17 @@ def test_client_asks_for_quotes_staff_send_them_client_accepts_one_and_declines_
     look(client, "quotes")
     client.page.goto(f"{site.url}/{lang}/quotes/{asked[0]}")
     look(client, "quote-sent")
+    with client.page.expect_navigation():
+        client.page.locator("div.accept a.button").click()
+    look(client, "quote-accept-confirm")
     submit(client, "form.accept")
     assert client.page.locator(".decision").count() == 1
     look(client, "quote-accepted")
 
     client.page.goto(f"{site.url}/{lang}/quotes/{asked[1]}")
+    client.page.locator("details.decline summary").click()
     client.page.fill("#decline-reason", "Fica para o próximo ano.")
-    submit(client, "form.decline")
+    submit(client, "details.decline form")
     assert "Fica para o próximo ano." in client.page.content()
     look(client, "quote-declined")
 

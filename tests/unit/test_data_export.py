@@ -18,12 +18,25 @@ def test_the_export_holds_every_kind_of_data_of_the_client_and_nothing_of_anothe
     ana = live(services, rui, email="ana@example.com", first_name="Ana", subject="Fachada")
     bea = live(services, rui, email="bea@example.com", first_name="Bea", subject="Telhado")
 
+    from iclient_core.accounts.profile import update_profile
+
+    update_profile(
+        services=services,
+        account_id=ana.client.id,
+        first_name="Ana",
+        last_name="Silva",
+        phone="+351912345678",
+        nif="123456789",
+        billing_address="Avenida da Liberdade, 100\n1250-096 Lisboa",
+    )
     data = personal_data.export_data(services=services, account_id=ana.client.id)
 
     assert json.loads(json.dumps(data)) == data
     assert data["schema_version"] == personal_data.SCHEMA_VERSION
     assert data["profile"]["email"] == "novo.ana@example.com"
     assert data["profile"]["deletion_requested_at"]
+    assert data["profile"]["nif"] == "123456789"
+    assert data["profile"]["billing_address"] == "Avenida da Liberdade, 100\n1250-096 Lisboa"
     assert {c["kind"] for c in data["consents"]} == {"terms", "privacy"}
     assert data["sessions"] and data["sessions"][0]["ip"] == IP
 

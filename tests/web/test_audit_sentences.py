@@ -175,3 +175,15 @@ def test_the_audit_page_reads_as_sentences(browser: Browser, other_browser: Brow
     assert f'href="/pt/admin/staff/#staff-{gestora.id}"' in log
     english = browser.get("/en/admin/audit/").get_data(as_text=True)
     assert "1,690.96" in english
+
+
+def test_every_business_setting_has_a_name_in_the_sentences() -> None:
+    """A change to any stored setting reads with the setting's name, never as a field code."""
+    import attrs
+
+    from iclient_core.shared.business import BusinessSettings
+    from iclient_web.staff.audit_sentences import SETTINGS_FIELDS
+
+    stored = {f.name for f in attrs.fields(BusinessSettings)}
+    logo = {"logo_key", "logo_content_type", "logo_sha256"}  # recorded as one: "logo"
+    assert sorted(stored - logo - set(SETTINGS_FIELDS)) == []

@@ -81,7 +81,7 @@ def test_the_quote_page_and_pdf_show_the_business_and_the_client(
         "4000-123 Porto",
         "509442013",
         "geral@oficina.example.pt",
-        "+351234000111",
+        "+351 234 000 111",
         "Ana Silva",
         "123456789",
         "Avenida da Liberdade, 100",

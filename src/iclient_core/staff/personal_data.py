@@ -54,6 +54,8 @@ def _profile(account: Account) -> dict[str, Any]:
         "first_name": account.profile.first_name,
         "last_name": account.profile.last_name,
         "phone": account.profile.phone,
+        "nif": account.profile.nif,
+        "billing_address": account.profile.billing_address,
         "language": account.language,
         "role": account.role.value,
         "status": account.status.value,

@@ -136,6 +136,12 @@ SETTINGS_FIELDS = {
     "upload_limit_mb": _l("the upload limit"),
     "logo": _l("the logo"),
     "logo removed": _l("the logo (removed)"),
+    "address": _l("the postal address"),
+    "nif": _l("the tax number (NIF)"),
+    "quote_prefix": _l("the quote number prefix"),
+    "accent_color": _l("the accent colour"),
+    "intro_pt": _l("the introduction in Portuguese"),
+    "intro_en": _l("the introduction in English"),
 }
 """The business settings as the sentences name them (translated when shown)."""
 
