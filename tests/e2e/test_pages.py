@@ -30,6 +30,7 @@ PAGES = [
     ("quote-new", "client", "/quotes/new"),
     ("quote-requested", "client", "/quotes/{requested}"),
     ("quote-sent", "client", "/quotes/{sent}"),
+    ("quote-accept", "client", "/quotes/{sent}/accept?version=1"),
     ("account", "client", "/account"),
     ("staff-dashboard", "staff", "/admin/"),
     ("staff-account", "staff", "/account"),

@@ -96,6 +96,8 @@ def test_a_client_downloads_everything_held_about_them_as_json(
         "first_name": "Ana",
         "last_name": "Silva",
         "phone": account.profile.phone,
+        "nif": "",
+        "billing_address": "",
         "language": "pt",
         "role": "client",
         "status": "active",
