@@ -30,6 +30,7 @@ from iclient_adapters.testing.contacts import ContactValidatorContract
 from iclient_adapters.testing.documents import DocumentsContract
 from iclient_adapters.testing.links import LinksContract
 from iclient_adapters.testing.notifications import OutboxContract
+from iclient_adapters.testing.page_help import PageHelpContract
 from iclient_adapters.testing.quotes import QuotesContract
 from iclient_adapters.testing.shared import AuditLogContract, SettingsContract
 from iclient_adapters.testing.strength import PasswordStrengthContract
@@ -51,6 +52,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     ConsentContract,
     DocumentsContract,
     QuotesContract,
+    PageHelpContract,
     UnitOfWorkContract,
 )
 
@@ -99,7 +101,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 21
+    assert len(SUITES) == 22
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",

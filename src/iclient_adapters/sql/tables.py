@@ -201,6 +201,16 @@ revisions = sa.Table(
     sa.Column("revision", sa.BigInteger(), nullable=False),
 )
 
+# The help texts admins wrote in place of the shipped ones, one per page and language.
+page_help = sa.Table(
+    "page_help",
+    metadata,
+    sa.Column("page", sa.String(100), primary_key=True),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
 sa.Index("ix_accounts_role_created_at_id", accounts.c.role, accounts.c.created_at, accounts.c.id)
 sa.Index(
     "ix_accounts_role_status_created_at_id",

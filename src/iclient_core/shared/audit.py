@@ -68,6 +68,9 @@ ACTIONS = frozenset(
         "quote.declined",
         "quote.withdrawn",
         "quote.expired",
+        # help on every page
+        "help.page_updated",
+        "help.page_restored",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""
