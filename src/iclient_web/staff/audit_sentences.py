@@ -284,6 +284,25 @@ def _on_quote(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
 
 
+def _page_help(template: str) -> Callable[[_Entry], Markup]:
+    """A sentence on a page's help: the page by its title in the page's language."""
+
+    def say(e: _Entry) -> Markup:
+        from iclient_web.help.page_help import shipped
+
+        page, language = e.detail("page"), e.detail("language")
+        found = shipped(page, str(get_locale() or "pt"))
+        languages = {"pt": _("Portuguese"), "en": _("English")}
+        return _say(
+            _(template),
+            page=found.title if found else page,
+            language=languages.get(language, language),
+            **_people(e),
+        )
+
+    return say
+
+
 SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     # accounts: the person's own steps
     "account.registered": lambda e: _say(_("%(actor)s signed up."), actor=e.actor),
@@ -382,6 +401,13 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
         _("%(actor)s withdrew the request for the quote %(quote)s (reason: %(reason)s)."),
     ),
     "quote.expired": _on_quote(_l("The quote %(quote)s expired without an answer.")),
+    # help on every page
+    "help.page_updated": _page_help(
+        _l("%(actor)s wrote the help of the page “%(page)s” in %(language)s.")
+    ),
+    "help.page_restored": _page_help(
+        _l("%(actor)s restored the shipped help of the page “%(page)s” in %(language)s.")
+    ),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""
 
