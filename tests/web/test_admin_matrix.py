@@ -102,6 +102,13 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/quotes/<quote_id>/send", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/quotes/<quote_id>/attachment", "GET"): NO_SUCH_OBJECT,
     ("/<lang>/admin/quotes/<quote_id>/pdf", "GET"): NO_SUCH_OBJECT,
+    # help on every page: managers rewrite it; the tutorials are for all staff
+    ("/<lang>/admin/help/", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/help/<page>/<language>", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/help/<page>/<language>", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/help/<page>/<language>/restore", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/guides/", "GET"): STAFF_PAGE,
+    ("/<lang>/admin/guides/<slug>", "GET"): STAFF_PAGE,
 }
 
 
@@ -203,6 +210,9 @@ def test_each_admin_route_answers_each_role_as_the_table_says(
         "document_id": "no-such-document",
         "quote_id": "no-such-quote",
         "version_id": "no-such-version",
+        "page": "documents.index",
+        "language": "en",
+        "slug": "upload-documents",
     }
     column = ROLES.index(role)
     wrong = []

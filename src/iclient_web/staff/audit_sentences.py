@@ -284,13 +284,15 @@ def _on_quote(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
 
 
-def _page_help(template: str) -> Callable[[_Entry], Markup]:
+def _page_help(template: str, short: str) -> Callable[[_Entry], Markup]:
     """A sentence on a page's help: the page by its title in the page's language."""
 
     def say(e: _Entry) -> Markup:
         from iclient_web.help.page_help import shipped
 
         page, language = e.detail("page"), e.detail("language")
+        if not page or not language:
+            return _say(_(short), **_people(e))
         found = shipped(page, str(get_locale() or "pt"))
         languages = {"pt": _("Portuguese"), "en": _("English")}
         return _say(
@@ -403,10 +405,12 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     "quote.expired": _on_quote(_l("The quote %(quote)s expired without an answer.")),
     # help on every page
     "help.page_updated": _page_help(
-        _l("%(actor)s wrote the help of the page “%(page)s” in %(language)s.")
+        _l("%(actor)s wrote the help of the page “%(page)s” in %(language)s."),
+        _l("%(actor)s wrote the help of a page."),
     ),
     "help.page_restored": _page_help(
-        _l("%(actor)s restored the shipped help of the page “%(page)s” in %(language)s.")
+        _l("%(actor)s restored the shipped help of the page “%(page)s” in %(language)s."),
+        _l("%(actor)s restored the shipped help of a page."),
     ),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""

@@ -65,6 +65,8 @@ ACTION_LABELS = {
     "quote.declined": _l("Quote declined"),
     "quote.withdrawn": _l("Quote request withdrawn"),
     "quote.expired": _l("Quote expired"),
+    "help.page_updated": _l("Page help written"),
+    "help.page_restored": _l("Page help restored"),
 }
 """Short names of the audit actions, for the log's filter."""
 
