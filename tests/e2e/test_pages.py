@@ -53,6 +53,10 @@ PAGES = [
     ("settings", "staff", "/admin/settings/"),
     ("staff", "staff", "/admin/staff/"),
     ("audit-log", "staff", "/admin/audit/"),
+    ("page-help", "staff", "/admin/help/"),
+    ("page-help-edit", "staff", "/admin/help/documents.index/pt"),
+    ("guides", "staff", "/admin/guides/"),
+    ("guide", "staff", "/admin/guides/answer-a-quote-request"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}
