@@ -40,7 +40,9 @@ def test_every_link_in_the_guides_opens_a_page_in_the_guides_language(browser: B
                 assert link.startswith(f"/{language}/"), (slug, language, link)
                 checked.add(link)
     assert len(checked) > 10
-    broken = {link: code for link in sorted(checked) if (code := browser.get(link).status_code) != 200}
+    broken = {
+        link: code for link in sorted(checked) if (code := browser.get(link).status_code) != 200
+    }
     assert broken == {}
 
 

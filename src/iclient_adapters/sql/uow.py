@@ -14,9 +14,9 @@ from iclient_adapters.sql.consent import SqlConsentRepository
 from iclient_adapters.sql.converters import make_converter
 from iclient_adapters.sql.documents import SqlDocumentRepository
 from iclient_adapters.sql.engine import make_engine
-from iclient_adapters.sql.help import SqlPageHelpRepository
 from iclient_adapters.sql.faults import connection_lost, is_connection_error, no_connection
 from iclient_adapters.sql.guards import is_unique_violation
+from iclient_adapters.sql.help import SqlPageHelpRepository
 from iclient_adapters.sql.jobs import SqlJobLedger
 from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
