@@ -18,6 +18,7 @@ from iclient_adapters.sql import SqlDatabase
 from iclient_core.accounts.model import Role, email_key
 from iclient_core.consent.use_cases import ensure_defaults
 from iclient_core.documents.publishing import upload_document
+from iclient_core.help.pages import save_page_help
 from iclient_core.quotes.requests import request_quote
 from iclient_core.shared.intake import Upload
 from iclient_core.staff.members import create_staff
@@ -135,3 +136,38 @@ def test_the_gate_and_the_settings_are_read_again_when_the_revision_moves(
     assert "Oficina Nova" in page.get_data(as_text=True)
     after = statements(database, browser, "/pt/documents")
     assert len(after) == len(before)
+
+
+def test_the_page_help_is_read_once_per_revision_and_an_admins_text_reaches_every_page(
+    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+) -> None:
+    app = create_app({"TESTING": True}, portal=on_sql)
+    admin = create_staff(
+        services=on_sql.services, email="gestora@example.pt", role=Role.ADMIN, password=PASSWORD
+    )
+    browser = Browser(app.test_client(), on_sql, transport)
+    browser.client_account("ana@example.pt")
+    before = statements(database, browser, "/pt/documents")
+    assert not any("page_help" in s for s in before)
+    save_page_help(
+        services=on_sql.services,
+        actor=admin,
+        page="documents.index",
+        language="pt",
+        text="Texto escrito pela gestora.",
+    )
+    sent: list[str] = []
+
+    def note(*args: Any) -> None:
+        sent.append(str(args[2]))
+
+    sa.event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        page = browser.client.get("/pt/documents").get_data(as_text=True)
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", note)
+    assert "Texto escrito pela gestora." in page
+    assert sum("page_help" in s for s in sent) == 1
+    after = statements(database, browser, "/pt/documents")
+    assert len(after) == len(before)
+    assert not any("page_help" in s for s in after)
