@@ -186,6 +186,14 @@ def without_csrf(body: str) -> str:
     return CSRF_RE.sub('name="csrf_token" value=""', body)
 
 
+PAGE_HELP_RE = re.compile(r'<details class="page-help">.*?</details>', re.S)
+
+
+def without_page_help(body: str) -> str:
+    """A page without its help box, whose text names buttons the page may not show."""
+    return PAGE_HELP_RE.sub("", body)
+
+
 def path_of(link: str) -> str:
     """The local part (path and query) of an e-mailed absolute link."""
     parts = urlsplit(link)

@@ -15,7 +15,7 @@ from iclient_adapters.clock import FrozenClock
 from iclient_adapters.compose import Portal
 from iclient_adapters.mail import MemoryTransport
 from iclient_web.cli import main
-from tests.web.conftest import Browser, path_of
+from tests.web.conftest import Browser, path_of, without_page_help
 
 CLIENT = "ana@example.pt"
 STAFF = "gestora@example.pt"
@@ -30,8 +30,10 @@ def third_browser(app: Flask, portal: Portal, transport: MemoryTransport) -> Bro
 
 
 def page(response: object) -> str:
-    """The text of a response with no-break spaces made plain (for readable assertions)."""
-    return response.get_data(as_text=True).replace(NBSP, " ")  # type: ignore[attr-defined]
+    """The text of a response with no-break spaces made plain (for readable assertions),
+    without the page's help box (which names buttons the page may not show)."""
+    body = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    return without_page_help(body).replace(NBSP, " ")
 
 
 def ask(browser: Browser, subject: str = "Pintura da fachada", lang: str = "pt") -> str:
