@@ -1,6 +1,6 @@
 """Help on every page: the texts admins write in place of the shipped ones
 
-Revision ID: page_help
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-11-30
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "page_help"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
