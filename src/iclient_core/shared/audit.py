@@ -68,6 +68,14 @@ ACTIONS = frozenset(
         "quote.declined",
         "quote.withdrawn",
         "quote.expired",
+        # the FAQ
+        "faq.created",
+        "faq.edited",
+        "faq.published",
+        "faq.unpublished",
+        "faq.deleted",
+        "faq.reordered",
+        "faq.defaults_published",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""

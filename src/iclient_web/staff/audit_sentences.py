@@ -284,6 +284,10 @@ def _on_quote(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
 
 
+def _faq(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), question=e.detail("question") or "?", **_people(e))
+
+
 SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     # accounts: the person's own steps
     "account.registered": lambda e: _say(_("%(actor)s signed up."), actor=e.actor),
@@ -382,6 +386,14 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
         _("%(actor)s withdrew the request for the quote %(quote)s (reason: %(reason)s)."),
     ),
     "quote.expired": _on_quote(_l("The quote %(quote)s expired without an answer.")),
+    # the FAQ
+    "faq.created": _faq(_l("%(actor)s added the question “%(question)s” to the FAQ.")),
+    "faq.edited": _faq(_l("%(actor)s edited the FAQ question “%(question)s”.")),
+    "faq.published": _faq(_l("%(actor)s published the FAQ question “%(question)s”.")),
+    "faq.unpublished": _faq(_l("%(actor)s unpublished the FAQ question “%(question)s”.")),
+    "faq.deleted": _faq(_l("%(actor)s deleted the FAQ question “%(question)s”.")),
+    "faq.reordered": _faq(_l("%(actor)s moved the FAQ question “%(question)s”.")),
+    "faq.defaults_published": _plain(_l("The starting FAQ was written.")),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""
 

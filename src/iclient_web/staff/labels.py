@@ -65,6 +65,13 @@ ACTION_LABELS = {
     "quote.declined": _l("Quote declined"),
     "quote.withdrawn": _l("Quote request withdrawn"),
     "quote.expired": _l("Quote expired"),
+    "faq.created": _l("FAQ question added"),
+    "faq.edited": _l("FAQ question edited"),
+    "faq.published": _l("FAQ question published"),
+    "faq.unpublished": _l("FAQ question unpublished"),
+    "faq.deleted": _l("FAQ question deleted"),
+    "faq.reordered": _l("FAQ question moved"),
+    "faq.defaults_published": _l("Starting FAQ written"),
 }
 """Short names of the audit actions, for the log's filter."""
 
