@@ -36,6 +36,7 @@ from iclient_web import (
     documents,
     downloads,
     errors,
+    help,
     home,
     i18n,
     logs,
@@ -49,7 +50,7 @@ from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
 from iclient_web.tracing import RequestTracing
 
-AREAS = (accounts, consent, documents, quotes, staff)
+AREAS = (accounts, consent, documents, quotes, staff, help)
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 
 
