@@ -102,6 +102,13 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/quotes/<quote_id>/send", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/quotes/<quote_id>/attachment", "GET"): NO_SUCH_OBJECT,
     ("/<lang>/admin/quotes/<quote_id>/pdf", "GET"): NO_SUCH_OBJECT,
+    # the FAQ: managers only
+    ("/<lang>/admin/faq", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/faq", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/faq/<entry_id>", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/faq/<entry_id>", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/faq/<entry_id>/delete", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/faq/<entry_id>/move", "POST"): NO_SUCH_OBJECT,
 }
 
 
@@ -203,6 +210,7 @@ def test_each_admin_route_answers_each_role_as_the_table_says(
         "document_id": "no-such-document",
         "quote_id": "no-such-quote",
         "version_id": "no-such-version",
+        "entry_id": "no-such-entry",
     }
     column = ROLES.index(role)
     wrong = []
