@@ -7,8 +7,8 @@ import attrs
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
-from iclient_core.help.faq import FaqEntry
 from iclient_core.documents.model import Document, DownloadRecord, FileCheck
+from iclient_core.help.faq import FaqEntry
 from iclient_core.notifications.model import OutboxMessage
 from iclient_core.quotes.model import Quote
 from iclient_core.shared.audit import AuditEntry

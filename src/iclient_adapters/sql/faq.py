@@ -24,7 +24,9 @@ class SqlFaqRepository:
     def add(self, entry: FaqEntry) -> None:
         """Insert an entry; (language, anchor) is unique."""
         with unique_guard(self._connection, f"faq {entry.language}#{entry.anchor}"):
-            self._connection.execute(faq_entries.insert().values(self._converter.unstructure(entry)))
+            self._connection.execute(
+                faq_entries.insert().values(self._converter.unstructure(entry))
+            )
 
     def get(self, entry_id: str) -> FaqEntry | None:
         """One entry by id."""

@@ -500,6 +500,7 @@ def tables_for(dialect_name: str, target: sa.MetaData = metadata) -> sa.MetaData
                 copied.indexes.discard(index)
     return copy
 
+
 # The FAQ: an anchor is unique within its language (the public page links to it).
 faq_entries = sa.Table(
     "faq_entries",

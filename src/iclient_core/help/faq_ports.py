@@ -31,6 +31,8 @@ class FaqRepository(Protocol):
     def delete(self, entry_id: str) -> None:
         """Remove an entry (nothing happens when there is none)."""
 
-    def list(self, *, language: str | None = None, published: bool | None = None) -> Sequence[FaqEntry]:
+    def list(
+        self, *, language: str | None = None, published: bool | None = None
+    ) -> Sequence[FaqEntry]:
         """Entries (of one language, published or not, when given), by language, then
         position, then question."""

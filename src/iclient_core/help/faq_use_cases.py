@@ -163,19 +163,22 @@ def edit_faq_entry(
         if entry is None:
             raise NotFound(entry_id)
         question, answer, category, language = validate(given)
-        changes: dict[str, object] = {
-            "question": question,
-            "answer": answer,
-            "category": category,
-            "published": given.published,
-            "updated_at": services.clock.now(),
-        }
+        changed = attrs.evolve(
+            entry,
+            question=question,
+            answer=answer,
+            category=category,
+            published=given.published,
+            updated_at=services.clock.now(),
+        )
         if language != entry.language:
             there = uow.faq.list(language=language)
-            changes["language"] = language
-            changes["anchor"] = unique_anchor(entry.anchor, (e.anchor for e in there))
-            changes["position"] = max((e.position for e in there), default=0) + 1
-        changed = attrs.evolve(entry, **changes)
+            changed = attrs.evolve(
+                changed,
+                language=language,
+                anchor=unique_anchor(entry.anchor, (e.anchor for e in there)),
+                position=max((e.position for e in there), default=0) + 1,
+            )
         uow.faq.update(changed)
         action = "faq.edited"
         if entry.published != changed.published:
