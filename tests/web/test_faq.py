@@ -10,8 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iclient_adapters.compose import Portal
-from iclient_core.help.faq_use_cases import ensure_default_faq
-from tests.web.conftest import Browser
+from iclient_adapters.mail import MemoryTransport
+from iclient_adapters.sql import SqlDatabase
+from iclient_core.accounts.model import Role
+from iclient_core.help.faq_use_cases import FaqInput, add_faq_entry, ensure_default_faq
+from iclient_core.staff.members import create_staff
+from iclient_web import create_app
+from tests.web.conftest import PASSWORD, Browser
+from tests.web.test_page_costs import database, on_sql, statements
+
+__all__ = ["database", "on_sql"]  # fixtures used here, defined with the page costs
 
 QUESTION = {
     "question": "Como recupero a palavra-passe?",
@@ -273,3 +281,31 @@ def test_odd_input_never_breaks_the_faq_form(
         assert 'name="question"' in response.get_data(as_text=True)
     assert browser.get("/pt/faq").status_code == 200
     assert browser.get("/en/faq", query_string={"q": question[:50]}).status_code == 200
+
+
+def test_the_faq_page_costs_the_same_few_statements_however_many_questions(
+    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+) -> None:
+    app = create_app({"TESTING": True}, portal=on_sql)
+    admin = create_staff(
+        services=on_sql.services, email="gestora@example.pt", role=Role.ADMIN, password=PASSWORD
+    )
+    visitor = Browser(app.test_client(), on_sql, transport)
+    costs = {}
+    written = 0
+    for total in (6, 60):
+        for n in range(written, total):
+            add_faq_entry(
+                services=on_sql.services,
+                actor=admin,
+                given=FaqInput(
+                    question=f"Pergunta {n}?",
+                    answer="Resposta com **negrito**.",
+                    category=f"Categoria {n % 4}",
+                    language="pt",
+                    published=True,
+                ),
+            )
+        written = total
+        costs[total] = len(statements(database, visitor, "/pt/faq?q=pergunta"))
+    assert costs[6] == costs[60] <= 2, costs
