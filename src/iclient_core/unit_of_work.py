@@ -9,6 +9,7 @@ from typing import Protocol
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
+from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.pages import PageHelpRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
@@ -57,6 +58,9 @@ class UnitOfWork(Protocol):
     @property
     def page_help(self) -> PageHelpRepository:
         """The help texts admins wrote for the portal's pages, of this transaction."""
+
+    def faq(self) -> FaqRepository:
+        """The FAQ entries of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

@@ -26,6 +26,7 @@ from iclient_adapters.compose import from_config
 from iclient_adapters.config import Config
 from iclient_core.accounts.model import Role
 from iclient_core.consent.use_cases import ensure_defaults
+from iclient_core.help.faq_use_cases import ensure_default_faq
 from iclient_core.jobs.housekeeping import (
     DAILY,
     EXPIRE_QUOTES,
@@ -342,6 +343,12 @@ def publish_default_consent() -> None:
             "Published example Terms and Conditions and Privacy Policy (pt, en): "
             "replace them at /pt/admin/consent."
         )
+    try:
+        faq_written = ensure_default_faq(services=portal().services)
+    except AlreadyExists:  # written by another process at the same moment
+        faq_written = False
+    if faq_written:
+        click.echo("Wrote a starting FAQ (pt, en): edit it at /pt/admin/faq.")
 
 
 @main.group("db")

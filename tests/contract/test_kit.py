@@ -28,6 +28,7 @@ from iclient_adapters.testing.clock import ClockContract, IdGeneratorContract
 from iclient_adapters.testing.consent import ConsentContract
 from iclient_adapters.testing.contacts import ContactValidatorContract
 from iclient_adapters.testing.documents import DocumentsContract
+from iclient_adapters.testing.faq import FaqContract
 from iclient_adapters.testing.links import LinksContract
 from iclient_adapters.testing.notifications import OutboxContract
 from iclient_adapters.testing.page_help import PageHelpContract
@@ -53,6 +54,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     DocumentsContract,
     QuotesContract,
     PageHelpContract,
+    FaqContract,
     UnitOfWorkContract,
 )
 
@@ -101,7 +103,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 22
+    assert len(SUITES) == 23
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",

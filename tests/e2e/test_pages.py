@@ -23,6 +23,10 @@ PAGES = [
     ("quote-request", "visitor", "/quote-request"),
     ("link-invalid", "visitor", "/auth/activate/not-a-token"),
     ("not-found", "visitor", "/no-such-page"),
+    ("faq", "visitor", "/faq"),
+    ("faq-search", "visitor", "/faq?q=password"),
+    ("terms", "visitor", "/legal/terms"),
+    ("privacy", "visitor", "/legal/privacy"),
     ("consent", "gated", "/consent"),
     ("dashboard", "client", "/"),
     ("documents", "client", "/documents"),
@@ -32,6 +36,8 @@ PAGES = [
     ("quote-sent", "client", "/quotes/{sent}"),
     ("quote-accept", "client", "/quotes/{sent}/accept?version=1"),
     ("account", "client", "/account"),
+    ("faq-client", "client", "/faq"),
+    ("accepted-version", "client", "/legal/accepted/{accepted}"),
     ("staff-dashboard", "staff", "/admin/"),
     ("staff-account", "staff", "/account"),
     ("clients", "staff", "/admin/clients/"),
@@ -57,6 +63,8 @@ PAGES = [
     ("page-help-edit", "staff", "/admin/help/documents.index/pt"),
     ("guides", "staff", "/admin/guides/"),
     ("guide", "staff", "/admin/guides/answer-a-quote-request"),
+    ("faq-admin", "staff", "/admin/faq"),
+    ("faq-edit", "staff", "/admin/faq/{faq}"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}

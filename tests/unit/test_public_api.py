@@ -9,7 +9,17 @@ import pkgutil
 
 import pytest
 
-DOMAINS = ["accounts", "consent", "documents", "jobs", "notifications", "quotes", "shared", "staff"]
+DOMAINS = [
+    "accounts",
+    "consent",
+    "documents",
+    "help",
+    "jobs",
+    "notifications",
+    "quotes",
+    "shared",
+    "staff",
+]
 
 
 def use_cases(package: str) -> set[str]:

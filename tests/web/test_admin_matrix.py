@@ -109,6 +109,13 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/help/<page>/<language>/restore", "POST"): ADMIN_PAGE,
     ("/<lang>/admin/guides/", "GET"): STAFF_PAGE,
     ("/<lang>/admin/guides/<slug>", "GET"): STAFF_PAGE,
+    # the FAQ: managers only
+    ("/<lang>/admin/faq", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/faq", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/faq/<entry_id>", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/faq/<entry_id>", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/faq/<entry_id>/delete", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/faq/<entry_id>/move", "POST"): NO_SUCH_OBJECT,
 }
 
 
@@ -213,6 +220,7 @@ def test_each_admin_route_answers_each_role_as_the_table_says(
         "page": "documents.index",
         "language": "en",
         "slug": "upload-documents",
+        "entry_id": "no-such-entry",
     }
     column = ROLES.index(role)
     wrong = []

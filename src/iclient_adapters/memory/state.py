@@ -8,6 +8,7 @@ from iclient_core.accounts.model import Account
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
 from iclient_core.documents.model import Document, DownloadRecord, FileCheck
+from iclient_core.help.faq import FaqEntry
 from iclient_core.help.pages import PageHelpText
 from iclient_core.notifications.model import OutboxMessage
 from iclient_core.quotes.model import Quote
@@ -30,6 +31,7 @@ class MemoryState:
     document_file_checks: dict[str, FileCheck] = attrs.Factory(dict)
     quotes: dict[str, Quote] = attrs.Factory(dict)
     page_help: dict[str, PageHelpText] = attrs.Factory(dict)
+    faq_entries: dict[str, FaqEntry] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.

@@ -16,6 +16,7 @@ import attrs
 from iclient_adapters.memory.accounts import MemoryAccountRepository, MemorySessionRepository
 from iclient_adapters.memory.consent import MemoryConsentRepository
 from iclient_adapters.memory.documents import MemoryDocumentRepository
+from iclient_adapters.memory.faq import MemoryFaqRepository
 from iclient_adapters.memory.help import MemoryPageHelpRepository
 from iclient_adapters.memory.notifications import MemoryOutboxRepository
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
@@ -24,6 +25,7 @@ from iclient_adapters.memory.state import MemoryState
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
+from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.pages import PageHelpRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
@@ -65,6 +67,7 @@ def _unique_keys(state: MemoryState) -> dict[str, list[object]]:
             (v.kind, v.number, v.language) for v in state.consent_versions.values()
         ],
         "quote number": [(q.number.year, q.number.sequence) for q in state.quotes.values()],
+        "faq anchor": [(e.language, e.anchor) for e in state.faq_entries.values()],
     }
 
 
@@ -80,6 +83,7 @@ class MemoryUnitOfWork:
     documents: DocumentRepository
     settings: SettingsRepository
     page_help: PageHelpRepository
+    faq: FaqRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -100,6 +104,7 @@ class MemoryUnitOfWork:
         self.documents = MemoryDocumentRepository(self._working)
         self.settings = MemorySettingsRepository(self._working)
         self.page_help = MemoryPageHelpRepository(self._working)
+        self.faq = MemoryFaqRepository(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()

@@ -509,3 +509,22 @@ def tables_for(dialect_name: str, target: sa.MetaData = metadata) -> sa.MetaData
             if postgresql_only(index):
                 copied.indexes.discard(index)
     return copy
+
+
+# The FAQ: an anchor is unique within its language (the public page links to it).
+faq_entries = sa.Table(
+    "faq_entries",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("anchor", sa.String(80), nullable=False),
+    sa.Column("question", sa.String(300), nullable=False),
+    sa.Column("answer", sa.Text(), nullable=False),
+    sa.Column("category", sa.String(80), nullable=False),
+    sa.Column("published", sa.Boolean(), nullable=False),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("language", "anchor", name="uq_faq_entries_language_anchor"),
+    sa.Index("ix_faq_entries_language_position", "language", "position"),
+)

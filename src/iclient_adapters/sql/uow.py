@@ -14,6 +14,7 @@ from iclient_adapters.sql.consent import SqlConsentRepository
 from iclient_adapters.sql.converters import make_converter
 from iclient_adapters.sql.documents import SqlDocumentRepository
 from iclient_adapters.sql.engine import make_engine
+from iclient_adapters.sql.faq import SqlFaqRepository
 from iclient_adapters.sql.faults import connection_lost, is_connection_error, no_connection
 from iclient_adapters.sql.guards import is_unique_violation
 from iclient_adapters.sql.help import SqlPageHelpRepository
@@ -24,6 +25,7 @@ from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
+from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.pages import PageHelpRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
@@ -55,6 +57,7 @@ class SqlUnitOfWork:
     documents: DocumentRepository
     settings: SettingsRepository
     page_help: PageHelpRepository
+    faq: FaqRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -81,6 +84,7 @@ class SqlUnitOfWork:
         self.documents = SqlDocumentRepository(connection, converter)
         self.settings = SqlSettingsRepository(connection, converter)
         self.page_help = SqlPageHelpRepository(connection, converter)
+        self.faq = SqlFaqRepository(connection, converter)
         return self
 
     def __exit__(

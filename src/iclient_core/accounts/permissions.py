@@ -29,6 +29,7 @@ class Permission(enum.StrEnum):
     STAFF_MANAGE = "staff.manage"
     SETTINGS_MANAGE = "settings.manage"
     AUDIT_VIEW = "audit.view"
+    FAQ_MANAGE = "faq.manage"
 
 
 _STAFF = frozenset(

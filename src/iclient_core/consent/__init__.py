@@ -4,6 +4,7 @@
 - :mod:`.ports`: the ``ConsentRepository`` port (it has no way to change a record).
 - :mod:`.use_cases`: publish, check the gate, accept, withdraw, history.
 - :mod:`.defaults`: the example texts a first install publishes.
+- :mod:`.legal`: the current texts for everyone, the accepted versions for their reader.
 
 The public names of the package, by module:
 
@@ -14,8 +15,10 @@ The public names of the package, by module:
   ``consent_status``, ``current_text``, ``ensure_defaults``, ``give``, ``history``,
   ``is_gated``, ``missing_languages``, ``preview_version``, ``publish_version``,
   ``record_on_behalf``, ``withdraw``
+- :mod:`.legal`: ``accepted_text``, ``published_text``
 """
 
+from iclient_core.consent.legal import accepted_text, published_text
 from iclient_core.consent.model import Action, ConsentKind, ConsentRecord, ConsentVersion, Method
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.consent.use_cases import (
@@ -53,6 +56,7 @@ __all__ = [
     "KindState",
     "Method",
     "accept",
+    "accepted_text",
     "add_kind",
     "catalogue",
     "client_consent",
@@ -66,6 +70,7 @@ __all__ = [
     "missing_languages",
     "preview_version",
     "publish_version",
+    "published_text",
     "record_on_behalf",
     "withdraw",
 ]

@@ -71,6 +71,14 @@ ACTIONS = frozenset(
         # help on every page
         "help.page_updated",
         "help.page_restored",
+        # the FAQ
+        "faq.created",
+        "faq.edited",
+        "faq.published",
+        "faq.unpublished",
+        "faq.deleted",
+        "faq.reordered",
+        "faq.defaults_published",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from iclient_web.consent import client, labels, staff
+from iclient_web.consent import client, labels, legal, staff
 
 
 def init_app(app: Flask) -> None:
     """Register the consent pages, and how templates name kinds and languages."""
     app.register_blueprint(client.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(legal.bp)
     app.add_template_global(labels.kind_label)
     app.add_template_global(labels.in_language)
     app.add_template_global(labels.language_name)

@@ -305,6 +305,10 @@ def _page_help(template: str, short: str) -> Callable[[_Entry], Markup]:
     return say
 
 
+def _faq(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), question=e.detail("question") or "?", **_people(e))
+
+
 SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     # accounts: the person's own steps
     "account.registered": lambda e: _say(_("%(actor)s signed up."), actor=e.actor),
@@ -412,6 +416,14 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
         _l("%(actor)s restored the shipped help of the page “%(page)s” in %(language)s."),
         _l("%(actor)s restored the shipped help of a page."),
     ),
+    # the FAQ
+    "faq.created": _faq(_l("%(actor)s added the question “%(question)s” to the FAQ.")),
+    "faq.edited": _faq(_l("%(actor)s edited the FAQ question “%(question)s”.")),
+    "faq.published": _faq(_l("%(actor)s published the FAQ question “%(question)s”.")),
+    "faq.unpublished": _faq(_l("%(actor)s unpublished the FAQ question “%(question)s”.")),
+    "faq.deleted": _faq(_l("%(actor)s deleted the FAQ question “%(question)s”.")),
+    "faq.reordered": _faq(_l("%(actor)s moved the FAQ question “%(question)s”.")),
+    "faq.defaults_published": _plain(_l("The starting FAQ was written.")),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""
 

@@ -67,6 +67,13 @@ ACTION_LABELS = {
     "quote.expired": _l("Quote expired"),
     "help.page_updated": _l("Page help written"),
     "help.page_restored": _l("Page help restored"),
+    "faq.created": _l("FAQ question added"),
+    "faq.edited": _l("FAQ question edited"),
+    "faq.published": _l("FAQ question published"),
+    "faq.unpublished": _l("FAQ question unpublished"),
+    "faq.deleted": _l("FAQ question deleted"),
+    "faq.reordered": _l("FAQ question moved"),
+    "faq.defaults_published": _l("Starting FAQ written"),
 }
 """Short names of the audit actions, for the log's filter."""
 
