@@ -9,6 +9,7 @@ from typing import Protocol
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
+from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
@@ -52,6 +53,10 @@ class UnitOfWork(Protocol):
     @property
     def documents(self) -> DocumentRepository:
         """The clients' documents, their versions and download log, of this transaction."""
+
+    @property
+    def inbox(self) -> InboxRepository:
+        """The public forms and their submissions, of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

@@ -28,6 +28,7 @@ from iclient_adapters.testing.clock import ClockContract, IdGeneratorContract
 from iclient_adapters.testing.consent import ConsentContract
 from iclient_adapters.testing.contacts import ContactValidatorContract
 from iclient_adapters.testing.documents import DocumentsContract
+from iclient_adapters.testing.inbox import InboxContract
 from iclient_adapters.testing.links import LinksContract
 from iclient_adapters.testing.notifications import OutboxContract
 from iclient_adapters.testing.quotes import QuotesContract
@@ -51,6 +52,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     ConsentContract,
     DocumentsContract,
     QuotesContract,
+    InboxContract,
     UnitOfWorkContract,
 )
 
@@ -99,7 +101,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 21
+    assert len(SUITES) == 22
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",
@@ -185,7 +187,7 @@ def test_the_kit_imports_without_the_tools_only_iclients_own_tests_use() -> None
 
 
 class TestEveryPersistenceSuiteInOneClass(MemoryBackend, *PERSISTENCE_SUITES):
-    """All nine persistence suites in one class, on one ``uow_factory``: the in-memory store."""
+    """All ten persistence suites in one class, on one ``uow_factory``: the in-memory store."""
 
 
 class TestSmallPortsInOneClass(

@@ -8,6 +8,7 @@ from iclient_core.accounts.model import Account
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
 from iclient_core.documents.model import Document, DownloadRecord, FileCheck
+from iclient_core.inbox.model import Form, Submission
 from iclient_core.notifications.model import OutboxMessage
 from iclient_core.quotes.model import Quote
 from iclient_core.shared.audit import AuditEntry
@@ -28,6 +29,8 @@ class MemoryState:
     document_downloads: dict[str, DownloadRecord] = attrs.Factory(dict)
     document_file_checks: dict[str, FileCheck] = attrs.Factory(dict)
     quotes: dict[str, Quote] = attrs.Factory(dict)
+    inbox_forms: dict[str, Form] = attrs.Factory(dict)
+    inbox_submissions: dict[str, Submission] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.

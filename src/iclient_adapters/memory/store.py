@@ -16,6 +16,7 @@ import attrs
 from iclient_adapters.memory.accounts import MemoryAccountRepository, MemorySessionRepository
 from iclient_adapters.memory.consent import MemoryConsentRepository
 from iclient_adapters.memory.documents import MemoryDocumentRepository
+from iclient_adapters.memory.inbox import MemoryInboxRepository
 from iclient_adapters.memory.notifications import MemoryOutboxRepository
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
@@ -23,6 +24,7 @@ from iclient_adapters.memory.state import MemoryState
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
+from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
@@ -63,6 +65,7 @@ def _unique_keys(state: MemoryState) -> dict[str, list[object]]:
             (v.kind, v.number, v.language) for v in state.consent_versions.values()
         ],
         "quote number": [(q.number.year, q.number.sequence) for q in state.quotes.values()],
+        "form slug": [f.slug for f in state.inbox_forms.values()],
     }
 
 
@@ -77,6 +80,7 @@ class MemoryUnitOfWork:
     consent: ConsentRepository
     documents: DocumentRepository
     settings: SettingsRepository
+    inbox: InboxRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -96,6 +100,7 @@ class MemoryUnitOfWork:
         self.consent = MemoryConsentRepository(self._working)
         self.documents = MemoryDocumentRepository(self._working)
         self.settings = MemorySettingsRepository(self._working)
+        self.inbox = MemoryInboxRepository(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()

@@ -16,6 +16,7 @@ from iclient_adapters.sql.documents import SqlDocumentRepository
 from iclient_adapters.sql.engine import make_engine
 from iclient_adapters.sql.faults import connection_lost, is_connection_error, no_connection
 from iclient_adapters.sql.guards import is_unique_violation
+from iclient_adapters.sql.inbox import SqlInboxRepository
 from iclient_adapters.sql.jobs import SqlJobLedger
 from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
@@ -23,6 +24,7 @@ from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
+from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
@@ -52,6 +54,7 @@ class SqlUnitOfWork:
     consent: ConsentRepository
     documents: DocumentRepository
     settings: SettingsRepository
+    inbox: InboxRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -77,6 +80,7 @@ class SqlUnitOfWork:
         self.consent = SqlConsentRepository(connection, converter)
         self.documents = SqlDocumentRepository(connection, converter)
         self.settings = SqlSettingsRepository(connection, converter)
+        self.inbox = SqlInboxRepository(connection, converter)
         return self
 
     def __exit__(

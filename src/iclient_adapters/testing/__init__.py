@@ -16,6 +16,7 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
 - ``consent.ConsentContract`` [uow_factory]: kinds, versions, evidence records.
 - ``documents.DocumentsContract`` [uow_factory]: documents, versions, downloads, lists.
 - ``quotes.QuotesContract`` [uow_factory]: quotes, versions, decisions, lists.
+- ``inbox.InboxContract`` [uow_factory]: public forms and their submissions, lists.
 - ``unit_of_work.UnitOfWorkContract`` [uow_factory]: commit and rollback over everything.
 - ``storage.StorageContract`` [storage]: streamed, atomic file storage.
 - ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
@@ -61,6 +62,7 @@ pytest.register_assert_rewrite(
             "consent",
             "contacts",
             "documents",
+            "inbox",
             "jobs",
             "links",
             "mail",
