@@ -38,6 +38,7 @@ from iclient_web import (
     errors,
     home,
     i18n,
+    inbox,
     logs,
     metrics,
     quotes,
@@ -49,7 +50,7 @@ from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
 from iclient_web.tracing import RequestTracing
 
-AREAS = (accounts, consent, documents, quotes, staff)
+AREAS = (accounts, consent, documents, quotes, staff, inbox)
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 
 

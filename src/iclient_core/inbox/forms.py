@@ -127,6 +127,17 @@ def list_forms(*, services: Services, actor: Account) -> Sequence[Form]:
         return uow.inbox.forms()
 
 
+def all_forms(*, services: Services, actor: Account) -> Sequence[Form]:
+    """Every form, for staff who read the inbox (to name and filter by them).
+
+    Raises:
+        PermissionDenied: the actor is not staff who manage clients.
+    """
+    with services.uow() as uow:
+        require(uow, actor, Permission.CLIENTS_MANAGE)
+        return uow.inbox.forms()
+
+
 def get_form(*, services: Services, actor: Account, form_id: str) -> Form:
     """One form, for admins.
 
@@ -325,6 +336,7 @@ __all__ = [
     "DEFAULT_FORMS",
     "PERSON_FIELDS",
     "FieldInput",
+    "all_forms",
     "ensure_default_forms",
     "get_form",
     "list_forms",
