@@ -26,6 +26,7 @@ from iclient_adapters.compose import from_config
 from iclient_adapters.config import Config
 from iclient_core.accounts.model import Role
 from iclient_core.consent.use_cases import ensure_defaults
+from iclient_core.inbox.forms import ensure_default_forms
 from iclient_core.jobs.housekeeping import (
     DAILY,
     EXPIRE_QUOTES,
@@ -332,7 +333,8 @@ def upgrade_database() -> None:
 
 
 def publish_default_consent() -> None:
-    """On a first install, publish the example Terms, Privacy Policy and marketing texts."""
+    """On a first install, publish the example Terms, Privacy Policy and marketing texts,
+    and make the contact and demo request forms."""
     try:
         published = ensure_defaults(services=portal().services)
     except AlreadyExists:  # another process (another host) published them at the same moment
@@ -342,6 +344,12 @@ def publish_default_consent() -> None:
             "Published example Terms and Conditions and Privacy Policy (pt, en): "
             "replace them at /pt/admin/consent."
         )
+    try:
+        made = ensure_default_forms(services=portal().services)
+    except AlreadyExists:  # another process made them at the same moment
+        made = 0
+    if made:
+        click.echo("Made the contact and demo request forms: edit them at /pt/admin/forms.")
 
 
 @main.group("db")

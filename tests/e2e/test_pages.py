@@ -21,6 +21,8 @@ PAGES = [
     ("forgot-password", "visitor", "/auth/forgot-password"),
     ("resend-activation", "visitor", "/auth/resend-activation"),
     ("quote-request", "visitor", "/quote-request"),
+    ("contact-form", "visitor", "/form/contact"),
+    ("demo-form", "visitor", "/form/demo"),
     ("link-invalid", "visitor", "/auth/activate/not-a-token"),
     ("not-found", "visitor", "/no-such-page"),
     ("consent", "gated", "/consent"),
@@ -53,6 +55,10 @@ PAGES = [
     ("settings", "staff", "/admin/settings/"),
     ("staff", "staff", "/admin/staff/"),
     ("audit-log", "staff", "/admin/audit/"),
+    ("inbox", "staff", "/admin/inbox"),
+    ("inbox-message", "staff", "/admin/inbox/{submission}"),
+    ("forms", "staff", "/admin/forms"),
+    ("form-edit", "staff", "/admin/forms/{form}"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}

@@ -263,3 +263,25 @@ def test_an_admin_builds_a_form_with_checked_fields(services: Services) -> None:
         "fields-1-kind",
         "fields-2-choices",
     }
+
+
+def test_a_clients_own_messages_are_in_their_data_export(services: Services) -> None:
+    from iclient_core.staff import personal_data
+    from tests.unit.staff_helpers import new_client
+
+    admin = staff_member(services)
+    ana = new_client(services, admin, email="ana@example.pt")
+    send(services, account_id=ana.id, email="ana@example.pt", name="Ana Silva")
+    send(services, email="other@example.pt")  # someone else's: not in Ana's export
+    update_submission(
+        services=services,
+        actor=admin,
+        submission_id=send(services, account_id=ana.id),
+        note="Internal only.",
+        ip=IP,
+    )
+    data = personal_data.export_data(services=services, account_id=ana.id)
+    messages = data["messages"]
+    assert [m["form"] for m in messages] == ["contact", "contact"]
+    assert messages[0]["values"]["subject"] == "Orçamento"
+    assert "Internal only." not in str(messages)
