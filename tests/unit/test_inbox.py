@@ -285,3 +285,19 @@ def test_a_clients_own_messages_are_in_their_data_export(services: Services) -> 
     assert [m["form"] for m in messages] == ["contact", "contact"]
     assert messages[0]["values"]["subject"] == "Orçamento"
     assert "Internal only." not in str(messages)
+
+
+def test_erasing_a_clients_data_removes_the_messages_they_sent_signed_in(
+    services: Services,
+) -> None:
+    from iclient_core.accounts.privacy import confirm_deletion, request_deletion
+    from tests.unit.helpers import PASSWORD, active_client
+
+    admin = staff_member(services)
+    ana = active_client(services)
+    send(services, account_id=ana.id, email="ana@example.pt", name="Ana Silva")
+    send(services, email="other@example.pt")
+    request_deletion(services=services, account_id=ana.id, current_password=PASSWORD, ip=IP)
+    assert list_submissions(services=services, actor=admin).total == 2
+    confirm_deletion(services=services, actor=admin, client_id=ana.id, ip=IP)
+    assert list_submissions(services=services, actor=admin).total == 1

@@ -93,6 +93,13 @@ class MemoryInboxRepository:
         """How many submissions match."""
         return sum(1 for s in self._state.inbox_submissions.values() if _matches(s, where))
 
+    def delete_submissions_of_account(self, account_id: str) -> int:
+        """Remove a client's own submissions."""
+        found = [k for k, s in self._state.inbox_submissions.items() if s.account_id == account_id]
+        for key in found:
+            del self._state.inbox_submissions[key]
+        return len(found)
+
     def submissions_of_account(self, account_id: str) -> Sequence[Submission]:
         """A client's own submissions, oldest first."""
         return [

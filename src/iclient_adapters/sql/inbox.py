@@ -231,6 +231,13 @@ class SqlInboxRepository:
         query = sa.select(sa.func.count()).select_from(inbox_submissions).where(*_where(where))
         return int(self._db.execute(query).scalar_one())
 
+    def delete_submissions_of_account(self, account_id: str) -> int:
+        """Remove a client's own submissions: one statement."""
+        result = self._db.execute(
+            sa.delete(inbox_submissions).where(inbox_submissions.c.account_id == account_id)
+        )
+        return int(result.rowcount)
+
     def submissions_of_account(self, account_id: str) -> Sequence[Submission]:
         """A client's own submissions, oldest first."""
         rows = self._db.execute(

@@ -183,6 +183,11 @@ class InboxContract:
                 mine[1].id,
                 mine[0].id,
             ]
+            assert uow.inbox.delete_submissions_of_account(ana.id) == 2
+            uow.commit()
+        with uow_factory() as uow:
+            assert list(uow.inbox.submissions_of_account(ana.id)) == []
+            assert uow.inbox.count_submissions(SubmissionFilter()) == 2
 
     def test_inbox_nothing_stays_without_commit(self, uow_factory: UnitOfWorkFactory) -> None:
         form = inbox_sample_form()

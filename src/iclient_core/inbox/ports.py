@@ -73,3 +73,7 @@ class InboxRepository(Protocol):
 
     def submissions_of_account(self, account_id: str) -> Sequence[Submission]:
         """Every submission a client account sent while signed in, oldest first."""
+
+    def delete_submissions_of_account(self, account_id: str) -> int:
+        """Remove every submission a client account sent while signed in (when the account's
+        personal data is erased); returns how many."""
