@@ -176,7 +176,9 @@ def submit(
                     context={
                         **brand,
                         "form_title": form.title(services.settings.language(None)),
-                        "sender": f"{clean_name} <{address.address}>",
+                        "first_name": "",
+                        "sender_name": clean_name,
+                        "sender_email": address.address,
                     },
                 ),
             )
@@ -191,7 +193,7 @@ def submit(
                     to_address=address.address,
                     to_name=clean_name,
                     language=lang,
-                    context={**brand, "name": clean_name, "form_title": form.title(lang)},
+                    context={**brand, "first_name": clean_name, "form_title": form.title(lang)},
                 ),
             )
         audit.record(
