@@ -11,6 +11,7 @@ from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.pages import PageHelpRepository
+from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
@@ -61,6 +62,9 @@ class UnitOfWork(Protocol):
 
     def faq(self) -> FaqRepository:
         """The FAQ entries of this transaction."""
+
+    def inbox(self) -> InboxRepository:
+        """The public forms and their submissions, of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

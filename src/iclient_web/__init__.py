@@ -39,6 +39,7 @@ from iclient_web import (
     help,
     home,
     i18n,
+    inbox,
     logs,
     metrics,
     quotes,
@@ -50,7 +51,7 @@ from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
 from iclient_web.tracing import RequestTracing
 
-AREAS = (accounts, consent, documents, quotes, staff, help)
+AREAS = (accounts, consent, documents, quotes, staff, help, inbox)
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 
 

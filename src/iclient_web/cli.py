@@ -27,6 +27,7 @@ from iclient_adapters.config import Config
 from iclient_core.accounts.model import Role
 from iclient_core.consent.use_cases import ensure_defaults
 from iclient_core.help.faq_use_cases import ensure_default_faq
+from iclient_core.inbox.forms import ensure_default_forms
 from iclient_core.jobs.housekeeping import (
     DAILY,
     EXPIRE_QUOTES,
@@ -333,7 +334,8 @@ def upgrade_database() -> None:
 
 
 def publish_default_consent() -> None:
-    """On a first install, publish the example Terms, Privacy Policy and marketing texts."""
+    """On a first install, publish the example Terms, Privacy Policy and marketing texts,
+    write the starting FAQ, and make the contact and demo request forms."""
     try:
         published = ensure_defaults(services=portal().services)
     except AlreadyExists:  # another process (another host) published them at the same moment
@@ -349,6 +351,12 @@ def publish_default_consent() -> None:
         faq_written = False
     if faq_written:
         click.echo("Wrote a starting FAQ (pt, en): edit it at /pt/admin/faq.")
+    try:
+        made = ensure_default_forms(services=portal().services)
+    except AlreadyExists:  # another process made them at the same moment
+        made = 0
+    if made:
+        click.echo("Made the contact and demo request forms: edit them at /pt/admin/forms.")
 
 
 @main.group("db")

@@ -29,6 +29,7 @@ from iclient_adapters.testing.consent import ConsentContract
 from iclient_adapters.testing.contacts import ContactValidatorContract
 from iclient_adapters.testing.documents import DocumentsContract
 from iclient_adapters.testing.faq import FaqContract
+from iclient_adapters.testing.inbox import InboxContract
 from iclient_adapters.testing.links import LinksContract
 from iclient_adapters.testing.notifications import OutboxContract
 from iclient_adapters.testing.page_help import PageHelpContract
@@ -55,6 +56,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     QuotesContract,
     PageHelpContract,
     FaqContract,
+    InboxContract,
     UnitOfWorkContract,
 )
 
@@ -103,7 +105,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 23
+    assert len(SUITES) == 24
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",
@@ -189,7 +191,7 @@ def test_the_kit_imports_without_the_tools_only_iclients_own_tests_use() -> None
 
 
 class TestEveryPersistenceSuiteInOneClass(MemoryBackend, *PERSISTENCE_SUITES):
-    """All nine persistence suites in one class, on one ``uow_factory``: the in-memory store."""
+    """All ten persistence suites in one class, on one ``uow_factory``: the in-memory store."""
 
 
 class TestSmallPortsInOneClass(

@@ -385,6 +385,12 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "new_email": "nova@example.pt",
     },
     Kind.EMAIL_CHANGED: {"old_email": "antiga@example.pt", "new_email": "nova@example.pt"},
+    Kind.FORM_RECEIVED: {
+        "form_title": "Pedido de contacto",
+        "sender_name": "Bruno Costa",
+        "sender_email": "bruno@example.pt",
+    },
+    Kind.FORM_ACKNOWLEDGED: {"form_title": "Pedido de contacto"},
     Kind.DELETION_REQUESTED: {
         "sign_in_link": "https://p.example.test/l/auth/sign-in",
         "erase_by": "04/02/2026",

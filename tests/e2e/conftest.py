@@ -34,6 +34,7 @@ from iclient_adapters.mail import MemoryTransport, TemplateMailer
 from iclient_adapters.testing import TEST_SECRET_KEY, make_services
 from iclient_core.consent.use_cases import ensure_defaults
 from iclient_core.help.faq_use_cases import ensure_default_faq
+from iclient_core.inbox.forms import ensure_default_forms
 from iclient_core.settings import Settings
 from iclient_core.shared.limits import Limit
 from iclient_web import create_app
@@ -353,6 +354,7 @@ def _build_portal(tmp: Path) -> tuple[Portal, MemoryTransport]:
     )
     ensure_defaults(services=services)
     ensure_default_faq(services=services)
+    ensure_default_forms(services=services)
     return Portal(config=config, services=services), mailbox
 
 
@@ -395,9 +397,15 @@ def _seed(flask_app: Any, portal_: Portal, transport_: MemoryTransport) -> dict[
     with portal_.services.uow() as uow:
         version = uow.consent.versions("terms")[-1]
     ids["version"] = str(version.id)
+    from tests.web.test_inbox import CONTACT
+
+    sent_form = client.submit("/pt/form/contact", CONTACT)
+    assert sent_form.status_code == 200, sent_form.get_data(as_text=True)
     with portal_.services.uow() as uow:
         ids["accepted"] = uow.consent.records_for_account(ids["client"])[0].version_id
         ids["faq"] = uow.faq.list(language="pt")[0].id
+        ids["form"] = uow.inbox.forms()[0].id
+        ids["submission"] = str(uow.inbox.submissions_of_account(ids["client"])[0].id)
     return ids
 
 

@@ -21,6 +21,8 @@ PAGES = [
     ("forgot-password", "visitor", "/auth/forgot-password"),
     ("resend-activation", "visitor", "/auth/resend-activation"),
     ("quote-request", "visitor", "/quote-request"),
+    ("contact-form", "visitor", "/form/contact"),
+    ("demo-form", "visitor", "/form/demo"),
     ("link-invalid", "visitor", "/auth/activate/not-a-token"),
     ("not-found", "visitor", "/no-such-page"),
     ("faq", "visitor", "/faq"),
@@ -65,6 +67,10 @@ PAGES = [
     ("guide", "staff", "/admin/guides/answer-a-quote-request"),
     ("faq-admin", "staff", "/admin/faq"),
     ("faq-edit", "staff", "/admin/faq/{faq}"),
+    ("inbox", "staff", "/admin/inbox"),
+    ("inbox-message", "staff", "/admin/inbox/{submission}"),
+    ("forms", "staff", "/admin/forms"),
+    ("form-edit", "staff", "/admin/forms/{form}"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}

@@ -24,6 +24,7 @@ from iclient_adapters.storage import build_storage
 from iclient_adapters.testing import TEST_SECRET_KEY, make_services
 from iclient_core.accounts.model import Account, email_key
 from iclient_core.consent.use_cases import ensure_defaults
+from iclient_core.inbox.forms import ensure_default_forms
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_web import create_app
 
@@ -57,6 +58,7 @@ def portal(tmp_path: Path, clock: FrozenClock, transport: MemoryTransport) -> Po
         mailer=TemplateMailer(transport, sender=config.mail_from),
     )
     ensure_defaults(services=services)  # a first install publishes the example texts
+    ensure_default_forms(services=services)  # and has the contact and demo forms
     return Portal(config=config, services=services)
 
 

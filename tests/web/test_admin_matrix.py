@@ -76,6 +76,17 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/consent/clients/<client_id>", "POST"): STAFF_PAGE,
     ("/<lang>/admin/deletions", "GET"): STAFF_PAGE,
     ("/<lang>/admin/deletions/<client_id>", "POST"): STAFF_PAGE,
+    # the inbox of the public forms (staff) and the form builder (managers)
+    ("/<lang>/admin/inbox", "GET"): STAFF_PAGE,
+    ("/<lang>/admin/inbox/export.csv", "GET"): STAFF_PAGE,
+    ("/<lang>/admin/inbox/<submission_id>", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/inbox/<submission_id>", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/forms", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/forms/new", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/forms/new", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/forms/<form_id>", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/forms/<form_id>", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/forms/<form_id>/publish", "POST"): NO_SUCH_OBJECT,
     # documents their clients never opened (the dashboard's count links here)
     ("/<lang>/admin/documents/unopened", "GET"): STAFF_PAGE,
     ("/<lang>/admin/documents/integrity", "GET"): STAFF_PAGE,
@@ -221,6 +232,8 @@ def test_each_admin_route_answers_each_role_as_the_table_says(
         "language": "en",
         "slug": "upload-documents",
         "entry_id": "no-such-entry",
+        "submission_id": "no-such-message",
+        "form_id": "no-such-form",
     }
     column = ROLES.index(role)
     wrong = []

@@ -10,6 +10,7 @@ from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersio
 from iclient_core.documents.model import Document, DownloadRecord, FileCheck
 from iclient_core.help.faq import FaqEntry
 from iclient_core.help.pages import PageHelpText
+from iclient_core.inbox.model import Form, Submission
 from iclient_core.notifications.model import OutboxMessage
 from iclient_core.quotes.model import Quote
 from iclient_core.shared.audit import AuditEntry
@@ -32,6 +33,8 @@ class MemoryState:
     quotes: dict[str, Quote] = attrs.Factory(dict)
     page_help: dict[str, PageHelpText] = attrs.Factory(dict)
     faq_entries: dict[str, FaqEntry] = attrs.Factory(dict)
+    inbox_forms: dict[str, Form] = attrs.Factory(dict)
+    inbox_submissions: dict[str, Submission] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.

@@ -18,6 +18,7 @@ from iclient_adapters.memory.consent import MemoryConsentRepository
 from iclient_adapters.memory.documents import MemoryDocumentRepository
 from iclient_adapters.memory.faq import MemoryFaqRepository
 from iclient_adapters.memory.help import MemoryPageHelpRepository
+from iclient_adapters.memory.inbox import MemoryInboxRepository
 from iclient_adapters.memory.notifications import MemoryOutboxRepository
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
@@ -27,6 +28,7 @@ from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.pages import PageHelpRepository
+from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
@@ -68,6 +70,7 @@ def _unique_keys(state: MemoryState) -> dict[str, list[object]]:
         ],
         "quote number": [(q.number.year, q.number.sequence) for q in state.quotes.values()],
         "faq anchor": [(e.language, e.anchor) for e in state.faq_entries.values()],
+        "form slug": [f.slug for f in state.inbox_forms.values()],
     }
 
 
@@ -84,6 +87,7 @@ class MemoryUnitOfWork:
     settings: SettingsRepository
     page_help: PageHelpRepository
     faq: FaqRepository
+    inbox: InboxRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -105,6 +109,7 @@ class MemoryUnitOfWork:
         self.settings = MemorySettingsRepository(self._working)
         self.page_help = MemoryPageHelpRepository(self._working)
         self.faq = MemoryFaqRepository(self._working)
+        self.inbox = MemoryInboxRepository(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()

@@ -471,6 +471,67 @@ quote_events = sa.Table(
     sa.Column("note", sa.Text(), nullable=False),
 )
 
+# --------------------------------------------------------------------------- public forms
+
+inbox_forms = sa.Table(
+    "inbox_forms",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("slug", sa.String(60), nullable=False, unique=True),
+    sa.Column("title_pt", sa.String(200), nullable=False),
+    sa.Column("title_en", sa.String(200), nullable=False),
+    sa.Column("intro_pt", sa.Text(), nullable=False),
+    sa.Column("intro_en", sa.Text(), nullable=False),
+    # The questions in order: [{name, kind, required, label_pt, label_en, choices}].
+    sa.Column("fields", sa.JSON(), nullable=False),
+    sa.Column("published", sa.Boolean(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+)
+
+inbox_submissions = sa.Table(
+    "inbox_submissions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "form_id",
+        sa.String(36),
+        sa.ForeignKey("inbox_forms.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("form_slug", sa.String(60), nullable=False),
+    sa.Column("answers", sa.JSON(), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("phone", sa.String(40), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("contact_consent_at", UtcDateTime(), nullable=False),
+    # The client who sent it while signed in: erased with their account.
+    sa.Column(
+        "account_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column(
+        "assignee_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,
+    ),
+    # Internal notes, oldest first: [{at, author_id, author_label, text}].
+    sa.Column("notes", sa.JSON(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Index("ix_inbox_submissions_listing", "status", "created_at"),
+)
+
 # Background jobs: who ran which job when, and how it ended (the claim of a due job reads
 # the latest start; see ``sql/jobs.py``).
 job_runs = sa.Table(

@@ -18,6 +18,7 @@ from iclient_adapters.sql.faq import SqlFaqRepository
 from iclient_adapters.sql.faults import connection_lost, is_connection_error, no_connection
 from iclient_adapters.sql.guards import is_unique_violation
 from iclient_adapters.sql.help import SqlPageHelpRepository
+from iclient_adapters.sql.inbox import SqlInboxRepository
 from iclient_adapters.sql.jobs import SqlJobLedger
 from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
@@ -27,6 +28,7 @@ from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.pages import PageHelpRepository
+from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     settings: SettingsRepository
     page_help: PageHelpRepository
     faq: FaqRepository
+    inbox: InboxRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -85,6 +88,7 @@ class SqlUnitOfWork:
         self.settings = SqlSettingsRepository(connection, converter)
         self.page_help = SqlPageHelpRepository(connection, converter)
         self.faq = SqlFaqRepository(connection, converter)
+        self.inbox = SqlInboxRepository(connection, converter)
         return self
 
     def __exit__(

@@ -18,6 +18,7 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
 - ``quotes.QuotesContract`` [uow_factory]: quotes, versions, decisions, lists.
 - ``page_help.PageHelpContract`` [uow_factory]: the page help texts admins wrote.
 - ``faq.FaqContract`` [uow_factory]: FAQ entries, their order and anchors.
+- ``inbox.InboxContract`` [uow_factory]: public forms and their submissions, lists.
 - ``unit_of_work.UnitOfWorkContract`` [uow_factory]: commit and rollback over everything.
 - ``storage.StorageContract`` [storage]: streamed, atomic file storage.
 - ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
@@ -63,6 +64,7 @@ pytest.register_assert_rewrite(
             "consent",
             "contacts",
             "documents",
+            "inbox",
             "jobs",
             "links",
             "mail",

@@ -100,6 +100,7 @@ def _erase(
     account.erase(services.clock.now())
     uow.accounts.save(account)
     uow.sessions.delete_for_account(account.id)
+    removed = uow.inbox.delete_submissions_of_account(account.id)
     audit.record(
         services,
         uow,
@@ -108,6 +109,7 @@ def _erase(
         target_type="account",
         target_id=account.id,
         summary="Personal data erased; consent evidence and issued documents are kept.",
+        details={"messages_removed": removed} if removed else None,
         ip=ip,
     )
 

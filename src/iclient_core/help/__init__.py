@@ -42,11 +42,11 @@ from iclient_core.help.pages import (
 )
 
 __all__ = [
+    "MAX_PAGE_HELP",
     "FaqEntry",
     "FaqGroup",
     "FaqInput",
     "FaqRepository",
-    "MAX_PAGE_HELP",
     "PageHelpRepository",
     "PageHelpText",
     "add_faq_entry",

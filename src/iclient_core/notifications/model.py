@@ -27,6 +27,8 @@ class Kind(enum.StrEnum):
     STAFF_INVITATION = "staff_invitation"
     DOCUMENT_PUBLISHED = "document_published"  # to the client: new documents, with a link
     DELETION_REQUESTED = "deletion_requested"  # to the client: the receipt of their request
+    FORM_RECEIVED = "form_received"  # to the business: someone sent a public form
+    FORM_ACKNOWLEDGED = "form_acknowledged"  # to the sender: their message arrived
 
 
 @attrs.frozen

@@ -79,6 +79,16 @@ ACTIONS = frozenset(
         "faq.deleted",
         "faq.reordered",
         "faq.defaults_published",
+        # public forms and their inbox
+        "inbox.received",
+        "inbox.status_changed",
+        "inbox.assigned",
+        "inbox.note_added",
+        "inbox.exported",
+        "form.created",
+        "form.updated",
+        "form.published",
+        "form.unpublished",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""

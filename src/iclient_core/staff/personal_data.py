@@ -273,6 +273,26 @@ def _activity(uow: UnitOfWork, account: Account) -> Iterator[dict[str, Any]]:
         offset += BATCH
 
 
+def _messages(uow: UnitOfWork, account: Account) -> list[dict[str, Any]]:
+    """What the person sent through the public forms while signed in (staff's internal
+    notes and assignee are the business's working notes, not the person's data)."""
+    return [
+        {
+            "id": sub.id,
+            "form": sub.form_slug,
+            "sent_at": _iso(sub.created_at),
+            "name": sub.name,
+            "email": sub.email,
+            "phone": sub.phone,
+            "language": sub.language,
+            "contact_consent_at": _iso(sub.contact_consent_at),
+            "values": dict(sub.values),
+            "status": sub.status.value,
+        }
+        for sub in uow.inbox.submissions_of_account(account.id)
+    ]
+
+
 def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
     """Everything the portal holds about the account, as JSON-ready data.
 
@@ -280,7 +300,8 @@ def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
     ``profile``, ``consents`` (the evidence of every acceptance and withdrawal),
     ``sessions``, ``quotes`` (with every version sent, its lines and totals, the history,
     the decision and the attached file's description), ``documents`` (with their files and
-    the person's own downloads), and ``activity`` (every audit-log entry about the person,
+    the person's own downloads), ``messages`` (what they sent through the public forms
+    while signed in), and ``activity`` (every audit-log entry about the person,
     oldest first). File contents are not included: they are downloaded from the portal.
 
     Raises:
@@ -299,5 +320,6 @@ def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
             "sessions": _sessions(uow, account),
             "quotes": list(_quotes(services, uow, account)),
             "documents": list(_documents(uow, account)),
+            "messages": _messages(uow, account),
             "activity": list(_activity(uow, account)),
         }

@@ -280,6 +280,16 @@ def _plain(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), **_people(e))
 
 
+def _on_form(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), form=e.detail("form") or e.detail("slug"), **_people(e))
+
+
+def _received(e: _Entry) -> Markup:
+    if e.entry.actor_id:
+        return _say(_("%(actor)s sent the form “%(form)s”."), form=e.detail("form"), **_people(e))
+    return _say(_("A visitor sent the form “%(form)s”."), form=e.detail("form"))
+
+
 def _on_quote(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
 
@@ -424,6 +434,22 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     "faq.deleted": _faq(_l("%(actor)s deleted the FAQ question “%(question)s”.")),
     "faq.reordered": _faq(_l("%(actor)s moved the FAQ question “%(question)s”.")),
     "faq.defaults_published": _plain(_l("The starting FAQ was written.")),
+    # public forms and their inbox
+    "inbox.received": _received,
+    "inbox.status_changed": _on_form(
+        _l("%(actor)s changed the status of a message sent through the form “%(form)s”.")
+    ),
+    "inbox.assigned": _on_form(
+        _l("%(actor)s assigned a message sent through the form “%(form)s”.")
+    ),
+    "inbox.note_added": _on_form(
+        _l("%(actor)s added a note to a message sent through the form “%(form)s”.")
+    ),
+    "inbox.exported": _plain(_l("%(actor)s downloaded the inbox as a CSV file.")),
+    "form.created": _on_form(_l("%(actor)s created the form “%(form)s”.")),
+    "form.updated": _on_form(_l("%(actor)s changed the form “%(form)s”.")),
+    "form.published": _on_form(_l("%(actor)s published the form “%(form)s”.")),
+    "form.unpublished": _on_form(_l("%(actor)s unpublished the form “%(form)s”.")),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""
 

@@ -31,6 +31,7 @@ ATTENTION_SLOTS = (
     "quotes_expiring",
     "documents_unopened",
     "documents_damaged",
+    "inbox_new",
 )
 """Dashboard counts that other areas provide."""
 

@@ -74,6 +74,15 @@ ACTION_LABELS = {
     "faq.deleted": _l("FAQ question deleted"),
     "faq.reordered": _l("FAQ question moved"),
     "faq.defaults_published": _l("Starting FAQ written"),
+    "inbox.received": _l("Message received through a form"),
+    "inbox.status_changed": _l("Message status changed"),
+    "inbox.assigned": _l("Message assigned"),
+    "inbox.note_added": _l("Note added to a message"),
+    "inbox.exported": _l("Inbox downloaded"),
+    "form.created": _l("Form created"),
+    "form.updated": _l("Form changed"),
+    "form.published": _l("Form published"),
+    "form.unpublished": _l("Form unpublished"),
 }
 """Short names of the audit actions, for the log's filter."""
 
