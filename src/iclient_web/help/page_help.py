@@ -36,6 +36,7 @@ FILES = frozenset(
         "admin_audit.export",
         "admin_documents.download",
         "documents.download",
+        "inbox.admin.export",
         "quotes.admin.attachment",
         "quotes.admin.pdf",
         "quotes.client.attachment",
