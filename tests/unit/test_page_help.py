@@ -7,12 +7,12 @@ import pytest
 
 from iclient_core.accounts.model import Role
 from iclient_core.help import (
-    MAX_PAGE_HELP,
     page_help_for_editing,
     page_help_overrides,
     restore_page_help,
     save_page_help,
 )
+from iclient_core.help.pages import MAX_PAGE_HELP
 from iclient_core.services import Services
 from iclient_core.shared.errors import InvalidInput, PermissionDenied
 from iclient_core.staff.settings import portal_revision

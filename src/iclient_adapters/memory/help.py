@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iclient_adapters.memory.state import MemoryState
-from iclient_core.help.pages import PageHelpText
+from iclient_core.help.page_ports import PageHelpText
 
 
 def _key(page: str, language: str) -> str:

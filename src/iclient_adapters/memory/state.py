@@ -9,7 +9,7 @@ from iclient_core.accounts.sessions import SignInSession
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
 from iclient_core.documents.model import Document, DownloadRecord, FileCheck
 from iclient_core.help.faq import FaqEntry
-from iclient_core.help.pages import PageHelpText
+from iclient_core.help.page_ports import PageHelpText
 from iclient_core.inbox.model import Form, Submission
 from iclient_core.notifications.model import OutboxMessage
 from iclient_core.quotes.model import Quote

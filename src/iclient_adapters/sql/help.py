@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.tables import page_help
-from iclient_core.help.pages import PageHelpText
+from iclient_core.help.page_ports import PageHelpText
 
 
 def _text(row: Any) -> PageHelpText:

@@ -15,7 +15,7 @@ Needs pytest.
 from __future__ import annotations
 
 from iclient_adapters.testing.samples import at
-from iclient_core.help.pages import PageHelpText
+from iclient_core.help.page_ports import PageHelpText
 from iclient_core.unit_of_work import UnitOfWorkFactory
 
 

@@ -5,6 +5,7 @@
 - :mod:`.faq_use_cases`: write, edit, order, publish, delete; the public listing; the
   starting FAQ of a new portal.
 - :mod:`.faq_defaults`: that starting FAQ, in pt and en.
+- :mod:`.page_ports`: the ``PageHelpText`` value and the ``PageHelpRepository`` port.
 - :mod:`.pages`: help on every page (the texts admins wrote in place of the shipped ones).
 
 The public names of the package, by module:
@@ -14,8 +15,9 @@ The public names of the package, by module:
 - :mod:`.faq_use_cases`: ``FaqInput``, ``add_faq_entry``, ``delete_faq_entry``,
   ``edit_faq_entry``, ``ensure_default_faq``, ``faq_entries``, ``faq_entry``,
   ``move_faq_entry``, ``published_faq``
-- :mod:`.pages`: ``MAX_PAGE_HELP``, ``PageHelpRepository``, ``PageHelpText``,
-  ``page_help_for_editing``, ``page_help_overrides``, ``restore_page_help``, ``save_page_help``
+- :mod:`.page_ports`: ``PageHelpRepository``, ``PageHelpText``
+- :mod:`.pages`: ``page_help_for_editing``, ``page_help_overrides``,
+  ``restore_page_help``, ``save_page_help``
 """
 
 from iclient_core.help.faq import FaqEntry, FaqGroup
@@ -31,10 +33,8 @@ from iclient_core.help.faq_use_cases import (
     move_faq_entry,
     published_faq,
 )
+from iclient_core.help.page_ports import PageHelpRepository, PageHelpText
 from iclient_core.help.pages import (
-    MAX_PAGE_HELP,
-    PageHelpRepository,
-    PageHelpText,
     page_help_for_editing,
     page_help_overrides,
     restore_page_help,
@@ -42,7 +42,6 @@ from iclient_core.help.pages import (
 )
 
 __all__ = [
-    "MAX_PAGE_HELP",
     "FaqEntry",
     "FaqGroup",
     "FaqInput",

@@ -10,14 +10,12 @@ the portal's revision on, so that a process that keeps the texts in memory reads
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
-
-import attrs
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from iclient_core.accounts.model import LANGUAGES, Account
 from iclient_core.accounts.permissions import Permission, require
+from iclient_core.help.page_ports import PageHelpText
 from iclient_core.shared import audit
 from iclient_core.shared.errors import FieldError, InvalidInput
 from iclient_core.shared.text import clean_markdown
@@ -25,43 +23,11 @@ from iclient_core.shared.text import clean_markdown
 if TYPE_CHECKING:
     from iclient_core.services import Services
 
+
 MAX_PAGE_HELP = 10_000
 """The longest help text an admin may write for one page, in characters."""
 
 _PAGE_NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
-
-
-@attrs.frozen(kw_only=True)
-class PageHelpText:
-    """What an admin wrote to explain one page in one language, in place of the shipped text.
-
-    Attributes:
-        page: the page's name (the bundled portal uses its endpoint, ``documents.index``).
-        language: ``pt`` or ``en``.
-        text: Markdown.
-        updated_at: when it was last saved.
-    """
-
-    page: str
-    language: str
-    text: str
-    updated_at: datetime
-
-
-class PageHelpRepository(Protocol):
-    """The help texts admins wrote, one per page and language."""
-
-    def get(self, page: str, language: str) -> PageHelpText | None:
-        """The text written for ``page`` in ``language``, or None."""
-
-    def list(self) -> Sequence[PageHelpText]:
-        """Every text written, by page then language."""
-
-    def save(self, text: PageHelpText) -> None:
-        """Store ``text``, replacing the one of the same page and language."""
-
-    def remove(self, page: str, language: str) -> None:
-        """Forget the text of ``page`` in ``language`` (nothing if there is none)."""
 
 
 def page_help_overrides(*, services: Services) -> Mapping[tuple[str, str], str]:
