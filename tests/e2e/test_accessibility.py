@@ -214,3 +214,19 @@ def test_a_box_left_unticked_on_the_consent_page_is_announced_with_its_error(
     assert described, "the Terms box names no description"
     said = " ".join(page.locator(f"#{ref}").inner_text() for ref in described)
     assert "accept" in said.lower()
+
+
+@pytest.mark.parametrize("path", ["/pt/faq", "/pt/legal/terms", "/en/legal/privacy"])
+def test_a_page_of_its_own_shows_its_whole_text_without_a_scroll_box(
+    site: Site, contexts: Callable[[str, int], Any], open_page: Open, path: str
+) -> None:
+    """The FAQ's answers and the legal pages are read as pages: no text is cut off in a box
+    that scrolls on its own (the consent page keeps its boxes, which are focusable)."""
+    page = open_page(contexts("visitor", 390)).page
+    page.goto(f"{site.url}{path}")
+    clipped = page.evaluate(
+        "[...document.querySelectorAll('main .legal')]"
+        ".filter(e => e.scrollHeight > e.clientHeight + 1).length"
+    )
+    assert page.locator("main .legal").count() >= 1
+    assert clipped == 0
