@@ -7,7 +7,7 @@ per language, used by every page, the quote PDF and (through the same words) the
 - Phones: international format with spaces, ``+351 912 345 678``.
 
 The core words its e-mails without any locale library (:meth:`Money.format`,
-``iclient_core.quotes.common.format_date``); these functions give the same text, and a test
+``iclient_core.shared.wording.format_date``); these functions give the same text, and a test
 holds both to it.
 """
 

@@ -137,9 +137,15 @@ def may_upload(*, staff_only: bool) -> bool:
 
 def consent_redirect() -> Response | None:
     """The way to the consent page when the consent gate closes the portal to the signed-in
-    client (None for visitors, staff and clients who accepted the current texts)."""
+    client (None for visitors, staff and clients who accepted the current texts).
+
+    Also notes ``g.consent_pending`` for the pages: while it is pending, the menu offers no
+    link that would only come back to the consent page."""
     account = g.get("account")
-    if account is None or account.role.is_staff or not gated(account, g.iclient_revision):
+    g.consent_pending = (
+        account is not None and not account.role.is_staff and gated(account, g.iclient_revision)
+    )
+    if not g.consent_pending:
         return None
     return redirect(url_for("consent.show", next=_here()), 303)
 
@@ -196,13 +202,10 @@ def init_app(app: Flask) -> None:
             return None  # unknown URLs get the 404 page; public pages need nothing
         if g.account is None:
             return redirect(url_for("auth.sign_in", next=_here()), 303)
-        if not g.account.role.is_staff:
-            # Known to the pages too: while it is pending, the menu offers no link that
-            # would only come back to the consent page.
-            g.consent_pending = gated(g.account, g.iclient_revision)
-            if g.consent_pending and not is_consent_exempt(request.endpoint, app):
-                return redirect(url_for("consent.show", next=_here()), 303)
-        return None
+        gate = consent_redirect()
+        if gate is None or is_consent_exempt(request.endpoint, app):
+            return None
+        return gate
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -74,9 +74,9 @@ def answers(port: int) -> bool:
         connection.close()
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    port = free_port()
+def start_serve(tmp_path: Path, *options: str) -> subprocess.Popen[bytes]:
+    """``iclient serve *options`` in a fresh environment of its own (instance, mail folder and
+    log under ``tmp_path``), without ``ICLIENT_BASE_URL``."""
     environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": str(SRC),
@@ -85,23 +85,31 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
         "ICLIENT_MAIL_URL": (tmp_path / "mail").as_uri(),
     }
     with (tmp_path / "serve.log").open("wb") as log:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "iclient_web", "serve"),
-                *("--workers", "2", "--port", str(port), "--timeout", "10"),
-            ],
+        return subprocess.Popen(
+            [sys.executable, "-m", "iclient_web", "serve", *options],
             env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+
+
+def kill_all(process: subprocess.Popen[bytes]) -> None:
+    """Kill the server and every process it started (only those)."""
+    everyone = [process.pid, *children(process.pid)]
+    for pid in everyone:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    port = free_port()
+    process = start_serve(tmp_path, "--workers", "2", "--port", str(port), "--timeout", "10")
     try:
         yield process, port
     finally:
-        everyone = [process.pid, *children(process.pid)]
-        for pid in everyone:  # only the processes this test started
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
-        process.wait(timeout=10)
+        kill_all(process)
 
 
 def workers_of(pid: int) -> tuple[set[int], set[int]]:
@@ -199,23 +207,7 @@ def test_serve_without_a_base_url_links_e_mails_to_the_address_it_serves(
 ) -> None:
     """Without ``ICLIENT_BASE_URL``, the activation e-mail's links point at ``--port``."""
     port = free_port()
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(SRC),
-        "HOME": str(tmp_path),
-        "ICLIENT_INSTANCE_PATH": str(tmp_path / "instance"),
-        "ICLIENT_MAIL_URL": (tmp_path / "mail").as_uri(),
-    }
-    with (tmp_path / "serve.log").open("wb") as log:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "iclient_web", "serve"),
-                *("--workers", "1", "--host", "127.0.0.1", "--port", str(port)),
-            ],
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_serve(tmp_path, "--workers", "1", "--host", "127.0.0.1", "--port", str(port))
     try:
         wait_for("the portal to answer", lambda: answers(port))
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -251,10 +243,6 @@ def test_serve_without_a_base_url_links_e_mails_to_the_address_it_serves(
             part.get_content() for part in parsed.walk() if part.get_content_maintype() == "text"
         )
     finally:
-        everyone = [process.pid, *children(process.pid)]
-        for pid in everyone:  # only the processes this test started
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
-        process.wait(timeout=10)
+        kill_all(process)
     assert f"http://127.0.0.1:{port}/pt/auth/activate/" in text
     assert "127.0.0.1:5000" not in text

@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iclient_adapters.compose import Portal
-from iclient_core.quotes.common import format_date, format_moment
+from iclient_core.quotes.common import format_moment
 from iclient_core.shared.money import Money
+from iclient_core.shared.wording import format_date
 from iclient_web import formats
 from tests.web.conftest import Browser
 from tests.web.test_documents import client_id, upload

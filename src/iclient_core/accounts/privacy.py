@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from iclient_core.accounts.mail import notify
@@ -14,6 +14,7 @@ from iclient_core.notifications.model import Kind
 from iclient_core.shared import audit
 from iclient_core.shared.errors import ConcurrentUpdate, NotFound
 from iclient_core.shared.security_log import security_event
+from iclient_core.shared.wording import format_date
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -21,16 +22,6 @@ if TYPE_CHECKING:
 
 DELETION_DELAY = timedelta(days=30)
 """Without a staff decision, a requested deletion happens after this long."""
-
-
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _mail_date(day: date, language: str) -> str:
-    """A date for an e-mail: ``31/12/2026`` (pt), ``31 Dec 2026`` (en)."""
-    if language == "en":
-        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def request_deletion(
@@ -58,7 +49,7 @@ def request_deletion(
             account,
             Kind.DELETION_REQUESTED,
             {
-                "erase_by": _mail_date(erase_by, account.language),
+                "erase_by": format_date(erase_by, account.language),
                 "sign_in_link": services.links.sign_in(account.language),
             },
         )

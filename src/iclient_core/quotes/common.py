@@ -16,6 +16,7 @@ from iclient_core.quotes.model import Actor, Quote, QuoteNumber, Side
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import FieldError, NotFound, PermissionDenied
 from iclient_core.shared.money import FULL_PERCENT
+from iclient_core.shared.wording import format_date
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -27,20 +28,6 @@ MAX_DETAILS = 5000
 MAX_REASON = 1000
 """Longest reason given when declining or cancelling."""
 
-_MONTHS_EN = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -161,15 +148,6 @@ def parse_date(
     except ValueError:
         errors.append(FieldError(field, "date_invalid"))
         return None
-
-
-def format_date(day: date | None, language: str) -> str:
-    """A date for an e-mail: ``31/12/2026`` (pt), ``31 Dec 2026`` (en)."""
-    if day is None:
-        return ""
-    if language == "en":
-        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def format_moment(services: Services, moment: datetime, language: str) -> str:

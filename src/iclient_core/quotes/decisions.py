@@ -19,7 +19,6 @@ from iclient_core.quotes.common import (
     actor_of,
     clean_text,
     clients_quote,
-    format_date,
     format_moment,
     notify_client,
     notify_staff,
@@ -29,6 +28,7 @@ from iclient_core.quotes.common import (
 from iclient_core.quotes.model import Action, ProposalChanged, Quote, QuoteExpired
 from iclient_core.shared import audit
 from iclient_core.shared.errors import ConcurrentUpdate, FieldError, InvalidInput
+from iclient_core.shared.wording import format_date
 
 if TYPE_CHECKING:
     from iclient_core.services import Services

@@ -20,7 +20,6 @@ from iclient_core.quotes.common import (
     MAX_REASON,
     actor_of,
     clean_text,
-    format_date,
     notify_client,
     offered_vat_rates,
     parse_date,
@@ -40,6 +39,7 @@ from iclient_core.shared.money import (
     parse_quantity,
 )
 from iclient_core.shared.text import clean_line
+from iclient_core.shared.wording import format_date
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
