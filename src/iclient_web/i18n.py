@@ -74,6 +74,20 @@ def page_translations() -> NullTranslations:
     return found
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for the catalogues where it is defined; :func:`translate` writes it out.
+
+    For labels a page shows many times (a category on every row): a lazy text looks the
+    catalogue up again each time it is shown, this costs one dictionary look-up.
+    """
+    return text
+
+
+def translate(text: str) -> str:
+    """``text`` (marked with :func:`N_`) in the page's language."""
+    return str(page_translations().ugettext(text))
+
+
 def switch_language(code: str) -> str:
     """The current page in another language (its GET form)."""
     endpoint = request.endpoint

@@ -6,7 +6,7 @@ markdown-it escapes any HTML in the source and refuses ``javascript:``/``vbscrip
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -22,6 +22,12 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
+@lru_cache(maxsize=256)
 def render_markdown(text: str) -> Markup:
-    """``text`` as sanitised HTML."""
+    """``text`` as sanitised HTML.
+
+    The same text always gives the same HTML, so each text is rendered once per process
+    (the page help shown on every signed-in page, the consent documents) and kept while
+    it is among the 256 last used.
+    """
     return Markup(_parser().render(text))  # noqa: S704 - raw HTML is disabled in the parser

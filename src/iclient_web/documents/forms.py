@@ -41,7 +41,7 @@ def apply_document_errors(form: FlaskForm, error: InvalidInput) -> None:
             form.form_errors.extend(messages)
 
 
-CATEGORY_CHOICES = [SelectChoice(value, label) for value, label in CATEGORY_LABELS.items()]
+CATEGORY_CHOICES = [SelectChoice(value, _l(label)) for value, label in CATEGORY_LABELS.items()]
 
 
 class DetailsForm(FlaskForm):

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from iclient_web.i18n import N_, translate
 
 CATEGORY_LABELS = {
-    "invoice": _l("Invoice"),
-    "contract": _l("Contract"),
-    "other": _l("Other"),
+    "invoice": N_("Invoice"),
+    "contract": N_("Contract"),
+    "other": N_("Other"),
 }
 
 STATUS_LABELS = {
-    "pending": _l("Upload not finished"),
-    "ready": _l("Visible to the client"),
-    "archived": _l("Archived"),
+    "pending": N_("Upload not finished"),
+    "ready": N_("Visible to the client"),
+    "archived": N_("Archived"),
 }
 
 
@@ -21,11 +21,11 @@ def category_label(category: object) -> str:
     """The readable name of a document category."""
     value = str(getattr(category, "value", category))
     label = CATEGORY_LABELS.get(value)
-    return str(label) if label is not None else value
+    return translate(label) if label is not None else value
 
 
 def document_status_label(status: object) -> str:
     """The readable name of a document's status."""
     value = str(getattr(status, "value", status))
     label = STATUS_LABELS.get(value)
-    return str(label) if label is not None else value
+    return translate(label) if label is not None else value

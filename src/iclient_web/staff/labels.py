@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from iclient_web.i18n import N_, translate
+
 STATUS_LABELS = {
-    "pending_activation": _l("Pending activation"),
-    "active": _l("Active"),
-    "disabled": _l("Disabled"),
-    "deletion_requested": _l("Deletion requested"),
-    "deleted": _l("Deleted"),
+    "pending_activation": N_("Pending activation"),
+    "active": N_("Active"),
+    "disabled": N_("Disabled"),
+    "deletion_requested": N_("Deletion requested"),
+    "deleted": N_("Deleted"),
 }
 
-ROLE_LABELS = {"client": _l("Client"), "staff": _l("Collaborator"), "admin": _l("Manager")}
+ROLE_LABELS = {"client": N_("Client"), "staff": N_("Collaborator"), "admin": N_("Manager")}
 
 ACTION_LABELS = {
     "account.registered": _l("Signed up"),
@@ -89,14 +91,16 @@ ACTION_LABELS = {
 
 def status_label(status: object) -> str:
     """The readable name of an account status (or client filter)."""
-    value = getattr(status, "value", status)
-    return str(STATUS_LABELS.get(str(value), value))
+    value = str(getattr(status, "value", status))
+    label = STATUS_LABELS.get(value)
+    return translate(label) if label is not None else value
 
 
 def role_label(role: object) -> str:
     """The readable name of a role."""
-    value = getattr(role, "value", role)
-    return str(ROLE_LABELS.get(str(value), value))
+    value = str(getattr(role, "value", role))
+    label = ROLE_LABELS.get(value)
+    return translate(label) if label is not None else value
 
 
 def action_label(action: str) -> str:
