@@ -391,6 +391,7 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "sender_email": "bruno@example.pt",
     },
     Kind.FORM_ACKNOWLEDGED: {"form_title": "Pedido de contacto"},
+    Kind.PHONE_CODE: {"code": "042917"},
     Kind.DELETION_REQUESTED: {
         "sign_in_link": "https://p.example.test/l/auth/sign-in",
         "erase_by": "04/02/2026",

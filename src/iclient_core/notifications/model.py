@@ -9,7 +9,8 @@ import attrs
 
 
 class Kind(enum.StrEnum):
-    """Every e-mail the portal can send; each has a template per language in the mail adapter."""
+    """Every message the portal can send; each has a template per language in the mail
+    adapter (and, for those sent by SMS, in the SMS adapter)."""
 
     ACTIVATION = "activation"
     ALREADY_REGISTERED = "already_registered"
@@ -29,6 +30,14 @@ class Kind(enum.StrEnum):
     DELETION_REQUESTED = "deletion_requested"  # to the client: the receipt of their request
     FORM_RECEIVED = "form_received"  # to the business: someone sent a public form
     FORM_ACKNOWLEDGED = "form_acknowledged"  # to the sender: their message arrived
+    PHONE_CODE = "phone_code"  # by SMS to the client: the code that confirms their phone
+
+
+class Channel(enum.StrEnum):
+    """How a notification reaches its recipient."""
+
+    EMAIL = "email"
+    SMS = "sms"
 
 
 @attrs.frozen
@@ -36,6 +45,8 @@ class Notification:
     """What to tell whom, in which language; rendered to an e-mail by the mail adapter.
 
     ``context`` holds only strings (names, links) so that it stores and renders anywhere.
+    ``channel`` is ``email`` (``to_address`` an e-mail address) or ``sms`` (``to_address``
+    a phone number in international form).
     """
 
     kind: Kind
@@ -43,6 +54,7 @@ class Notification:
     to_name: str
     language: str
     context: dict[str, str] = attrs.field(factory=dict)
+    channel: str = "email"
 
     @property
     def links(self) -> dict[str, str]:
