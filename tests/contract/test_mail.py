@@ -433,6 +433,13 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "total": "1.234,56\u00a0€",
         "valid_until": "31/01/2026",
     },
+    Kind.QUOTE_EXPIRING: {
+        "link": "https://p.example.test/l/quotes/Q1",
+        "quote_subject": "Pintura da fachada",
+        "reference": "Q1",
+        "total": "1.234,56\u00a0€",
+        "valid_until": "31/01/2026",
+    },
     Kind.QUOTE_ACCEPTED: {
         "link": "https://p.example.test/l/quotes/Q1",
         "quote_subject": "Pintura da fachada",

@@ -231,6 +231,11 @@ def test_the_sms_url_refuses_what_it_does_not_know_without_repeating_it(
 SMS_CONTEXTS = {
     Kind.PHONE_CODE: {"code": "042917"},
     Kind.DOCUMENT_PUBLISHED: {"count": "2", "link": "https://p.example.test/pt/documents"},
+    Kind.QUOTE_EXPIRING: {
+        "reference": "ORC 2026/0001",
+        "valid_until": "31/01/2026",
+        "link": "https://p.example.test/pt/quotes/Q1",
+    },
     Kind.QUOTE_SENT: {
         "reference": "ORC 2026/0001",
         "total": "1.234,56\u00a0€",
@@ -248,7 +253,9 @@ def _sms(kind: Kind, language: str, to: str = "+351912345678") -> OutboxMessage:
         context={"business_name": "Oficina Exemplo", "first_name": "Ana", **SMS_CONTEXTS[kind]},
         channel=Channel.SMS.value,
     )
-    return OutboxMessage.queue(id=f"{kind}-{language}", notification=notification, now=T0, domain="x")
+    return OutboxMessage.queue(
+        id=f"{kind}-{language}", notification=notification, now=T0, domain="x"
+    )
 
 
 @pytest.mark.parametrize("language", ["pt", "en"])

@@ -18,9 +18,9 @@ from iclient_adapters.memory.consent import MemoryConsentRepository
 from iclient_adapters.memory.documents import MemoryDocumentRepository
 from iclient_adapters.memory.faq import MemoryFaqRepository
 from iclient_adapters.memory.help import MemoryPageHelpRepository
-from iclient_adapters.memory.preferences import MemoryNotificationPreferencesRepository
 from iclient_adapters.memory.inbox import MemoryInboxRepository
 from iclient_adapters.memory.notifications import MemoryOutboxRepository
+from iclient_adapters.memory.preferences import MemoryNotificationPreferencesRepository
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
 from iclient_adapters.memory.state import MemoryState
@@ -29,9 +29,9 @@ from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
-from iclient_core.notifications.preferences import NotificationPreferencesRepository
 from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
+from iclient_core.notifications.preferences import NotificationPreferencesRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository

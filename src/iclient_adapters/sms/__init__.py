@@ -42,7 +42,9 @@ __all__ = [
     "render_text",
 ]
 
-_SCHEMES = "memory://, console://, file:///folder, twilio://SID:TOKEN@api.twilio.com?from=… or none://"
+_SCHEMES = (
+    "memory://, console://, file:///folder, twilio://SID:TOKEN@api.twilio.com?from=… or none://"
+)
 
 
 def _twilio(scheme: str, url: str, options: dict[str, str]) -> TwilioGateway:

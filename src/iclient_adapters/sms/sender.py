@@ -19,10 +19,10 @@ _SPACES = re.compile(r"[ \t\r\n]+")  # not \s: a no-break space in "1.234,56 €
 @cache
 def environment() -> jinja2.Environment:
     """The SMS templates, ``<language>/<kind>.txt``; plain text, no escaping."""
-    return jinja2.Environment(  # noqa: S701 - text messages, never HTML
+    return jinja2.Environment(
         loader=jinja2.PackageLoader("iclient_adapters.sms", "templates"),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=False,  # noqa: S701 - text messages, never HTML
         keep_trailing_newline=False,
     )
 

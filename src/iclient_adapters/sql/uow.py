@@ -18,10 +18,10 @@ from iclient_adapters.sql.faq import SqlFaqRepository
 from iclient_adapters.sql.faults import connection_lost, is_connection_error, no_connection
 from iclient_adapters.sql.guards import is_unique_violation
 from iclient_adapters.sql.help import SqlPageHelpRepository
-from iclient_adapters.sql.preferences import SqlNotificationPreferencesRepository
 from iclient_adapters.sql.inbox import SqlInboxRepository
 from iclient_adapters.sql.jobs import SqlJobLedger
 from iclient_adapters.sql.notifications import SqlOutboxRepository
+from iclient_adapters.sql.preferences import SqlNotificationPreferencesRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
@@ -29,9 +29,9 @@ from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
-from iclient_core.notifications.preferences import NotificationPreferencesRepository
 from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
+from iclient_core.notifications.preferences import NotificationPreferencesRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository

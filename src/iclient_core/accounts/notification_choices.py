@@ -26,7 +26,7 @@ from iclient_core.notifications.preferences import (
     preferences_of,
 )
 from iclient_core.shared import audit
-from iclient_core.shared.errors import InvalidInput, NotFound, TokenInvalid
+from iclient_core.shared.errors import InvalidInput, TokenInvalid
 from iclient_core.shared.limits import Limit, check_limit
 
 if TYPE_CHECKING:
@@ -137,7 +137,9 @@ def choose_notifications(
                 target_type="account",
                 target_id=account.id,
                 subject_id=account.id,
-                summary=", ".join(f"{k} {'on' if v else 'off'}" for k, v in sorted(changed.items())),
+                summary=", ".join(
+                    f"{k} {'on' if v else 'off'}" for k, v in sorted(changed.items())
+                ),
                 details={k: "on" if v else "off" for k, v in changed.items()},
                 ip=ip,
             )
@@ -168,7 +170,9 @@ def send_phone_code(*, services: Services, account_id: str, ip: str = "-") -> No
         prefs = preferences_of(uow, account.id)
         if prefs.phone_confirmed(phone):
             raise InvalidInput.single("phone", "phone_confirmed")
-        check_limit(services.limiter, f"phone-code:{account.id}", PHONE_CODES_PER_ACCOUNT, count=True)
+        check_limit(
+            services.limiter, f"phone-code:{account.id}", PHONE_CODES_PER_ACCOUNT, count=True
+        )
         check_limit(services.limiter, f"phone-code-to:{phone}", PHONE_CODES_PER_NUMBER, count=True)
         code = f"{secrets.randbelow(1_000_000):06d}"
         now = services.clock.now()

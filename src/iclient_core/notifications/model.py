@@ -24,6 +24,7 @@ class Kind(enum.StrEnum):
     QUOTE_SENT = "quote_sent"  # to the client: a proposal (or a revised one) is ready
     QUOTE_ACCEPTED = "quote_accepted"  # to the client: the receipt of their acceptance
     QUOTE_UPDATE = "quote_update"  # to the client: being revised, cancelled or expired
+    QUOTE_EXPIRING = "quote_expiring"  # to the client: a sent quote is about to expire
     INVITATION = "invitation"
     STAFF_INVITATION = "staff_invitation"
     DOCUMENT_PUBLISHED = "document_published"  # to the client: new documents, with a link

@@ -7,9 +7,10 @@ Every sender of a non-essential message asks one function before queueing it::
     if wants(uow, account, Event.BOOKING_REMINDER, Channel.SMS):
         ...  # queue the SMS
 
-or lets :func:`iclient_core.accounts.events.notify_event` ask and queue both channels at once (the e-mail with its
-one-click unsubscribe link, the SMS to the confirmed phone). Essential account messages
-(activation, password reset, security alerts) are not events: they are always sent.
+or lets :func:`iclient_core.accounts.events.notify_event` ask and queue both channels at
+once (the e-mail with its one-click unsubscribe link, the SMS to the confirmed phone).
+Essential account messages (activation, password reset, security alerts) are not events:
+they are always sent.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from iclient_core.notifications.model import Channel, Kind
 
 if TYPE_CHECKING:
     from iclient_core.accounts.model import Account
-    from iclient_core.unit_of_work import UnitOfWork
+    from iclient_core.consent.ports import ConsentRepository
 
 
 class Event(enum.StrEnum):
@@ -176,20 +177,32 @@ class NotificationPreferencesRepository(Protocol):
         """Forget the account's preferences (its erasure)."""
 
 
-def preferences_of(uow: UnitOfWork, account_id: str) -> NotificationPreferences:
+class PreferencesReader(Protocol):
+    """What the preference check needs of a unit of work (any ``UnitOfWork`` has it)."""
+
+    @property
+    def notification_preferences(self) -> NotificationPreferencesRepository:
+        """Each account's notification choices."""
+
+    @property
+    def consent(self) -> ConsentRepository:
+        """The consent evidence (news and offers need the marketing consent)."""
+
+
+def preferences_of(uow: PreferencesReader, account_id: str) -> NotificationPreferences:
     """The account's preferences, or the defaults, read in the caller's transaction."""
     return uow.notification_preferences.get(account_id) or NotificationPreferences.defaults(
         account_id
     )
 
 
-def news_consent_given(uow: UnitOfWork, account_id: str) -> bool:
+def news_consent_given(uow: PreferencesReader, account_id: str) -> bool:
     """True when the latest record of the marketing consent is an acceptance."""
     latest = [r for r in uow.consent.records_for_account(account_id) if r.kind == NEWS_CONSENT]
     return bool(latest) and max(latest, key=lambda r: r.at).action == "accepted"
 
 
-def wants(uow: UnitOfWork, account: Account, event: Event, channel: Channel) -> bool:
+def wants(uow: PreferencesReader, account: Account, event: Event, channel: Channel) -> bool:
     """Whether ``account`` wants ``event`` on ``channel``: THE check every sender makes.
 
     Read in the caller's transaction (the one that queues the message). SMS also needs a

@@ -216,7 +216,8 @@ def notify_client(
     *,
     event: Event | None = None,
 ) -> bool:
-    """Queue ``kind`` for the quote's client, in their language; False if there is none.
+    """Queue ``kind`` for the quote's client, in their language; False if there is none
+    (or, with ``event``, when they want it on no channel).
 
     With ``event``, the message goes only on the channels the client wants for it
     (:func:`~iclient_core.accounts.events.notify_event`); without, it is a receipt of the
@@ -232,6 +233,5 @@ def notify_client(
     words = {**base_context(quote), **context(lang), "link": link}
     if event is None:
         notify(services, uow, client, kind, words)
-    else:
-        notify_event(services, uow, client, event, kind, words)
-    return True
+        return True
+    return bool(notify_event(services, uow, client, event, kind, words))

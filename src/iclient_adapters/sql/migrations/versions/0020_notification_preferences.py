@@ -42,9 +42,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_id", name=op.f("pk_notification_preferences")),
     )
     with op.batch_alter_table("outbox") as batch:
-        batch.add_column(
-            sa.Column("channel", sa.String(8), nullable=False, server_default="email")
-        )
+        batch.add_column(sa.Column("channel", sa.String(8), nullable=False, server_default="email"))
 
 
 def downgrade() -> None:
