@@ -9,13 +9,16 @@ from email.message import EmailMessage
 import pytest
 
 from iclient_adapters.memory import MemorySms
-from iclient_core.accounts.model import Account
+from iclient_core.accounts.model import Account, Role
 from iclient_core.documents.publishing import upload_document
 from iclient_core.notifications.model import Channel, Kind
-from iclient_core.notifications.preferences import Event, preferences_of
+from iclient_core.notifications.preferences import (
+    Event,
+    NotificationPreferences,
+    preferences_of,
+)
 from iclient_core.shared.intake import Upload
 from iclient_core.staff.members import create_staff
-from iclient_core.accounts.model import Role
 from tests.web.conftest import PASSWORD, Browser, path_of, stored_account
 
 EMAIL = "ana@example.pt"
@@ -55,7 +58,7 @@ def sms_sent(browser: Browser) -> MemorySms:
     return sms
 
 
-def prefs(browser: Browser, account: Account):  # noqa: ANN201 - test helper
+def prefs(browser: Browser, account: Account) -> NotificationPreferences:
     with browser.portal.services.uow() as uow:
         return preferences_of(uow, account.id)
 
