@@ -19,6 +19,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from urllib.request import url2pathname
 
+from iclient_adapters.extras import needs_extra
+
+try:
+    import jinja2  # noqa: F401
+except ImportError as error:  # a plain install: say which extra brings it
+    raise needs_extra("mail", error) from error
+
 from iclient_adapters.sms.gateways import (
     ConsoleGateway,
     FileGateway,

@@ -8,9 +8,11 @@ message id (the same across retries), and either hands the message over or raise
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import urllib.error
@@ -21,10 +23,20 @@ from urllib.parse import quote, urlencode
 
 import attrs
 
-from iclient_adapters.mail.transports import eml_name
 from iclient_core.shared.errors import DeliveryFailed
 
 logger = logging.getLogger("iclient.sms")
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._@-]")
+
+
+def file_name(message_id: str) -> str:
+    """A safe file name for a message id (the same id, the same name; two ids, two names)."""
+    bare = message_id.strip().strip("<>")
+    safe = _UNSAFE.sub("_", bare)[:120].lstrip(".")
+    if safe != bare or not safe:
+        safe = f"{safe}-{hashlib.sha256(message_id.encode()).hexdigest()[:12]}"
+    return f"{safe}.json"
 
 
 class SmsGateway(Protocol):
@@ -99,7 +111,7 @@ class FileGateway:
 
     def send(self, to: str, text: str, *, message_id: str) -> None:
         """Write the message atomically."""
-        target = self.folder / (eml_name(message_id).removesuffix(".eml") + ".json")
+        target = self.folder / file_name(message_id)
         data = json.dumps({"to": to, "text": text, "message_id": message_id}, ensure_ascii=False)
         try:
             fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
