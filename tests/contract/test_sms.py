@@ -12,6 +12,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.sms import (
@@ -338,3 +340,14 @@ def test_the_file_gateway_replaces_a_resent_message(tmp_path: Path) -> None:
     gateway.send("+351912345678", "um", message_id="<same@x>")
     gateway.send("+351912345678", "dois", message_id="<same@x>")
     assert [m.text for m in gateway.messages()] == ["dois"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(url=st.text(max_size=80) | st.builds(lambda s: "twilio://" + s, st.text(max_size=60)))
+def test_any_sms_url_builds_a_gateway_or_says_what_is_wrong(url: str) -> None:
+    try:
+        build_gateway(url, instance_path="/nonexistent-instance")
+    except ValueError as error:
+        assert "ICLIENT_SMS_URL" in str(error)
+    except OSError:
+        pass  # a file:// folder that cannot be made here

@@ -8,8 +8,11 @@ from datetime import timedelta
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from iclient_adapters.clock import FrozenClock
+from iclient_adapters.testing import make_services
 from iclient_core.accounts import notification_choices as choices
 from iclient_core.accounts import profile, recovery
 from iclient_core.accounts.events import notify_event, unsubscribe_token
@@ -385,3 +388,32 @@ def test_changes_are_audited_and_exported(services: Services, client: Account) -
     assert data["choices"]["quote_sent"] == {"email": False, "sms": True}
     assert data["phone"] == PHONE and data["phone_confirmed"] is True
     assert data["phone_confirmed_at"]
+
+
+# --------------------------------------------------------------------------- odd input
+
+
+@settings(max_examples=40, deadline=None)
+@given(token=st.text(max_size=300))
+def test_any_unsubscribe_token_is_refused_as_a_link_or_works(token: str) -> None:
+    services = make_services()
+    with pytest.raises(TokenInvalid):
+        choices.unsubscribe(services=services, token=token, ip=IP)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(codes=st.lists(st.text(max_size=20), min_size=1, max_size=12))
+def test_any_typed_code_is_a_field_error_or_a_rate_limit_never_a_crash(codes: list[str]) -> None:
+    services = make_services()
+    account = active_client(services)
+    choices.send_phone_code(services=services, account_id=account.id, ip=IP)
+    for code in codes:
+        try:
+            choices.confirm_phone(services=services, account_id=account.id, code=code, ip=IP)
+        except InvalidInput as error:
+            assert {e.field for e in error.errors} == {"code"}
+        except RateLimited:
+            break
+    assert not choices.notification_settings(
+        services=services, account_id=account.id
+    ).phone_confirmed or any(c.strip().isdigit() and len(c.strip()) == 6 for c in codes)

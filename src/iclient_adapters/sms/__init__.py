@@ -89,8 +89,11 @@ def build_gateway(url: str, *, instance_path: str | os.PathLike[str]) -> SmsGate
             the URL, which may hold a token.
     """
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    parts = urlsplit(url)
-    options = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    try:
+        parts = urlsplit(url)
+        options = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    except ValueError:  # e.g. an unbalanced [ of an IPv6 host
+        raise ValueError("ICLIENT_SMS_URL: this is not a URL") from None
     gateway: SmsGateway | None
     if scheme == "none":
         gateway = None
