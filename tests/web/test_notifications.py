@@ -221,3 +221,18 @@ def test_notification_consent_a_forged_unsubscribe_link_changes_nothing(
     client(browser)
     assert other_browser.get(f"/pt/unsubscribe/{token}").status_code == 400
     assert other_browser.client.post(f"/pt/unsubscribe/{token}").status_code == 400
+
+
+def test_notification_consent_staff_see_whether_the_phone_is_confirmed(
+    browser: Browser, other_browser: Browser
+) -> None:
+    account = client(browser)
+    other_browser.staff_account()
+    page = other_browser.get(f"/pt/admin/clients/{account.id}").get_data(as_text=True)
+    assert "não confirmado para SMS" in page
+    form = "/pt/account/notifications"
+    browser.submit(f"{form}/phone-code", {}, form_page=form)
+    [sms] = sms_sent(browser).messages(kind=Kind.PHONE_CODE)
+    browser.submit(f"{form}/phone", {"code": sms.notification.context["code"]}, form_page=form)
+    page = other_browser.get(f"/pt/admin/clients/{account.id}").get_data(as_text=True)
+    assert "confirmado para SMS" in page and "não confirmado para SMS" not in page

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from iclient_core.accounts.model import Account
+from iclient_core.accounts.model import Account, Status
 from iclient_core.accounts.profile import load_active
 from iclient_core.notifications.model import Channel, Kind, Notification
 from iclient_core.notifications.outbox import branding, queue
@@ -258,7 +258,7 @@ def _unsubscribing(services: Services, uow: UnitOfWork, token: str) -> tuple[Acc
     except (TokenInvalid, ValueError) as error:
         raise TokenInvalid() from error
     account = uow.accounts.get(claims.account_id)
-    if account is None or account.status.value == "deleted":
+    if account is None or account.status is Status.DELETED:
         raise TokenInvalid()
     return account, event
 
