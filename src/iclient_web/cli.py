@@ -274,9 +274,9 @@ def worker(mail_every: float, housekeeping_every: float, once: bool, parent: int
 
     Sends the outbox every few seconds; each housekeeping job (due account erasures,
     overdue quotes, the document sweep) runs once an hour (the file check and the reminder
-    of quotes about to expire once a day), on whichever worker gets to it first. Run one beside the web workers (iclient serve does) or several, on several hosts:
-    each message and each job is done once. SIGTERM or SIGINT stops it after the work in
-    hand.
+    of quotes about to expire once a day), on whichever worker gets to it first. Run one
+    beside the web workers (iclient serve does) or several, on several hosts: each message
+    and each job is done once. SIGTERM or SIGINT stops it after the work in hand.
     """
     config = Config.from_env()
     configure_logging(config)

@@ -122,11 +122,11 @@ def choose_notifications(
         account = load_active(uow, account_id)
         prefs = preferences_of(uow, account.id)
         now = services.clock.now()
-        changed = {
-            choice_key(event, channel): wanted
-            for event, channel in every_choice()
-            if prefs.choose(event, channel, (wanted := choice_key(event, channel) in on), now)
-        }
+        changed: dict[str, bool] = {}
+        for event, channel in every_choice():
+            key = choice_key(event, channel)
+            if prefs.choose(event, channel, key in on, now):
+                changed[key] = key in on
         uow.notification_preferences.save(prefs)
         if changed:
             audit.record(
