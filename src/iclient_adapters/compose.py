@@ -27,7 +27,7 @@ from iclient_adapters.clock import SystemClock, UuidIds
 from iclient_adapters.config import Config
 from iclient_adapters.contacts import StandardContactValidator
 from iclient_adapters.links import PortalLinks
-from iclient_adapters.memory import MemoryJobLedger, MemoryMailer, MemoryStore
+from iclient_adapters.memory import MemoryJobLedger, MemoryMailer, MemorySms, MemoryStore
 from iclient_adapters.passwords import PasslibHasher
 from iclient_adapters.ratelimit import LimitsRateLimiter
 from iclient_adapters.storage import build_storage, memory_storage
@@ -36,7 +36,7 @@ from iclient_adapters.tokens import ItsDangerousTokens
 from iclient_core.accounts.passwords import PasswordPolicy
 from iclient_core.jobs.model import JobRun
 from iclient_core.jobs.ports import JobClaim, JobLedger
-from iclient_core.notifications.ports import Mailer
+from iclient_core.notifications.ports import Mailer, SmsSender
 from iclient_core.services import Services
 from iclient_core.settings import Settings
 from iclient_core.shared.ports import Clock, Links
@@ -58,6 +58,7 @@ def in_memory(
     storage: FileStorage | None = None,
     secret_key: str | None = None,
     base_url: str = DEFAULT_BASE_URL,
+    sms: SmsSender | None = None,
 ) -> Services:
     """``Services`` on in-memory adapters, ready for every use case.
 
@@ -74,6 +75,7 @@ def in_memory(
         storage: where files go (a new private in-memory storage by default).
         secret_key: signs the e-mailed links (a random one by default).
         base_url: where the bundled portal's pages are, for the default ``links``.
+        sms: where delivered SMS go (a new ``MemorySms`` by default).
     """
     return Services(
         uow=MemoryStore().unit_of_work,
@@ -88,6 +90,7 @@ def in_memory(
         storage=storage or memory_storage(),
         mailer=mailer or MemoryMailer(),
         settings=settings or Settings(),
+        sms=sms or MemorySms(),
     )
 
 
@@ -201,6 +204,7 @@ def from_config(
         storage: the file storage (built from ``config.storage_url`` by default).
     """
     from iclient_adapters.mail import build_mailer
+    from iclient_adapters.sms import build_sms
 
     config = config or Config.from_env()
     uow, jobs, close_db = build_persistence(config.database_url)
@@ -219,5 +223,6 @@ def from_config(
             config.mail_url, sender=config.mail_from, instance_path=config.instance_path
         ),
         settings=settings_from(config),
+        sms=build_sms(config.sms_url, instance_path=config.instance_path),
     )
     return Portal(config=config, services=services, closers=[close_db], jobs=jobs)

@@ -121,6 +121,7 @@ class Config:
     secret_key_fallbacks: tuple[str, ...] = ()
     base_url: str = DEFAULT_BASE_URL
     ratelimit_url: str = "memory://"
+    sms_url: str = "memory://"
     business_name: str = "iclient"
     contact_email: str = ""
     production: bool = False
@@ -172,6 +173,7 @@ class Config:
             database_url=env.get("ICLIENT_DATABASE_URL") or f"sqlite:///{instance / 'iclient.db'}",
             storage_url=env.get("ICLIENT_STORAGE_URL") or (instance / "files").as_uri(),
             mail_url=env.get("ICLIENT_MAIL_URL") or (instance / "mail").as_uri(),
+            sms_url=env.get("ICLIENT_SMS_URL") or (instance / "sms").as_uri(),
             mail_from=env.get("ICLIENT_MAIL_FROM") or f"iclient <no-reply@{host or 'localhost'}>",
             secret_key=_secret_key(env, instance, production),
             secret_key_fallbacks=fallbacks,

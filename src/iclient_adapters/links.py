@@ -47,6 +47,14 @@ class PortalLinks:
         """``/<lang>/admin/quotes/<id>``."""
         return self._url(language, f"admin/quotes/{quote(quote_id)}")
 
+    def notifications(self, language: str) -> str:
+        """``/<lang>/account/notifications``."""
+        return self._url(language, "account/notifications")
+
+    def unsubscribe(self, language: str, token: str) -> str:
+        """``/<lang>/unsubscribe/<token>``."""
+        return self._url(language, f"unsubscribe/{quote(token)}")
+
     def logo(self, version: str) -> str:
         """``/logo?v=<version>`` (outside any language)."""
         return f"{self._base}/logo?v={quote(version)}"

@@ -17,7 +17,7 @@ from iclient_core.accounts.ports import (
     PasswordStrength,
     TokenService,
 )
-from iclient_core.notifications.ports import Mailer
+from iclient_core.notifications.ports import Mailer, SmsSender
 from iclient_core.settings import Settings
 from iclient_core.shared.ports import Clock, IdGenerator, Links, RateLimiter
 from iclient_core.shared.storage import FileStorage
@@ -40,6 +40,7 @@ class Services:
         links: the absolute addresses put in e-mails, by purpose.
         storage: the bytes of documents, attachments and the logo.
         mailer: hands queued e-mails to a transport (used by the outbox's delivery).
+        sms: hands queued SMS to a provider (None: no SMS; phones cannot be confirmed).
         settings: the installation's rules.
     """
 
@@ -55,3 +56,4 @@ class Services:
     storage: FileStorage
     mailer: Mailer
     settings: Settings = Settings()
+    sms: SmsSender | None = None

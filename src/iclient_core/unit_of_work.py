@@ -13,6 +13,7 @@ from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
 from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
+from iclient_core.notifications.preferences import NotificationPreferencesRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
@@ -67,6 +68,10 @@ class UnitOfWork(Protocol):
     @property
     def inbox(self) -> InboxRepository:
         """The public forms and their submissions, of this transaction."""
+
+    @property
+    def notification_preferences(self) -> NotificationPreferencesRepository:
+        """Each account's notification choices and phone confirmation, of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

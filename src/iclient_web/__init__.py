@@ -42,6 +42,7 @@ from iclient_web import (
     inbox,
     logs,
     metrics,
+    notifications,
     quotes,
     security,
     staff,
@@ -51,7 +52,7 @@ from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
 from iclient_web.tracing import RequestTracing
 
-AREAS = (accounts, consent, documents, quotes, staff, help, inbox)
+AREAS = (accounts, consent, documents, quotes, staff, help, inbox, notifications)
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 
 

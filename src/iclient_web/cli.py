@@ -270,13 +270,13 @@ def _portal_app() -> Flask:
 @click.option("--once", is_flag=True, help="Do one round (mail, due jobs) and exit; for cron.")
 @click.option("--parent", type=int, default=None, hidden=True)
 def worker(mail_every: float, housekeeping_every: float, once: bool, parent: int | None) -> None:
-    """Run the background work: queued e-mail and the hourly housekeeping.
+    """Run the background work: queued e-mail and SMS, and the housekeeping.
 
     Sends the outbox every few seconds; each housekeeping job (due account erasures,
-    overdue quotes, the document sweep) runs once an hour, on whichever worker gets to it
-    first. Run one beside the web workers (iclient serve does) or several, on several hosts:
-    each message and each job is done once. SIGTERM or SIGINT stops it after the work in
-    hand.
+    overdue quotes, the document sweep) runs once an hour (the file check and the reminder
+    of quotes about to expire once a day), on whichever worker gets to it first. Run one
+    beside the web workers (iclient serve does) or several, on several hosts: each message
+    and each job is done once. SIGTERM or SIGINT stops it after the work in hand.
     """
     config = Config.from_env()
     configure_logging(config)
@@ -421,7 +421,7 @@ def create_staff_command(
 @main.command("deliver-mail")
 @with_appcontext
 def deliver_mail() -> None:
-    """Deliver the e-mail waiting in the outbox, once.
+    """Deliver the e-mail and SMS waiting in the outbox, once.
 
     For cron; serve delivers it all along.
     """

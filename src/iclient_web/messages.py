@@ -38,6 +38,8 @@ FIELD_MESSAGES = {
     "password_mismatch": _l("The two passwords do not match."),
     "password_wrong": _l("The current password is not correct."),
     "consent_required": _l("You need to accept this text to use your private area."),
+    "code_wrong": _l("This code is not correct. Check the SMS and type it again."),
+    "code_expired": _l("This code is no longer valid. Ask for a new one."),
     "kind_invalid": _l("Use 2 to 32 lowercase letters, digits, - or _, starting with a letter."),
     "kind_taken": _l("A kind with this key already exists."),
     "version_conflict": _l("Someone published a version at the same time. Reload and check."),

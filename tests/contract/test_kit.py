@@ -33,6 +33,7 @@ from iclient_adapters.testing.inbox import InboxContract
 from iclient_adapters.testing.links import LinksContract
 from iclient_adapters.testing.notifications import OutboxContract
 from iclient_adapters.testing.page_help import PageHelpContract
+from iclient_adapters.testing.preferences import NotificationPreferencesContract
 from iclient_adapters.testing.quotes import QuotesContract
 from iclient_adapters.testing.shared import AuditLogContract, SettingsContract
 from iclient_adapters.testing.strength import PasswordStrengthContract
@@ -57,6 +58,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     PageHelpContract,
     FaqContract,
     InboxContract,
+    NotificationPreferencesContract,
     UnitOfWorkContract,
 )
 
@@ -105,11 +107,12 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 24
+    assert len(SUITES) == 26
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",
         "mailer_harness",
+        "sms_harness",
         "limiter",
         "clock",
         "ids",

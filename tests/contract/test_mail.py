@@ -391,6 +391,7 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "sender_email": "bruno@example.pt",
     },
     Kind.FORM_ACKNOWLEDGED: {"form_title": "Pedido de contacto"},
+    Kind.PHONE_CODE: {"code": "042917"},
     Kind.DELETION_REQUESTED: {
         "sign_in_link": "https://p.example.test/l/auth/sign-in",
         "erase_by": "04/02/2026",
@@ -429,6 +430,13 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "reference": "Q1",
         "version": "1",
         "revised": "no",
+        "total": "1.234,56\u00a0€",
+        "valid_until": "31/01/2026",
+    },
+    Kind.QUOTE_EXPIRING: {
+        "link": "https://p.example.test/l/quotes/Q1",
+        "quote_subject": "Pintura da fachada",
+        "reference": "Q1",
         "total": "1.234,56\u00a0€",
         "valid_until": "31/01/2026",
     },

@@ -38,6 +38,7 @@ PAGES = [
     ("quote-sent", "client", "/quotes/{sent}"),
     ("quote-accept", "client", "/quotes/{sent}/accept?version=1"),
     ("account", "client", "/account"),
+    ("notifications", "client", "/account/notifications"),
     ("faq-client", "client", "/faq"),
     ("accepted-version", "client", "/legal/accepted/{accepted}"),
     ("staff-dashboard", "staff", "/admin/"),

@@ -35,7 +35,12 @@ EXTRA_LIBRARIES = (
     "hypothesis",
 )
 # The packages that belong to an extra, and so are not imported by the light probe.
-EXTRA_PACKAGES = ("iclient_adapters.sql", "iclient_adapters.mail", "iclient_adapters.testing")
+EXTRA_PACKAGES = (
+    "iclient_adapters.sql",
+    "iclient_adapters.mail",
+    "iclient_adapters.sms",  # its messages are Jinja2 templates, as e-mails are
+    "iclient_adapters.testing",
+)
 
 
 def probe(code: str) -> subprocess.CompletedProcess[str]:
@@ -78,6 +83,7 @@ def test_the_core_and_the_light_adapters_work_without_any_extra() -> None:
     [
         ("import iclient_adapters.sql", "sql"),
         ("import iclient_adapters.mail", "mail"),
+        ("import iclient_adapters.sms", "mail"),
         ("import iclient_web", "web"),
         (
             "from iclient_adapters.storage import FsspecStorage\n"

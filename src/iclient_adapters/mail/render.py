@@ -110,7 +110,9 @@ def render(
         date: the ``Date`` header; now by default.
 
     Returns:
-        A ``multipart/alternative`` message (text, then HTML), UTF-8.
+        A ``multipart/alternative`` message (text, then HTML), UTF-8. A notification with an
+        ``unsubscribe_link`` gets the RFC 8058 one-click headers ``List-Unsubscribe`` and
+        ``List-Unsubscribe-Post``.
 
     Raises:
         ValueError: the recipient address, the sender or the Message-ID is malformed.
@@ -127,6 +129,13 @@ def render(
     # Asks Exchange/Outlook not to answer with out-of-office replies.
     message["X-Auto-Response-Suppress"] = "All"
     message["X-Iclient-Kind"] = notification.kind.value
+    unsubscribe = notification.context.get("unsubscribe_link", "")
+    if unsubscribe:
+        # RFC 8058 one-click: a mail client POSTs "List-Unsubscribe=One-Click" to the URL.
+        if not unsubscribe.startswith("https://") and not unsubscribe.startswith("http://"):
+            raise ValueError(f"unsubscribe link is not an http(s) URL: {unsubscribe!r}")
+        message["List-Unsubscribe"] = f"<{one_line(unsubscribe)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text, charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     # After the parts: set_content() drops every Content-* header already there.

@@ -6,7 +6,7 @@ is a ``UnitOfWorkFactory``; ``MemoryMailer`` keeps the messages it is handed.
 """
 
 from iclient_adapters.memory.jobs import MemoryJobLedger
-from iclient_adapters.memory.notifications import MemoryMailer
+from iclient_adapters.memory.notifications import MemoryMailer, MemorySms
 from iclient_adapters.memory.store import MemoryStore, MemoryUnitOfWork
 
-__all__ = ["MemoryJobLedger", "MemoryMailer", "MemoryStore", "MemoryUnitOfWork"]
+__all__ = ["MemoryJobLedger", "MemoryMailer", "MemorySms", "MemoryStore", "MemoryUnitOfWork"]

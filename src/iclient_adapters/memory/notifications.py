@@ -85,3 +85,24 @@ class MemoryMailer:
         if not found:
             raise LookupError(f"no message to {to!r} of kind {kind!r}")
         return found[-1].notification.links
+
+
+@attrs.define
+class MemorySms:
+    """The ``SmsSender`` port in memory: it keeps what it was handed, in order (the SMS as
+    the core queued them; :class:`iclient_adapters.sms.TemplateSms` renders them)."""
+
+    sent: list[OutboxMessage] = attrs.Factory(list)
+
+    def send(self, message: OutboxMessage) -> None:
+        """Keep the message as delivered."""
+        self.sent.append(message)
+
+    def messages(self, *, to: str | None = None, kind: str | None = None) -> list[OutboxMessage]:
+        """The SMS sent, oldest first, to ``to`` and of ``kind`` when given."""
+        return [
+            m
+            for m in self.sent
+            if (to is None or m.notification.to_address == to)
+            and (kind is None or m.notification.kind == kind)
+        ]

@@ -12,6 +12,7 @@ from iclient_core.help.faq import FaqEntry
 from iclient_core.help.page_ports import PageHelpText
 from iclient_core.inbox.model import Form, Submission
 from iclient_core.notifications.model import OutboxMessage
+from iclient_core.notifications.preferences import NotificationPreferences
 from iclient_core.quotes.model import Quote
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import BusinessSettings
@@ -35,6 +36,7 @@ class MemoryState:
     faq_entries: dict[str, FaqEntry] = attrs.Factory(dict)
     inbox_forms: dict[str, Form] = attrs.Factory(dict)
     inbox_submissions: dict[str, Submission] = attrs.Factory(dict)
+    notification_preferences: dict[str, NotificationPreferences] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.

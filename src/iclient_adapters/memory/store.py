@@ -20,6 +20,7 @@ from iclient_adapters.memory.faq import MemoryFaqRepository
 from iclient_adapters.memory.help import MemoryPageHelpRepository
 from iclient_adapters.memory.inbox import MemoryInboxRepository
 from iclient_adapters.memory.notifications import MemoryOutboxRepository
+from iclient_adapters.memory.preferences import MemoryNotificationPreferencesRepository
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
 from iclient_adapters.memory.state import MemoryState
@@ -30,6 +31,7 @@ from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
 from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
+from iclient_core.notifications.preferences import NotificationPreferencesRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
@@ -88,6 +90,7 @@ class MemoryUnitOfWork:
     page_help: PageHelpRepository
     faq: FaqRepository
     inbox: InboxRepository
+    notification_preferences: NotificationPreferencesRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -110,6 +113,7 @@ class MemoryUnitOfWork:
         self.page_help = MemoryPageHelpRepository(self._working)
         self.faq = MemoryFaqRepository(self._working)
         self.inbox = MemoryInboxRepository(self._working)
+        self.notification_preferences = MemoryNotificationPreferencesRepository(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()

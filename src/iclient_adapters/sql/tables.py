@@ -112,6 +112,8 @@ outbox = sa.Table(
     sa.Column("sent_at", UtcDateTime(), nullable=True),
     sa.Column("last_error", sa.Text(), nullable=True),
     sa.Column("locked_until", UtcDateTime(), nullable=True),
+    # "email" or "sms" (to_address is then a phone number).
+    sa.Column("channel", sa.String(8), nullable=False, server_default="email"),
     # The deliverer looks for unsent messages by due time.
     sa.Index("ix_outbox_due", "sent_at", "next_attempt_at"),
 )
@@ -209,6 +211,27 @@ page_help = sa.Table(
     sa.Column("language", sa.String(8), primary_key=True),
     sa.Column("text", sa.Text(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Each account's notification choices (event:channel -> on, as JSON; a missing pair takes
+# its default) and the confirmation of its phone by a code sent by SMS (stored hashed).
+notification_preferences = sa.Table(
+    "notification_preferences",
+    metadata,
+    sa.Column(
+        "account_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("choices", sa.JSON(), nullable=False),
+    sa.Column("confirmed_phone", sa.String(32), nullable=False),
+    sa.Column("confirmed_at", UtcDateTime(), nullable=True),
+    sa.Column("code_hash", sa.String(255), nullable=False),
+    sa.Column("code_phone", sa.String(32), nullable=False),
+    sa.Column("code_expires_at", UtcDateTime(), nullable=True),
+    sa.Column("code_attempts", sa.Integer(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=True),
 )
 
 sa.Index("ix_accounts_role_created_at_id", accounts.c.role, accounts.c.created_at, accounts.c.id)

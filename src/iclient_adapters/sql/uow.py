@@ -21,6 +21,7 @@ from iclient_adapters.sql.help import SqlPageHelpRepository
 from iclient_adapters.sql.inbox import SqlInboxRepository
 from iclient_adapters.sql.jobs import SqlJobLedger
 from iclient_adapters.sql.notifications import SqlOutboxRepository
+from iclient_adapters.sql.preferences import SqlNotificationPreferencesRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
@@ -30,6 +31,7 @@ from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
 from iclient_core.inbox.ports import InboxRepository
 from iclient_core.notifications.ports import OutboxRepository
+from iclient_core.notifications.preferences import NotificationPreferencesRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
     page_help: PageHelpRepository
     faq: FaqRepository
     inbox: InboxRepository
+    notification_preferences: NotificationPreferencesRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -89,6 +92,7 @@ class SqlUnitOfWork:
         self.page_help = SqlPageHelpRepository(connection, converter)
         self.faq = SqlFaqRepository(connection, converter)
         self.inbox = SqlInboxRepository(connection, converter)
+        self.notification_preferences = SqlNotificationPreferencesRepository(connection, converter)
         return self
 
     def __exit__(

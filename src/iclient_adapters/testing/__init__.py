@@ -19,10 +19,14 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
 - ``page_help.PageHelpContract`` [uow_factory]: the page help texts admins wrote.
 - ``faq.FaqContract`` [uow_factory]: FAQ entries, their order and anchors.
 - ``inbox.InboxContract`` [uow_factory]: public forms and their submissions, lists.
+- ``preferences.NotificationPreferencesContract`` [uow_factory]: each account's
+  notification choices and phone confirmation.
 - ``unit_of_work.UnitOfWorkContract`` [uow_factory]: commit and rollback over everything.
 - ``storage.StorageContract`` [storage]: streamed, atomic file storage.
 - ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
 - ``mail.MailerContract`` [mailer_harness]: the ``Mailer`` port.
+- ``sms.SmsGatewayContract`` [sms_harness]: SMS gateways, to the far end (``FakeTwilio``
+  is a local HTTP server answering like Twilio's Messages API).
 - ``ratelimit.RateLimiterContract`` [limiter]: moving-window rate limits.
 - ``jobs.JobLedgerContract`` [job_ledgers]: background jobs claimed once per period, by one
   runner at a time, across processes.
@@ -46,7 +50,7 @@ import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.compose import in_memory
-from iclient_core.notifications.ports import Mailer
+from iclient_core.notifications.ports import Mailer, SmsSender
 from iclient_core.services import Services
 from iclient_core.settings import Settings
 from iclient_core.shared.ports import Links
@@ -71,9 +75,11 @@ pytest.register_assert_rewrite(
             "notifications",
             "page_help",
             "passwords",
+            "preferences",
             "quotes",
             "ratelimit",
             "shared",
+            "sms",
             "storage",
             "strength",
             "tokens",
@@ -94,6 +100,7 @@ def make_services(
     storage: FileStorage | None = None,
     mailer: Mailer | None = None,
     links: Links | None = None,
+    sms: SmsSender | None = None,
 ) -> Services:
     """``Services`` on in-memory adapters (or the given unit of work) and a frozen clock."""
     services = in_memory(
@@ -102,6 +109,7 @@ def make_services(
         links=links,
         mailer=mailer,
         storage=storage,
+        sms=sms,
         secret_key=TEST_SECRET_KEY,
         base_url=TEST_BASE_URL,
     )

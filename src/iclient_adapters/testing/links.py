@@ -37,6 +37,8 @@ def _every_link(links: Links, language: str) -> dict[str, str]:
         "documents": links.documents(language),
         "quote": links.quote(language, QUOTE_ID),
         "staff_quote": links.staff_quote(language, QUOTE_ID),
+        "notifications": links.notifications(language),
+        "unsubscribe": links.unsubscribe(language, TOKEN),
         "logo": links.logo("3f2a9c"),
     }
 
@@ -72,13 +74,14 @@ class LinksContract:
     def test_links_carry_the_token_or_the_id(self, links: Links) -> None:
         for language in LANGUAGES:
             made = _every_link(links, language)
-            for purpose in ("activation", "password_reset", "email_change"):
+            for purpose in ("activation", "password_reset", "email_change", "unsubscribe"):
                 assert TOKEN in made[purpose], made[purpose]
             for purpose in ("quote", "staff_quote"):
                 assert QUOTE_ID in made[purpose], made[purpose]
         assert "3f2a9c" in links.logo("3f2a9c")
         assert links.logo("3f2a9c") != links.logo("7d1e04")
         assert links.activation("pt", TOKEN) != links.activation("pt", TOKEN[:-1] + "4")
+        assert links.unsubscribe("pt", TOKEN) != links.unsubscribe("pt", TOKEN[:-1] + "4")
         assert links.quote("pt", QUOTE_ID) != links.quote("pt", QUOTE_ID[:-1] + "0")
 
     def test_links_honour_the_language(self, links: Links) -> None:

@@ -90,8 +90,10 @@ def sample_message(
     to_address: str = "joao@example.pt",
     message_id: str = "<contract-1@example.test>",
     link: str = "https://portal.example.test/pt/auth/activate/abc",
+    unsubscribe_link: str = "",
 ) -> EmailMessage:
-    """A rendered Portuguese activation e-mail, as the portal sends it."""
+    """A rendered Portuguese activation e-mail, as the portal sends it (with one-click
+    unsubscribe headers when ``unsubscribe_link`` is given, as a non-essential one is)."""
     notification = Notification(
         kind=Kind.ACTIVATION,
         to_address=to_address,
@@ -102,6 +104,7 @@ def sample_message(
             "business_name": "Oficina Exemplo",
             "link": link,
             "hours": "48",
+            **({"unsubscribe_link": unsubscribe_link} if unsubscribe_link else {}),
         },
     )
     return render(notification, sender=SENDER, message_id=message_id)
@@ -159,6 +162,17 @@ class TransportContract:
         assert sorted(m["Message-ID"] for m in got) == ["<one@example.test>", "<two@example.test>"]
         by_id = {m["Message-ID"]: header_recipients(m) for m in got}
         assert by_id["<two@example.test>"] == ["ana@example.pt"]
+
+    def test_transport_extra_headers_arrive(self, transport_harness: TransportHarness) -> None:
+        """The one-click unsubscribe headers (RFC 8058) survive the trip unchanged."""
+        link = "https://portal.example.test/pt/unsubscribe/eyJhIjoiMDEifQ.Zx-_y8.AbC-d_E0f"
+        transport_harness.transport.send(sample_message(unsubscribe_link=link))
+        [got] = transport_harness.received()
+        # A long value may be folded onto a second line: unfolded, it is the same.
+        assert str(got["List-Unsubscribe"]).strip() == f"<{link}>"
+        assert got["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert link in _text(got, "plain")
+        assert f'href="{link}"' in _text(got, "html")
 
     def test_transport_a_name_cannot_add_a_header(
         self, transport_harness: TransportHarness
@@ -246,6 +260,21 @@ class MailerContract:
         english = [m for m in mailer_harness.received() if "t0k3n-en" in _body_text(m)]
         portuguese = [m for m in mailer_harness.received() if "t0k3n-pt" in _body_text(m)]
         assert len(english) == len(portuguese) == 1
+
+    def test_mailer_a_non_essential_message_carries_one_click_unsubscribe(
+        self, mailer_harness: MailerHarness
+    ) -> None:
+        essential = queued(outbox_id="essential")
+        optional = queued(outbox_id="optional")
+        link = "https://portal.example.test/en/unsubscribe/t0k3n"
+        optional.notification.context["unsubscribe_link"] = link
+        mailer_harness.mailer.send(essential)
+        mailer_harness.mailer.send(optional)
+        by_id = {m["Message-ID"]: m for m in mailer_harness.received()}
+        assert by_id["<essential@x.test>"]["List-Unsubscribe"] is None
+        assert by_id["<essential@x.test>"]["List-Unsubscribe-Post"] is None
+        assert str(by_id["<optional@x.test>"]["List-Unsubscribe"]).strip() == f"<{link}>"
+        assert by_id["<optional@x.test>"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     def test_mailer_each_message_goes_to_its_recipient_alone(
         self, mailer_harness: MailerHarness

@@ -5,7 +5,11 @@ The public names of the package, by module:
 
 - :mod:`.authentication`: ``CurrentSession``, ``SignedIn``, ``current_session``, ``sign_in``,
   ``sign_out``
+- :mod:`.events`: ``notify_event``, ``unsubscribe_token``
 - :mod:`.model`: ``Account``, ``EmailAddress``, ``Profile``, ``Role``, ``Status``
+- :mod:`.notification_choices`: ``Choice``, ``NotificationSettings``,
+  ``choose_notifications``, ``confirm_phone``, ``notification_settings``,
+  ``send_phone_code``, ``unsubscribe``, ``unsubscribe_event``
 - :mod:`.passwords`: ``PasswordPolicy``
 - :mod:`.permissions`: ``Permission``
 - :mod:`.ports`: ``AccountRepository``, ``ContactValidator``, ``PasswordHasher``,
@@ -29,7 +33,21 @@ from iclient_core.accounts.authentication import (
     sign_in,
     sign_out,
 )
+from iclient_core.accounts.events import (
+    notify_event,
+    unsubscribe_token,
+)
 from iclient_core.accounts.model import Account, EmailAddress, Profile, Role, Status
+from iclient_core.accounts.notification_choices import (
+    Choice,
+    NotificationSettings,
+    choose_notifications,
+    confirm_phone,
+    notification_settings,
+    send_phone_code,
+    unsubscribe,
+    unsubscribe_event,
+)
 from iclient_core.accounts.passwords import PasswordPolicy
 from iclient_core.accounts.permissions import Permission
 from iclient_core.accounts.ports import (
@@ -73,9 +91,11 @@ from iclient_core.accounts.tokens import Purpose
 __all__ = [
     "Account",
     "AccountRepository",
+    "Choice",
     "ContactValidator",
     "CurrentSession",
     "EmailAddress",
+    "NotificationSettings",
     "PasswordHasher",
     "PasswordPolicy",
     "PasswordStrength",
@@ -96,18 +116,26 @@ __all__ = [
     "check_activation",
     "check_email_change",
     "check_password_reset",
+    "choose_notifications",
     "confirm_deletion",
     "confirm_email_change",
+    "confirm_phone",
     "current_session",
     "deletion_requests",
     "erase_due",
+    "notification_settings",
+    "notify_event",
     "register_client",
     "request_deletion",
     "request_email_change",
     "request_password_reset",
     "resend_activation",
     "reset_password",
+    "send_phone_code",
     "sign_in",
     "sign_out",
+    "unsubscribe",
+    "unsubscribe_event",
+    "unsubscribe_token",
     "update_profile",
 ]

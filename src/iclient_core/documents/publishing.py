@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from iclient_core.accounts.mail import notify
+from iclient_core.accounts.events import notify_event
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.documents.inputs import MAX_TITLE, clean_details
@@ -27,6 +27,7 @@ from iclient_core.documents.model import (
     FileVersion,
 )
 from iclient_core.notifications.model import Kind
+from iclient_core.notifications.preferences import Event
 from iclient_core.shared import audit
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import ConcurrentUpdate, InvalidInput, NotFound
@@ -222,10 +223,11 @@ def _notify(
 ) -> None:
     if client.status is Status.DISABLED or not titles:
         return
-    notify(
+    notify_event(
         services,
         uow,
         client,
+        Event.NEW_DOCUMENT,
         Kind.DOCUMENT_PUBLISHED,
         {
             "link": services.links.documents(client.language),

@@ -16,6 +16,7 @@ from iclient_core.documents.scrub import scrub_documents
 from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.jobs.model import Job
 from iclient_core.quotes.decisions import expire_overdue_quotes
+from iclient_core.quotes.reminders import remind_expiring_quotes
 from iclient_core.shared.text import counted
 
 if TYPE_CHECKING:
@@ -31,6 +32,11 @@ ERASE_DUE = "accounts.erase-due"
 EXPIRE_QUOTES = "quotes.expire-overdue"
 SWEEP_DOCUMENTS = "documents.sweep"
 SCRUB_DOCUMENTS = "documents.scrub"
+REMIND_QUOTES = "quotes.remind-expiring"
+
+
+def _remind_quotes(services: Services) -> str:
+    return f"{counted(remind_expiring_quotes(services=services), 'client')} reminded"
 
 
 def _erase_due(services: Services) -> str:
@@ -75,6 +81,8 @@ def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -
     - ``accounts.erase-due``: erase the accounts whose deletion request is due;
     - ``quotes.expire-overdue``: expire sent quotes past their validity date, tell clients;
     - ``documents.sweep``: remove dead uploads, orphan stored files, unfinished writes;
+    - ``quotes.remind-expiring``: daily, remind clients of sent quotes about to expire (on
+      the channels they chose);
     - ``documents.scrub``: every ``scrub_every``, re-hash the stored files and record the
       missing or damaged ones (with downloads handed to the web server, this is what checks
       the bytes).
@@ -84,4 +92,6 @@ def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -
         Job(EXPIRE_QUOTES, every, _expire_quotes),
         Job(SWEEP_DOCUMENTS, every, sweep_summary),
         Job(SCRUB_DOCUMENTS, scrub_every, scrub_summary),
+        # Daily: each quote is reminded on the one day its validity is three days away.
+        Job(REMIND_QUOTES, DAILY, _remind_quotes),
     )

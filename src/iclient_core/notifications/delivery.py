@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from iclient_core.notifications.model import Channel, OutboxMessage
 from iclient_core.shared.errors import DeliveryFailed
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def deliver_outbox(*, services: Services, limit: int = 50) -> DeliveryReport:
     sent = failed = 0
     for message in claimed:
         try:
-            services.mailer.send(message)
+            _send(services, message)
         except Exception as error:  # any fault is recorded; none may strand a claimed message
             permanent = isinstance(error, DeliveryFailed) and error.permanent
             with services.uow() as uow:
@@ -48,8 +49,9 @@ def deliver_outbox(*, services: Services, limit: int = 50) -> DeliveryReport:
                 uow.commit()
             failed += 1
             logger.warning(
-                "%s mail %s %s failed, attempt %d%s: %s",
+                "%s %s %s %s failed, attempt %d%s: %s",
                 message.notification.kind,
+                "mail" if message.notification.channel == Channel.EMAIL else "SMS",
                 message.id,
                 message.message_id,
                 message.attempts,
@@ -63,6 +65,16 @@ def deliver_outbox(*, services: Services, limit: int = 50) -> DeliveryReport:
             uow.commit()
         sent += 1
     return DeliveryReport(sent=sent, failed=failed)
+
+
+def _send(services: Services, message: OutboxMessage) -> None:
+    """Hand one message to the port of its channel."""
+    if message.notification.channel == Channel.SMS:
+        if services.sms is None:
+            raise DeliveryFailed("permanent: no SMS provider is configured", permanent=True)
+        services.sms.send(message)
+    else:
+        services.mailer.send(message)
 
 
 def outbox_lag(*, services: Services) -> timedelta:

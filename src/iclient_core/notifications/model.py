@@ -9,7 +9,8 @@ import attrs
 
 
 class Kind(enum.StrEnum):
-    """Every e-mail the portal can send; each has a template per language in the mail adapter."""
+    """Every message the portal can send; each has a template per language in the mail
+    adapter (and, for those sent by SMS, in the SMS adapter)."""
 
     ACTIVATION = "activation"
     ALREADY_REGISTERED = "already_registered"
@@ -23,12 +24,21 @@ class Kind(enum.StrEnum):
     QUOTE_SENT = "quote_sent"  # to the client: a proposal (or a revised one) is ready
     QUOTE_ACCEPTED = "quote_accepted"  # to the client: the receipt of their acceptance
     QUOTE_UPDATE = "quote_update"  # to the client: being revised, cancelled or expired
+    QUOTE_EXPIRING = "quote_expiring"  # to the client: a sent quote is about to expire
     INVITATION = "invitation"
     STAFF_INVITATION = "staff_invitation"
     DOCUMENT_PUBLISHED = "document_published"  # to the client: new documents, with a link
     DELETION_REQUESTED = "deletion_requested"  # to the client: the receipt of their request
     FORM_RECEIVED = "form_received"  # to the business: someone sent a public form
     FORM_ACKNOWLEDGED = "form_acknowledged"  # to the sender: their message arrived
+    PHONE_CODE = "phone_code"  # by SMS to the client: the code that confirms their phone
+
+
+class Channel(enum.StrEnum):
+    """How a notification reaches its recipient."""
+
+    EMAIL = "email"
+    SMS = "sms"
 
 
 @attrs.frozen
@@ -36,6 +46,8 @@ class Notification:
     """What to tell whom, in which language; rendered to an e-mail by the mail adapter.
 
     ``context`` holds only strings (names, links) so that it stores and renders anywhere.
+    ``channel`` is ``email`` (``to_address`` an e-mail address) or ``sms`` (``to_address``
+    a phone number in international form).
     """
 
     kind: Kind
@@ -43,6 +55,7 @@ class Notification:
     to_name: str
     language: str
     context: dict[str, str] = attrs.field(factory=dict)
+    channel: str = "email"
 
     @property
     def links(self) -> dict[str, str]:

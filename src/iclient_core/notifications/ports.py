@@ -39,6 +39,20 @@ class OutboxRepository(Protocol):
         """
 
 
+class SmsSender(Protocol):
+    """Renders a queued SMS notification and hands it to an SMS provider."""
+
+    def send(self, message: OutboxMessage) -> None:
+        """Deliver one SMS (``message.notification.to_address`` is the phone number).
+
+        The provider may be asked again after an uncertain hand-over; ``message.message_id``
+        identifies the message across attempts.
+
+        Raises:
+            DeliveryFailed: the provider failed (``permanent`` when retrying cannot help).
+        """
+
+
 class Mailer(Protocol):
     """Renders a queued notification and hands it to a mail transport."""
 

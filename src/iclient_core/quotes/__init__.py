@@ -31,6 +31,7 @@ The public names of the package, by module:
   ``default_valid_until``, ``revise_proposal``, ``save_draft``, ``send_proposal``
 - :mod:`.queries`: ``QuoteView``, ``count_quotes``, ``get_client_quote``, ``get_staff_quote``,
   ``list_client_quotes``, ``list_quote_queue``, ``vat_rates_for_proposals``
+- :mod:`.reminders`: ``remind_expiring_quotes``
 - :mod:`.requests`: ``invite_requester``, ``request_quote``, ``request_quote_as_visitor``,
   ``request_renewal``
 - :mod:`.settings`: ``QuoteSettings``
@@ -86,6 +87,9 @@ from iclient_core.quotes.queries import (
     list_quote_queue,
     vat_rates_for_proposals,
 )
+from iclient_core.quotes.reminders import (
+    remind_expiring_quotes,
+)
 from iclient_core.quotes.requests import (
     invite_requester,
     request_quote,
@@ -136,6 +140,7 @@ __all__ = [
     "invite_requester",
     "list_client_quotes",
     "list_quote_queue",
+    "remind_expiring_quotes",
     "request_quote",
     "request_quote_as_visitor",
     "request_renewal",

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from iclient_core.accounts.events import notify_event
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.permissions import Permission, allowed
 from iclient_core.notifications.model import Kind
+from iclient_core.notifications.preferences import Event
 from iclient_core.quotes.model import Actor, Quote, QuoteNumber, Side
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import FieldError, NotFound, PermissionDenied
@@ -206,9 +208,21 @@ def notify_staff(
 
 
 def notify_client(
-    services: Services, uow: UnitOfWork, quote: Quote, kind: Kind, context: Context
+    services: Services,
+    uow: UnitOfWork,
+    quote: Quote,
+    kind: Kind,
+    context: Context,
+    *,
+    event: Event | None = None,
 ) -> bool:
-    """Queue ``kind`` for the quote's client, in their language; False if there is none."""
+    """Queue ``kind`` for the quote's client, in their language; False if there is none
+    (or, with ``event``, when they want it on no channel).
+
+    With ``event``, the message goes only on the channels the client wants for it
+    (:func:`~iclient_core.accounts.events.notify_event`); without, it is a receipt of the
+    client's own step and always goes by e-mail.
+    """
     if quote.client_id is None:
         return False
     client = uow.accounts.get(quote.client_id)
@@ -216,5 +230,8 @@ def notify_client(
         return False
     lang = client.language
     link = client_link(services, lang, quote.id)
-    notify(services, uow, client, kind, {**base_context(quote), **context(lang), "link": link})
-    return True
+    words = {**base_context(quote), **context(lang), "link": link}
+    if event is None:
+        notify(services, uow, client, kind, words)
+        return True
+    return bool(notify_event(services, uow, client, event, kind, words))

@@ -16,6 +16,7 @@ import attrs
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.notifications.model import Kind
+from iclient_core.notifications.preferences import Event
 from iclient_core.quotes.common import (
     MAX_REASON,
     actor_of,
@@ -322,7 +323,7 @@ def send_proposal(
                 "valid_until": format_date(sent.content.valid_until, lang),
             }
 
-        notify_client(services, uow, quote, Kind.QUOTE_SENT, words)
+        notify_client(services, uow, quote, Kind.QUOTE_SENT, words, event=Event.QUOTE_SENT)
         summary = f"version {sent.number}, total {totals.total.cents} cents, {sent.content_hash}"
         _audit(
             services,

@@ -89,6 +89,11 @@ ACTIONS = frozenset(
         "form.updated",
         "form.published",
         "form.unpublished",
+        # notification preferences and the phone that receives SMS
+        "notifications.preferences_changed",
+        "notifications.unsubscribed",
+        "notifications.phone_code_sent",
+        "notifications.phone_confirmed",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""

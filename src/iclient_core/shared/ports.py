@@ -65,5 +65,11 @@ class Links(Protocol):
     def staff_quote(self, language: str, quote_id: str) -> str:
         """The staff's page of one quote."""
 
+    def notifications(self, language: str) -> str:
+        """Where a client chooses which messages they receive, by e-mail and SMS."""
+
+    def unsubscribe(self, language: str, token: str) -> str:
+        """Where one click (a POST, RFC 8058) turns off one kind of e-mail, with ``token``."""
+
     def logo(self, version: str) -> str:
         """The business's public logo; ``version`` changes with the logo (cache busting)."""

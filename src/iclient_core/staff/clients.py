@@ -23,6 +23,7 @@ from iclient_core.accounts.registration import send_activation
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind, Notification
 from iclient_core.notifications.outbox import branding, queue
+from iclient_core.notifications.preferences import preferences_of
 from iclient_core.shared import audit
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
@@ -148,12 +149,14 @@ class ClientFile:
             documents; with the people the events name.
         open_sessions: how many signed-in sessions the client has.
         invited: created by staff (a resend sends an invitation, not an activation).
+        phone_confirmed: the client confirmed their current phone for SMS with a code.
     """
 
     account: Account
     timeline: AuditPage
     open_sessions: int
     invited: bool
+    phone_confirmed: bool = False
 
 
 def plausible_id(value: str) -> bool:
@@ -204,6 +207,7 @@ def client_file(
             timeline=log_page(uow, page=timeline_page, size=timeline_size, subject_id=client_id),
             open_sessions=len(uow.sessions.list_for_account(client_id)),
             invited=uow.audit.count(target_id=client_id, action=CREATED) > 0,
+            phone_confirmed=preferences_of(uow, client_id).phone_confirmed(account.profile.phone),
         )
 
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from iclient_core.accounts.model import Account, Status
 from iclient_core.documents.model import Document, DocumentQuery, DocumentStatus
+from iclient_core.notifications.model import Channel
+from iclient_core.notifications.preferences import Event, preferences_of
 from iclient_core.quotes.common import today
 from iclient_core.quotes.model import Proposal, Quote
 from iclient_core.quotes.pricing import Totals
@@ -293,6 +295,23 @@ def _messages(uow: UnitOfWork, account: Account) -> list[dict[str, Any]]:
     ]
 
 
+def _notifications(uow: UnitOfWork, account: Account) -> dict[str, Any]:
+    prefs = preferences_of(uow, account.id)
+    return {
+        "choices": {
+            event.value: {channel.value: prefs.allows(event, channel) for channel in Channel}
+            for event in Event
+        },
+        "phone": account.profile.phone,
+        "phone_confirmed": prefs.phone_confirmed(account.profile.phone),
+        "phone_confirmed_at": (
+            prefs.confirmed_at.isoformat()
+            if prefs.confirmed_at and prefs.phone_confirmed(account.profile.phone)
+            else None
+        ),
+    }
+
+
 def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
     """Everything the portal holds about the account, as JSON-ready data.
 
@@ -301,8 +320,10 @@ def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
     ``sessions``, ``quotes`` (with every version sent, its lines and totals, the history,
     the decision and the attached file's description), ``documents`` (with their files and
     the person's own downloads), ``messages`` (what they sent through the public forms
-    while signed in), and ``activity`` (every audit-log entry about the person,
-    oldest first). File contents are not included: they are downloaded from the portal.
+    while signed in), ``notifications`` (each event's e-mail and SMS choice, and whether
+    and when their phone was confirmed for SMS), and ``activity`` (every audit-log entry
+    about the person, oldest first). File contents are not included: they are downloaded
+    from the portal.
 
     Raises:
         NotFound: no such account, or it was erased.
@@ -321,5 +342,6 @@ def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
             "quotes": list(_quotes(services, uow, account)),
             "documents": list(_documents(uow, account)),
             "messages": _messages(uow, account),
+            "notifications": _notifications(uow, account),
             "activity": list(_activity(uow, account)),
         }

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from iclient_core.shared.audit import AuditEntry, AuditPerson
 from iclient_core.shared.money import Money
 from iclient_web.i18n import format_day, money, page_translations
-from iclient_web.staff.labels import role_label
+from iclient_web.staff.labels import EVENT_LABELS, role_label
 
 
 def _(message: str) -> str:
@@ -276,6 +276,46 @@ def _consent(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), text=e.text, version=e.version, **_people(e))
 
 
+def _choice(key: str) -> str:
+    """``event:channel`` in words: “Quote sent by SMS”."""
+    event, _sep, channel = key.partition(":")
+    label = str(EVENT_LABELS.get(event, event))
+    return (_("%(event)s by SMS") if channel == "sms" else _("%(event)s by e-mail")) % {
+        "event": label
+    }
+
+
+def _preferences_changed(e: _Entry) -> Markup:
+    on = [_choice(k) for k, v in sorted(e.entry.details.items()) if v == "on"]
+    off = [_choice(k) for k, v in sorted(e.entry.details.items()) if v == "off"]
+    locale = str(get_locale() or "en")
+    if on and off:
+        return _say(
+            _("%(actor)s turned on %(on)s and turned off %(off)s."),
+            actor=e.actor,
+            on=format_list(on, locale=locale),
+            off=format_list(off, locale=locale),
+        )
+    if on:
+        return _say(
+            _("%(actor)s turned on %(on)s."), actor=e.actor, on=format_list(on, locale=locale)
+        )
+    if off:
+        return _say(
+            _("%(actor)s turned off %(off)s."), actor=e.actor, off=format_list(off, locale=locale)
+        )
+    return _say(_("%(actor)s changed their notification choices."), actor=e.actor)
+
+
+def _unsubscribed(e: _Entry) -> Markup:
+    event = e.detail("event")
+    return _say(
+        _("%(subject)s turned off the e-mails about “%(event)s” with the link in one of them."),
+        subject=e.subject,
+        event=str(EVENT_LABELS.get(event, event)),
+    )
+
+
 def _plain(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), **_people(e))
 
@@ -450,6 +490,15 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     "form.updated": _on_form(_l("%(actor)s changed the form “%(form)s”.")),
     "form.published": _on_form(_l("%(actor)s published the form “%(form)s”.")),
     "form.unpublished": _on_form(_l("%(actor)s unpublished the form “%(form)s”.")),
+    # notification preferences
+    "notifications.preferences_changed": _preferences_changed,
+    "notifications.unsubscribed": _unsubscribed,
+    "notifications.phone_code_sent": lambda e: _say(
+        _("%(actor)s asked for a code by SMS to confirm their phone."), actor=e.actor
+    ),
+    "notifications.phone_confirmed": lambda e: _say(
+        _("%(actor)s confirmed their phone for SMS."), actor=e.actor
+    ),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""
 

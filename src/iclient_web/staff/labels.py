@@ -85,6 +85,10 @@ ACTION_LABELS = {
     "form.updated": _l("Form changed"),
     "form.published": _l("Form published"),
     "form.unpublished": _l("Form unpublished"),
+    "notifications.preferences_changed": _l("Notification choices changed"),
+    "notifications.unsubscribed": _l("Unsubscribed from an e-mail"),
+    "notifications.phone_code_sent": _l("Phone confirmation code sent"),
+    "notifications.phone_confirmed": _l("Phone confirmed for SMS"),
 }
 """Short names of the audit actions, for the log's filter."""
 
@@ -107,3 +111,17 @@ def action_label(action: str) -> str:
     """The readable name of an audit action (its code when unknown)."""
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+EVENT_LABELS = {
+    "new_document": _l("New document"),
+    "quote_sent": _l("Quote sent"),
+    "quote_expiring": _l("Quote about to expire"),
+    "booking_reminder": _l("Booking reminder"),
+    "support_reply": _l("Support reply"),
+    "news": _l("News and offers"),
+}
+"""How pages name the events a client chooses to receive (the core's ``Event`` values)."""
+
+CHANNEL_LABELS = {"email": _l("E-mail"), "sms": _l("SMS")}
+"""How pages name the channels."""
