@@ -47,6 +47,10 @@ class PortalLinks:
         """``/<lang>/admin/quotes/<id>``."""
         return self._url(language, f"admin/quotes/{quote(quote_id)}")
 
+    def booking(self, language: str, token: str) -> str:
+        """``/<lang>/book/manage/<token>``."""
+        return self._url(language, f"book/manage/{quote(token)}")
+
     def logo(self, version: str) -> str:
         """``/logo?v=<version>`` (outside any language)."""
         return f"{self._base}/logo?v={quote(version)}"

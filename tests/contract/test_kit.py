@@ -24,6 +24,7 @@ from iclient_adapters.strength import ZxcvbnStrength
 from iclient_adapters.testing import TEST_BASE_URL, TEST_SECRET_KEY
 from iclient_adapters.testing.accounts import AccountsContract, SessionsContract
 from iclient_adapters.testing.backends import MemoryBackend
+from iclient_adapters.testing.bookings import BookingsContract
 from iclient_adapters.testing.clock import ClockContract, IdGeneratorContract
 from iclient_adapters.testing.consent import ConsentContract
 from iclient_adapters.testing.contacts import ContactValidatorContract
@@ -57,6 +58,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     PageHelpContract,
     FaqContract,
     InboxContract,
+    BookingsContract,
     UnitOfWorkContract,
 )
 
@@ -105,7 +107,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 24
+    assert len(SUITES) == 25
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",

@@ -9,6 +9,7 @@ import cattrs
 import sqlalchemy as sa
 
 from iclient_adapters.sql.accounts import SqlAccountRepository, SqlSessionRepository
+from iclient_adapters.sql.bookings import SqlBookingRepository
 from iclient_adapters.sql.connection import LazyConnection
 from iclient_adapters.sql.consent import SqlConsentRepository
 from iclient_adapters.sql.converters import make_converter
@@ -24,6 +25,7 @@ from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_core.bookings.ports import BookingRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
     page_help: PageHelpRepository
     faq: FaqRepository
     inbox: InboxRepository
+    bookings: BookingRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -89,6 +92,7 @@ class SqlUnitOfWork:
         self.page_help = SqlPageHelpRepository(connection, converter)
         self.faq = SqlFaqRepository(connection, converter)
         self.inbox = SqlInboxRepository(connection, converter)
+        self.bookings = SqlBookingRepository(connection, converter)
         return self
 
     def __exit__(

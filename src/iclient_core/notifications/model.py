@@ -29,6 +29,9 @@ class Kind(enum.StrEnum):
     DELETION_REQUESTED = "deletion_requested"  # to the client: the receipt of their request
     FORM_RECEIVED = "form_received"  # to the business: someone sent a public form
     FORM_ACKNOWLEDGED = "form_acknowledged"  # to the sender: their message arrived
+    BOOKING_CONFIRMED = "booking_confirmed"  # to the person: their booking, with a calendar file
+    BOOKING_CHANGED = "booking_changed"  # to the person: moved or cancelled
+    BOOKING_REMINDER = "booking_reminder"  # to the person: the day before
 
 
 @attrs.frozen

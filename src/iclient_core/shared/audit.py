@@ -89,6 +89,15 @@ ACTIONS = frozenset(
         "form.updated",
         "form.published",
         "form.unpublished",
+        # bookings
+        "booking.created",
+        "booking.moved",
+        "booking.cancelled",
+        "booking.no_show",
+        "booking.service_created",
+        "booking.service_updated",
+        "booking.availability_updated",
+        "booking.rules_updated",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""

@@ -65,5 +65,8 @@ class Links(Protocol):
     def staff_quote(self, language: str, quote_id: str) -> str:
         """The staff's page of one quote."""
 
+    def booking(self, language: str, token: str) -> str:
+        """The page where a person cancels or moves their booking (``token`` signs it)."""
+
     def logo(self, version: str) -> str:
         """The business's public logo; ``version`` changes with the logo (cache busting)."""

@@ -290,6 +290,17 @@ def _received(e: _Entry) -> Markup:
     return _say(_("A visitor sent the form “%(form)s”."), form=e.detail("form"))
 
 
+def _booking(template: str, anonymous: str) -> Callable[[_Entry], Markup]:
+    """A sentence on a booking or its settings; ``what`` is the entry's summary."""
+
+    def say(e: _Entry) -> Markup:
+        if e.entry.actor_id:
+            return _say(_(template), what=e.entry.summary, **_people(e))
+        return _say(_(anonymous), what=e.entry.summary)
+
+    return say
+
+
 def _on_quote(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
 
@@ -450,6 +461,36 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     "form.updated": _on_form(_l("%(actor)s changed the form “%(form)s”.")),
     "form.published": _on_form(_l("%(actor)s published the form “%(form)s”.")),
     "form.unpublished": _on_form(_l("%(actor)s unpublished the form “%(form)s”.")),
+    # bookings
+    "booking.created": _booking(_l("%(actor)s booked %(what)s."), _l("A visitor booked %(what)s.")),
+    "booking.moved": _booking(
+        _l("%(actor)s moved the booking %(what)s."),
+        _l("The booking %(what)s was moved through its e-mailed link."),
+    ),
+    "booking.cancelled": _booking(
+        _l("%(actor)s cancelled the booking %(what)s."),
+        _l("The booking %(what)s was cancelled through its e-mailed link."),
+    ),
+    "booking.no_show": _booking(
+        _l("%(actor)s marked the booking %(what)s as a no-show."),
+        _l("The booking %(what)s was marked as a no-show."),
+    ),
+    "booking.service_created": _booking(
+        _l("%(actor)s created the bookable service “%(what)s”."),
+        _l("The bookable service “%(what)s” was created."),
+    ),
+    "booking.service_updated": _booking(
+        _l("%(actor)s changed the bookable service “%(what)s”."),
+        _l("The bookable service “%(what)s” was changed."),
+    ),
+    "booking.availability_updated": _booking(
+        _l("%(actor)s changed the working hours of %(what)s."),
+        _l("The working hours of %(what)s were changed."),
+    ),
+    "booking.rules_updated": _booking(
+        _l("%(actor)s changed the booking rules (%(what)s)."),
+        _l("The booking rules were changed (%(what)s)."),
+    ),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""
 

@@ -83,6 +83,14 @@ ACTION_LABELS = {
     "form.updated": _l("Form changed"),
     "form.published": _l("Form published"),
     "form.unpublished": _l("Form unpublished"),
+    "booking.created": _l("Booking made"),
+    "booking.moved": _l("Booking moved"),
+    "booking.cancelled": _l("Booking cancelled"),
+    "booking.no_show": _l("Booking marked no-show"),
+    "booking.service_created": _l("Bookable service created"),
+    "booking.service_updated": _l("Bookable service changed"),
+    "booking.availability_updated": _l("Working hours changed"),
+    "booking.rules_updated": _l("Booking rules changed"),
 }
 """Short names of the audit actions, for the log's filter."""
 
