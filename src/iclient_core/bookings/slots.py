@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from iclient_core.bookings.model import AvailabilityException, WeeklyRange
@@ -83,7 +83,12 @@ def working_intervals(
     for exception in exceptions:
         span = (to_utc(exception.start, zone), to_utc(exception.end, zone))
         (spans if exception.available else off).append(span)
-    return subtract(merge(spans), merge(off))
+    window = (
+        to_utc(datetime.combine(first_day, time()), zone),
+        to_utc(datetime.combine(last_day + timedelta(days=1), time()), zone),
+    )
+    clipped = [(max(a, window[0]), min(b, window[1])) for a, b in spans]
+    return subtract(merge(clipped), merge(off))
 
 
 def free_starts(
