@@ -3,6 +3,7 @@ buffer, right on the days the clocks change in Europe/Lisbon, and fast enough.""
 
 from __future__ import annotations
 
+import itertools
 import time as clock_time
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -72,7 +73,7 @@ def test_a_night_shift_over_the_changes_holds_the_real_hours() -> None:
     for day, hours in ((SPRING, 3), (AUTUMN, 5)):
         found = slots(every_day(time(0), time(4)), day, day, duration=60, step=60)
         assert len(found) == hours
-        assert all(b - a == timedelta(hours=1) for a, b in zip(found, found[1:], strict=False))
+        assert all(b - a == timedelta(hours=1) for a, b in itertools.pairwise(found))
 
 
 def test_a_booking_and_its_buffer_take_their_slots_away() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.testing import make_services
+from iclient_core.accounts import privacy
 from iclient_core.accounts.model import Account, Role
 from iclient_core.bookings import (
     BookingStatus,
@@ -38,6 +39,7 @@ from iclient_core.bookings.model import Service
 from iclient_core.notifications.model import Kind, Notification
 from iclient_core.services import Services
 from iclient_core.settings import Settings
+from iclient_core.staff import personal_data
 from iclient_core.shared.errors import (
     InvalidInput,
     NotFound,
@@ -45,7 +47,7 @@ from iclient_core.shared.errors import (
     RateLimited,
     TokenInvalid,
 )
-from tests.unit.helpers import BASE_URL, IP, active_client, deliver, only
+from tests.unit.helpers import BASE_URL, IP, PASSWORD, active_client, deliver, only
 from tests.unit.staff_helpers import staff_member
 
 WEEKDAYS = "\n".join(f"{d} 09:00-12:00\n{d} 14:00-18:00" for d in range(1, 6))
@@ -320,3 +322,19 @@ def test_rules_change_the_slots(services: Services, service: Service, admin: Acc
             cancel_hours="2",
             step_minutes="15",
         )
+
+
+def test_a_clients_bookings_are_in_their_export_and_go_with_their_erasure(
+    services: Services, service: Service, admin: Account
+) -> None:
+    ana = active_client(services)
+    visitor_books(services, service, "2026-01-06T09:00", account_id=ana.id)
+    exported = personal_data.export_data(services=services, account_id=ana.id)
+    assert [b["start"] for b in exported["bookings"]] == ["2026-01-06T09:00:00+00:00"]
+    assert exported["bookings"][0]["service"] == "Consultation"
+    privacy.request_deletion(services=services, account_id=ana.id, current_password=PASSWORD, ip=IP)
+    privacy.confirm_deletion(services=services, actor=admin, client_id=ana.id, ip=IP)
+    _, week = calendar(services=services, actor=admin, days=7)
+    assert week == []
+    # The time is free again.
+    visitor_books(services, service, "2026-01-06T09:00")
