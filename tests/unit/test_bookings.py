@@ -39,7 +39,6 @@ from iclient_core.bookings.model import Service
 from iclient_core.notifications.model import Kind, Notification
 from iclient_core.services import Services
 from iclient_core.settings import Settings
-from iclient_core.staff import personal_data
 from iclient_core.shared.errors import (
     InvalidInput,
     NotFound,
@@ -47,6 +46,7 @@ from iclient_core.shared.errors import (
     RateLimited,
     TokenInvalid,
 )
+from iclient_core.staff import personal_data
 from tests.unit.helpers import BASE_URL, IP, PASSWORD, active_client, deliver, only
 from tests.unit.staff_helpers import staff_member
 
