@@ -325,7 +325,8 @@ def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
     the decision and the attached file's description), ``documents`` (with their files and
     the person's own downloads), ``messages`` (what they sent through the public forms
     while signed in), ``bookings`` (their appointments), and ``activity`` (every audit-log
-    entry about the person, oldest first). File contents are not included: they are downloaded from the portal.
+    entry about the person, oldest first). File contents are not included: they are
+    downloaded from the portal.
 
     Raises:
         NotFound: no such account, or it was erased.
