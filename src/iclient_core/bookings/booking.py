@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from iclient_core.accounts.contact import clean_email
-from iclient_core.accounts.model import Account, Role
+from iclient_core.accounts.model import Account, Role, email_key
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.accounts.ports import TokenClaims
 from iclient_core.bookings.model import (
@@ -405,26 +405,34 @@ def book_for_client(
     services: Services,
     actor: Account,
     service_id: str,
-    client_id: str,
+    client_id: str | None = None,
+    client_email: str | None = None,
     start: str | None,
     staff_id: str | None = None,
     ip: str = "-",
 ) -> Booking:
-    """Staff book a service on a client's behalf (the minimum notice does not apply).
+    """Staff book a service on a client's behalf (the minimum notice does not apply); the
+    client by account id or by e-mail address.
 
     Raises:
         PermissionDenied: the actor is not staff who manage clients.
-        NotFound: no such service or client.
-        InvalidInput: ``start`` is not a date and time.
+        NotFound: no such service.
+        InvalidInput: no such client (``client_email:client_unknown``), or ``start`` is not
+            a date and time.
         SlotTaken: the time is not free for that staff member.
     """
     with services.uow() as uow:
         require(uow, actor, Permission.CLIENTS_MANAGE)
-        client = uow.accounts.get(client_id)
+        if client_id:
+            client = uow.accounts.get(client_id)
+        else:
+            client = uow.accounts.get_by_email_key(email_key(client_email or ""))
         service = uow.bookings.get_service(service_id)
         rules = uow.bookings.rules()
-    if client is None or client.role is not Role.CLIENT or service is None:
+    if service is None:
         raise NotFound()
+    if client is None or client.role is not Role.CLIENT or not client.is_active:
+        raise InvalidInput.single("client_email", "client_unknown")
     return _place(
         services,
         service=service,
