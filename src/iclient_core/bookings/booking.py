@@ -256,6 +256,16 @@ def _notify(
     )
 
 
+def _details(booking: Booking, service: Service, rules: BookingRules) -> dict[str, str]:
+    """What the audit log keeps of a booking, for its sentences."""
+    return {
+        "service": service.name_pt,
+        "service_en": service.name_en,
+        "when": f"{local(booking.start, rules):%Y-%m-%d %H:%M}",
+        "staff_id": booking.staff_id,
+    }
+
+
 def _place(
     services: Services,
     *,
@@ -306,7 +316,7 @@ def _place(
                 target_id=booking.id,
                 subject_id=account_id or "",
                 summary=f"{service.name_pt} {when_text(booking, rules, 'pt')}",
-                details={"service": service.id, "staff": chosen},
+                details=_details(booking, service, rules),
                 ip=ip,
             )
             uow.commit()
@@ -553,6 +563,7 @@ def _change(
             target_id=booking.id,
             subject_id=booking.account_id or "",
             summary=f"{service.name_pt} {summary}",
+            details=_details(booking, service, rules),
             ip=ip,
         )
         uow.commit()

@@ -196,6 +196,7 @@ def save_service(
             target_type="booking_service",
             target_id=service.id,
             summary=name_pt,
+            details={"service": name_pt, "service_en": name_en},
             ip=ip,
         )
         uow.commit()
@@ -328,6 +329,7 @@ def save_availability(
             target_type="account",
             target_id=staff_id,
             summary=member.audit_label,
+            details={"staff": member.profile.full_name or member.email.address},
             ip=ip,
         )
         uow.commit()
@@ -384,6 +386,7 @@ def save_rules(
             action="booking.rules_updated",
             target_type="settings",
             summary=zone,
+            details={"zone": zone},
             ip=ip,
         )
         uow.commit()
