@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from iclient_adapters.memory.state import MemoryState
@@ -141,6 +141,17 @@ class MemoryBookingRepository:
             and (include_cancelled or b.active)
         ]
         return [copy.deepcopy(b) for b in sorted(found, key=lambda b: (b.start, b.id))]
+
+    def held_between(
+        self, start: datetime, end: datetime, *, staff_ids: Collection[str]
+    ) -> Sequence[tuple[str, datetime, datetime]]:
+        """What not cancelled bookings of ``staff_ids`` hold in ``[start, end)``."""
+        wanted = set(staff_ids)
+        return sorted(
+            (b.staff_id, b.start, b.blocked_until)
+            for b in self._state.bookings.values()
+            if b.active and b.staff_id in wanted and b.start < end and b.blocked_until > start
+        )
 
     def bookings_of_account(self, account_id: str) -> Sequence[Booking]:
         """A client's bookings, newest start first."""

@@ -172,6 +172,35 @@ class BookingsContract:
             assert list(uow.bookings.bookings_between(day, day, staff_id="nobody")) == []
             assert [b.id for b in uow.bookings.bookings_of_account(ana.id)] == [first.id]
 
+    def test_bookings_held_time_is_listed_per_staff_member_without_cancelled_ones(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        member, service = self.bookings_setup(uow_factory)
+        other, _ = self.bookings_setup(uow_factory)
+        first = bookings_sample_booking(service, member.id, minutes=0)
+        gone = bookings_sample_booking(service, member.id, minutes=60)
+        theirs = bookings_sample_booking(service, other.id, minutes=0)
+        gone.cancel(T0)
+        with uow_factory() as uow:
+            for booking in (first, gone, theirs):
+                uow.bookings.add_booking(booking)
+            uow.commit()
+        window = (T0, T0 + timedelta(days=2))
+        with uow_factory() as uow:
+            assert list(uow.bookings.held_between(*window, staff_ids=[member.id])) == [
+                (member.id, first.start, first.blocked_until)
+            ]
+            both = uow.bookings.held_between(*window, staff_ids=[member.id, other.id])
+            assert sorted(both) == sorted(
+                [
+                    (member.id, first.start, first.blocked_until),
+                    (other.id, theirs.start, theirs.blocked_until),
+                ]
+            )
+            assert list(uow.bookings.held_between(*window, staff_ids=[])) == []
+            later = (first.blocked_until, T0 + timedelta(days=2))
+            assert list(uow.bookings.held_between(*later, staff_ids=[member.id])) == []
+
     def test_bookings_two_overlapping_bookings_of_one_staff_member_are_refused(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

@@ -114,9 +114,10 @@ def _slots(
     earliest, latest = max(earliest, window_start), min(latest, window_end)
     if earliest >= latest:
         return []
-    busy_all = uow.bookings.bookings_between(
-        earliest - timedelta(days=1), latest + timedelta(days=1)
+    held = uow.bookings.held_between(
+        earliest - timedelta(days=1), latest + timedelta(days=1), staff_ids=service.staff_ids
     )
+    ignored = uow.bookings.get_booking(ignore) if ignore else None
     by_start: dict[datetime, list[str]] = {}
     for staff_id in service.staff_ids:
         availability = uow.bookings.availability(staff_id)
@@ -124,9 +125,14 @@ def _slots(
             availability.weekly, availability.exceptions, zone, first_day, last_day
         )
         busy = [
-            (b.start, b.blocked_until)
-            for b in busy_all
-            if b.staff_id == staff_id and b.id != ignore
+            (start, until)
+            for owner, start, until in held
+            if owner == staff_id
+            and not (
+                ignored is not None
+                and ignored.staff_id == owner
+                and (ignored.start, ignored.blocked_until) == (start, until)
+            )
         ]
         for start in free_starts(
             intervals=intervals,

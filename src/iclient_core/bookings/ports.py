@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -82,6 +82,13 @@ class BookingRepository(Protocol):
     ) -> Sequence[Booking]:
         """Bookings holding any time in ``[start, end)`` (to ``blocked_until``), by start; of
         one staff member or all (one query)."""
+
+    def held_between(
+        self, start: datetime, end: datetime, *, staff_ids: Collection[str]
+    ) -> Sequence[tuple[str, datetime, datetime]]:
+        """``(staff_id, start, blocked_until)`` of every booking that is not cancelled and
+        holds any time in ``[start, end)``, of the given staff members: what slot generation
+        needs, and only that (one query)."""
 
     def bookings_of_account(self, account_id: str) -> Sequence[Booking]:
         """A client's bookings, newest start first."""
