@@ -18,10 +18,12 @@ from wtforms import SelectChoice
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission
 from iclient_core.bookings.booking import (
+    CalendarEntry,
     book_for_client,
     bookings_of_client,
     count_upcoming,
     get_booking,
+    local,
     mark_no_show,
     staff_cancel,
     staff_move,
@@ -31,6 +33,7 @@ from iclient_core.bookings.booking import (
 )
 from iclient_core.bookings.catalogue import (
     ServiceInput,
+    bookable_services,
     bookable_staff,
     get_availability,
     get_rules,
@@ -73,10 +76,8 @@ def calendar() -> str:
     zone = ZoneInfo(rules.time_zone)
     first = _first_day()
     if first is None:
-        from iclient_core.bookings.booking import local
-
         first = local(services().clock.now(), rules).date()
-    grouped = {first + timedelta(days=n): [] for n in range(days)}
+    grouped: dict[date, list[CalendarEntry]] = {first + timedelta(days=n): [] for n in range(days)}
     for entry in entries:
         grouped.setdefault(entry.local_start.date(), []).append(entry)
     people = {p.id: p for p in bookable_staff(services=services(), actor=g.account)}
@@ -93,8 +94,6 @@ def calendar() -> str:
 
 
 def _service_choices() -> list[Service]:
-    from iclient_core.bookings.catalogue import bookable_services
-
     return list(bookable_services(services=services(), client=True))
 
 
