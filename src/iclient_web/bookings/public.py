@@ -12,7 +12,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -151,7 +161,7 @@ def service(service_id: str) -> tuple[str, int] | Response:
 @bp.route("/manage/<token>", methods=["GET", "POST"])
 @public
 @consent_exempt
-def manage(token: str) -> tuple[str, int] | Response:
+def manage(token: str) -> Response:
     """A booking opened by its link: what and when, and while the deadline allows, cancel it
     or move it to another free time."""
     try:
@@ -192,7 +202,7 @@ def manage(token: str) -> tuple[str, int] | Response:
             )
         except NotFound:
             slots = []
-    return _day_page(
+    page = _day_page(
         "bookings/manage.html",
         managed.service,
         slots,
@@ -204,3 +214,7 @@ def manage(token: str) -> tuple[str, int] | Response:
         new=request.args.get("new") == "1",
         next_free=next_free,
     )
+    response = make_response(page)
+    # The address holds the booking's token: no other page, even ours, is told it.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
