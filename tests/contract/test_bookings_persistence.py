@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from datetime import time, timedelta
 
+import attrs
 import pytest
 import sqlalchemy as sa
 
@@ -18,10 +19,11 @@ from iclient_adapters.testing.bookings import (
     bookings_sample_service,
 )
 from iclient_adapters.testing.samples import T0, staff
-from iclient_core.bookings import book
+from iclient_core.bookings import book, service_slots
 from iclient_core.bookings.model import Availability, SlotTaken, WeeklyRange
 from iclient_core.unit_of_work import UnitOfWorkFactory
 from tests.contract.backends import MemoryBackend, PostgresBackend, SqliteBackend
+from tests.contract.test_quotes_persistence import Statements
 
 
 class TestMemoryBookings(MemoryBackend, BookingsContract):
@@ -67,7 +69,6 @@ def test_two_people_confirming_the_same_slot_at_once_get_one_booking(
     """Both check the slot free, then both insert on their own connection at the same time:
     exactly one booking is stored, the other person gets "that time was just taken" with the
     next free times."""
-    services = make_services(uow=sql_database.unit_of_work)
     service_id = open_hours(sql_database.unit_of_work)
     start = (T0 + timedelta(days=2)).replace(hour=10, minute=0).isoformat()
     ready = threading.Barrier(2)
@@ -129,7 +130,6 @@ def test_two_people_confirming_the_same_slot_at_once_get_one_booking(
     assert all(s.isoformat() != start for s in taken[0].next_slots)
     with sql_database.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM bookings")).scalar() == 1
-    del services
 
 
 @pytest.mark.postgres
@@ -206,3 +206,38 @@ def test_a_second_writer_sees_the_first_ones_booking_on_two_connections(
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(results) == ["first committed", "second refused"]
+
+
+def test_the_free_times_cost_the_same_queries_for_3_or_300_bookings(
+    sql_database: SqlDatabase,
+) -> None:
+    """The service, the rules, each staff member's hours and the held time: never a query
+    per booking."""
+    services = make_services(uow=sql_database.unit_of_work)
+    service_id = open_hours(sql_database.unit_of_work)
+    with sql_database.unit_of_work() as uow:
+        service = uow.bookings.get_service(service_id)
+    assert service is not None
+    made = 0
+
+    def cost(rows: int) -> int:
+        nonlocal made
+        with sql_database.unit_of_work() as uow:
+            for _ in range(rows):
+                day, slot = divmod(made, 12)
+                start = T0.replace(hour=8) + timedelta(days=day + 1, minutes=60 * slot)
+                uow.bookings.add_booking(
+                    attrs.evolve(
+                        bookings_sample_booking(service, service.staff_ids[0], minutes=0),
+                        start=start,
+                        end=start + timedelta(minutes=30),
+                        blocked_until=start + timedelta(minutes=40),
+                    )
+                )
+                made += 1
+            uow.commit()
+        with Statements(sql_database.engine) as counted:
+            service_slots(services=services, service_id=service_id, client=False)
+        return counted.count
+
+    assert cost(3) == cost(297)

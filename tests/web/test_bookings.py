@@ -11,6 +11,8 @@ from email.message import EmailMessage
 
 import icalendar
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from iclient_core.accounts.model import Account, Role
 from iclient_core.bookings import ServiceInput, save_availability, save_service
@@ -334,3 +336,43 @@ def test_staff_book_for_a_client_move_mark_no_show_and_cancel_and_the_client_is_
     client_page = browser.get(f"/{lang}/admin/clients/{ana.id}").get_data(as_text=True)
     assert 'id="bookings"' in client_page
     assert "client-bookings" in client_page
+
+
+ODD = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        [
+            "\x00",
+            "\r\nBcc: intruso@example.pt",
+            "\u202eevil",
+            "2026-01-06T10:00:00+99:00",
+            "2026-02-30T10:00",
+            "9999-12-31T23:59:59",
+            "0001-01-01",
+            "2026-01-06T10:00:00+00:00" * 20,
+            "",
+        ]
+    ),
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(start=ODD, name=ODD, email=ODD, phone=ODD, consent=st.sampled_from(["y", "", "x"]))
+def test_the_booking_form_fed_anything_never_fails(
+    browser: Browser,
+    service: Service,
+    start: str,
+    name: str,
+    email: str,
+    phone: str,
+    consent: str,
+) -> None:
+    answer = browser.submit(
+        f"/en/book/{service.id}",
+        {"start": start, "name": name, "email": email, "phone": phone, "contact_consent": consent},
+    )
+    assert answer.status_code in {303, 400, 409, 429}, answer.get_data(as_text=True)[:500]
+    manage = browser.get(f"/en/book/manage/{start[:200] or 'x'}")
+    assert manage.status_code in {404, 200}
