@@ -11,6 +11,7 @@ import attrs
 import pytest
 import sqlalchemy as sa
 
+from iclient_adapters.memory import MemoryStore
 from iclient_adapters.sql import SqlDatabase
 from iclient_adapters.testing import make_services
 from iclient_adapters.testing.bookings import (
@@ -241,3 +242,23 @@ def test_the_free_times_cost_the_same_queries_for_3_or_300_bookings(
         return counted.count
 
     assert cost(3) == cost(297)
+
+
+def test_the_memory_store_refuses_the_second_of_two_open_transactions_at_commit() -> None:
+    """Both read the time as free and add their booking; the first to commit wins."""
+    store = MemoryStore()
+    member = staff("rui@example.pt")
+    service = bookings_sample_service((member.id,))
+    with store.unit_of_work() as uow:
+        uow.accounts.add(member)
+        uow.bookings.add_service(service)
+        uow.commit()
+    first, second = store.unit_of_work(), store.unit_of_work()
+    with first, second:
+        first.bookings.add_booking(bookings_sample_booking(service, member.id, minutes=0))
+        second.bookings.add_booking(bookings_sample_booking(service, member.id, minutes=20))
+        first.commit()
+        with pytest.raises(SlotTaken):
+            second.commit()
+    with store.unit_of_work() as uow:
+        assert len(uow.bookings.bookings_between(T0, T0 + timedelta(days=2))) == 1

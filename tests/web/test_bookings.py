@@ -336,6 +336,9 @@ def test_staff_book_for_a_client_move_mark_no_show_and_cancel_and_the_client_is_
     client_page = browser.get(f"/{lang}/admin/clients/{ana.id}").get_data(as_text=True)
     assert 'id="bookings"' in client_page
     assert "client-bookings" in client_page
+    # The timeline (the audit log about the client) names the bookings, in the page's language.
+    assert ("reservou" if lang == "pt" else "booked") in client_page
+    assert ("cancelou a reserva" if lang == "pt" else "cancelled the booking") in client_page
 
 
 ODD = st.one_of(
