@@ -6,18 +6,21 @@ and the calendar (week and day), book on a client's behalf, cancel and mark no-s
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import icalendar
 import pytest
+from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from iclient_adapters.clock import FrozenClock
 from iclient_core.accounts.model import Account, Role
 from iclient_core.bookings import ServiceInput, save_availability, save_service
 from iclient_core.bookings.model import Service
 from iclient_core.staff.members import create_staff
+from iclient_web.cli import main
 from tests.web.conftest import PASSWORD, Browser
 
 WEEKDAYS = "\n".join(f"{d} 09:00-12:00\n{d} 14:00-18:00" for d in range(1, 6))
@@ -379,3 +382,21 @@ def test_the_booking_form_fed_anything_never_fails(
     assert answer.status_code in {303, 400, 409, 429}, answer.get_data(as_text=True)[:500]
     manage = browser.get(f"/en/book/manage/{start[:200] or 'x'}")
     assert manage.status_code in {404, 200}
+
+
+def test_the_reminder_command_sends_the_day_before_reminders(
+    app: Flask, browser: Browser, service: Service, clock: FrozenClock
+) -> None:
+    assert (
+        browser.submit(f"/en/book/{service.id}", {**VISITOR, "start": TUESDAY_10}).status_code
+        == 303
+    )
+    runner = app.test_cli_runner()
+    assert "0 reminders queued." in runner.invoke(main, args=["bookings", "remind"]).output
+    clock.advance(timedelta(hours=2))  # 11:00 on Monday: 23 hours before the booking
+    result = runner.invoke(main, args=["bookings", "remind"])
+    assert result.exit_code == 0 and "1 reminder queued." in result.output, result.output
+    reminder = browser.last_mail_to("bruno@example.pt")
+    assert reminder["X-Iclient-Kind"] == "booking_reminder"
+    assert "Reminder" in reminder["Subject"]
+    assert calendar_file(reminder).decoded("DTSTART") == datetime(2026, 1, 6, 10, 0, tzinfo=UTC)
