@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Protocol
 
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_core.bookings.ports import BookingRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
@@ -72,6 +73,8 @@ class UnitOfWork(Protocol):
     @property
     def notification_preferences(self) -> NotificationPreferencesRepository:
         """Each account's notification choices and phone confirmation, of this transaction."""
+    def bookings(self) -> BookingRepository:
+        """The bookable services, staff hours and bookings, of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

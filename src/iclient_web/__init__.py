@@ -31,6 +31,7 @@ from iclient_adapters.compose import Portal, from_config
 from iclient_adapters.config import Config
 from iclient_web import (
     accounts,
+    bookings,
     business,
     consent,
     documents,
@@ -52,7 +53,7 @@ from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
 from iclient_web.tracing import RequestTracing
 
-AREAS = (accounts, consent, documents, quotes, staff, help, inbox, notifications)
+AREAS = (accounts, consent, documents, quotes, staff, help, inbox, notifications, bookings)
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 
 

@@ -29,6 +29,7 @@ from iclient_core.consent.use_cases import ensure_defaults
 from iclient_core.help.faq_use_cases import ensure_default_faq
 from iclient_core.inbox.forms import ensure_default_forms
 from iclient_core.jobs.housekeeping import (
+    BOOKING_REMINDERS,
     DAILY,
     EXPIRE_QUOTES,
     HOURLY,
@@ -470,6 +471,26 @@ def expire_quotes() -> None:
     """
     jobs = {job.name: job for job in housekeeping()}
     click.echo(f"{run_now(jobs[EXPIRE_QUOTES])}.")
+
+
+@main.group("bookings")
+def bookings() -> None:
+    """Booking chores.
+
+    The background worker does them hourly; run one now with these commands.
+    """
+
+
+@bookings.command("remind")
+@with_appcontext
+def remind_bookings() -> None:
+    """E-mail the reminder of every booking that starts within a day and has none yet.
+
+    The background worker does it hourly; this runs it now (unless a worker is running it),
+    and counts as its latest run.
+    """
+    jobs = {job.name: job for job in housekeeping()}
+    click.echo(f"{run_now(jobs[BOOKING_REMINDERS])}.")
 
 
 @main.group("documents")

@@ -24,6 +24,7 @@ from iclient_adapters.strength import ZxcvbnStrength
 from iclient_adapters.testing import TEST_BASE_URL, TEST_SECRET_KEY
 from iclient_adapters.testing.accounts import AccountsContract, SessionsContract
 from iclient_adapters.testing.backends import MemoryBackend
+from iclient_adapters.testing.bookings import BookingsContract
 from iclient_adapters.testing.clock import ClockContract, IdGeneratorContract
 from iclient_adapters.testing.consent import ConsentContract
 from iclient_adapters.testing.contacts import ContactValidatorContract
@@ -59,6 +60,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     FaqContract,
     InboxContract,
     NotificationPreferencesContract,
+    BookingsContract,
     UnitOfWorkContract,
 )
 
@@ -107,7 +109,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 26
+    assert len(SUITES) == 27
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",

@@ -361,6 +361,20 @@ def test_build_mailer_error_never_shows_the_password(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- rendering
 
+BOOKING = {
+    "service_name": "Consulta",
+    "when": "2026-01-06 10:00 (Europe/Lisbon)",
+    "change": "",
+    "manage_link": "https://p.example.test/l/book/manage/T9",
+    "ics_uid": "b1-booking",
+    "ics_start": "2026-01-06T10:00:00+00:00",
+    "ics_end": "2026-01-06T10:30:00+00:00",
+    "ics_summary": "Consulta",
+    "ics_sequence": "0",
+    "ics_status": "CONFIRMED",
+    "ics_stamp": "2026-01-05T09:00:00+00:00",
+}
+
 CONTEXTS: dict[Kind, dict[str, str]] = {
     Kind.INVITATION: {
         "link": "https://p.example.test/l/auth/activate/T4",
@@ -392,6 +406,9 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
     },
     Kind.FORM_ACKNOWLEDGED: {"form_title": "Pedido de contacto"},
     Kind.PHONE_CODE: {"code": "042917"},
+    Kind.BOOKING_CONFIRMED: BOOKING,
+    Kind.BOOKING_CHANGED: {**BOOKING, "change": "moved", "ics_sequence": "1"},
+    Kind.BOOKING_REMINDER: BOOKING,
     Kind.DELETION_REQUESTED: {
         "sign_in_link": "https://p.example.test/l/auth/sign-in",
         "erase_by": "04/02/2026",
@@ -502,7 +519,8 @@ def test_every_kind_renders_in_every_language(kind: Kind, language: str) -> None
     assert msg["Auto-Submitted"] == "auto-generated"
     assert msg["Date"]
     assert msg["Content-Language"] == language
-    assert msg.get_content_type() == "multipart/alternative"
+    calendar = "ics_uid" in CONTEXTS[kind]
+    assert msg.get_content_type() == ("multipart/mixed" if calendar else "multipart/alternative")
     for value in CONTEXTS[kind].values():
         if value.startswith("https://"):
             assert value in text
@@ -513,6 +531,25 @@ def test_every_kind_renders_in_every_language(kind: Kind, language: str) -> None
     assert "Oficina Exemplo" in text.split("-- \n", 1)[1]  # the footer
     assert not TAG.search(text), text
     assert f'<html lang="{language}">' in html
+
+
+def test_a_booking_e_mail_carries_a_calendar_file_that_parses_back() -> None:
+    import icalendar
+
+    msg = render(_notification(Kind.BOOKING_CHANGED, "pt"), sender="a <a@x.pt>", message_id="<1@x>")
+    [part] = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_filename() == "booking.ics"
+    raw = part.get_payload(decode=True)
+    assert isinstance(raw, bytes)
+    calendar = icalendar.Calendar.from_ical(raw)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["UID"]) == "b1-booking"
+    assert event.decoded("DTSTART") == dt.datetime(2026, 1, 6, 10, 0, tzinfo=dt.UTC)
+    assert event.decoded("DTEND") == dt.datetime(2026, 1, 6, 10, 30, tzinfo=dt.UTC)
+    assert int(event["SEQUENCE"]) == 1
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["SUMMARY"]) == "Consulta — Oficina Exemplo"
+    assert str(event["URL"]) == "https://p.example.test/l/book/manage/T9"
 
 
 def test_the_two_languages_differ() -> None:

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -406,7 +406,48 @@ def _seed(flask_app: Any, portal_: Portal, transport_: MemoryTransport) -> dict[
         ids["faq"] = uow.faq.list(language="pt")[0].id
         ids["form"] = uow.inbox.forms()[0].id
         ids["submission"] = str(uow.inbox.submissions_of_account(ids["client"])[0].id)
+    ids.update(_seed_bookings(portal_, client))
     return ids
+
+
+def _seed_bookings(portal_: Portal, client: Browser) -> dict[str, str]:
+    """A bookable service with a staff member's weekday hours, and the client's booking."""
+    from iclient_core.accounts.model import email_key
+    from iclient_core.bookings import ServiceInput, link_of, save_availability, save_service
+
+    services = portal_.services
+    with services.uow() as uow:
+        manager = uow.accounts.get_by_email_key(email_key(STAFF))
+    assert manager is not None
+    weekly = "\n".join(f"{d} 09:00-12:00\n{d} 14:00-18:00" for d in range(1, 7))
+    save_availability(
+        services=services, actor=manager, staff_id=manager.id, weekly=weekly, exceptions=""
+    )
+    service = save_service(
+        services=services,
+        actor=manager,
+        data=ServiceInput(
+            name_pt="Consulta de diagnóstico",
+            name_en="Diagnostic visit",
+            description="Trinta minutos para ver o que se passa.",
+            duration_minutes="30",
+            price="45",
+            buffer_minutes="15",
+            audience="everyone",
+            staff_ids=[manager.id],
+        ),
+    )
+    done = client.submit(f"/pt/book/{service.id}", {"start": "2026-01-06T10:00:00+00:00"})
+    assert done.status_code == 303, done.get_data(as_text=True)
+    start, end = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
+    with services.uow() as uow:
+        [booking] = uow.bookings.bookings_between(start, end)
+    return {
+        "staff": manager.id,
+        "service": service.id,
+        "booking": booking.id,
+        "booking_token": link_of(services=services, booking=booking),
+    }
 
 
 @pytest.fixture(scope="session")

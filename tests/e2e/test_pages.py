@@ -72,6 +72,19 @@ PAGES = [
     ("inbox-message", "staff", "/admin/inbox/{submission}"),
     ("forms", "staff", "/admin/forms"),
     ("form-edit", "staff", "/admin/forms/{form}"),
+    ("book", "visitor", "/book"),
+    ("book-service", "visitor", "/book/{service}?day=2026-01-07"),
+    ("booking-manage", "visitor", "/book/manage/{booking_token}"),
+    ("bookings", "client", "/bookings"),
+    ("book-client", "client", "/book/{service}"),
+    ("staff-bookings-week", "staff", "/admin/bookings?day=2026-01-05"),
+    ("staff-bookings-day", "staff", "/admin/bookings?view=day&day=2026-01-06"),
+    ("staff-booking", "staff", "/admin/bookings/{booking}"),
+    ("staff-book-for-client", "staff", "/admin/bookings/new"),
+    ("booking-services", "staff", "/admin/bookings/services"),
+    ("booking-service-edit", "staff", "/admin/bookings/services/{service}"),
+    ("booking-hours", "staff", "/admin/bookings/availability/{staff}"),
+    ("booking-rules", "staff", "/admin/bookings/rules"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}

@@ -137,10 +137,11 @@ def test_the_housekeeping_jobs_run_each_chore_and_say_what_they_did(services: Se
         "accounts.erase-due",
         "quotes.expire-overdue",
         "documents.sweep",
+        "bookings.remind",
         "documents.scrub",
         "quotes.remind-expiring",
     ]
-    assert [job.every for job in jobs] == [timedelta(minutes=5)] * 3 + [timedelta(days=1)] * 2
+    assert [job.every for job in jobs] == [timedelta(minutes=5)] * 4 + [timedelta(days=1)] * 2
     runs = run_due_jobs(services=services, ledger=MemoryJobLedger(), jobs=jobs, runner="a")
     assert [(run.outcome, run.detail) for run in runs] == [
         (Outcome.OK, "0 accounts erased"),
@@ -149,6 +150,7 @@ def test_the_housekeeping_jobs_run_each_chore_and_say_what_they_did(services: Se
             Outcome.OK,
             "removed 0 dead uploads, 0 dead replacements, 0 orphan files, 0 unfinished writes",
         ),
+        (Outcome.OK, "0 reminders queued"),
         (
             Outcome.OK,
             "checked 0 files (0 bytes), skipped 0 checked recently, 0 missing or damaged",

@@ -127,6 +127,21 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/faq/<entry_id>", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/faq/<entry_id>/delete", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/faq/<entry_id>/move", "POST"): NO_SUCH_OBJECT,
+    # bookings: the calendar for staff; services, hours and rules for managers
+    ("/<lang>/admin/bookings", "GET"): STAFF_PAGE,
+    ("/<lang>/admin/bookings/new", "GET"): STAFF_PAGE,
+    ("/<lang>/admin/bookings/new", "POST"): STAFF_PAGE,
+    ("/<lang>/admin/bookings/<booking_id>", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/bookings/<booking_id>", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/bookings/services", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/bookings/services/new", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/bookings/services/new", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/bookings/services/<service_id>", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/bookings/services/<service_id>", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/bookings/availability/<staff_id>", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/bookings/availability/<staff_id>", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/bookings/rules", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/bookings/rules", "POST"): ADMIN_PAGE,
 }
 
 
@@ -234,6 +249,9 @@ def test_each_admin_route_answers_each_role_as_the_table_says(
         "entry_id": "no-such-entry",
         "submission_id": "no-such-message",
         "form_id": "no-such-form",
+        "booking_id": "no-such-booking",
+        "service_id": "no-such-service",
+        "staff_id": actor.id,
     }
     column = ROLES.index(role)
     wrong = []

@@ -47,6 +47,11 @@ DETAILS = {
     "file_name": "fatura.pdf",
     "size": "24500",
     "files": "2",
+    "service": "Consulta",
+    "service_en": "Consultation",
+    "when": "2026-01-06 10:00",
+    "staff": "Rui Lopes",
+    "zone": "Europe/Lisbon",
 }
 """Every detail any action keeps (each sentence takes what it needs)."""
 

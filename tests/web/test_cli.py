@@ -76,6 +76,7 @@ def test_deliver_mail_reports_what_it_sent(instance: Path) -> None:
 # --------------------------------------------------------------------------- --help
 
 COMMANDS = {
+    "bookings",
     "create-staff",
     "db",
     "deliver-mail",
@@ -125,6 +126,7 @@ def test_every_command_and_group_has_a_help_line(instance: Path) -> None:
         "db upgrade",
         "quotes expire",
         "documents sweep",
+        "bookings remind",
     }
     for path, command in commands:
         assert command.get_short_help_str(limit=80).strip(), path

@@ -138,6 +138,54 @@ def render(
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text, charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
+    calendar = calendar_file(notification)
+    if calendar is not None:
+        # The message becomes multipart/mixed: the text and HTML, then the .ics file.
+        message.add_attachment(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            filename="booking.ics",
+            params={"method": "PUBLISH"},
+        )
     # After the parts: set_content() drops every Content-* header already there.
     message["Content-Language"] = template_language(notification.language)
     return message
+
+
+def calendar_file(notification: Notification) -> bytes | None:
+    """The iCalendar file (RFC 5545) of a notification about a booking, or None.
+
+    A notification carries one when its context has ``ics_uid``, ``ics_start``, ``ics_end``
+    (ISO 8601, UTC), ``ics_summary``, ``ics_sequence`` (bumped when the booking moves),
+    ``ics_status`` (``CONFIRMED`` or ``CANCELLED``) and ``ics_stamp``; the organiser is the
+    business (``business_name``, ``contact_email``) when known.
+    """
+    context = notification.context
+    if not context.get("ics_uid"):
+        return None
+    import icalendar  # only e-mails about bookings need it
+
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//iclient//bookings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", context["ics_uid"])
+    event.add("dtstamp", datetime.fromisoformat(context["ics_stamp"]).astimezone(UTC))
+    event.add("dtstart", datetime.fromisoformat(context["ics_start"]).astimezone(UTC))
+    event.add("dtend", datetime.fromisoformat(context["ics_end"]).astimezone(UTC))
+    business = context.get("business_name", "")
+    summary = context.get("ics_summary", "")
+    event.add("summary", f"{summary} — {business}" if business else summary)
+    event.add("sequence", int(context.get("ics_sequence", "0") or 0))
+    event.add("status", context.get("ics_status", "CONFIRMED"))
+    if context.get("manage_link"):
+        event.add("url", context["manage_link"])
+        event.add("description", context["manage_link"])
+    if context.get("contact_email"):
+        organizer = icalendar.vCalAddress(f"mailto:{context['contact_email']}")
+        organizer.params["cn"] = icalendar.vText(business or context["contact_email"])
+        event.add("organizer", organizer)
+    calendar.add_component(event)
+    return bytes(calendar.to_ical())

@@ -6,6 +6,7 @@ import attrs
 
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.sessions import SignInSession
+from iclient_core.bookings.model import Availability, Booking, BookingRules, Service
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
 from iclient_core.documents.model import Document, DownloadRecord, FileCheck
 from iclient_core.help.faq import FaqEntry
@@ -37,6 +38,10 @@ class MemoryState:
     inbox_forms: dict[str, Form] = attrs.Factory(dict)
     inbox_submissions: dict[str, Submission] = attrs.Factory(dict)
     notification_preferences: dict[str, NotificationPreferences] = attrs.Factory(dict)
+    booking_services: dict[str, Service] = attrs.Factory(dict)
+    booking_availability: dict[str, Availability] = attrs.Factory(dict)
+    booking_rules: dict[str, BookingRules] = attrs.Factory(dict)
+    bookings: dict[str, Booking] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.

@@ -14,6 +14,7 @@ from types import TracebackType
 import attrs
 
 from iclient_adapters.memory.accounts import MemoryAccountRepository, MemorySessionRepository
+from iclient_adapters.memory.bookings import MemoryBookingRepository, first_overlap
 from iclient_adapters.memory.consent import MemoryConsentRepository
 from iclient_adapters.memory.documents import MemoryDocumentRepository
 from iclient_adapters.memory.faq import MemoryFaqRepository
@@ -25,6 +26,8 @@ from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
 from iclient_adapters.memory.state import MemoryState
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_core.bookings.model import SlotTaken
+from iclient_core.bookings.ports import BookingRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
@@ -91,6 +94,7 @@ class MemoryUnitOfWork:
     faq: FaqRepository
     inbox: InboxRepository
     notification_preferences: NotificationPreferencesRepository
+    bookings: BookingRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -114,6 +118,7 @@ class MemoryUnitOfWork:
         self.faq = MemoryFaqRepository(self._working)
         self.inbox = MemoryInboxRepository(self._working)
         self.notification_preferences = MemoryNotificationPreferencesRepository(self._working)
+        self.bookings = MemoryBookingRepository(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()
@@ -162,6 +167,8 @@ class MemoryUnitOfWork:
         for what, keys in _unique_keys(merged).items():
             if len(keys) != len(set(keys)):
                 raise AlreadyExists(what)
+        if first_overlap(merged.bookings.values()) is not None:
+            raise SlotTaken()
         self._working = merged
 
     def rollback(self) -> None:

@@ -612,3 +612,106 @@ faq_entries = sa.Table(
     sa.UniqueConstraint("language", "anchor", name="uq_faq_entries_language_anchor"),
     sa.Index("ix_faq_entries_language_position", "language", "position"),
 )
+
+# --------------------------------------------------------------------------- bookings
+
+booking_services = sa.Table(
+    "booking_services",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("name_pt", sa.String(120), nullable=False),
+    sa.Column("name_en", sa.String(120), nullable=False),
+    sa.Column("description", sa.Text(), nullable=False),
+    sa.Column("duration_minutes", sa.Integer(), nullable=False),
+    sa.Column("price_cents", sa.BigInteger(), nullable=True),
+    sa.Column("buffer_minutes", sa.Integer(), nullable=False),
+    sa.Column("audience", sa.String(16), nullable=False),
+    # The staff members who perform it, in order: ["<account id>", ...].
+    sa.Column("staff_ids", sa.JSON(), nullable=False),
+    sa.Column("active", sa.Boolean(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+)
+
+# One row per staff member: weekly ranges and exceptions as JSON (local times).
+booking_availability = sa.Table(
+    "booking_availability",
+    metadata,
+    sa.Column(
+        "staff_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("weekly", sa.JSON(), nullable=False),
+    sa.Column("exceptions", sa.JSON(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+)
+
+# The booking rules: one row (id 1).
+booking_rules = sa.Table(
+    "booking_rules",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("time_zone", sa.String(64), nullable=False),
+    sa.Column("min_notice_minutes", sa.Integer(), nullable=False),
+    sa.Column("horizon_days", sa.Integer(), nullable=False),
+    sa.Column("cancel_hours", sa.Integer(), nullable=False),
+    sa.Column("step_minutes", sa.Integer(), nullable=False),
+)
+
+# On PostgreSQL the migration adds an exclusion constraint (btree_gist):
+#   EXCLUDE USING gist (staff_id WITH =, tstzrange(starts_at, blocked_until) WITH &&)
+#   WHERE (status <> 'cancelled')
+# so that no two bookings that hold time overlap for one staff member. SQLite checks the
+# same inside the write transaction (see ``sql/bookings.py``).
+bookings = sa.Table(
+    "bookings",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "service_id",
+        sa.String(36),
+        sa.ForeignKey("booking_services.id", ondelete="RESTRICT"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column(
+        "staff_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="RESTRICT"),
+        nullable=False,
+    ),
+    sa.Column("starts_at", UtcDateTime(), nullable=False),
+    sa.Column("ends_at", UtcDateTime(), nullable=False),
+    sa.Column("blocked_until", UtcDateTime(), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("phone", sa.String(40), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    # The client's account: their bookings are erased with it.
+    sa.Column(
+        "account_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column("contact_consent_at", UtcDateTime(), nullable=False),
+    sa.Column(
+        "booked_by",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column("moves", sa.Integer(), nullable=False),
+    sa.Column("reminder_sent_at", UtcDateTime(), nullable=True),
+    sa.Column("cancelled_at", UtcDateTime(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Index("ix_bookings_staff_starts", "staff_id", "starts_at"),
+    sa.Index("ix_bookings_starts_at", "starts_at"),
+)

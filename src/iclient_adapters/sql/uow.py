@@ -9,6 +9,7 @@ import cattrs
 import sqlalchemy as sa
 
 from iclient_adapters.sql.accounts import SqlAccountRepository, SqlSessionRepository
+from iclient_adapters.sql.bookings import SqlBookingRepository
 from iclient_adapters.sql.connection import LazyConnection
 from iclient_adapters.sql.consent import SqlConsentRepository
 from iclient_adapters.sql.converters import make_converter
@@ -25,6 +26,7 @@ from iclient_adapters.sql.preferences import SqlNotificationPreferencesRepositor
 from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_core.bookings.ports import BookingRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
     faq: FaqRepository
     inbox: InboxRepository
     notification_preferences: NotificationPreferencesRepository
+    bookings: BookingRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -93,6 +96,7 @@ class SqlUnitOfWork:
         self.faq = SqlFaqRepository(connection, converter)
         self.inbox = SqlInboxRepository(connection, converter)
         self.notification_preferences = SqlNotificationPreferencesRepository(connection, converter)
+        self.bookings = SqlBookingRepository(connection, converter)
         return self
 
     def __exit__(

@@ -21,6 +21,8 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
 - ``inbox.InboxContract`` [uow_factory]: public forms and their submissions, lists.
 - ``preferences.NotificationPreferencesContract`` [uow_factory]: each account's
   notification choices and phone confirmation.
+- ``bookings.BookingsContract`` [uow_factory]: services, staff hours, rules, bookings that
+  never overlap.
 - ``unit_of_work.UnitOfWorkContract`` [uow_factory]: commit and rollback over everything.
 - ``storage.StorageContract`` [storage]: streamed, atomic file storage.
 - ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
@@ -64,6 +66,7 @@ pytest.register_assert_rewrite(
         f"{__name__}.{module}"
         for module in (
             "accounts",
+            "bookings",
             "clock",
             "consent",
             "contacts",

@@ -275,6 +275,42 @@ class MailerContract:
         assert by_id["<essential@x.test>"]["List-Unsubscribe-Post"] is None
         assert str(by_id["<optional@x.test>"]["List-Unsubscribe"]).strip() == f"<{link}>"
         assert by_id["<optional@x.test>"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    def test_mailer_a_booking_arrives_with_its_calendar_file(
+        self, mailer_harness: MailerHarness
+    ) -> None:
+        notification = Notification(
+            kind=Kind.BOOKING_CONFIRMED,
+            to_address="ana@example.pt",
+            to_name="Ana Silva",
+            language="en",
+            context={
+                "first_name": "Ana",
+                "business_name": "Oficina Exemplo",
+                "service_name": "Consultation",
+                "when": "2026-01-06 10:00 (Europe/Lisbon)",
+                "change": "",
+                "manage_link": "https://portal.example.test/en/book/manage/t0k3n",
+                "ics_uid": "b1@iclient",
+                "ics_start": "2026-01-06T10:00:00+00:00",
+                "ics_end": "2026-01-06T10:30:00+00:00",
+                "ics_summary": "Consultation",
+                "ics_sequence": "0",
+                "ics_status": "CONFIRMED",
+                "ics_stamp": "2026-01-05T09:00:00+00:00",
+            },
+        )
+        now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+        mailer_harness.mailer.send(
+            OutboxMessage.queue(id="ics", notification=notification, now=now, domain="x.test")
+        )
+        [got] = mailer_harness.received()
+        [calendar] = [p for p in got.walk() if p.get_content_type() == "text/calendar"]
+        assert calendar.get_filename() == "booking.ics"
+        content = calendar.get_content()
+        text = content.decode() if isinstance(content, bytes) else str(content)
+        assert "UID:b1@iclient" in text
+        assert "DTSTART:20260106T100000Z" in text
+        assert "t0k3n" in _body_text(got)
 
     def test_mailer_each_message_goes_to_its_recipient_alone(
         self, mailer_harness: MailerHarness

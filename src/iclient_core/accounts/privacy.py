@@ -93,6 +93,7 @@ def _erase(
     uow.sessions.delete_for_account(account.id)
     uow.notification_preferences.remove(account.id)
     removed = uow.inbox.delete_submissions_of_account(account.id)
+    bookings_removed = uow.bookings.delete_bookings_of_account(account.id)
     audit.record(
         services,
         uow,
@@ -101,7 +102,12 @@ def _erase(
         target_type="account",
         target_id=account.id,
         summary="Personal data erased; consent evidence and issued documents are kept.",
-        details={"messages_removed": removed} if removed else None,
+        details={
+            k: v
+            for k, v in (("messages_removed", removed), ("bookings_removed", bookings_removed))
+            if v
+        }
+        or None,
         ip=ip,
     )
 

@@ -1,5 +1,5 @@
-"""The housekeeping jobs: due account erasures, overdue quotes, dead uploads, and the daily
-check of every stored file.
+"""The housekeeping jobs: due account erasures, overdue quotes, dead uploads, booking
+reminders, and the daily check of every stored file.
 
 Each is a job of its own (:class:`~iclient_core.jobs.model.Job`), so that one failing
 skips none of the others. The background worker runs them hourly (the file check daily);
@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from iclient_core.accounts.privacy import erase_due
+from iclient_core.bookings.booking import send_reminders
 from iclient_core.documents.scrub import scrub_documents
 from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.jobs.model import Job
@@ -37,6 +38,7 @@ REMIND_QUOTES = "quotes.remind-expiring"
 
 def _remind_quotes(services: Services) -> str:
     return f"{counted(remind_expiring_quotes(services=services), 'client')} reminded"
+BOOKING_REMINDERS = "bookings.remind"
 
 
 def _erase_due(services: Services) -> str:
@@ -45,6 +47,10 @@ def _erase_due(services: Services) -> str:
 
 def _expire_quotes(services: Services) -> str:
     return f"{counted(expire_overdue_quotes(services=services), 'quote')} expired"
+
+
+def _booking_reminders(services: Services) -> str:
+    return f"{counted(send_reminders(services=services), 'reminder')} queued"
 
 
 def sweep_summary(services: Services, grace: timedelta | None = None) -> str:
@@ -83,6 +89,8 @@ def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -
     - ``documents.sweep``: remove dead uploads, orphan stored files, unfinished writes;
     - ``quotes.remind-expiring``: daily, remind clients of sent quotes about to expire (on
       the channels they chose);
+    - ``bookings.remind``: e-mail the day-before reminder of every booking starting within
+      a day that has none yet;
     - ``documents.scrub``: every ``scrub_every``, re-hash the stored files and record the
       missing or damaged ones (with downloads handed to the web server, this is what checks
       the bytes).
@@ -91,6 +99,7 @@ def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -
         Job(ERASE_DUE, every, _erase_due),
         Job(EXPIRE_QUOTES, every, _expire_quotes),
         Job(SWEEP_DOCUMENTS, every, sweep_summary),
+        Job(BOOKING_REMINDERS, every, _booking_reminders),
         Job(SCRUB_DOCUMENTS, scrub_every, scrub_summary),
         # Daily: each quote is reminded on the one day its validity is three days away.
         Job(REMIND_QUOTES, DAILY, _remind_quotes),

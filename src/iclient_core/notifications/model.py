@@ -32,6 +32,9 @@ class Kind(enum.StrEnum):
     FORM_RECEIVED = "form_received"  # to the business: someone sent a public form
     FORM_ACKNOWLEDGED = "form_acknowledged"  # to the sender: their message arrived
     PHONE_CODE = "phone_code"  # by SMS to the client: the code that confirms their phone
+    BOOKING_CONFIRMED = "booking_confirmed"  # to the person: their booking, with a calendar file
+    BOOKING_CHANGED = "booking_changed"  # to the person: moved or cancelled
+    BOOKING_REMINDER = "booking_reminder"  # to the person: the day before
 
 
 class Channel(enum.StrEnum):

@@ -94,6 +94,15 @@ ACTIONS = frozenset(
         "notifications.unsubscribed",
         "notifications.phone_code_sent",
         "notifications.phone_confirmed",
+        # bookings
+        "booking.created",
+        "booking.moved",
+        "booking.cancelled",
+        "booking.no_show",
+        "booking.service_created",
+        "booking.service_updated",
+        "booking.availability_updated",
+        "booking.rules_updated",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""

@@ -310,6 +310,27 @@ def _notifications(uow: UnitOfWork, account: Account) -> dict[str, Any]:
             else None
         ),
     }
+def _bookings(uow: UnitOfWork, account: Account) -> list[dict[str, Any]]:
+    """The person's bookings: what, when (UTC), with whom, and what became of them."""
+    services = {s.id: s for s in uow.bookings.services()}
+    return [
+        {
+            "id": b.id,
+            "service": services[b.service_id].name_en if b.service_id in services else "",
+            "start": _iso(b.start),
+            "end": _iso(b.end),
+            "status": b.status.value,
+            "name": b.name,
+            "email": b.email,
+            "phone": b.phone,
+            "language": b.language,
+            "contact_consent_at": _iso(b.contact_consent_at),
+            "booked_at": _iso(b.created_at),
+            "moves": b.moves,
+            "cancelled_at": _iso(b.cancelled_at) if b.cancelled_at else None,
+        }
+        for b in uow.bookings.bookings_of_account(account.id)
+    ]
 
 
 def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
@@ -321,9 +342,9 @@ def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
     the decision and the attached file's description), ``documents`` (with their files and
     the person's own downloads), ``messages`` (what they sent through the public forms
     while signed in), ``notifications`` (each event's e-mail and SMS choice, and whether
-    and when their phone was confirmed for SMS), and ``activity`` (every audit-log entry
-    about the person, oldest first). File contents are not included: they are downloaded
-    from the portal.
+    and when their phone was confirmed for SMS), ``bookings`` (their appointments), and
+    ``activity`` (every audit-log entry about the person, oldest first). File contents are
+    not included: they are downloaded from the portal.
 
     Raises:
         NotFound: no such account, or it was erased.
@@ -343,5 +364,6 @@ def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
             "documents": list(_documents(uow, account)),
             "messages": _messages(uow, account),
             "notifications": _notifications(uow, account),
+            "bookings": _bookings(uow, account),
             "activity": list(_activity(uow, account)),
         }

@@ -330,6 +330,27 @@ def _received(e: _Entry) -> Markup:
     return _say(_("A visitor sent the form “%(form)s”."), form=e.detail("form"))
 
 
+def _booking(template: str, anonymous: str, *, of: str = "booking") -> Callable[[_Entry], Markup]:
+    """A sentence on a booking (``what``: the service and when), a service (its name), a
+    staff member's hours (their name) or the rules (the time zone), from the details."""
+
+    def say(e: _Entry) -> Markup:
+        english = str(get_locale() or "pt") != "pt"
+        service = (e.detail("service_en") if english else "") or e.detail("service")
+        if of == "booking":
+            when = e.detail("when")
+            what = f"{service} ({when})" if service and when else service or when or _("a booking")
+        elif of == "service":
+            what = service or "?"
+        else:
+            what = e.detail(of) or "?"
+        if e.entry.actor_id:
+            return _say(_(template), what=what, **_people(e))
+        return _say(_(anonymous), what=what)
+
+    return say
+
+
 def _on_quote(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
 
@@ -498,6 +519,40 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     ),
     "notifications.phone_confirmed": lambda e: _say(
         _("%(actor)s confirmed their phone for SMS."), actor=e.actor
+    ),
+    # bookings
+    "booking.created": _booking(_l("%(actor)s booked %(what)s."), _l("A visitor booked %(what)s.")),
+    "booking.moved": _booking(
+        _l("%(actor)s moved the booking %(what)s."),
+        _l("The booking %(what)s was moved through its e-mailed link."),
+    ),
+    "booking.cancelled": _booking(
+        _l("%(actor)s cancelled the booking %(what)s."),
+        _l("The booking %(what)s was cancelled through its e-mailed link."),
+    ),
+    "booking.no_show": _booking(
+        _l("%(actor)s marked the booking %(what)s as a no-show."),
+        _l("The booking %(what)s was marked as a no-show."),
+    ),
+    "booking.service_created": _booking(
+        _l("%(actor)s created the bookable service “%(what)s”."),
+        _l("The bookable service “%(what)s” was created."),
+        of="service",
+    ),
+    "booking.service_updated": _booking(
+        _l("%(actor)s changed the bookable service “%(what)s”."),
+        _l("The bookable service “%(what)s” was changed."),
+        of="service",
+    ),
+    "booking.availability_updated": _booking(
+        _l("%(actor)s changed the working hours of %(what)s."),
+        _l("The working hours of %(what)s were changed."),
+        of="staff",
+    ),
+    "booking.rules_updated": _booking(
+        _l("%(actor)s changed the booking rules (%(what)s)."),
+        _l("The booking rules were changed (%(what)s)."),
+        of="zone",
     ),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""

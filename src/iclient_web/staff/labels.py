@@ -89,6 +89,14 @@ ACTION_LABELS = {
     "notifications.unsubscribed": _l("Unsubscribed from an e-mail"),
     "notifications.phone_code_sent": _l("Phone confirmation code sent"),
     "notifications.phone_confirmed": _l("Phone confirmed for SMS"),
+    "booking.created": _l("Booking made"),
+    "booking.moved": _l("Booking moved"),
+    "booking.cancelled": _l("Booking cancelled"),
+    "booking.no_show": _l("Booking marked no-show"),
+    "booking.service_created": _l("Bookable service created"),
+    "booking.service_updated": _l("Bookable service changed"),
+    "booking.availability_updated": _l("Working hours changed"),
+    "booking.rules_updated": _l("Booking rules changed"),
 }
 """Short names of the audit actions, for the log's filter."""
 

@@ -1,6 +1,6 @@
 """Notification preferences and SMS: per-event e-mail and SMS choices, phone confirmation
 
-Revision ID: 0020
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-11-30
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
+revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None
