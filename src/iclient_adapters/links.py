@@ -54,6 +54,7 @@ class PortalLinks:
     def unsubscribe(self, language: str, token: str) -> str:
         """``/<lang>/unsubscribe/<token>``."""
         return self._url(language, f"unsubscribe/{quote(token)}")
+
     def booking(self, language: str, token: str) -> str:
         """``/<lang>/book/manage/<token>``."""
         return self._url(language, f"book/manage/{quote(token)}")

@@ -73,6 +73,7 @@ class UnitOfWork(Protocol):
     @property
     def notification_preferences(self) -> NotificationPreferencesRepository:
         """Each account's notification choices and phone confirmation, of this transaction."""
+
     def bookings(self) -> BookingRepository:
         """The bookable services, staff hours and bookings, of this transaction."""
 

@@ -275,6 +275,7 @@ class MailerContract:
         assert by_id["<essential@x.test>"]["List-Unsubscribe-Post"] is None
         assert str(by_id["<optional@x.test>"]["List-Unsubscribe"]).strip() == f"<{link}>"
         assert by_id["<optional@x.test>"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
     def test_mailer_a_booking_arrives_with_its_calendar_file(
         self, mailer_harness: MailerHarness
     ) -> None:

@@ -38,6 +38,8 @@ REMIND_QUOTES = "quotes.remind-expiring"
 
 def _remind_quotes(services: Services) -> str:
     return f"{counted(remind_expiring_quotes(services=services), 'client')} reminded"
+
+
 BOOKING_REMINDERS = "bookings.remind"
 
 

@@ -70,6 +70,7 @@ class Links(Protocol):
 
     def unsubscribe(self, language: str, token: str) -> str:
         """Where one click (a POST, RFC 8058) turns off one kind of e-mail, with ``token``."""
+
     def booking(self, language: str, token: str) -> str:
         """The page where a person cancels or moves their booking (``token`` signs it)."""
 

@@ -310,6 +310,8 @@ def _notifications(uow: UnitOfWork, account: Account) -> dict[str, Any]:
             else None
         ),
     }
+
+
 def _bookings(uow: UnitOfWork, account: Account) -> list[dict[str, Any]]:
     """The person's bookings: what, when (UTC), with whom, and what became of them."""
     services = {s.id: s for s in uow.bookings.services()}
