@@ -47,6 +47,10 @@ class PortalLinks:
         """``/<lang>/admin/quotes/<id>``."""
         return self._url(language, f"admin/quotes/{quote(quote_id)}")
 
+    def staff_webhook(self, language: str, endpoint_id: str) -> str:
+        """The admins' page of one webhook endpoint."""
+        return self._url(language, f"admin/webhooks/{quote(endpoint_id)}")
+
     def logo(self, version: str) -> str:
         """``/logo?v=<version>`` (outside any language)."""
         return f"{self._base}/logo?v={quote(version)}"

@@ -15,6 +15,7 @@ from iclient_core.notifications.model import OutboxMessage
 from iclient_core.quotes.model import Quote
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import BusinessSettings
+from iclient_core.webhooks.model import Attempt, Delivery, Endpoint
 
 
 @attrs.define
@@ -35,6 +36,9 @@ class MemoryState:
     faq_entries: dict[str, FaqEntry] = attrs.Factory(dict)
     inbox_forms: dict[str, Form] = attrs.Factory(dict)
     inbox_submissions: dict[str, Submission] = attrs.Factory(dict)
+    webhook_endpoints: dict[str, Endpoint] = attrs.Factory(dict)
+    webhook_deliveries: dict[str, Delivery] = attrs.Factory(dict)
+    webhook_attempts: dict[str, Attempt] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.

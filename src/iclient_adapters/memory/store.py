@@ -23,6 +23,7 @@ from iclient_adapters.memory.notifications import MemoryOutboxRepository
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
 from iclient_adapters.memory.state import MemoryState
+from iclient_adapters.memory.webhooks import MemoryWebhookRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
@@ -34,6 +35,7 @@ from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.webhooks.ports import WebhookRepository
 
 
 @attrs.define
@@ -88,6 +90,7 @@ class MemoryUnitOfWork:
     page_help: PageHelpRepository
     faq: FaqRepository
     inbox: InboxRepository
+    webhooks: WebhookRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -110,6 +113,7 @@ class MemoryUnitOfWork:
         self.page_help = MemoryPageHelpRepository(self._working)
         self.faq = MemoryFaqRepository(self._working)
         self.inbox = MemoryInboxRepository(self._working)
+        self.webhooks = MemoryWebhookRepository(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()

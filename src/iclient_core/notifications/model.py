@@ -29,6 +29,7 @@ class Kind(enum.StrEnum):
     DELETION_REQUESTED = "deletion_requested"  # to the client: the receipt of their request
     FORM_RECEIVED = "form_received"  # to the business: someone sent a public form
     FORM_ACKNOWLEDGED = "form_acknowledged"  # to the sender: their message arrived
+    WEBHOOK_PAUSED = "webhook_paused"  # to admins: an endpoint kept failing and was paused
 
 
 @attrs.frozen

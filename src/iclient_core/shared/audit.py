@@ -89,6 +89,16 @@ ACTIONS = frozenset(
         "form.updated",
         "form.published",
         "form.unpublished",
+        # webhooks
+        "webhook.created",
+        "webhook.updated",
+        "webhook.deleted",
+        "webhook.paused",
+        "webhook.resumed",
+        "webhook.secret_rotated",
+        "webhook.secret_revealed",
+        "webhook.sent_again",
+        "webhook.tested",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""

@@ -65,5 +65,8 @@ class Links(Protocol):
     def staff_quote(self, language: str, quote_id: str) -> str:
         """The staff's page of one quote."""
 
+    def staff_webhook(self, language: str, endpoint_id: str) -> str:
+        """The admins' page of one webhook endpoint (its delivery log)."""
+
     def logo(self, version: str) -> str:
         """The business's public logo; ``version`` changes with the logo (cache busting)."""
