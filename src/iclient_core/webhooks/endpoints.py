@@ -27,6 +27,7 @@ from iclient_core.webhooks.model import (
     DestinationRefused,
     Endpoint,
     EventType,
+    ordered,
 )
 from iclient_core.webhooks.signing import new_secret
 
@@ -100,7 +101,7 @@ def _clean(
         errors.append(FieldError("events", "required"))
     if errors:
         raise InvalidInput(errors)
-    return clean_url, text, tuple(chosen)
+    return clean_url, text, ordered(chosen)
 
 
 def _audit(
