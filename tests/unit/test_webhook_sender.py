@@ -38,7 +38,7 @@ class Server(http.server.ThreadingHTTPServer):
 class Handler(http.server.BaseHTTPRequestHandler):
     server: Server
 
-    def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers["content-length"]))
         self.server.received.append({k.lower(): v for k, v in self.headers.items()})
         if self.server.mode == "redirect":

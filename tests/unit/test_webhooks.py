@@ -20,7 +20,6 @@ from iclient_adapters.clock import FrozenClock
 from iclient_adapters.testing import make_services
 from iclient_adapters.webhooks import HttpWebhookSender
 from iclient_core.accounts.model import Account, Role
-from iclient_core.consent import use_cases as consent
 from iclient_core.notifications.model import Kind
 from iclient_core.quotes.decisions import decline_quote
 from iclient_core.quotes.proposals import send_proposal
@@ -327,7 +326,7 @@ class Receiver(http.server.ThreadingHTTPServer):
 class ReceiverHandler(http.server.BaseHTTPRequestHandler):
     server: Receiver
 
-    def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["content-length"]))
         self.server.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
         failing = len(self.server.received) <= self.server.failures

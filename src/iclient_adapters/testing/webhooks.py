@@ -266,4 +266,4 @@ class WebhooksContract:
         with uow_factory() as uow:
             assert uow.webhooks.endpoints() == []
             assert uow.webhooks.pending_count() == 0
-        assert T0 == at(0)
+        assert at(0) == T0
