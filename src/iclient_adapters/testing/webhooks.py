@@ -17,7 +17,7 @@ from datetime import timedelta
 import attrs
 import pytest
 
-from iclient_adapters.testing.samples import T0, at, new_id
+from iclient_adapters.testing.samples import at, new_id
 from iclient_core.shared.errors import ConcurrentUpdate
 from iclient_core.unit_of_work import UnitOfWorkFactory
 from iclient_core.webhooks.model import (
@@ -266,4 +266,3 @@ class WebhooksContract:
         with uow_factory() as uow:
             assert uow.webhooks.endpoints() == []
             assert uow.webhooks.pending_count() == 0
-        assert at(0) == T0
