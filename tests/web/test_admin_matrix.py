@@ -127,6 +127,21 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/faq/<entry_id>", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/faq/<entry_id>/delete", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/faq/<entry_id>/move", "POST"): NO_SUCH_OBJECT,
+    # webhooks: managers only
+    ("/<lang>/admin/webhooks", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/webhooks/new", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/webhooks/new", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/webhooks/<endpoint_id>", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/secret", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/rotate", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/pause", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/resume", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/test", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/delete", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/deliveries/<delivery_id>/send-again", "POST"): (
+        NO_SUCH_OBJECT
+    ),
 }
 
 
@@ -234,6 +249,8 @@ def test_each_admin_route_answers_each_role_as_the_table_says(
         "entry_id": "no-such-entry",
         "submission_id": "no-such-message",
         "form_id": "no-such-form",
+        "endpoint_id": "no-such-endpoint",
+        "delivery_id": "no-such-delivery",
     }
     column = ROLES.index(role)
     wrong = []
