@@ -142,8 +142,8 @@ class HttpWebhookSender:
         """
         try:
             found = list(self._resolve(host, port))
-        except OSError as error:
-            raise DestinationRefused(f"{host} cannot be resolved: {error}") from None
+        except OSError as error:  # a failure like any other: retried
+            raise OSError(f"{host} cannot be resolved: {error}") from None
         if not found:
             raise DestinationRefused(f"{host} has no address")
         checked = []
