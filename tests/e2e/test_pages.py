@@ -71,6 +71,9 @@ PAGES = [
     ("inbox-message", "staff", "/admin/inbox/{submission}"),
     ("forms", "staff", "/admin/forms"),
     ("form-edit", "staff", "/admin/forms/{form}"),
+    ("webhooks", "staff", "/admin/webhooks"),
+    ("webhook-new", "staff", "/admin/webhooks/new"),
+    ("webhook-endpoint", "staff", "/admin/webhooks/{webhook}"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}
