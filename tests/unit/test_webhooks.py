@@ -584,3 +584,17 @@ def test_every_change_to_an_endpoint_is_in_the_audit_log(services: Services) -> 
             "webhook.deleted",
         ]
     )
+
+
+def test_erasing_a_client_removes_the_deliveries_that_name_them(services: Services) -> None:
+    from iclient_core.accounts import privacy
+
+    admin = admin_of(services)
+    endpoint = endpoint_for(services, admin)
+    ana = active_client(services, email="ana@example.pt")
+    register(services, email="rui@example.pt")
+    privacy.request_deletion(services=services, account_id=ana.id, current_password=PASSWORD, ip=IP)
+    privacy.confirm_deletion(services=services, actor=admin, client_id=ana.id, ip=IP)
+    left = pending(services, endpoint)
+    assert [kind for kind, _ in left] == ["client.registered"]
+    assert "ana@example.pt" not in json.dumps(left)

@@ -114,6 +114,15 @@ class MemoryWebhookRepository:
             reverse=True,
         )
 
+    def delete_deliveries_about(self, account_id: str) -> int:
+        """Remove the deliveries whose body names the account, and their attempts."""
+        found = [k for k, d in self._state.webhook_deliveries.items() if account_id in d.payload]
+        for key in found:
+            del self._state.webhook_deliveries[key]
+        for key in [k for k, a in self._state.webhook_attempts.items() if a.delivery_id in found]:
+            del self._state.webhook_attempts[key]
+        return len(found)
+
     def pending_count(self) -> int:
         """How many deliveries wait for an attempt."""
         return sum(

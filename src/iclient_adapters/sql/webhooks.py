@@ -282,6 +282,19 @@ class SqlWebhookRepository:
         )
         return [_attempt(row) for row in rows]
 
+    def delete_deliveries_about(self, account_id: str) -> int:
+        """Remove the deliveries whose body names the account, and their attempts."""
+        pattern = (
+            "%" + account_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        about = webhook_deliveries.c.payload.like(pattern, escape="\\")
+        found = sa.select(webhook_deliveries.c.id).where(about)
+        self._db.execute(
+            sa.delete(webhook_attempts).where(webhook_attempts.c.delivery_id.in_(found))
+        )
+        result = self._db.execute(sa.delete(webhook_deliveries).where(about))
+        return int(result.rowcount)
+
     def pending_count(self) -> int:
         """How many deliveries wait for an attempt."""
         query = sa.select(sa.func.count()).where(

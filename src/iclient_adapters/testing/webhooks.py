@@ -256,6 +256,24 @@ class WebhooksContract:
             assert len(uow.webhooks.attempts([kept.id])) == 1
             assert [e.id for e in uow.webhooks.endpoints()] == [other.id]
 
+    def test_webhooks_deliveries_about_an_erased_account_go(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        endpoint = webhooks_sample_endpoint()
+        about, other = webhooks_sample_delivery(endpoint), webhooks_sample_delivery(endpoint, 1)
+        about.payload = '{"data":{"client":{"id":"acc_1%x"}}}'
+        other.payload = '{"data":{"client":{"id":"acc_12x"}}}'
+        self.webhooks_store(
+            uow_factory, endpoint, about, other, webhooks_sample_attempt(about, 1, 1)
+        )
+        with uow_factory() as uow:
+            assert uow.webhooks.delete_deliveries_about("acc_1%x") == 1
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.webhooks.get_delivery(about.id) is None
+            assert uow.webhooks.attempts([about.id]) == []
+            assert uow.webhooks.get_delivery(other.id) is not None
+
     def test_webhooks_nothing_is_kept_without_a_commit(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

@@ -68,6 +68,10 @@ class WebhookRepository(Protocol):
     def attempts(self, delivery_ids: Sequence[str]) -> Sequence[Attempt]:
         """The attempts of these deliveries, newest first (one query)."""
 
+    def delete_deliveries_about(self, account_id: str) -> int:
+        """Remove every delivery whose body names ``account_id`` (with its attempts), when
+        the account's personal data is erased; returns how many."""
+
     def pending_count(self) -> int:
         """How many deliveries wait for an attempt."""
 
