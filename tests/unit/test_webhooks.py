@@ -598,3 +598,19 @@ def test_erasing_a_client_removes_the_deliveries_that_name_them(services: Servic
     left = pending(services, endpoint)
     assert [kind for kind, _ in left] == ["client.registered"]
     assert "ana@example.pt" not in json.dumps(left)
+
+
+def test_removing_an_endpoint_during_a_change_fails_neither(services: Services) -> None:
+    admin = admin_of(services)
+    endpoint = endpoint_for(services, admin)
+    with services.uow() as uow:  # a client's change, with its event, in progress…
+        (queued,) = emit(services, uow, EventType.CLIENT_ACTIVATED, {"client": {"id": "c1"}})
+        delete_endpoint(services=services, actor=admin, endpoint_id=endpoint, ip=IP)  # meanwhile
+        uow.commit()
+    sender = RecordingSender()
+    assert deliver_webhooks(services=services, sender=sender).failed == 1
+    assert sender.requests == []
+    with services.uow() as uow:
+        orphan = uow.webhooks.get_delivery(queued.id)
+    assert orphan is not None and orphan.status is DeliveryStatus.FAILED
+    assert orphan.last_error == "the endpoint was removed"

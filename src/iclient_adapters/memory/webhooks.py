@@ -61,8 +61,6 @@ class MemoryWebhookRepository:
         """Queue a delivery."""
         if delivery.id in self._state.webhook_deliveries:
             raise AlreadyExists(delivery.id)
-        if delivery.endpoint_id not in self._state.webhook_endpoints:
-            raise ConcurrentUpdate(delivery.endpoint_id)  # like a foreign key: the endpoint went
         self._state.webhook_deliveries[delivery.id] = copy.deepcopy(delivery)
 
     def get_delivery(self, delivery_id: str) -> Delivery | None:

@@ -81,10 +81,9 @@ def deliver_webhooks(
     for delivery in claimed:
         with services.uow() as uow:
             endpoint = uow.webhooks.get_endpoint(delivery.endpoint_id)
-            if endpoint is None:
-                continue  # removed meanwhile, with its deliveries
-            if not endpoint.is_active:
-                delivery.give_up(services.clock.now(), "the endpoint is paused")
+            if endpoint is None or not endpoint.is_active:
+                reason = "the endpoint is paused" if endpoint else "the endpoint was removed"
+                delivery.give_up(services.clock.now(), reason)
                 uow.webhooks.save_delivery(delivery)
                 uow.commit()
                 failed += 1

@@ -58,12 +58,6 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", moment, nullable=False),
         sa.Column("locked_until", moment, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_webhook_deliveries"),
-        sa.ForeignKeyConstraint(
-            ["endpoint_id"],
-            ["webhook_endpoints.id"],
-            name="fk_webhook_deliveries_endpoint_id_webhook_endpoints",
-            ondelete="CASCADE",
-        ),
     )
     op.create_index(
         "ix_webhook_deliveries_due", "webhook_deliveries", ["status", "next_attempt_at"]
