@@ -121,6 +121,20 @@ class MemoryWebhookRepository:
             del self._state.webhook_attempts[key]
         return len(found)
 
+    def prune(self, before: datetime) -> int:
+        """Remove the finished deliveries created before ``before``, and their attempts."""
+        found = [
+            k
+            for k, d in self._state.webhook_deliveries.items()
+            if d.status is not DeliveryStatus.PENDING and d.created_at < before
+        ]
+        for key in found:
+            del self._state.webhook_deliveries[key]
+        gone = set(found)
+        for key in [k for k, a in self._state.webhook_attempts.items() if a.delivery_id in gone]:
+            del self._state.webhook_attempts[key]
+        return len(found)
+
     def pending_count(self) -> int:
         """How many deliveries wait for an attempt."""
         return sum(

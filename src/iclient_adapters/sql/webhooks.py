@@ -295,6 +295,18 @@ class SqlWebhookRepository:
         result = self._db.execute(sa.delete(webhook_deliveries).where(about))
         return int(result.rowcount)
 
+    def prune(self, before: datetime) -> int:
+        """Remove the finished deliveries created before ``before``, and their attempts."""
+        old = sa.and_(
+            webhook_deliveries.c.status != DeliveryStatus.PENDING.value,
+            webhook_deliveries.c.created_at < before,
+        )
+        found = sa.select(webhook_deliveries.c.id).where(old)
+        self._db.execute(
+            sa.delete(webhook_attempts).where(webhook_attempts.c.delivery_id.in_(found))
+        )
+        return int(self._db.execute(sa.delete(webhook_deliveries).where(old)).rowcount)
+
     def pending_count(self) -> int:
         """How many deliveries wait for an attempt."""
         query = sa.select(sa.func.count()).where(

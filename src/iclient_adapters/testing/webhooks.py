@@ -274,6 +274,33 @@ class WebhooksContract:
             assert uow.webhooks.attempts([about.id]) == []
             assert uow.webhooks.get_delivery(other.id) is not None
 
+    def test_webhooks_pruning_removes_only_old_finished_deliveries(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        endpoint = webhooks_sample_endpoint()
+        old_done, old_failed, old_pending, new_done = (
+            webhooks_sample_delivery(endpoint, m) for m in (1, 2, 3, 30)
+        )
+        old_done.delivered(at(1), 200)
+        old_failed.give_up(at(2), "the endpoint is paused")
+        new_done.delivered(at(30), 200)
+        self.webhooks_store(
+            uow_factory,
+            endpoint,
+            old_done,
+            old_failed,
+            old_pending,
+            new_done,
+            webhooks_sample_attempt(old_done, 1, 1),
+        )
+        with uow_factory() as uow:
+            assert uow.webhooks.prune(at(10)) == 2
+            uow.commit()
+        with uow_factory() as uow:
+            left = uow.webhooks.deliveries(endpoint.id, limit=10)
+            assert uow.webhooks.attempts([old_done.id]) == []
+        assert [d.id for d in left] == [new_done.id, old_pending.id]
+
     def test_webhooks_nothing_is_kept_without_a_commit(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

@@ -17,6 +17,7 @@ from iclient_core.documents.sweeper import sweep_documents
 from iclient_core.jobs.model import Job
 from iclient_core.quotes.decisions import expire_overdue_quotes
 from iclient_core.shared.text import counted
+from iclient_core.webhooks.delivery import prune_log
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -31,6 +32,7 @@ ERASE_DUE = "accounts.erase-due"
 EXPIRE_QUOTES = "quotes.expire-overdue"
 SWEEP_DOCUMENTS = "documents.sweep"
 SCRUB_DOCUMENTS = "documents.scrub"
+PRUNE_WEBHOOKS = "webhooks.prune"
 
 
 def _erase_due(services: Services) -> str:
@@ -39,6 +41,11 @@ def _erase_due(services: Services) -> str:
 
 def _expire_quotes(services: Services) -> str:
     return f"{counted(expire_overdue_quotes(services=services), 'quote')} expired"
+
+
+def _prune_webhooks(services: Services) -> str:
+    removed = prune_log(services=services)
+    return f"{counted(removed, 'old webhook delivery', 'old webhook deliveries')} removed"
 
 
 def sweep_summary(services: Services, grace: timedelta | None = None) -> str:
@@ -77,11 +84,13 @@ def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -
     - ``documents.sweep``: remove dead uploads, orphan stored files, unfinished writes;
     - ``documents.scrub``: every ``scrub_every``, re-hash the stored files and record the
       missing or damaged ones (with downloads handed to the web server, this is what checks
-      the bytes).
+      the bytes);
+    - ``webhooks.prune``: remove the webhook deliveries finished more than 30 days ago.
     """
     return (
         Job(ERASE_DUE, every, _erase_due),
         Job(EXPIRE_QUOTES, every, _expire_quotes),
         Job(SWEEP_DOCUMENTS, every, sweep_summary),
         Job(SCRUB_DOCUMENTS, scrub_every, scrub_summary),
+        Job(PRUNE_WEBHOOKS, every, _prune_webhooks),
     )

@@ -121,6 +121,19 @@ def deliver_webhooks(
     return WebhookReport(sent=sent, failed=failed, paused=paused)
 
 
+KEEP = timedelta(days=30)
+"""How long the delivery log keeps a finished delivery (its body names clients)."""
+
+
+def prune_log(*, services: Services, keep: timedelta = KEEP) -> int:
+    """Remove the delivered and given-up deliveries older than ``keep``, with their
+    attempts; returns how many (the housekeeping runs it)."""
+    with services.uow() as uow:
+        removed = uow.webhooks.prune(services.clock.now() - keep)
+        uow.commit()
+    return removed
+
+
 def _record(
     services: Services,
     delivery: Delivery,

@@ -72,6 +72,10 @@ class WebhookRepository(Protocol):
         """Remove every delivery whose body names ``account_id`` (with its attempts), when
         the account's personal data is erased; returns how many."""
 
+    def prune(self, before: datetime) -> int:
+        """Remove the finished (delivered or failed) deliveries created before ``before``,
+        with their attempts; returns how many."""
+
     def pending_count(self) -> int:
         """How many deliveries wait for an attempt."""
 
