@@ -614,3 +614,21 @@ def test_removing_an_endpoint_during_a_change_fails_neither(services: Services) 
         orphan = uow.webhooks.get_delivery(queued.id)
     assert orphan is not None and orphan.status is DeliveryStatus.FAILED
     assert orphan.last_error == "the endpoint was removed"
+
+
+def test_clients_imported_from_a_csv_file_are_registered_events(services: Services) -> None:
+    from iclient_core.staff.client_import import import_clients
+
+    admin = admin_of(services)
+    endpoint = endpoint_for(services, admin, ["client.registered"])
+    text = (
+        "nome;apelido;email\nAna;Silva;ana@example.pt\nRui;Costa;rui@\nEva;Lopes;eva@example.pt\n"
+    )
+    report = import_clients(services=services, actor=admin, data=text.encode(), ip=IP)
+    assert report.created == 2
+    events = pending(services, endpoint)
+    assert [body["data"]["client"]["email"] for _, body in events] == [
+        "ana@example.pt",
+        "eva@example.pt",
+    ]
+    assert {body["data"]["source"] for _, body in events} == {"import"}
