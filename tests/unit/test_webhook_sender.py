@@ -13,11 +13,21 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from iclient_adapters.webhooks import HttpWebhookSender, Resolver
-from iclient_core.webhooks import DestinationRefused, WebhookRequest, is_public_address
+from iclient_core.webhooks import (
+    DestinationRefused,
+    WebhookRequest,
+    check_url,
+    is_public_address,
+    literal_address,
+)
+from iclient_core.webhooks.destinations import IpAddress
 
 NAME = "hooks.example.pt"
 
@@ -257,3 +267,26 @@ def certificate_for(name: str, tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_file, key_file)
     return context, cert_file
+
+
+@given(st.text(max_size=300))
+def test_any_typed_url_is_either_refused_or_public_https(typed: str) -> None:
+    try:
+        clean = check_url(typed, allow_http=False, allow_private=False)
+    except DestinationRefused:
+        return
+    parts = urlsplit(clean)
+    assert parts.scheme == "https" and parts.hostname
+    address = literal_address(parts.hostname)
+    assert address is None or is_public_address(address)
+
+
+@given(st.ip_addresses())
+def test_an_address_literal_is_accepted_only_when_public(address: IpAddress) -> None:
+    host = f"[{address}]" if address.version == 6 else str(address)
+    try:
+        check_url(f"https://{host}/hook", allow_http=False, allow_private=False)
+    except DestinationRefused:
+        assert not is_public_address(address)
+    else:
+        assert is_public_address(address)
