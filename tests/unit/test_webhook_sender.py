@@ -290,3 +290,26 @@ def test_an_address_literal_is_accepted_only_when_public(address: IpAddress) -> 
         assert not is_public_address(address)
     else:
         assert is_public_address(address)
+
+
+@pytest.mark.parametrize(
+    ("env", "allow_http", "allow_private"),
+    [
+        ({}, True, False),
+        ({"ICLIENT_WEBHOOKS_ALLOW_PRIVATE": "1"}, True, True),
+        ({"ICLIENT_ENV": "production", "ICLIENT_SECRET_KEY": "k" * 40}, False, False),
+    ],
+)
+def test_the_configuration_decides_where_webhooks_may_go(
+    tmp_path: Path, env: dict[str, str], allow_http: bool, allow_private: bool
+) -> None:
+    from iclient_adapters.compose import settings_from, webhook_sender
+    from iclient_adapters.config import Config
+
+    config = Config.from_env(env, instance_path=tmp_path)
+    settings, sender = settings_from(config), webhook_sender(config)
+    assert (settings.webhooks_allow_http, settings.webhooks_allow_private) == (
+        allow_http,
+        allow_private,
+    )
+    assert (sender.allow_http, sender.allow_private) == (allow_http, allow_private)
