@@ -33,6 +33,7 @@ from iclient_adapters.ratelimit import LimitsRateLimiter
 from iclient_adapters.storage import build_storage, memory_storage
 from iclient_adapters.strength import ZxcvbnStrength
 from iclient_adapters.tokens import ItsDangerousTokens
+from iclient_adapters.webhooks import HttpWebhookSender
 from iclient_core.accounts.passwords import PasswordPolicy
 from iclient_core.jobs.model import JobRun
 from iclient_core.jobs.ports import JobClaim, JobLedger
@@ -42,6 +43,7 @@ from iclient_core.settings import Settings
 from iclient_core.shared.ports import Clock, Links
 from iclient_core.shared.storage import FileStorage
 from iclient_core.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from iclient_core.webhooks.ports import WebhookSender
 
 if TYPE_CHECKING:
     from iclient_adapters.sql import SqlDatabase
@@ -97,13 +99,14 @@ def in_memory(
 @attrs.define
 class Portal:
     """A core built from a configuration: its ``Services``, the configuration, the
-    background jobs' ledger, and what must be released at the end (connection pools). Use
-    it as a context manager, or call :meth:`close`."""
+    background jobs' ledger, the webhook sender, and what must be released at the end
+    (connection pools). Use it as a context manager, or call :meth:`close`."""
 
     config: Config
     services: Services
     closers: list[Callable[[], None]] = attrs.Factory(list)
     jobs: JobLedger = attrs.Factory(MemoryJobLedger)
+    webhooks: WebhookSender = attrs.Factory(HttpWebhookSender)
 
     def close(self) -> None:
         """Release connection pools and the like."""
@@ -190,6 +193,16 @@ def settings_from(config: Config) -> Settings:
         password_policy=PasswordPolicy(min_length=config.password_min_length),
         session_idle=timedelta(minutes=config.session_idle_minutes),
         session_absolute=timedelta(hours=config.session_absolute_hours),
+        webhooks_allow_http=not config.production,
+        webhooks_allow_private=config.webhooks_allow_private,
+    )
+
+
+def webhook_sender(config: Config) -> HttpWebhookSender:
+    """The webhook sender the configuration allows: ``https`` only in production, private
+    addresses only with ``ICLIENT_WEBHOOKS_ALLOW_PRIVATE``."""
+    return HttpWebhookSender(
+        allow_http=not config.production, allow_private=config.webhooks_allow_private
     )
 
 
@@ -225,4 +238,10 @@ def from_config(
         settings=settings_from(config),
         sms=build_sms(config.sms_url, instance_path=config.instance_path),
     )
-    return Portal(config=config, services=services, closers=[close_db], jobs=jobs)
+    return Portal(
+        config=config,
+        services=services,
+        closers=[close_db],
+        jobs=jobs,
+        webhooks=webhook_sender(config),
+    )

@@ -148,6 +148,8 @@ class Config:
     download_handoff: str = "none"
     download_handoff_prefix: str = DEFAULT_HANDOFF_PREFIX
     s3_presigned: bool = False  # downloads from S3: redirect to a short-lived presigned URL
+    # Webhooks to private, loopback or link-local addresses (development and tests only).
+    webhooks_allow_private: bool = False
 
     @classmethod
     def from_env(
@@ -196,6 +198,7 @@ class Config:
             download_handoff=_handoff(env),
             download_handoff_prefix=_handoff_prefix(env),
             s3_presigned=_flag(env, "ICLIENT_S3_PRESIGNED"),
+            webhooks_allow_private=_flag(env, "ICLIENT_WEBHOOKS_ALLOW_PRIVATE"),
             trusted_hosts=tuple(
                 h.strip() for h in env.get("ICLIENT_TRUSTED_HOSTS", host).split(",") if h.strip()
             ),

@@ -59,6 +59,10 @@ class PortalLinks:
         """``/<lang>/book/manage/<token>``."""
         return self._url(language, f"book/manage/{quote(token)}")
 
+    def staff_webhook(self, language: str, endpoint_id: str) -> str:
+        """The admins' page of one webhook endpoint."""
+        return self._url(language, f"admin/webhooks/{quote(endpoint_id)}")
+
     def logo(self, version: str) -> str:
         """``/logo?v=<version>`` (outside any language)."""
         return f"{self._base}/logo?v={quote(version)}"

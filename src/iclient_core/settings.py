@@ -38,6 +38,10 @@ class Settings:
     sign_up_per_ip: Limit = Limit(20, timedelta(hours=1))
     resend_per_account: Limit = Limit(3, timedelta(hours=1))
     quotes: QuoteSettings = QuoteSettings()
+    # Webhooks may go to http:// URLs (development), and to private, loopback or link-local
+    # addresses (development and tests only: see the protection in iclient_core.webhooks).
+    webhooks_allow_http: bool = False
+    webhooks_allow_private: bool = False
 
     def language(self, requested: str | None) -> str:
         """``requested`` when the portal speaks it, else the default language."""

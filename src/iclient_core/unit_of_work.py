@@ -18,6 +18,7 @@ from iclient_core.notifications.preferences import NotificationPreferencesReposi
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
+from iclient_core.webhooks.ports import WebhookRepository
 
 
 class UnitOfWork(Protocol):
@@ -76,6 +77,9 @@ class UnitOfWork(Protocol):
 
     def bookings(self) -> BookingRepository:
         """The bookable services, staff hours and bookings, of this transaction."""
+
+    def webhooks(self) -> WebhookRepository:
+        """The webhook endpoints, their deliveries and attempts, of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

@@ -48,12 +48,24 @@ from iclient_web import (
     security,
     staff,
     tracing,
+    webhooks,
 )
 from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
 from iclient_web.tracing import RequestTracing
 
-AREAS = (accounts, consent, documents, quotes, staff, help, inbox, notifications, bookings)
+AREAS = (
+    accounts,
+    consent,
+    documents,
+    quotes,
+    staff,
+    help,
+    inbox,
+    notifications,
+    bookings,
+    webhooks,
+)
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 
 

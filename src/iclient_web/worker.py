@@ -1,4 +1,5 @@
-"""The background worker: queued e-mail every few seconds, the housekeeping jobs when due.
+"""The background worker: queued e-mail and webhooks every few seconds, the housekeeping
+jobs when due.
 
 It runs in a process of its own: ``iclient worker``, or the one ``iclient serve`` starts
 beside its web workers. Run as many as you like, on as many hosts: the outbox hands each
@@ -30,6 +31,7 @@ from iclient_core.jobs.scheduling import run_due_jobs
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.shared.errors import ServiceUnavailable
 from iclient_core.shared.text import counted
+from iclient_core.webhooks.delivery import deliver_webhooks
 from iclient_web import metrics
 
 logger = logging.getLogger("iclient.worker")
@@ -112,6 +114,31 @@ class BackgroundWorker:
                 break
         return sent
 
+    def deliver_webhooks(self) -> int:
+        """Send the due webhook deliveries (rounds follow while they are full).
+
+        Returns:
+            How many were answered 2xx; a failed round is logged and counted (``webhooks``).
+        """
+        sent = 0
+        while not self._stopping.is_set():
+            try:
+                report = deliver_webhooks(
+                    services=self._portal.services, sender=self._portal.webhooks, limit=MAIL_BATCH
+                )
+            except ServiceUnavailable as error:
+                self.failures["webhooks"] += 1
+                logger.warning("webhook delivery round skipped: %s", error)
+                break
+            except Exception:
+                self.failures["webhooks"] += 1
+                logger.exception("webhook delivery round failed")
+                break
+            sent += report.sent
+            if report.sent + report.failed < MAIL_BATCH:
+                break
+        return sent
+
     def run_jobs(self) -> list[JobRun]:
         """Run the jobs that are due and that no other worker holds; count the failures."""
         runs = run_due_jobs(
@@ -129,8 +156,9 @@ class BackgroundWorker:
         return runs
 
     def run_once(self) -> list[JobRun]:
-        """One round: deliver the outbox, then run the due jobs."""
+        """One round: deliver the outbox and the webhooks, then run the due jobs."""
         self.deliver_mail()
+        self.deliver_webhooks()
         return self.run_jobs()
 
     def run(self) -> None:
@@ -148,6 +176,7 @@ class BackgroundWorker:
             if time.monotonic() >= next_mail:
                 before = self.failures["mail"]
                 self.deliver_mail()
+                self.deliver_webhooks()
                 # An outage (database, mail server) is logged with a growing pause between
                 # attempts, not a traceback every few seconds.
                 failed_rounds = failed_rounds + 1 if self.failures["mail"] > before else 0

@@ -40,6 +40,7 @@ from iclient_adapters.testing.shared import AuditLogContract, SettingsContract
 from iclient_adapters.testing.strength import PasswordStrengthContract
 from iclient_adapters.testing.tokens import TokenServiceContract
 from iclient_adapters.testing.unit_of_work import UnitOfWorkContract
+from iclient_adapters.testing.webhooks import WebhooksContract
 from iclient_adapters.tokens import ItsDangerousTokens
 
 pytest_plugins = ["pytester"]
@@ -61,6 +62,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     InboxContract,
     NotificationPreferencesContract,
     BookingsContract,
+    WebhooksContract,
     UnitOfWorkContract,
 )
 
@@ -109,7 +111,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 27
+    assert len(SUITES) == 28
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",

@@ -474,6 +474,11 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "reason": "Sem disponibilidade este mês.",
         "valid_until": "",
     },
+    Kind.WEBHOOK_PAUSED: {
+        "link": "https://p.example.test/l/admin/webhooks/W1",
+        "url": "https://invoicing.example.pt/hooks/iclient",
+        "failures": "5",
+    },
 }
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 

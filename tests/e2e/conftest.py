@@ -379,6 +379,13 @@ def _seed(flask_app: Any, portal_: Portal, transport_: MemoryTransport) -> dict[
     staff = Browser(flask_app.test_client(), portal_, transport_)
     staff.staff_account(STAFF, role="admin")
     ids = {"client": account_id(CLIENT), "gated": account_id(GATED)}
+    added = staff.submit(
+        "/pt/admin/webhooks/new",
+        {"url": "https://faturacao.example.pt/hooks/portal", "events": "document.published"},
+    )
+    assert added.status_code == 200, added.get_data(as_text=True)
+    with portal_.services.uow() as uow:
+        ids["webhook"] = uow.webhooks.endpoints()[0].id
 
     done = upload(staff, ids["client"], (b"%PDF-1.4 fatura\n", "fatura.pdf"))
     assert done.status_code in {200, 303}, done.get_data(as_text=True)

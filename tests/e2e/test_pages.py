@@ -85,6 +85,9 @@ PAGES = [
     ("booking-service-edit", "staff", "/admin/bookings/services/{service}"),
     ("booking-hours", "staff", "/admin/bookings/availability/{staff}"),
     ("booking-rules", "staff", "/admin/bookings/rules"),
+    ("webhooks", "staff", "/admin/webhooks"),
+    ("webhook-new", "staff", "/admin/webhooks/new"),
+    ("webhook-endpoint", "staff", "/admin/webhooks/{webhook}"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}

@@ -140,8 +140,13 @@ def test_the_housekeeping_jobs_run_each_chore_and_say_what_they_did(services: Se
         "bookings.remind",
         "documents.scrub",
         "quotes.remind-expiring",
+        "webhooks.prune",
     ]
-    assert [job.every for job in jobs] == [timedelta(minutes=5)] * 4 + [timedelta(days=1)] * 2
+    assert [job.every for job in jobs] == [timedelta(minutes=5)] * 4 + [
+        timedelta(days=1),
+        timedelta(days=1),
+        timedelta(minutes=5),
+    ]
     runs = run_due_jobs(services=services, ledger=MemoryJobLedger(), jobs=jobs, runner="a")
     assert [(run.outcome, run.detail) for run in runs] == [
         (Outcome.OK, "0 accounts erased"),
@@ -156,4 +161,5 @@ def test_the_housekeeping_jobs_run_each_chore_and_say_what_they_did(services: Se
             "checked 0 files (0 bytes), skipped 0 checked recently, 0 missing or damaged",
         ),
         (Outcome.OK, "0 clients reminded"),
+        (Outcome.OK, "0 old webhook deliveries removed"),
     ]

@@ -142,6 +142,21 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/bookings/availability/<staff_id>", "POST"): ADMIN_PAGE,
     ("/<lang>/admin/bookings/rules", "GET"): ADMIN_PAGE,
     ("/<lang>/admin/bookings/rules", "POST"): ADMIN_PAGE,
+    # webhooks: managers only
+    ("/<lang>/admin/webhooks", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/webhooks/new", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/webhooks/new", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/webhooks/<endpoint_id>", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/secret", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/rotate", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/pause", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/resume", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/test", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/delete", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/webhooks/<endpoint_id>/deliveries/<delivery_id>/send-again", "POST"): (
+        NO_SUCH_OBJECT
+    ),
 }
 
 
@@ -252,6 +267,8 @@ def test_each_admin_route_answers_each_role_as_the_table_says(
         "booking_id": "no-such-booking",
         "service_id": "no-such-service",
         "staff_id": actor.id,
+        "endpoint_id": "no-such-endpoint",
+        "delivery_id": "no-such-delivery",
     }
     column = ROLES.index(role)
     wrong = []

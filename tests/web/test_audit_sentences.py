@@ -14,6 +14,7 @@ from markupsafe import Markup
 from iclient_core.accounts.permissions import Permission
 from iclient_core.shared import audit
 from iclient_core.shared.audit import ACTIONS, AuditEntry, AuditPerson
+from iclient_core.webhooks.model import EventType
 from iclient_web.staff.audit_sentences import SENTENCES, sentence
 from iclient_web.staff.labels import ACTION_LABELS
 from tests.web.conftest import Browser
@@ -136,8 +137,8 @@ def test_names_are_escaped(app: Flask) -> None:
 
 DOMAINS = "|".join(sorted({action.split(".")[0] for action in ACTIONS}))
 WRITTEN = re.compile(rf'"((?:{DOMAINS})\.[a-z_]+)"')
-NOT_ACTIONS = {permission.value for permission in Permission}
-"""Dotted texts of the core that are not audit actions."""
+NOT_ACTIONS = {permission.value for permission in Permission} | {e.value for e in EventType}
+"""Dotted texts of the core that are not audit actions (permissions, webhook event types)."""
 
 
 def test_every_action_written_in_the_core_is_listed() -> None:

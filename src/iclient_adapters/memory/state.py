@@ -17,6 +17,7 @@ from iclient_core.notifications.preferences import NotificationPreferences
 from iclient_core.quotes.model import Quote
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import BusinessSettings
+from iclient_core.webhooks.model import Attempt, Delivery, Endpoint
 
 
 @attrs.define
@@ -42,6 +43,9 @@ class MemoryState:
     booking_availability: dict[str, Availability] = attrs.Factory(dict)
     booking_rules: dict[str, BookingRules] = attrs.Factory(dict)
     bookings: dict[str, Booking] = attrs.Factory(dict)
+    webhook_endpoints: dict[str, Endpoint] = attrs.Factory(dict)
+    webhook_deliveries: dict[str, Delivery] = attrs.Factory(dict)
+    webhook_attempts: dict[str, Attempt] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.

@@ -25,6 +25,7 @@ from iclient_adapters.memory.preferences import MemoryNotificationPreferencesRep
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
 from iclient_adapters.memory.state import MemoryState
+from iclient_adapters.memory.webhooks import MemoryWebhookRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.bookings.model import SlotTaken
 from iclient_core.bookings.ports import BookingRepository
@@ -39,6 +40,7 @@ from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.webhooks.ports import WebhookRepository
 
 
 @attrs.define
@@ -95,6 +97,7 @@ class MemoryUnitOfWork:
     inbox: InboxRepository
     notification_preferences: NotificationPreferencesRepository
     bookings: BookingRepository
+    webhooks: WebhookRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -119,6 +122,7 @@ class MemoryUnitOfWork:
         self.inbox = MemoryInboxRepository(self._working)
         self.notification_preferences = MemoryNotificationPreferencesRepository(self._working)
         self.bookings = MemoryBookingRepository(self._working)
+        self.webhooks = MemoryWebhookRepository(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()

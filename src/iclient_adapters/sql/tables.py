@@ -555,6 +555,73 @@ inbox_submissions = sa.Table(
     sa.Index("ix_inbox_submissions_listing", "status", "created_at"),
 )
 
+# --------------------------------------------------------------------------- webhooks
+
+webhook_endpoints = sa.Table(
+    "webhook_endpoints",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("description", sa.String(200), nullable=False),
+    # The subscribed event types, space-separated.
+    sa.Column("events", sa.Text(), nullable=False),
+    # ``whsec_`` and the base64 of the signing key: needed as is to sign each request.
+    sa.Column("secret", sa.String(200), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("paused_at", UtcDateTime(), nullable=True),
+    sa.Column("pause_reason", sa.String(500), nullable=False),
+    sa.Column("consecutive_failures", sa.Integer(), nullable=False),
+    sa.Column("failing_since", UtcDateTime(), nullable=True),
+    sa.Column("last_success_at", UtcDateTime(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+)
+
+# The webhooks' outbox: one row per event and endpoint, written with the change. No foreign
+# key to the endpoint: an admin removing an endpoint at the moment a client registers must
+# not fail the registration (the endpoint's rows are removed with it; a late one is given up).
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.String(60), primary_key=True),
+    sa.Column("endpoint_id", sa.String(36), nullable=False),
+    sa.Column("event_type", sa.String(60), nullable=False),
+    sa.Column("payload", sa.Text(), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("last_status", sa.Integer(), nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=False),
+    sa.Column("last_attempt_at", UtcDateTime(), nullable=True),
+    sa.Column("delivered_at", UtcDateTime(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=False),
+    sa.Column("locked_until", UtcDateTime(), nullable=True),
+    # The worker's claim: pending rows by due time; the log: an endpoint's rows, newest first.
+    sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    sa.Index("ix_webhook_deliveries_log", "endpoint_id", "created_at"),
+)
+
+webhook_attempts = sa.Table(
+    "webhook_attempts",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "delivery_id",
+        sa.String(60),
+        sa.ForeignKey("webhook_deliveries.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("endpoint_id", sa.String(36), nullable=False),
+    sa.Column("event_type", sa.String(60), nullable=False),
+    sa.Column("number", sa.Integer(), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("status_code", sa.Integer(), nullable=True),
+    sa.Column("error", sa.String(500), nullable=False),
+    sa.Column("duration_ms", sa.Integer(), nullable=False),
+)
+
 # Background jobs: who ran which job when, and how it ended (the claim of a due job reads
 # the latest start; see ``sql/jobs.py``).
 job_runs = sa.Table(

@@ -25,6 +25,7 @@ from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.preferences import SqlNotificationPreferencesRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
+from iclient_adapters.sql.webhooks import SqlWebhookRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.bookings.ports import BookingRepository
 from iclient_core.consent.ports import ConsentRepository
@@ -38,6 +39,7 @@ from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
 from iclient_core.shared.errors import AlreadyExists
+from iclient_core.webhooks.ports import WebhookRepository
 
 
 class SqlUnitOfWork:
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
     inbox: InboxRepository
     notification_preferences: NotificationPreferencesRepository
     bookings: BookingRepository
+    webhooks: WebhookRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -97,6 +100,7 @@ class SqlUnitOfWork:
         self.inbox = SqlInboxRepository(connection, converter)
         self.notification_preferences = SqlNotificationPreferencesRepository(connection, converter)
         self.bookings = SqlBookingRepository(connection, converter)
+        self.webhooks = SqlWebhookRepository(connection, converter)
         return self
 
     def __exit__(

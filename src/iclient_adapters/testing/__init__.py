@@ -23,6 +23,7 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
   notification choices and phone confirmation.
 - ``bookings.BookingsContract`` [uow_factory]: services, staff hours, rules, bookings that
   never overlap.
+- ``webhooks.WebhooksContract`` [uow_factory]: webhook endpoints, deliveries, attempts.
 - ``unit_of_work.UnitOfWorkContract`` [uow_factory]: commit and rollback over everything.
 - ``storage.StorageContract`` [storage]: streamed, atomic file storage.
 - ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
@@ -87,6 +88,7 @@ pytest.register_assert_rewrite(
             "strength",
             "tokens",
             "unit_of_work",
+            "webhooks",
         )
     )
 )

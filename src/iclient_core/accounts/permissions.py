@@ -30,6 +30,7 @@ class Permission(enum.StrEnum):
     SETTINGS_MANAGE = "settings.manage"
     AUDIT_VIEW = "audit.view"
     FAQ_MANAGE = "faq.manage"
+    WEBHOOKS_MANAGE = "webhooks.manage"
 
 
 _STAFF = frozenset(

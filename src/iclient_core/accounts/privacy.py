@@ -94,6 +94,7 @@ def _erase(
     uow.notification_preferences.remove(account.id)
     removed = uow.inbox.delete_submissions_of_account(account.id)
     bookings_removed = uow.bookings.delete_bookings_of_account(account.id)
+    uow.webhooks.delete_deliveries_about(account.id)  # their bodies carry personal data
     audit.record(
         services,
         uow,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from iclient_core.accounts import tokens
 from iclient_core.accounts.contact import clean_email, clean_profile, personal_data
 from iclient_core.accounts.mail import notify
-from iclient_core.accounts.model import Account, Status, email_key
+from iclient_core.accounts.model import Account, Role, Status, email_key
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
 from iclient_core.shared import audit
@@ -20,6 +20,8 @@ from iclient_core.shared.errors import (
 )
 from iclient_core.shared.limits import check_limit
 from iclient_core.shared.security_log import security_event
+from iclient_core.webhooks.events import client_data, emit
+from iclient_core.webhooks.model import EventType
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -73,6 +75,12 @@ def register_client(
                     target_type="account",
                     target_id=account.id,
                     ip=ip,
+                )
+                emit(
+                    services,
+                    uow,
+                    EventType.CLIENT_REGISTERED,
+                    {"client": client_data(account), "source": "sign_up"},
                 )
             else:
                 _send_already_registered(services, uow, existing)
@@ -168,6 +176,8 @@ def activate_account(
             target_id=account.id,
             ip=ip,
         )
+        if account.role is Role.CLIENT:
+            emit(services, uow, EventType.CLIENT_ACTIVATED, {"client": client_data(account)})
         uow.commit()
     security_event("activation", account_id=account.id, ip=ip)
     return account

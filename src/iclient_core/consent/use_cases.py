@@ -25,6 +25,8 @@ from iclient_core.shared import audit
 from iclient_core.shared.business import effective
 from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput, NotFound
 from iclient_core.shared.text import clean_line
+from iclient_core.webhooks.events import emit
+from iclient_core.webhooks.model import EventType
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -215,6 +217,23 @@ def _record(
             summary=f"{version.kind} v{version.number} {action.value}",
             ip=ip,
             details={"kind": version.kind, "version": version.number},
+        )
+    if action is Action.ACCEPTED:
+        emit(
+            services,
+            uow,
+            EventType.CONSENT_ACCEPTED,
+            {
+                "client": {"id": account.id, "email": account.email.address},
+                "consent": {
+                    "kind": version.kind,
+                    "version": version.number,
+                    "language": version.language,
+                    "content_hash": version.content_hash,
+                    "method": record.method.value,
+                    "recorded_by_staff": staff is not None,
+                },
+            },
         )
     return record
 

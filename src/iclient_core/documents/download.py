@@ -33,6 +33,8 @@ from iclient_core.shared.downloads import (
 from iclient_core.shared.errors import ConcurrentUpdate, NotFound
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.storage import ObjectNotFound
+from iclient_core.webhooks.events import emit
+from iclient_core.webhooks.model import EventType
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -242,6 +244,22 @@ def _record(
                         ip=ip,
                         subject_id=document.client_id,
                         details={"title": document.title, "version": number},
+                    )
+                    emit(
+                        services,
+                        uow,
+                        EventType.DOCUMENT_DOWNLOADED,
+                        {
+                            "document": {
+                                "id": document.id,
+                                "client_id": document.client_id,
+                                "title": document.title,
+                                "category": document.category.value,
+                                "reference": document.reference,
+                                "version": number,
+                            },
+                            "client": {"id": actor.id, "email": actor.email.address},
+                        },
                     )
                 uow.documents.add_download(
                     DownloadRecord(

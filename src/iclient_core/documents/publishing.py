@@ -34,6 +34,8 @@ from iclient_core.shared.errors import ConcurrentUpdate, InvalidInput, NotFound
 from iclient_core.shared.filetypes import title_from_filename
 from iclient_core.shared.intake import Upload, check_file, forget_stored, store_checked
 from iclient_core.shared.storage import StorageUnavailable
+from iclient_core.webhooks.events import client_data, emit
+from iclient_core.webhooks.model import EventType
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -198,8 +200,40 @@ def upload_document(
         )
         if notify:
             _notify(services, uow, client, [found.title])
+        emit(
+            services,
+            uow,
+            EventType.DOCUMENT_PUBLISHED,
+            {"document": _event_data(found), "client": client_data(client)},
+        )
         uow.commit()
     return found
+
+
+def _event_data(document: Document) -> dict[str, object]:
+    """A document as webhook events describe it (its metadata, never its bytes)."""
+    current = document.current
+    return {
+        "id": document.id,
+        "client_id": document.client_id,
+        "title": document.title,
+        "category": document.category.value,
+        "reference": document.reference,
+        "issue_date": document.issue_date.isoformat() if document.issue_date else None,
+        "amount": {"cents": document.amount.cents, "currency": document.amount.currency}
+        if document.amount
+        else None,
+        "due_date": document.due_date.isoformat() if document.due_date else None,
+        "file": {
+            "version": current.number,
+            "name": current.display_name,
+            "content_type": current.content_type,
+            "size": current.size,
+            "sha256": current.sha256,
+        }
+        if current is not None
+        else None,
+    }
 
 
 def _abandon(services: Services, document_id: str, file: FileVersion) -> None:

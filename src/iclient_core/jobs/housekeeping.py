@@ -19,6 +19,7 @@ from iclient_core.jobs.model import Job
 from iclient_core.quotes.decisions import expire_overdue_quotes
 from iclient_core.quotes.reminders import remind_expiring_quotes
 from iclient_core.shared.text import counted
+from iclient_core.webhooks.delivery import prune_log
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -41,6 +42,7 @@ def _remind_quotes(services: Services) -> str:
 
 
 BOOKING_REMINDERS = "bookings.remind"
+PRUNE_WEBHOOKS = "webhooks.prune"
 
 
 def _erase_due(services: Services) -> str:
@@ -53,6 +55,11 @@ def _expire_quotes(services: Services) -> str:
 
 def _booking_reminders(services: Services) -> str:
     return f"{counted(send_reminders(services=services), 'reminder')} queued"
+
+
+def _prune_webhooks(services: Services) -> str:
+    removed = prune_log(services=services)
+    return f"{counted(removed, 'old webhook delivery', 'old webhook deliveries')} removed"
 
 
 def sweep_summary(services: Services, grace: timedelta | None = None) -> str:
@@ -95,7 +102,8 @@ def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -
       a day that has none yet;
     - ``documents.scrub``: every ``scrub_every``, re-hash the stored files and record the
       missing or damaged ones (with downloads handed to the web server, this is what checks
-      the bytes).
+      the bytes);
+    - ``webhooks.prune``: remove the webhook deliveries finished more than 30 days ago.
     """
     return (
         Job(ERASE_DUE, every, _erase_due),
@@ -105,4 +113,5 @@ def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -
         Job(SCRUB_DOCUMENTS, scrub_every, scrub_summary),
         # Daily: each quote is reminded on the one day its validity is three days away.
         Job(REMIND_QUOTES, DAILY, _remind_quotes),
+        Job(PRUNE_WEBHOOKS, every, _prune_webhooks),
     )

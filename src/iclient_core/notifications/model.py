@@ -35,6 +35,7 @@ class Kind(enum.StrEnum):
     BOOKING_CONFIRMED = "booking_confirmed"  # to the person: their booking, with a calendar file
     BOOKING_CHANGED = "booking_changed"  # to the person: moved or cancelled
     BOOKING_REMINDER = "booking_reminder"  # to the person: the day before
+    WEBHOOK_PAUSED = "webhook_paused"  # to admins: an endpoint kept failing and was paused
 
 
 class Channel(enum.StrEnum):

@@ -176,6 +176,18 @@ def quote_details(quote: Quote) -> dict[str, object]:
     return {"reference": quote.reference, "subject": quote.subject}
 
 
+def quote_event(quote: Quote) -> dict[str, object]:
+    """A quote as webhook events describe it: ids, number, subject, who asked."""
+    return {
+        "id": quote.id,
+        "number": str(quote.number),
+        "subject": quote.subject,
+        "client_id": quote.client_id,
+        "visitor_email": quote.visitor.email if quote.visitor is not None else None,
+        "language": quote.language,
+    }
+
+
 def base_context(quote: Quote) -> dict[str, str]:
     """What every quote e-mail names: the subject and the reference."""
     return {"quote_subject": quote.subject, "reference": quote.reference}

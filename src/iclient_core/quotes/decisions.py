@@ -23,12 +23,15 @@ from iclient_core.quotes.common import (
     notify_client,
     notify_staff,
     quote_details,
+    quote_event,
     today,
 )
 from iclient_core.quotes.model import Action, ProposalChanged, Quote, QuoteExpired
 from iclient_core.shared import audit
 from iclient_core.shared.errors import ConcurrentUpdate, FieldError, InvalidInput
 from iclient_core.shared.wording import format_date
+from iclient_core.webhooks.events import emit
+from iclient_core.webhooks.model import EventType
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -133,6 +136,17 @@ def accept_quote(
                 "currency": total.currency,
             },
         )
+        emit(
+            services,
+            uow,
+            EventType.QUOTE_ACCEPTED,
+            {
+                "quote": quote_event(quote),
+                "proposal_version": decision.proposal_number,
+                "total": {"cents": total.cents, "currency": total.currency},
+                "content_hash": decision.content_hash,
+            },
+        )
         uow.commit()
     return quote
 
@@ -181,6 +195,16 @@ def decline_quote(
             decision.content_hash,
             ip,
             {"version": decision.proposal_number, "reason": decision.reason},
+        )
+        emit(
+            services,
+            uow,
+            EventType.QUOTE_DECLINED,
+            {
+                "quote": quote_event(quote),
+                "proposal_version": decision.proposal_number,
+                "reason": decision.reason,
+            },
         )
         uow.commit()
     return quote

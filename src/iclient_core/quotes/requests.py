@@ -27,6 +27,7 @@ from iclient_core.quotes.common import (
     notify_staff,
     parse_date,
     quote_details,
+    quote_event,
     staff_quote,
     today,
 )
@@ -37,6 +38,8 @@ from iclient_core.shared.intake import Upload
 from iclient_core.shared.limits import Limit, check_limit, count_attempt
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import clean_line
+from iclient_core.webhooks.events import emit
+from iclient_core.webhooks.model import EventType
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -153,6 +156,12 @@ def request_quote(
                 summary=summary,
                 ip=ip,
             )
+            emit(
+                services,
+                uow,
+                EventType.QUOTE_REQUESTED,
+                {"quote": quote_event(quote), "requester": "client"},
+            )
             uow.commit()
     except BaseException:
         if stored is not None:
@@ -241,6 +250,12 @@ def request_quote_as_visitor(
             details=quote_details(quote),
             summary=clean_subject,
             ip=ip,
+        )
+        emit(
+            services,
+            uow,
+            EventType.QUOTE_REQUESTED,
+            {"quote": quote_event(quote), "requester": "visitor"},
         )
         uow.commit()
     security_event("quote_requested_by_visitor", ip=ip, quote=quote.id)

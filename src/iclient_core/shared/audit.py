@@ -103,6 +103,16 @@ ACTIONS = frozenset(
         "booking.service_updated",
         "booking.availability_updated",
         "booking.rules_updated",
+        # webhooks
+        "webhook.created",
+        "webhook.updated",
+        "webhook.deleted",
+        "webhook.paused",
+        "webhook.resumed",
+        "webhook.secret_rotated",
+        "webhook.secret_revealed",
+        "webhook.sent_again",
+        "webhook.tested",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""

@@ -74,5 +74,8 @@ class Links(Protocol):
     def booking(self, language: str, token: str) -> str:
         """The page where a person cancels or moves their booking (``token`` signs it)."""
 
+    def staff_webhook(self, language: str, endpoint_id: str) -> str:
+        """The admins' page of one webhook endpoint (its delivery log)."""
+
     def logo(self, version: str) -> str:
         """The business's public logo; ``version`` changes with the logo (cache busting)."""

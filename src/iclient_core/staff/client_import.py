@@ -38,6 +38,8 @@ from iclient_core.shared.business import effective
 from iclient_core.shared.errors import AlreadyExists, FieldError, InvalidInput
 from iclient_core.shared.security_log import security_event
 from iclient_core.staff.clients import CREATED, clean_contact, send_invitation
+from iclient_core.webhooks.events import client_data, emit
+from iclient_core.webhooks.model import EventType
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -388,6 +390,12 @@ def import_clients(
                     summary="Client created by CSV import"
                     + ("; invitation sent" if send_invitations else ""),
                     ip=ip,
+                )
+                emit(
+                    services,
+                    uow,
+                    EventType.CLIENT_REGISTERED,
+                    {"client": client_data(account), "source": "import"},
                 )
                 created += 1
             audit.record(

@@ -33,6 +33,8 @@ from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import clean_line
 from iclient_core.staff import account_status
 from iclient_core.staff.audit import AuditPage, log_page
+from iclient_core.webhooks.events import client_data, emit
+from iclient_core.webhooks.model import EventType
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -327,6 +329,12 @@ def create_client(
                 target_id=account.id,
                 summary="Client created by staff; invitation sent",
                 ip=ip,
+            )
+            emit(
+                services,
+                uow,
+                EventType.CLIENT_REGISTERED,
+                {"client": client_data(account), "source": "staff"},
             )
             uow.commit()
         except AlreadyExists:

@@ -351,6 +351,22 @@ def _booking(template: str, anonymous: str, *, of: str = "booking") -> Callable[
     return say
 
 
+def _on_webhook(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), url=e.detail("url"), **_people(e))
+
+
+def _webhook_paused(e: _Entry) -> Markup:
+    if e.entry.actor_id:
+        return _say(
+            _("%(actor)s paused the webhook endpoint %(url)s."), url=e.detail("url"), **_people(e)
+        )
+    return _say(
+        _("The webhook endpoint %(url)s kept failing and was paused (%(reason)s)."),
+        url=e.detail("url"),
+        reason=e.detail("reason"),
+    )
+
+
 def _on_quote(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
 
@@ -553,6 +569,24 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
         _l("%(actor)s changed the booking rules (%(what)s)."),
         _l("The booking rules were changed (%(what)s)."),
         of="zone",
+    ),
+    # webhooks
+    "webhook.created": _on_webhook(_l("%(actor)s added the webhook endpoint %(url)s.")),
+    "webhook.updated": _on_webhook(_l("%(actor)s changed the webhook endpoint %(url)s.")),
+    "webhook.deleted": _on_webhook(_l("%(actor)s removed the webhook endpoint %(url)s.")),
+    "webhook.paused": _webhook_paused,
+    "webhook.resumed": _on_webhook(_l("%(actor)s resumed the webhook endpoint %(url)s.")),
+    "webhook.secret_rotated": _on_webhook(
+        _l("%(actor)s gave the webhook endpoint %(url)s a new secret.")
+    ),
+    "webhook.secret_revealed": _on_webhook(
+        _l("%(actor)s looked at the secret of the webhook endpoint %(url)s.")
+    ),
+    "webhook.sent_again": _on_webhook(
+        _l("%(actor)s sent an event again to the webhook endpoint %(url)s.")
+    ),
+    "webhook.tested": _on_webhook(
+        _l("%(actor)s sent a test event to the webhook endpoint %(url)s.")
     ),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""

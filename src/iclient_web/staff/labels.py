@@ -97,6 +97,15 @@ ACTION_LABELS = {
     "booking.service_updated": _l("Bookable service changed"),
     "booking.availability_updated": _l("Working hours changed"),
     "booking.rules_updated": _l("Booking rules changed"),
+    "webhook.created": _l("Webhook endpoint added"),
+    "webhook.updated": _l("Webhook endpoint changed"),
+    "webhook.deleted": _l("Webhook endpoint removed"),
+    "webhook.paused": _l("Webhook endpoint paused"),
+    "webhook.resumed": _l("Webhook endpoint resumed"),
+    "webhook.secret_rotated": _l("Webhook secret replaced"),
+    "webhook.secret_revealed": _l("Webhook secret shown"),
+    "webhook.sent_again": _l("Webhook event sent again"),
+    "webhook.tested": _l("Webhook test event sent"),
 }
 """Short names of the audit actions, for the log's filter."""
 
