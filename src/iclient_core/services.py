@@ -13,6 +13,8 @@ import attrs
 
 from iclient_core.accounts.ports import (
     ContactValidator,
+    OneTimeCodes,
+    PasskeyVerifier,
     PasswordHasher,
     PasswordStrength,
     TokenService,
@@ -40,6 +42,8 @@ class Services:
         links: the absolute addresses put in e-mails, by purpose.
         storage: the bytes of documents, attachments and the logo.
         mailer: hands queued e-mails to a transport (used by the outbox's delivery).
+        one_time_codes: the codes of authenticator apps (two-step sign-in).
+        passkeys: the WebAuthn ceremonies of passkeys.
         settings: the installation's rules.
     """
 
@@ -54,4 +58,6 @@ class Services:
     links: Links
     storage: FileStorage
     mailer: Mailer
+    one_time_codes: OneTimeCodes
+    passkeys: PasskeyVerifier
     settings: Settings = Settings()

@@ -391,6 +391,12 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "sender_email": "bruno@example.pt",
     },
     Kind.FORM_ACKNOWLEDGED: {"form_title": "Pedido de contacto"},
+    Kind.NEW_DEVICE_SIGN_IN: {
+        "link": "https://p.example.test/l/account/sessions",
+        "ip": "203.0.113.9",
+        "device": "Firefox on Linux",
+    },
+    Kind.TWO_STEP_DISABLED: {"link": "https://p.example.test/l/account/sessions"},
     Kind.DELETION_REQUESTED: {
         "sign_in_link": "https://p.example.test/l/auth/sign-in",
         "erase_by": "04/02/2026",

@@ -23,7 +23,8 @@ from iclient_adapters.memory.notifications import MemoryOutboxRepository
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
 from iclient_adapters.memory.state import MemoryState
-from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_adapters.memory.two_step import MemoryTwoStepRepository
+from iclient_core.accounts.ports import AccountRepository, SessionRepository, TwoStepRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
@@ -71,6 +72,7 @@ def _unique_keys(state: MemoryState) -> dict[str, list[object]]:
         "quote number": [(q.number.year, q.number.sequence) for q in state.quotes.values()],
         "faq anchor": [(e.language, e.anchor) for e in state.faq_entries.values()],
         "form slug": [f.slug for f in state.inbox_forms.values()],
+        "passkey": [p.credential_id for p in state.passkeys.values()],
     }
 
 
@@ -79,6 +81,7 @@ class MemoryUnitOfWork:
 
     accounts: AccountRepository
     sessions: SessionRepository
+    two_step: TwoStepRepository
     outbox: OutboxRepository
     audit: AuditLog
     quotes: QuoteRepository
@@ -101,6 +104,7 @@ class MemoryUnitOfWork:
             self._working = copy.deepcopy(self._snapshot)
         self.accounts = MemoryAccountRepository(self._working)
         self.sessions = MemorySessionRepository(self._working)
+        self.two_step = MemoryTwoStepRepository(self._working)
         self.outbox = MemoryOutboxRepository(self._working)
         self.audit = MemoryAuditLog(self._working)
         self.quotes = MemoryQuoteRepository(self._working, self._store.take_quote_number)

@@ -23,7 +23,8 @@ from iclient_adapters.sql.jobs import SqlJobLedger
 from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
-from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_adapters.sql.two_step import SqlTwoStepRepository
+from iclient_core.accounts.ports import AccountRepository, SessionRepository, TwoStepRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
     # Typed as the ports: a Protocol's attributes are invariant.
     accounts: AccountRepository
     sessions: SessionRepository
+    two_step: TwoStepRepository
     outbox: OutboxRepository
     audit: AuditLog
     quotes: QuoteRepository
@@ -80,6 +82,7 @@ class SqlUnitOfWork:
         converter = self._converter
         self.accounts = SqlAccountRepository(connection, converter)
         self.sessions = SqlSessionRepository(connection, converter)
+        self.two_step = SqlTwoStepRepository(connection, converter)
         self.outbox = SqlOutboxRepository(connection, converter)
         self.audit = SqlAuditLog(connection, converter)
         self.quotes = SqlQuoteRepository(connection, converter)

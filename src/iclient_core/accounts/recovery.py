@@ -14,7 +14,7 @@ from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
 from iclient_core.shared import audit
 from iclient_core.shared.errors import FieldError, InvalidInput, TokenInvalid
-from iclient_core.shared.limits import check_limit
+from iclient_core.shared.limits import check_limit, clear_attempts
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import counted
 
@@ -130,11 +130,11 @@ def reset_password(
             details={"sessions": ended},
         )
         uow.commit()
-    account_key, _ = sign_in_keys(services, account.email.address, ip)
-    services.limiter.clear(
-        account_key,
-        amount=settings.sign_in_per_account.amount,
-        per=settings.sign_in_per_account.per,
-    )
+    # The address's own budget is lifted; the browser that followed the link is the owner's
+    # and gets a device token from the portal (see authentication.issue_device), which
+    # passes the limits of other networks and devices.
+    keys = sign_in_keys(services, account.email.address, ip)
+    clear_attempts(services.limiter, keys.address, settings.sign_in_per_address)
+    clear_attempts(services.limiter, keys.pair, settings.sign_in_per_account)
     security_event("password_reset", account_id=account.id, ip=ip, sessions_ended=ended)
     return account

@@ -29,6 +29,8 @@ class Kind(enum.StrEnum):
     DELETION_REQUESTED = "deletion_requested"  # to the client: the receipt of their request
     FORM_RECEIVED = "form_received"  # to the business: someone sent a public form
     FORM_ACKNOWLEDGED = "form_acknowledged"  # to the sender: their message arrived
+    NEW_DEVICE_SIGN_IN = "new_device_sign_in"  # to the owner: a sign-in from a new browser
+    TWO_STEP_DISABLED = "two_step_disabled"  # to the owner: two-step sign-in was turned off
 
 
 @attrs.frozen

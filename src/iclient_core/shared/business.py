@@ -61,6 +61,8 @@ class BusinessSettings:
             portal's own blue).
         intro_pt: the landing page's introduction in Portuguese (Markdown), or empty.
         intro_en: the same in English, or empty.
+        staff_two_step: staff must sign in in two steps (a member of staff without a second
+            step is taken to set one up before anything else).
     """
 
     business_name: str = ""
@@ -78,6 +80,7 @@ class BusinessSettings:
     accent_color: str = ""
     intro_pt: str = ""
     intro_en: str = ""
+    staff_two_step: bool = False
 
     @property
     def has_logo(self) -> bool:
