@@ -37,6 +37,7 @@ from iclient_adapters.testing.quotes import QuotesContract
 from iclient_adapters.testing.shared import AuditLogContract, SettingsContract
 from iclient_adapters.testing.strength import PasswordStrengthContract
 from iclient_adapters.testing.tokens import TokenServiceContract
+from iclient_adapters.testing.two_step import TwoStepContract
 from iclient_adapters.testing.unit_of_work import UnitOfWorkContract
 from iclient_adapters.tokens import ItsDangerousTokens
 
@@ -48,6 +49,7 @@ NEEDS = re.compile(r"Needs ``(\w+)``")
 PERSISTENCE_SUITES: tuple[type, ...] = (
     AccountsContract,
     SessionsContract,
+    TwoStepContract,
     OutboxContract,
     AuditLogContract,
     SettingsContract,
@@ -105,7 +107,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 24
+    assert len(SUITES) == 25
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",
