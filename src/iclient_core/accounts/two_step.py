@@ -63,7 +63,8 @@ class TwoStepStatus:
 
 
 def _required(uow: UnitOfWork, account: Account) -> bool:
-    return account.role.is_staff and uow.settings.get().staff_two_step
+    stored = uow.settings.get()
+    return account.role.is_staff and stored is not None and stored.staff_two_step
 
 
 def two_step_status(*, services: Services, account_id: str) -> TwoStepStatus:
@@ -145,7 +146,8 @@ def pending_authenticator(*, services: Services, account_id: str) -> NewAuthenti
 
 
 def _issuer(services: Services, uow: UnitOfWork) -> str:
-    return uow.settings.get().business_name or services.settings.business_name
+    stored = uow.settings.get()
+    return (stored.business_name if stored else "") or services.settings.business_name
 
 
 def _limit_key(account_id: str) -> str:

@@ -112,6 +112,7 @@ class EffectiveSettings:
     nif: str = ""
     """The business's tax number (empty if not set)."""
     quote_prefix: str = "ORC"
+    staff_two_step: bool = False
     """What new quote numbers start with."""
 
     def intro(self, language: str) -> str:
@@ -172,6 +173,7 @@ def effective(configured: Settings, stored: BusinessSettings | None) -> Effectiv
         address=stored.address,
         nif=stored.nif,
         quote_prefix=stored.quote_prefix or configured.quotes.number_prefix,
+        staff_two_step=stored.staff_two_step,
     )
 
 
