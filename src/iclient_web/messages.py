@@ -37,6 +37,16 @@ FIELD_MESSAGES = {
     ),
     "password_mismatch": _l("The two passwords do not match."),
     "password_wrong": _l("The current password is not correct."),
+    "code_wrong": _l(
+        "The code is not right, or it was used already. Type the code the app shows now, or "
+        "an unused recovery code."
+    ),
+    "two_step_on": _l("An authenticator app is already on."),
+    "two_step_off": _l("Two-step sign-in is off: there are no recovery codes to renew."),
+    "two_step_required": _l(
+        "The business requires staff to sign in in two steps: this cannot be turned off."
+    ),
+    "passkey_rejected": _l("The passkey could not be added. Try again with this browser."),
     "consent_required": _l("You need to accept this text to use your private area."),
     "kind_invalid": _l("Use 2 to 32 lowercase letters, digits, - or _, starting with a letter."),
     "kind_taken": _l("A kind with this key already exists."),
