@@ -4,6 +4,7 @@ and the sign-in limits an attacker cannot spend for the owner."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.two_step import PyotpCodes
-from iclient_core.accounts import authentication, session_list, two_step
+from iclient_core.accounts import authentication, privacy, session_list, two_step
 from iclient_core.accounts.second_factor import (
     RECOVERY_CODES,
     looks_like_recovery_code,
@@ -23,6 +24,7 @@ from iclient_core.accounts.second_factor import (
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
 from iclient_core.shared.errors import InvalidInput, RateLimited
+from iclient_core.staff import personal_data
 from tests.unit.helpers import (
     IP,
     OTHER_IP,
@@ -325,3 +327,36 @@ def test_the_session_list_marks_this_one_and_ends_others(services: Services) -> 
         services=services, account_id=account.id, current_id=current.session.id
     )
     assert [r.current for r in rows] == [True]
+
+
+# ------------------------------------------------------------------- data export and erasure
+
+
+def test_the_data_export_shows_second_steps_without_anything_that_signs_in(
+    services: Services, clock: FrozenClock
+) -> None:
+    account_id, secret, codes = app_on(services, clock)
+    second(services, account_id, codes[0])
+    data = personal_data.export_data(services=services, account_id=account_id)
+    security = data["sign_in_security"]
+    assert security["authenticator_app_since"] == clock.now().isoformat()
+    assert security["recovery_codes_unused"] == 9
+    assert len(security["recovery_codes_used_at"]) == 1
+    assert security["passkeys"] == []
+    text = json.dumps(data)
+    assert secret not in text and not any(code in text for code in codes)
+    assert not any(recovery_digest(account_id, code) in text for code in codes)
+
+
+def test_erasing_an_account_forgets_its_second_steps(
+    services: Services, clock: FrozenClock
+) -> None:
+    account_id, _secret, _codes = app_on(services, clock)
+    privacy.request_deletion(
+        services=services, account_id=account_id, current_password=PASSWORD, ip=IP
+    )
+    clock.advance(privacy.DELETION_DELAY + timedelta(days=1))
+    assert privacy.erase_due(services=services) == 1
+    with services.uow() as uow:
+        assert uow.two_step.get_authenticator(account_id) is None
+        assert list(uow.two_step.recovery_codes(account_id)) == []

@@ -91,6 +91,7 @@ def _erase(
     account.erase(services.clock.now())
     uow.accounts.save(account)
     uow.sessions.delete_for_account(account.id)
+    uow.two_step.delete_for_account(account.id)
     removed = uow.inbox.delete_submissions_of_account(account.id)
     audit.record(
         services,

@@ -595,8 +595,3 @@ def sign_in_with_passkey(
     return open_session(
         services, account, ip=ip, user_agent=user_agent, device=known, how="passkey"
     )
-
-
-def forget_second_steps(uow: UnitOfWork, account_id: str) -> None:
-    """Drop the account's authenticator, recovery codes and passkeys (account erasure)."""
-    uow.two_step.delete_for_account(account_id)
