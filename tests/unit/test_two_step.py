@@ -5,8 +5,10 @@ and the sign-in limits an attacker cannot spend for the owner."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import timedelta
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,6 +18,7 @@ from iclient_adapters.two_step import PyotpCodes
 from iclient_core.accounts import authentication, privacy, session_list, two_step
 from iclient_core.accounts.second_factor import (
     RECOVERY_CODES,
+    NewPasskey,
     looks_like_recovery_code,
     new_recovery_code,
     normalise_recovery_code,
@@ -23,7 +26,7 @@ from iclient_core.accounts.second_factor import (
 )
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
-from iclient_core.shared.errors import InvalidInput, RateLimited
+from iclient_core.shared.errors import InvalidCredentials, InvalidInput, RateLimited
 from iclient_core.staff import personal_data
 from tests.unit.helpers import (
     IP,
@@ -94,7 +97,7 @@ def test_totp_window_accepts_one_step_either_side_and_no_more(
     assert codes.matching_step(secret, "abcdef", now=now, window=1) is None
 
 
-def test_totp_code_is_never_accepted_twice(services: Services, clock: FrozenClock) -> None:
+def test_item_47_totp_code_is_never_accepted_twice(services: Services, clock: FrozenClock) -> None:
     account_id, secret, _ = app_on(services, clock)
     # The confirming code's step is spent: the same code (still valid by time) is refused.
     with pytest.raises(InvalidInput) as refused:
@@ -141,7 +144,7 @@ def test_a_wrong_first_code_does_not_turn_the_app_on(
 # ---------------------------------------------------------------------------- recovery codes
 
 
-def test_recovery_codes_are_ten_hashed_and_single_use(
+def test_item_48_recovery_codes_are_ten_hashed_and_single_use(
     services: Services, clock: FrozenClock
 ) -> None:
     account_id, _secret, codes = app_on(services, clock)
@@ -252,7 +255,7 @@ def test_turning_off_needs_the_password_and_a_code_and_ends_other_sessions(
 # -------------------------------------------------------------- limits and device tokens
 
 
-def test_an_attackers_failures_do_not_stop_the_owners_browser(services: Services) -> None:
+def test_item_51_device_cookies_keep_the_owners_budget(services: Services) -> None:
     """The lock-out test, in the core: failures from many networks fill the address's
     budget for unknown browsers; the owner's device token keeps its own budget."""
     active_client(services)
@@ -360,3 +363,89 @@ def test_erasing_an_account_forgets_its_second_steps(
     with services.uow() as uow:
         assert uow.two_step.get_authenticator(account_id) is None
         assert list(uow.two_step.recovery_codes(account_id)) == []
+
+
+# ----------------------------------------------------------------------------------- passkeys
+
+
+@attrs.define
+class FakePasskeys:
+    """A ``PasskeyVerifier`` whose answers are JSON naming a credential and a counter; the
+    real ceremonies run in the browser test (tests/e2e/test_passkeys.py)."""
+
+    def registration_options(self, **kw: object) -> tuple[str, str]:
+        return json.dumps({"exclude": list(kw["exclude"])}), "challenge-r"  # type: ignore[call-overload]
+
+    def verify_registration(
+        self, *, response: str, challenge: str, rp_id: str, origin: str
+    ) -> NewPasskey:
+        found = json.loads(response)
+        if challenge != "challenge-r" or origin != "https://portal.example.test":
+            raise InvalidInput.single("passkey", "passkey_rejected")
+        return NewPasskey(credential_id=found["rawId"], public_key="key", sign_count=0)
+
+    def authentication_options(self, *, rp_id: str, allow: Sequence[str]) -> tuple[str, str]:
+        return json.dumps({"allow": list(allow)}), "challenge-a"
+
+    def credential_id(self, response: str) -> str | None:
+        return str(json.loads(response)["rawId"])
+
+    def verify_authentication(
+        self, *, response: str, challenge: str, sign_count: int, **kw: object
+    ) -> int:
+        count = int(json.loads(response)["count"])
+        if challenge != "challenge-a" or count <= sign_count:
+            raise InvalidCredentials()
+        return count
+
+
+def test_item_49_passkeys_sign_in_alone_or_as_the_second_step(services: Services) -> None:
+    services = attrs.evolve(services, passkeys=FakePasskeys())
+    account = active_client(services)
+    other = active_client(
+        services, email="rui.costa@example.com", first_name="Rui", last_name="Costa"
+    )
+    where = {"rp_id": "portal.example.test", "origin": "https://portal.example.test"}
+    codes = two_step.add_passkey(
+        services=services,
+        account_id=account.id,
+        name=" Telemóvel ",
+        response=json.dumps({"rawId": "Y3JlZA"}),
+        challenge="challenge-r",
+        ip=IP,
+        **where,
+    )
+    assert len(codes) == 10  # the first second step comes with recovery codes
+    assert sign_in(services).second_step  # the password alone no longer opens a session
+
+    def use(count: int, account_id: str | None = None) -> authentication.SignedIn:
+        return two_step.sign_in_with_passkey(
+            services=services,
+            response=json.dumps({"rawId": "Y3JlZA", "count": count}),
+            challenge="challenge-a",
+            ip=IP,
+            user_agent=USER_AGENT,
+            account_id=account_id,
+            **where,
+        )
+
+    assert use(1).account.id == account.id  # instead of the password
+    assert use(2, account.id).session_secret  # as the second step of its own account
+    with pytest.raises(InvalidCredentials):
+        use(3, other.id)  # not the second step of another account
+    with pytest.raises(InvalidCredentials):
+        use(2)  # a counter that does not move on: a cloned authenticator
+    with pytest.raises(InvalidInput):  # the same credential cannot be added twice
+        two_step.add_passkey(
+            services=services,
+            account_id=other.id,
+            name="",
+            response=json.dumps({"rawId": "Y3JlZA"}),
+            challenge="challenge-r",
+            ip=IP,
+            **where,
+        )
+    (passkey,) = two_step.two_step_status(services=services, account_id=account.id).passkeys
+    assert passkey.name == "Telemóvel" and passkey.sign_count == 3 - 1
+    two_step.remove_passkey(services=services, account_id=account.id, passkey_id=passkey.id, ip=IP)
+    assert not sign_in(services).second_step

@@ -48,7 +48,7 @@ def sign_out(browser: Browser, lang: str = "pt") -> None:
 
 
 @pytest.mark.parametrize("lang", ["pt", "en"])
-def test_two_step_sign_in_with_an_authenticator_app(
+def test_item_47_two_step_sign_in_with_an_authenticator_app(
     browser: Browser, clock: FrozenClock, lang: str
 ) -> None:
     browser.client_account()
@@ -73,7 +73,7 @@ def test_two_step_sign_in_with_an_authenticator_app(
 
 
 @pytest.mark.parametrize("lang", ["pt", "en"])
-def test_recovery_codes_work_once_in_place_of_the_app(
+def test_item_48_recovery_codes_work_once_in_place_of_the_app(
     browser: Browser, clock: FrozenClock, lang: str
 ) -> None:
     browser.client_account()
@@ -102,7 +102,7 @@ def test_the_second_step_is_rate_limited(browser: Browser, clock: FrozenClock) -
 
 
 @pytest.mark.parametrize("lang", ["pt", "en"])
-def test_session_list_marks_this_browser_and_ends_another(
+def test_item_50_session_list_marks_this_browser_and_ends_another(
     app: Flask, portal: Portal, browser: Browser, other_browser: Browser, lang: str
 ) -> None:
     browser.client.environ_base["HTTP_USER_AGENT"] = FIREFOX
@@ -242,7 +242,7 @@ def test_staff_without_a_second_step_are_taken_to_set_one_up(
     ).get_data(as_text=True)
 
 
-def test_an_attackers_failures_do_not_lock_out_the_owners_browser(
+def test_item_51_device_cookies_an_attackers_failures_do_not_lock_out_the_owner(
     browser: Browser, other_browser: Browser
 ) -> None:
     """The lock-out test: failures from many networks spend the address's budget for
