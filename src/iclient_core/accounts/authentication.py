@@ -226,9 +226,8 @@ def sign_in(
         if services.hasher.needs_update(account.password_hash):
             account.rehash(services.hasher.hash(candidate))
             uow.accounts.save(account)
-        second = needs_second_step(services, uow, account)
-        if second:
             uow.commit()
+        second = needs_second_step(services, uow, account)
     for key, limit in limits:
         if key != keys.network:
             clear_attempts(services.limiter, key, limit)
