@@ -232,6 +232,8 @@ def test_staff_without_a_second_step_are_taken_to_set_one_up(
     other_browser.staff_account("rui@example.pt", role="staff")
     taken = other_browser.get("/pt/admin/")
     assert taken.status_code == 303 and taken.location.endswith("/pt/account/security")
+    assert other_browser.get("/static/style.css").status_code == 200  # public: not taken
+    assert other_browser.get("/pt/faq").status_code == 200
     page = other_browser.get("/pt/account/security").get_data(as_text=True)
     assert "exige" in page  # the business requires it
     turn_on_app(other_browser, clock)

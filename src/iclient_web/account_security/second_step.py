@@ -30,7 +30,7 @@ from iclient_web.account_security.forms import CodeForm, PasskeySignInForm
 from iclient_web.business import settings_in_force
 from iclient_web.deps import client_ip, services, user_agent
 from iclient_web.forms import apply_errors
-from iclient_web.security import public
+from iclient_web.security import is_public, public
 
 bp = Blueprint("two_factor", __name__, url_prefix="/<lang>/auth")
 
@@ -131,7 +131,11 @@ def install_setup_rule(app: Flask) -> None:
         endpoint = request.endpoint or ""
         if account is None or not account.role.is_staff:
             return None
-        if endpoint.startswith("account_security.") or endpoint in SETUP_ENDPOINTS:
+        if (
+            endpoint.startswith("account_security.")
+            or endpoint in SETUP_ENDPOINTS
+            or is_public(request.endpoint, app)  # the logo, the theme, the sign-in pages…
+        ):
             return None
         if session.get(SETUP_DONE) == account.id or not settings_in_force().staff_two_step:
             return None
