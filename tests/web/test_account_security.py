@@ -10,6 +10,8 @@ from datetime import timedelta
 import pyotp
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.compose import Portal
@@ -265,3 +267,18 @@ def test_item_51_device_cookies_an_attackers_failures_do_not_lock_out_the_owner(
     owner = browser.submit("/pt/auth/sign-in", {"email": "ana@example.pt", "password": PASSWORD})
     assert owner.status_code == 303
     assert browser.get("/pt/account").status_code == 200
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(answer=st.one_of(st.text(max_size=200), st.just('{"rawId": "Y3JlZA", "response": {}}')))
+def test_odd_passkey_answers_and_codes_never_make_a_server_error(
+    browser: Browser, answer: str
+) -> None:
+    passkey = browser.submit("/pt/auth/passkey", {"response": answer}, form_page="/pt/auth/sign-in")
+    assert passkey.status_code == 303 and passkey.location.endswith("/pt/auth/sign-in")
+    code = browser.submit("/pt/auth/two-factor", {"code": answer}, form_page="/pt/auth/sign-in")
+    assert code.status_code == 303  # no password given first: back to the sign-in page
+    options = browser.submit("/pt/auth/passkey/options", {}, form_page="/pt/auth/sign-in")
+    assert options.status_code == 200 and options.is_json
