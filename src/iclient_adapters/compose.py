@@ -33,6 +33,7 @@ from iclient_adapters.ratelimit import LimitsRateLimiter
 from iclient_adapters.storage import build_storage, memory_storage
 from iclient_adapters.strength import ZxcvbnStrength
 from iclient_adapters.tokens import ItsDangerousTokens
+from iclient_adapters.two_step import PyotpCodes, WebAuthnPasskeys
 from iclient_adapters.webhooks import HttpWebhookSender
 from iclient_core.accounts.passwords import PasswordPolicy
 from iclient_core.jobs.model import JobRun
@@ -87,6 +88,8 @@ def in_memory(
         tokens=ItsDangerousTokens(secret_key or secrets.token_urlsafe(48)),
         strength=ZxcvbnStrength(),
         limiter=LimitsRateLimiter("memory://"),
+        one_time_codes=PyotpCodes(),
+        passkeys=WebAuthnPasskeys(),
         contacts=StandardContactValidator(),
         links=links or PortalLinks(base_url),
         storage=storage or memory_storage(),
@@ -229,6 +232,8 @@ def from_config(
         tokens=ItsDangerousTokens(config.secret_key, fallback_keys=config.secret_key_fallbacks),
         strength=ZxcvbnStrength(),
         limiter=LimitsRateLimiter(config.ratelimit_url),
+        one_time_codes=PyotpCodes(),
+        passkeys=WebAuthnPasskeys(),
         contacts=StandardContactValidator(),
         links=PortalLinks(config.base_url),
         storage=storage or build_storage(config.storage_url),

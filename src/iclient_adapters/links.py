@@ -39,6 +39,10 @@ class PortalLinks:
         """``/<lang>/documents``."""
         return self._url(language, "documents")
 
+    def sessions(self, language: str) -> str:
+        """``/<lang>/account/sessions``."""
+        return self._url(language, "account/sessions")
+
     def quote(self, language: str, quote_id: str) -> str:
         """``/<lang>/quotes/<id>``."""
         return self._url(language, f"quotes/{quote(quote_id)}")

@@ -13,6 +13,8 @@ import attrs
 
 from iclient_core.accounts.ports import (
     ContactValidator,
+    OneTimeCodes,
+    PasskeyVerifier,
     PasswordHasher,
     PasswordStrength,
     TokenService,
@@ -41,6 +43,8 @@ class Services:
         storage: the bytes of documents, attachments and the logo.
         mailer: hands queued e-mails to a transport (used by the outbox's delivery).
         sms: hands queued SMS to a provider (None: no SMS; phones cannot be confirmed).
+        one_time_codes: the codes of authenticator apps (two-step sign-in).
+        passkeys: the WebAuthn ceremonies of passkeys.
         settings: the installation's rules.
     """
 
@@ -55,5 +59,7 @@ class Services:
     links: Links
     storage: FileStorage
     mailer: Mailer
+    one_time_codes: OneTimeCodes
+    passkeys: PasskeyVerifier
     settings: Settings = Settings()
     sms: SmsSender | None = None

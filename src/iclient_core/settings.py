@@ -31,8 +31,15 @@ class Settings:
     email_change_max_age: timedelta = timedelta(hours=24)
     session_idle: timedelta = timedelta(minutes=60)
     session_absolute: timedelta = timedelta(hours=12)
+    # Failed sign-ins: per address and network (sign_in_per_account), per network, per
+    # address from browsers without the address's device token, per trusted device.
     sign_in_per_account: Limit = Limit(5, timedelta(minutes=15))
     sign_in_per_ip: Limit = Limit(50, timedelta(minutes=15))
+    sign_in_per_address: Limit = Limit(20, timedelta(minutes=15))
+    sign_in_per_device: Limit = Limit(10, timedelta(minutes=15))
+    # Wrong second-step codes (authenticator or recovery code) per account.
+    two_step_per_account: Limit = Limit(5, timedelta(minutes=15))
+    two_step_window: int = 1
     reset_per_address: Limit = Limit(3, timedelta(hours=1))
     reset_per_ip: Limit = Limit(20, timedelta(hours=1))
     sign_up_per_ip: Limit = Limit(20, timedelta(hours=1))

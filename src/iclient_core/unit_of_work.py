@@ -6,7 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol
 
-from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_core.accounts.ports import AccountRepository, SessionRepository, TwoStepRepository
 from iclient_core.bookings.ports import BookingRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
@@ -34,6 +34,10 @@ class UnitOfWork(Protocol):
     @property
     def sessions(self) -> SessionRepository:
         """The signed-in sessions of this transaction."""
+
+    @property
+    def two_step(self) -> TwoStepRepository:
+        """The authenticator apps, recovery codes and passkeys of this transaction."""
 
     @property
     def outbox(self) -> OutboxRepository:

@@ -30,6 +30,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from iclient_adapters.compose import Portal, from_config
 from iclient_adapters.config import Config
 from iclient_web import (
+    account_security,
     accounts,
     bookings,
     business,
@@ -65,6 +66,7 @@ AREAS = (
     notifications,
     bookings,
     webhooks,
+    account_security,
 )
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 

@@ -37,8 +37,18 @@ FIELD_MESSAGES = {
     ),
     "password_mismatch": _l("The two passwords do not match."),
     "password_wrong": _l("The current password is not correct."),
+    "code_wrong": _l(
+        "The code is not right, or it was used already. Type the code the app shows now, or "
+        "an unused recovery code."
+    ),
+    "two_step_on": _l("An authenticator app is already on."),
+    "two_step_off": _l("Two-step sign-in is off: there are no recovery codes to renew."),
+    "two_step_required": _l(
+        "The business requires staff to sign in in two steps: this cannot be turned off."
+    ),
+    "passkey_rejected": _l("The passkey could not be added. Try again with this browser."),
     "consent_required": _l("You need to accept this text to use your private area."),
-    "code_wrong": _l("This code is not correct. Check the SMS and type it again."),
+    "sms_code_wrong": _l("This code is not correct. Check the SMS and type it again."),
     "code_expired": _l("This code is no longer valid. Ask for a new one."),
     "kind_invalid": _l("Use 2 to 32 lowercase letters, digits, - or _, starting with a letter."),
     "kind_taken": _l("A kind with this key already exists."),

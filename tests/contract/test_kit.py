@@ -39,6 +39,7 @@ from iclient_adapters.testing.quotes import QuotesContract
 from iclient_adapters.testing.shared import AuditLogContract, SettingsContract
 from iclient_adapters.testing.strength import PasswordStrengthContract
 from iclient_adapters.testing.tokens import TokenServiceContract
+from iclient_adapters.testing.two_step import TwoStepContract
 from iclient_adapters.testing.unit_of_work import UnitOfWorkContract
 from iclient_adapters.testing.webhooks import WebhooksContract
 from iclient_adapters.tokens import ItsDangerousTokens
@@ -51,6 +52,7 @@ NEEDS = re.compile(r"Needs ``(\w+)``")
 PERSISTENCE_SUITES: tuple[type, ...] = (
     AccountsContract,
     SessionsContract,
+    TwoStepContract,
     OutboxContract,
     AuditLogContract,
     SettingsContract,
@@ -111,7 +113,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 28
+    assert len(SUITES) == 29
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",

@@ -409,6 +409,12 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
     Kind.BOOKING_CONFIRMED: BOOKING,
     Kind.BOOKING_CHANGED: {**BOOKING, "change": "moved", "ics_sequence": "1"},
     Kind.BOOKING_REMINDER: BOOKING,
+    Kind.NEW_DEVICE_SIGN_IN: {
+        "link": "https://p.example.test/l/account/sessions",
+        "ip": "203.0.113.9",
+        "device": "Firefox on Linux",
+    },
+    Kind.TWO_STEP_DISABLED: {"link": "https://p.example.test/l/account/sessions"},
     Kind.DELETION_REQUESTED: {
         "sign_in_link": "https://p.example.test/l/auth/sign-in",
         "erase_by": "04/02/2026",

@@ -479,7 +479,7 @@ def sign_in(page: Any, site: Site, email: str, password: str = PASSWORD) -> None
     page.goto(f"{site.url}/pt/auth/sign-in")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.locator("main button[type=submit]").click()
+    page.locator("main button[type=submit]").first.click()  # the next form: a passkey
     page.wait_for_load_state("load")
     assert "/auth/sign-in" not in page.url, f"{email} could not sign in"
 

@@ -76,7 +76,7 @@ def test_person_registers_activates_and_signs_in_on_a_phone(
 
     page.fill("#email", "joao@example.pt")
     page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
+    page.get_by_role("button", name="Entrar", exact=True).click()
     # the consent gate: nothing else opens before the Terms and Privacy Policy are accepted
     assert "Termos e Condições" in page.content()
     page.screenshot(path=str(tmp_path / "consent.png"), full_page=True)

@@ -133,10 +133,16 @@ def sign_in(
     password: str = PASSWORD,
     *,
     ip: str = IP,
+    device: str | None = None,
 ) -> authentication.SignedIn:
-    """Sign in through the use case."""
+    """Sign in through the use case (``device``: the browser's device token, if any)."""
     return authentication.sign_in(
-        services=services, email=email, password=password, ip=ip, user_agent=USER_AGENT
+        services=services,
+        email=email,
+        password=password,
+        ip=ip,
+        user_agent=USER_AGENT,
+        device=device,
     )
 
 

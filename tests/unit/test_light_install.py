@@ -33,6 +33,9 @@ EXTRA_LIBRARIES = (
     "markdown_it",
     "waitress",
     "hypothesis",
+    "webauthn",
+    "segno",
+    "user_agents",
 )
 # The packages that belong to an extra, and so are not imported by the light probe.
 EXTRA_PACKAGES = (

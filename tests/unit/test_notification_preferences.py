@@ -269,7 +269,7 @@ def test_a_phone_is_confirmed_with_the_code_sent_to_it_once(
     wrong = "000000" if code != "000000" else "111111"
     with pytest.raises(InvalidInput) as error:
         choices.confirm_phone(services=services, account_id=client.id, code=wrong, ip=IP)
-    assert error.value.errors[0].code == "code_wrong"
+    assert error.value.errors[0].code == "sms_code_wrong"
     choices.confirm_phone(services=services, account_id=client.id, code=f" {code} ", ip=IP)
     settings = choices.notification_settings(services=services, account_id=client.id)
     assert settings.phone_confirmed and settings.phone == PHONE

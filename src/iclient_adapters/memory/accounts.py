@@ -191,8 +191,16 @@ class MemorySessionRepository:
     def list_for_account(self, account_id: str) -> Sequence[SignInSession]:
         """The account's sessions, newest first."""
         found = [s for s in self._state.sessions.values() if s.account_id == account_id]
-        found.sort(key=lambda s: s.created_at, reverse=True)
+        found.sort(key=lambda s: (s.created_at, s.id), reverse=True)
         return [copy.deepcopy(s) for s in found]
+
+    def delete_of_account(self, account_id: str, session_id: str) -> bool:
+        """End one session if it belongs to ``account_id``."""
+        found = self._state.sessions.get(session_id)
+        if found is None or found.account_id != account_id:
+            return False
+        del self._state.sessions[session_id]
+        return True
 
 
 def search_accounts(

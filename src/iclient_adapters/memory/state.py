@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from iclient_core.accounts.model import Account
+from iclient_core.accounts.second_factor import Authenticator, Passkey, RecoveryCode
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.bookings.model import Availability, Booking, BookingRules, Service
 from iclient_core.consent.model import ConsentKind, ConsentRecord, ConsentVersion
@@ -24,6 +25,9 @@ from iclient_core.webhooks.model import Attempt, Delivery, Endpoint
 class MemoryState:
     accounts: dict[str, Account] = attrs.Factory(dict)
     sessions: dict[str, SignInSession] = attrs.Factory(dict)
+    authenticators: dict[str, Authenticator] = attrs.Factory(dict)
+    recovery_codes: dict[str, RecoveryCode] = attrs.Factory(dict)
+    passkeys: dict[str, Passkey] = attrs.Factory(dict)
     outbox: dict[str, OutboxMessage] = attrs.Factory(dict)
     audit: dict[str, AuditEntry] = attrs.Factory(dict)
     consent_kinds: dict[str, ConsentKind] = attrs.Factory(dict)

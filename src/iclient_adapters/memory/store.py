@@ -25,8 +25,9 @@ from iclient_adapters.memory.preferences import MemoryNotificationPreferencesRep
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
 from iclient_adapters.memory.state import MemoryState
+from iclient_adapters.memory.two_step import MemoryTwoStepRepository
 from iclient_adapters.memory.webhooks import MemoryWebhookRepository
-from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_core.accounts.ports import AccountRepository, SessionRepository, TwoStepRepository
 from iclient_core.bookings.model import SlotTaken
 from iclient_core.bookings.ports import BookingRepository
 from iclient_core.consent.ports import ConsentRepository
@@ -78,6 +79,7 @@ def _unique_keys(state: MemoryState) -> dict[str, list[object]]:
         "quote number": [(q.number.year, q.number.sequence) for q in state.quotes.values()],
         "faq anchor": [(e.language, e.anchor) for e in state.faq_entries.values()],
         "form slug": [f.slug for f in state.inbox_forms.values()],
+        "passkey": [p.credential_id for p in state.passkeys.values()],
     }
 
 
@@ -86,6 +88,7 @@ class MemoryUnitOfWork:
 
     accounts: AccountRepository
     sessions: SessionRepository
+    two_step: TwoStepRepository
     outbox: OutboxRepository
     audit: AuditLog
     quotes: QuoteRepository
@@ -111,6 +114,7 @@ class MemoryUnitOfWork:
             self._working = copy.deepcopy(self._snapshot)
         self.accounts = MemoryAccountRepository(self._working)
         self.sessions = MemorySessionRepository(self._working)
+        self.two_step = MemoryTwoStepRepository(self._working)
         self.outbox = MemoryOutboxRepository(self._working)
         self.audit = MemoryAuditLog(self._working)
         self.quotes = MemoryQuoteRepository(self._working, self._store.take_quote_number)

@@ -324,6 +324,15 @@ class SqlSessionRepository:
             statement = statement.where(sign_in_sessions.c.id != keep)
         return int(self._db.execute(statement).rowcount)
 
+    def delete_of_account(self, account_id: str, session_id: str) -> bool:
+        """End one session if it belongs to ``account_id``."""
+        result = self._db.execute(
+            sa.delete(sign_in_sessions).where(
+                sign_in_sessions.c.id == session_id, sign_in_sessions.c.account_id == account_id
+            )
+        )
+        return int(result.rowcount) == 1
+
     def list_for_account(self, account_id: str) -> Sequence[SignInSession]:
         """The account's sessions, newest first."""
         query = (

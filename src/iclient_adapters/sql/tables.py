@@ -96,6 +96,54 @@ sign_in_sessions = sa.Table(
     sa.Column("user_agent", sa.String(300), nullable=False),
 )
 
+two_step_authenticators = sa.Table(
+    "two_step_authenticators",
+    metadata,
+    sa.Column(
+        "account_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("secret", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("confirmed_at", UtcDateTime(), nullable=True),
+    sa.Column("last_step", sa.BigInteger(), nullable=False),
+)
+
+two_step_recovery_codes = sa.Table(
+    "two_step_recovery_codes",
+    metadata,
+    sa.Column(
+        "account_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("used_at", UtcDateTime(), nullable=True),
+)
+
+passkeys = sa.Table(
+    "passkeys",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "account_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("credential_id", sa.String(1400), nullable=False, unique=True),
+    sa.Column("public_key", sa.Text(), nullable=False),
+    sa.Column("sign_count", sa.BigInteger(), nullable=False),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("last_used_at", UtcDateTime(), nullable=True),
+)
+
 outbox = sa.Table(
     "outbox",
     metadata,

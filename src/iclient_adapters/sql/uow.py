@@ -25,8 +25,9 @@ from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.preferences import SqlNotificationPreferencesRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
+from iclient_adapters.sql.two_step import SqlTwoStepRepository
 from iclient_adapters.sql.webhooks import SqlWebhookRepository
-from iclient_core.accounts.ports import AccountRepository, SessionRepository
+from iclient_core.accounts.ports import AccountRepository, SessionRepository, TwoStepRepository
 from iclient_core.bookings.ports import BookingRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
     # Typed as the ports: a Protocol's attributes are invariant.
     accounts: AccountRepository
     sessions: SessionRepository
+    two_step: TwoStepRepository
     outbox: OutboxRepository
     audit: AuditLog
     quotes: QuoteRepository
@@ -89,6 +91,7 @@ class SqlUnitOfWork:
         converter = self._converter
         self.accounts = SqlAccountRepository(connection, converter)
         self.sessions = SqlSessionRepository(connection, converter)
+        self.two_step = SqlTwoStepRepository(connection, converter)
         self.outbox = SqlOutboxRepository(connection, converter)
         self.audit = SqlAuditLog(connection, converter)
         self.quotes = SqlQuoteRepository(connection, converter)

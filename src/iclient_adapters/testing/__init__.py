@@ -10,6 +10,7 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
 
 - ``accounts.AccountsContract`` [uow_factory]: accounts, e-mail keys, search, deletion.
 - ``accounts.SessionsContract`` [uow_factory]: signed-in sessions.
+- ``two_step.TwoStepContract`` [uow_factory]: authenticator apps, recovery codes, passkeys.
 - ``notifications.OutboxContract`` [uow_factory]: the outbox, claims, leases, back-off.
 - ``shared.AuditLogContract`` [uow_factory]: the append-only audit log.
 - ``shared.SettingsContract`` [uow_factory]: the business settings.
@@ -87,6 +88,7 @@ pytest.register_assert_rewrite(
             "storage",
             "strength",
             "tokens",
+            "two_step",
             "unit_of_work",
             "webhooks",
         )

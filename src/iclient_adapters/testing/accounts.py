@@ -389,7 +389,8 @@ class AccountsContract:
 
 class SessionsContract:
     """Needs ``uow_factory``. Checks the ``SessionRepository``: round trips, activity,
-    newest-first lists per account and ending one, all or all but one session."""
+    newest-first lists per account and ending one, one of an account's own, all or all but
+    one session."""
 
     def sessions_store(
         self, uow_factory: UnitOfWorkFactory, *items: Account | SignInSession
@@ -465,3 +466,19 @@ class SessionsContract:
         with uow_factory() as uow:
             assert list(uow.sessions.list_for_account(ana.id)) == []
             assert uow.sessions.get(other.id) == other
+
+    def test_sessions_one_ended_only_by_its_own_account(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        ana, bea = client("ana@example.pt"), client("bea@example.pt")
+        mine, other = self.sessions_start(ana, at(1)), self.sessions_start(ana, at(2))
+        hers = self.sessions_start(bea, at(3))
+        self.sessions_store(uow_factory, ana, bea, mine, other, hers)
+        with uow_factory() as uow:
+            assert not uow.sessions.delete_of_account(ana.id, hers.id)  # not hers to end
+            assert uow.sessions.delete_of_account(ana.id, other.id)
+            assert not uow.sessions.delete_of_account(ana.id, other.id)  # gone already
+            uow.commit()
+        with uow_factory() as uow:
+            assert list(uow.sessions.list_for_account(ana.id)) == [mine]
+            assert uow.sessions.get(hers.id) == hers

@@ -35,6 +35,7 @@ def _every_link(links: Links, language: str) -> dict[str, str]:
         "sign_in": links.sign_in(language),
         "forgot_password": links.forgot_password(language),
         "documents": links.documents(language),
+        "sessions": links.sessions(language),
         "quote": links.quote(language, QUOTE_ID),
         "staff_quote": links.staff_quote(language, QUOTE_ID),
         "notifications": links.notifications(language),

@@ -33,6 +33,7 @@ BUSINESS_SETTINGS = BusinessSettings(
     accent_color="#7a1f5c",
     intro_pt="**Bem-vindo** à oficina.\n\n- Orçamentos em 48 horas\n- Faturas sempre à mão",
     intro_en="Welcome to the *workshop*.",
+    staff_two_step=True,
 )
 """Settings with every field away from its default, and VAT rates of every shape."""
 

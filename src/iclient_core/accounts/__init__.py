@@ -12,8 +12,9 @@ The public names of the package, by module:
   ``send_phone_code``, ``unsubscribe``, ``unsubscribe_event``
 - :mod:`.passwords`: ``PasswordPolicy``
 - :mod:`.permissions`: ``Permission``
-- :mod:`.ports`: ``AccountRepository``, ``ContactValidator``, ``PasswordHasher``,
-  ``PasswordStrength``, ``SessionRepository``, ``TokenClaims``, ``TokenService``
+- :mod:`.ports`: ``AccountRepository``, ``ContactValidator``, ``OneTimeCodes``,
+  ``PasskeyVerifier``, ``PasswordHasher``, ``PasswordStrength``, ``SessionRepository``,
+  ``TokenClaims``, ``TokenService``, ``TwoStepRepository``
 - :mod:`.privacy`: ``cancel_deletion``, ``confirm_deletion``, ``deletion_requests``,
   ``erase_due``, ``request_deletion``
 - :mod:`.profile`: ``change_password``, ``check_email_change``, ``confirm_email_change``,
@@ -22,7 +23,15 @@ The public names of the package, by module:
 - :mod:`.registration`: ``activate_account``, ``check_activation``, ``register_client``,
   ``resend_activation``
 - :mod:`.search`: ``SearchWord``
+- :mod:`.second_factor`: ``Authenticator``, ``NewPasskey``, ``Passkey``, ``RecoveryCode``
+- :mod:`.session_list`: ``SessionRow``, ``end_my_session``, ``end_other_sessions``,
+  ``my_sessions``
 - :mod:`.sessions`: ``SignInSession``
+- :mod:`.two_step`: ``Ceremony``, ``NewAuthenticator``, ``TwoStepStatus``, ``add_passkey``,
+  ``confirm_authenticator``, ``passkey_registration``, ``passkey_sign_in_options``,
+  ``pending_authenticator``, ``regenerate_recovery_codes``, ``remove_passkey``,
+  ``second_step``, ``setup_due``, ``sign_in_with_passkey``, ``start_authenticator``,
+  ``turn_off``, ``two_step_status``
 - :mod:`.tokens`: ``Purpose``
 """
 
@@ -53,11 +62,14 @@ from iclient_core.accounts.permissions import Permission
 from iclient_core.accounts.ports import (
     AccountRepository,
     ContactValidator,
+    OneTimeCodes,
+    PasskeyVerifier,
     PasswordHasher,
     PasswordStrength,
     SessionRepository,
     TokenClaims,
     TokenService,
+    TwoStepRepository,
 )
 from iclient_core.accounts.privacy import (
     cancel_deletion,
@@ -85,55 +97,107 @@ from iclient_core.accounts.registration import (
     resend_activation,
 )
 from iclient_core.accounts.search import SearchWord
+from iclient_core.accounts.second_factor import Authenticator, NewPasskey, Passkey, RecoveryCode
+from iclient_core.accounts.session_list import (
+    SessionRow,
+    end_my_session,
+    end_other_sessions,
+    my_sessions,
+)
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.accounts.tokens import Purpose
+from iclient_core.accounts.two_step import (
+    Ceremony,
+    NewAuthenticator,
+    TwoStepStatus,
+    add_passkey,
+    confirm_authenticator,
+    passkey_registration,
+    passkey_sign_in_options,
+    pending_authenticator,
+    regenerate_recovery_codes,
+    remove_passkey,
+    second_step,
+    setup_due,
+    sign_in_with_passkey,
+    start_authenticator,
+    turn_off,
+    two_step_status,
+)
 
 __all__ = [
     "Account",
     "AccountRepository",
+    "Authenticator",
+    "Ceremony",
     "Choice",
     "ContactValidator",
     "CurrentSession",
     "EmailAddress",
+    "NewAuthenticator",
+    "NewPasskey",
     "NotificationSettings",
+    "OneTimeCodes",
+    "Passkey",
+    "PasskeyVerifier",
     "PasswordHasher",
     "PasswordPolicy",
     "PasswordStrength",
     "Permission",
     "Profile",
     "Purpose",
+    "RecoveryCode",
     "Role",
     "SearchWord",
     "SessionRepository",
+    "SessionRow",
     "SignInSession",
     "SignedIn",
     "Status",
     "TokenClaims",
     "TokenService",
+    "TwoStepRepository",
+    "TwoStepStatus",
     "activate_account",
+    "add_passkey",
     "cancel_deletion",
     "change_password",
     "check_activation",
     "check_email_change",
     "check_password_reset",
     "choose_notifications",
+    "confirm_authenticator",
     "confirm_deletion",
     "confirm_email_change",
     "confirm_phone",
     "current_session",
     "deletion_requests",
+    "end_my_session",
+    "end_other_sessions",
     "erase_due",
+    "my_sessions",
     "notification_settings",
     "notify_event",
+    "passkey_registration",
+    "passkey_sign_in_options",
+    "pending_authenticator",
+    "regenerate_recovery_codes",
     "register_client",
+    "remove_passkey",
     "request_deletion",
     "request_email_change",
     "request_password_reset",
     "resend_activation",
     "reset_password",
+    "second_step",
     "send_phone_code",
+    "setup_due",
     "sign_in",
+    "sign_in_with_passkey",
     "sign_out",
+    "start_authenticator",
+    "turn_off",
+    "two_step_status",
     "unsubscribe",
     "unsubscribe_event",
     "unsubscribe_token",

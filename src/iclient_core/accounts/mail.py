@@ -14,6 +14,29 @@ if TYPE_CHECKING:
     from iclient_core.unit_of_work import UnitOfWork
 
 
+def message(
+    services: Services,
+    uow: UnitOfWork,
+    account: Account,
+    kind: Kind,
+    context: dict[str, str] | None = None,
+    *,
+    to_address: str | None = None,
+) -> Notification:
+    """The notification ``kind`` for ``account`` in its language, not yet queued."""
+    return Notification(
+        kind=kind,
+        to_address=to_address or account.email.address,
+        to_name=account.profile.full_name,
+        language=account.language,
+        context={
+            "first_name": account.profile.first_name,
+            **branding(services, uow),
+            **(context or {}),
+        },
+    )
+
+
 def notify(
     services: Services,
     uow: UnitOfWork,
@@ -24,18 +47,4 @@ def notify(
     to_address: str | None = None,
 ) -> None:
     """Queue ``kind`` for ``account`` in its language, to its stored address by default."""
-    queue(
-        services,
-        uow,
-        Notification(
-            kind=kind,
-            to_address=to_address or account.email.address,
-            to_name=account.profile.full_name,
-            language=account.language,
-            context={
-                "first_name": account.profile.first_name,
-                **branding(services, uow),
-                **(context or {}),
-            },
-        ),
-    )
+    queue(services, uow, message(services, uow, account, kind, context, to_address=to_address))

@@ -215,7 +215,7 @@ def confirm_phone(*, services: Services, account_id: str, code: str, ip: str = "
     Raises:
         InvalidInput: ``code``: ``code_expired`` (none pending for this number: never sent,
             too old, already used, too many wrong entries, or the phone changed since) or
-            ``code_wrong``.
+            ``sms_code_wrong``.
         RateLimited: too many entries for the account.
         NotFound: no such active account.
     """
@@ -232,7 +232,7 @@ def confirm_phone(*, services: Services, account_id: str, code: str, ip: str = "
             prefs.code_attempts += 1
             uow.notification_preferences.save(prefs)
             uow.commit()
-            raise InvalidInput.single("code", "code_wrong")
+            raise InvalidInput.single("code", "sms_code_wrong")
         prefs.confirm(phone, now)
         uow.notification_preferences.save(prefs)
         audit.record(

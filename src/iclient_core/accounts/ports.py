@@ -10,6 +10,7 @@ from typing import Protocol
 import attrs
 
 from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.accounts.second_factor import Authenticator, NewPasskey, Passkey, RecoveryCode
 from iclient_core.accounts.sessions import SignInSession
 from iclient_core.shared.paging import Position
 
@@ -125,6 +126,129 @@ class SessionRepository(Protocol):
 
     def list_for_account(self, account_id: str) -> Sequence[SignInSession]:
         """The account's sessions, newest first."""
+
+    def delete_of_account(self, account_id: str, session_id: str) -> bool:
+        """End one session if it belongs to ``account_id``; False when there was none."""
+
+
+class TwoStepRepository(Protocol):
+    """Stores the second sign-in steps of accounts: authenticator apps, recovery codes and
+    passkeys."""
+
+    def get_authenticator(self, account_id: str) -> Authenticator | None:
+        """The account's authenticator app (confirmed or not), or None."""
+
+    def save_authenticator(self, authenticator: Authenticator) -> None:
+        """Store the account's authenticator app, replacing any earlier one."""
+
+    def delete_authenticator(self, account_id: str) -> None:
+        """Forget the account's authenticator app (no error if there is none)."""
+
+    def advance_step(self, account_id: str, step: int) -> bool:
+        """Record ``step`` as the last accepted time step, only if it is later than the one
+        stored: False when it is not (the code was used already), in one atomic write, so
+        two requests racing with the same code cannot both win."""
+
+    def replace_recovery_codes(self, account_id: str, codes: Sequence[RecoveryCode]) -> None:
+        """Drop the account's recovery codes and store ``codes`` instead."""
+
+    def recovery_codes(self, account_id: str) -> Sequence[RecoveryCode]:
+        """The account's recovery codes, used ones included."""
+
+    def use_recovery_code(self, account_id: str, digest: str, when: datetime) -> bool:
+        """Mark the unused code with ``digest`` used at ``when``; False when there is no such
+        unused code. One atomic write: a code works once, even for racing requests."""
+
+    def add_passkey(self, passkey: Passkey) -> None:
+        """Store a new passkey.
+
+        Raises:
+            AlreadyExists: the credential id is registered already (possibly at commit).
+        """
+
+    def passkeys(self, account_id: str) -> Sequence[Passkey]:
+        """The account's passkeys, oldest first."""
+
+    def passkey_by_credential(self, credential_id: str) -> Passkey | None:
+        """The passkey with this credential id, whoever owns it, or None."""
+
+    def passkey_used(self, passkey_id: str, sign_count: int, when: datetime) -> None:
+        """Record a use of a passkey and the authenticator's new signature counter."""
+
+    def delete_passkey(self, account_id: str, passkey_id: str) -> bool:
+        """Remove one passkey of ``account_id``; False when it had no such passkey."""
+
+    def delete_for_account(self, account_id: str) -> None:
+        """Forget the account's authenticator, recovery codes and passkeys."""
+
+
+class OneTimeCodes(Protocol):
+    """Time-based one-time passwords of authenticator apps (RFC 6238: SHA-1, six digits,
+    30-second steps)."""
+
+    def new_secret(self) -> str:
+        """A fresh random base32 secret."""
+
+    def provisioning_uri(self, secret: str, *, account_name: str, issuer: str) -> str:
+        """The ``otpauth://`` address an app reads from the QR code."""
+
+    def code_at(self, secret: str, when: datetime) -> str:
+        """The code an app shows at ``when``."""
+
+    def matching_step(self, secret: str, code: str, *, now: datetime, window: int) -> int | None:
+        """The time step (Unix time // 30) whose code is ``code``, looking ``window`` steps
+        either side of ``now`` (clocks drift), or None when none matches."""
+
+
+class PasskeyVerifier(Protocol):
+    """The WebAuthn ceremonies: options for the browser and checks of its answers.
+
+    Challenges are base64url text; the caller keeps the one it handed out and passes it back.
+    """
+
+    def registration_options(
+        self,
+        *,
+        rp_id: str,
+        rp_name: str,
+        user_id: str,
+        user_name: str,
+        display_name: str,
+        exclude: Sequence[str],
+    ) -> tuple[str, str]:
+        """The options JSON for ``navigator.credentials.create`` and its challenge."""
+
+    def verify_registration(
+        self, *, response: str, challenge: str, rp_id: str, origin: str
+    ) -> NewPasskey:
+        """Check the browser's answer to a registration.
+
+        Raises:
+            InvalidInput: ``passkey``: ``passkey_rejected``.
+        """
+
+    def authentication_options(self, *, rp_id: str, allow: Sequence[str]) -> tuple[str, str]:
+        """The options JSON for ``navigator.credentials.get`` and its challenge (an empty
+        ``allow`` lets the browser offer any passkey of this site)."""
+
+    def credential_id(self, response: str) -> str | None:
+        """The credential id a browser's answer names, or None when it is malformed."""
+
+    def verify_authentication(
+        self,
+        *,
+        response: str,
+        challenge: str,
+        rp_id: str,
+        origin: str,
+        public_key: str,
+        sign_count: int,
+    ) -> int:
+        """Check a browser's signed answer against a stored passkey; the new counter.
+
+        Raises:
+            InvalidCredentials: bad signature, other site, other challenge, replayed counter.
+        """
 
 
 class PasswordHasher(Protocol):

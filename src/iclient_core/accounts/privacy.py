@@ -92,6 +92,7 @@ def _erase(
     uow.accounts.save(account)
     uow.sessions.delete_for_account(account.id)
     uow.notification_preferences.remove(account.id)
+    uow.two_step.delete_for_account(account.id)
     removed = uow.inbox.delete_submissions_of_account(account.id)
     bookings_removed = uow.bookings.delete_bookings_of_account(account.id)
     uow.webhooks.delete_deliveries_about(account.id)  # their bodies carry personal data

@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 from iclient_core.accounts import tokens
 from iclient_core.accounts.authentication import sign_in_keys
 from iclient_core.accounts.contact import clean_email, personal_data
-from iclient_core.accounts.mail import notify
+from iclient_core.accounts.mail import message, notify
 from iclient_core.accounts.model import Account, Status
-from iclient_core.accounts.registration import send_activation
+from iclient_core.accounts.registration import send_activation, stand_in
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
+from iclient_core.notifications.outbox import queue
 from iclient_core.shared import audit
 from iclient_core.shared.errors import FieldError, InvalidInput, TokenInvalid
-from iclient_core.shared.limits import check_limit
+from iclient_core.shared.limits import check_limit, clear_attempts
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import counted
 
@@ -43,15 +44,18 @@ def request_password_reset(*, services: Services, email: str | None, ip: str) ->
         services.limiter, f"reset:account:{address.key}", settings.reset_per_address, count=True
     )
     with services.uow() as uow:
-        account = uow.accounts.get_by_email_key(address.key)
-        if account is None or account.status is Status.DISABLED:
-            security_event("reset_requested", ip=ip, known=False)
-            return
-        if account.status is Status.PENDING_ACTIVATION:
+        found = uow.accounts.get_by_email_key(address.key)
+        known = found is not None and found.status is not Status.DISABLED
+        # An unknown address goes through the same work with a stand-in account (a token
+        # signed, the e-mail built, an audit entry, one commit), only the e-mail is not
+        # queued: the answer takes as long either way, so its timing does not tell whether
+        # the address has an account.
+        account = found if found is not None and known else stand_in(services, address)
+        if account.status is Status.PENDING_ACTIVATION and known:
             send_activation(services, uow, account)
         else:
             token = tokens.issue(services, account, Purpose.PASSWORD_RESET)
-            notify(
+            notification = message(
                 services,
                 uow,
                 account,
@@ -61,7 +65,21 @@ def request_password_reset(*, services: Services, email: str | None, ip: str) ->
                     "minutes": str(int(settings.reset_max_age.total_seconds() // 60)),
                 },
             )
+            if known:
+                queue(services, uow, notification)
+        audit.record(
+            services,
+            uow,
+            actor=None,
+            action="auth.reset_requested",
+            target_type="account",
+            target_id=account.id if known else "",
+            ip=ip,
+        )
         uow.commit()
+    if not known:
+        security_event("reset_requested", ip=ip, known=False)
+        return
     security_event("reset_requested", account_id=account.id, ip=ip, known=True)
 
 
@@ -130,11 +148,11 @@ def reset_password(
             details={"sessions": ended},
         )
         uow.commit()
-    account_key, _ = sign_in_keys(services, account.email.address, ip)
-    services.limiter.clear(
-        account_key,
-        amount=settings.sign_in_per_account.amount,
-        per=settings.sign_in_per_account.per,
-    )
+    # The address's own budget is lifted; the browser that followed the link is the owner's
+    # and gets a device token from the portal (see authentication.issue_device), which
+    # passes the limits of other networks and devices.
+    keys = sign_in_keys(services, account.email.address, ip)
+    clear_attempts(services.limiter, keys.address, settings.sign_in_per_address)
+    clear_attempts(services.limiter, keys.pair, settings.sign_in_per_account)
     security_event("password_reset", account_id=account.id, ip=ip, sessions_ended=ended)
     return account

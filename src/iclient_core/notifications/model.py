@@ -36,6 +36,8 @@ class Kind(enum.StrEnum):
     BOOKING_CHANGED = "booking_changed"  # to the person: moved or cancelled
     BOOKING_REMINDER = "booking_reminder"  # to the person: the day before
     WEBHOOK_PAUSED = "webhook_paused"  # to admins: an endpoint kept failing and was paused
+    NEW_DEVICE_SIGN_IN = "new_device_sign_in"  # to the owner: a sign-in from a new browser
+    TWO_STEP_DISABLED = "two_step_disabled"  # to the owner: two-step sign-in was turned off
 
 
 class Channel(enum.StrEnum):

@@ -14,6 +14,7 @@ ACTIONS = frozenset(
     {
         # accounts: the person's own steps
         "account.registered",
+        "account.registration_repeated",
         "account.activated",
         "account.password_changed",
         "account.email_changed",
@@ -23,6 +24,15 @@ ACTIONS = frozenset(
         "auth.sign_in",
         "auth.sign_in_failed",
         "auth.password_reset",
+        "auth.reset_requested",
+        "auth.second_step_failed",
+        "account.two_step_enabled",
+        "account.two_step_disabled",
+        "account.recovery_codes_renewed",
+        "account.passkey_added",
+        "account.passkey_removed",
+        "account.session_ended",
+        "account.other_sessions_ended",
         # staff on clients
         "client.created",
         "client.imported",

@@ -61,6 +61,8 @@ class BusinessSettings:
             portal's own blue).
         intro_pt: the landing page's introduction in Portuguese (Markdown), or empty.
         intro_en: the same in English, or empty.
+        staff_two_step: staff must sign in in two steps (a member of staff without a second
+            step is taken to set one up before anything else).
     """
 
     business_name: str = ""
@@ -78,6 +80,7 @@ class BusinessSettings:
     accent_color: str = ""
     intro_pt: str = ""
     intro_en: str = ""
+    staff_two_step: bool = False
 
     @property
     def has_logo(self) -> bool:
@@ -109,6 +112,7 @@ class EffectiveSettings:
     nif: str = ""
     """The business's tax number (empty if not set)."""
     quote_prefix: str = "ORC"
+    staff_two_step: bool = False
     """What new quote numbers start with."""
 
     def intro(self, language: str) -> str:
@@ -169,6 +173,7 @@ def effective(configured: Settings, stored: BusinessSettings | None) -> Effectiv
         address=stored.address,
         nif=stored.nif,
         quote_prefix=stored.quote_prefix or configured.quotes.number_prefix,
+        staff_two_step=stored.staff_two_step,
     )
 
 

@@ -59,6 +59,9 @@ class Links(Protocol):
     def documents(self, language: str) -> str:
         """The client's list of documents."""
 
+    def sessions(self, language: str) -> str:
+        """The signed-in person's list of their sessions."""
+
     def quote(self, language: str, quote_id: str) -> str:
         """The client's page of one quote."""
 

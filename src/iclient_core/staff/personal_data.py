@@ -99,6 +99,26 @@ def _sessions(uow: UnitOfWork, account: Account) -> list[dict[str, Any]]:
     ]
 
 
+def _sign_in_security(uow: UnitOfWork, account: Account) -> dict[str, Any]:
+    """The account's second steps, without anything that could sign in (no secret, no
+    recovery code digest, no public key)."""
+    authenticator = uow.two_step.get_authenticator(account.id)
+    codes = uow.two_step.recovery_codes(account.id)
+    return {
+        "authenticator_app_since": _iso(authenticator.confirmed_at) if authenticator else None,
+        "recovery_codes_unused": sum(1 for c in codes if c.used_at is None),
+        "recovery_codes_used_at": sorted(_iso(c.used_at) for c in codes if c.used_at),
+        "passkeys": [
+            {
+                "name": p.name,
+                "created_at": _iso(p.created_at),
+                "last_used_at": _iso(p.last_used_at),
+            }
+            for p in uow.two_step.passkeys(account.id)
+        ],
+    }
+
+
 def _totals(totals: Totals) -> dict[str, Any]:
     return {
         "subtotal": _money(totals.subtotal),
@@ -362,6 +382,7 @@ def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
             "profile": _profile(account),
             "consents": _consents(uow, account),
             "sessions": _sessions(uow, account),
+            "sign_in_security": _sign_in_security(uow, account),
             "quotes": list(_quotes(services, uow, account)),
             "documents": list(_documents(uow, account)),
             "messages": _messages(uow, account),

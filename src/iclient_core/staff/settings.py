@@ -81,6 +81,7 @@ def save_settings(
     address: str | None = None,
     nif: str | None = None,
     quote_prefix: str | None = None,
+    staff_two_step: bool | None = None,
     ip: str = "-",
 ) -> BusinessSettings:
     """Validate and store the business settings; the change is audited.
@@ -105,6 +106,7 @@ def save_settings(
             (``nif_invalid``; empty or None: none).
         quote_prefix: what quote numbers start with, one to twelve ASCII letters or digits
             (``quote_prefix_invalid``; empty or None: the configured one, ``ORC``).
+        staff_two_step: whether staff must sign in in two steps; None keeps what is stored.
 
     Raises:
         PermissionDenied: the actor may not manage settings.
@@ -168,6 +170,7 @@ def save_settings(
                 address=postal,
                 nif=tax_number,
                 quote_prefix=prefix,
+                staff_two_step=before.staff_two_step if staff_two_step is None else staff_two_step,
                 **_logo_fields(before, new_logo, remove=remove_logo),
             )
             uow.settings.save(settings)

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from iclient_core.accounts.authentication import issue_device
 from iclient_core.accounts.authentication import sign_in as sign_in_use_case
 from iclient_core.accounts.authentication import sign_out as sign_out_use_case
 from iclient_core.accounts.model import Account
@@ -26,6 +27,7 @@ from iclient_core.shared.errors import (
     TokenExpired,
     TokenInvalid,
 )
+from iclient_web.account_security import pending
 from iclient_web.accounts.forms import (
     EmailOnlyForm,
     ResendByTokenForm,
@@ -36,7 +38,7 @@ from iclient_web.accounts.forms import (
 from iclient_web.deps import client_ip, services, user_agent
 from iclient_web.forms import apply_errors
 from iclient_web.i18n import current_language
-from iclient_web.security import SESSION_SECRET, end_session, public, safe_next, start_session
+from iclient_web.security import SESSION_SECRET, end_session, public, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>/auth")
 
@@ -155,14 +157,17 @@ def sign_in() -> Page:
                 password=form.password.data,
                 ip=client_ip(),
                 user_agent=user_agent(),
+                device=pending.device_token(),
             )
         except InvalidCredentials:
             form.form_errors.append(
                 _("The e-mail or password is not correct, or the account is not active yet.")
             )
             return render_template("auth/sign_in.html", form=form, next=next_url), 400
-        start_session(signed.session_secret)
-        return redirect(next_url or landing_page(signed.account), 303)
+        if signed.second_step:
+            pending.begin(signed.account.id, next_url)
+            return redirect(url_for("two_factor.show"), 303)
+        return pending.finish(signed, next_url or landing_page(signed.account))
     if g.account is not None:
         return redirect(next_url or landing_page(g.account), 303)
     ready = session.pop(SIGN_IN_EMAIL, None)
@@ -205,7 +210,7 @@ def reset(token: str) -> Page | tuple[str, int, dict[str, str]]:
     form = SetPasswordForm()
     try:
         if request.method == "POST":
-            reset_password(
+            account = reset_password(
                 services=services(),
                 token=token,
                 password=form.password.data,
@@ -214,7 +219,11 @@ def reset(token: str) -> Page | tuple[str, int, dict[str, str]]:
             )
             end_session()
             flash(_("Your password was changed. Sign in with the new password."), "success")
-            return redirect(url_for("auth.sign_in"), 303)
+            # The browser that followed the e-mailed link is the owner's: it becomes a known
+            # device, which the sign-in limits of other browsers do not hold up.
+            return pending.remember_device(
+                redirect(url_for("auth.sign_in"), 303), issue_device(services(), account)
+            )
         check_password_reset(services=services(), token=token)
     except TokenExpired:
         return _token_page(render_template("auth/reset_expired.html"), 410)

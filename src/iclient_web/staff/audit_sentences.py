@@ -142,6 +142,7 @@ SETTINGS_FIELDS = {
     "accent_color": _l("the accent colour"),
     "intro_pt": _l("the introduction in Portuguese"),
     "intro_en": _l("the introduction in English"),
+    "staff_two_step": _l("two-step sign-in for staff"),
 }
 """The business settings as the sentences name them (translated when shown)."""
 
@@ -233,6 +234,24 @@ def _sign_in_failed(e: _Entry) -> Markup:
     if e.entry.subject_id or e.entry.target_id:
         return _say(_("A sign-in to the account of %(subject)s failed."), subject=e.subject)
     return Markup(_("A sign-in with an unknown address failed."))  # noqa: S704
+
+
+def _reset_requested(e: _Entry) -> Markup:
+    if e.entry.subject_id or e.entry.target_id:
+        return _say(_("A password reset link was asked for %(subject)s."), subject=e.subject)
+    return Markup(_("A password reset was asked for an address without an account."))  # noqa: S704
+
+
+def _sign_in(e: _Entry) -> Markup:
+    method = e.detail("method")
+    ways = {
+        "authenticator": _("with an authenticator app code"),
+        "recovery_code": _("with a recovery code"),
+        "passkey": _("with a passkey"),
+    }
+    if method in ways:
+        return _say(_("%(actor)s signed in %(way)s."), actor=e.actor, way=ways[method])
+    return _say(_("%(actor)s signed in."), actor=e.actor)
 
 
 def _quote_sent(e: _Entry) -> Markup:
@@ -413,10 +432,38 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
         _("%(actor)s withdrew their request to delete their account."), actor=e.actor
     ),
     "account.erased": _plain(_l("%(actor)s erased the personal data of %(subject)s.")),
-    "auth.sign_in": lambda e: _say(_("%(actor)s signed in."), actor=e.actor),
+    "auth.sign_in": _sign_in,
     "auth.sign_in_failed": _sign_in_failed,
     "auth.password_reset": lambda e: _say(
         _("%(actor)s chose a new password through an e-mailed link."), actor=e.actor
+    ),
+    "auth.reset_requested": _reset_requested,
+    "auth.second_step_failed": _plain(
+        _l("A wrong second-step code was given for the account of %(subject)s.")
+    ),
+    "account.registration_repeated": _plain(
+        _l("Someone tried to sign up again with the address of %(subject)s.")
+    ),
+    "account.two_step_enabled": lambda e: _say(
+        _("%(actor)s turned on two-step sign-in with an authenticator app."), actor=e.actor
+    ),
+    "account.two_step_disabled": lambda e: _say(
+        _("%(actor)s turned two-step sign-in off."), actor=e.actor
+    ),
+    "account.recovery_codes_renewed": lambda e: _say(
+        _("%(actor)s made new recovery codes."), actor=e.actor
+    ),
+    "account.passkey_added": lambda e: _say(
+        _("%(actor)s added a passkey (%(name)s)."), actor=e.actor, name=e.detail("name") or "?"
+    ),
+    "account.passkey_removed": lambda e: _say(
+        _("%(actor)s removed a passkey (%(name)s)."), actor=e.actor, name=e.detail("name") or "?"
+    ),
+    "account.session_ended": lambda e: _say(
+        _("%(actor)s signed out one of their sessions."), actor=e.actor
+    ),
+    "account.other_sessions_ended": lambda e: _say(
+        _("%(actor)s signed out everywhere else."), actor=e.actor
     ),
     # staff on clients
     "client.created": _plain(_l("%(actor)s created the client %(subject)s.")),

@@ -84,6 +84,7 @@ class SettingsForm(FlaskForm):
     accent_color = StringField(_l("Accent colour"))
     intro_pt = TextAreaField(_l("Introduction on the home page, in Portuguese"))
     intro_en = TextAreaField(_l("Introduction on the home page, in English"))
+    staff_two_step = BooleanField(_l("Staff must sign in in two steps"))
 
 
 class AuditFilterForm(FlaskForm):

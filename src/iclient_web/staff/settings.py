@@ -83,6 +83,7 @@ def edit() -> tuple[str, int]:
         address=stored.address,
         nif=stored.nif,
         quote_prefix=stored.quote_prefix,
+        staff_two_step=stored.staff_two_step,
     )
     return _page(form)
 
@@ -115,6 +116,7 @@ def save() -> Response | tuple[str, int]:
             address=form.address.data,
             nif=form.nif.data,
             quote_prefix=form.quote_prefix.data,
+            staff_two_step=bool(form.staff_two_step.data),
             ip=client_ip(),
         )
     except InvalidInput as error:
