@@ -47,6 +47,14 @@ class PortalLinks:
         """``/<lang>/admin/quotes/<id>``."""
         return self._url(language, f"admin/quotes/{quote(quote_id)}")
 
+    def support(self, language: str, conversation_id: str) -> str:
+        """``/<lang>/support/<id>``."""
+        return self._url(language, f"support/{quote(conversation_id)}")
+
+    def staff_support(self, language: str, conversation_id: str) -> str:
+        """``/<lang>/admin/support/<id>``."""
+        return self._url(language, f"admin/support/{quote(conversation_id)}")
+
     def logo(self, version: str) -> str:
         """``/logo?v=<version>`` (outside any language)."""
         return f"{self._base}/logo?v={quote(version)}"

@@ -38,6 +38,8 @@ class Settings:
     sign_up_per_ip: Limit = Limit(20, timedelta(hours=1))
     resend_per_account: Limit = Limit(3, timedelta(hours=1))
     quotes: QuoteSettings = QuoteSettings()
+    support_reopen_days: int = 14
+    """How many days after closing a support request a client's reply reopens it."""
 
     def language(self, requested: str | None) -> str:
         """``requested`` when the portal speaks it, else the default language."""

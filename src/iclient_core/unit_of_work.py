@@ -16,6 +16,7 @@ from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
+from iclient_core.support.ports import SupportRepository
 
 
 class UnitOfWork(Protocol):
@@ -67,6 +68,10 @@ class UnitOfWork(Protocol):
     @property
     def inbox(self) -> InboxRepository:
         """The public forms and their submissions, of this transaction."""
+
+    @property
+    def support(self) -> SupportRepository:
+        """The support requests, their messages and canned answers, of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

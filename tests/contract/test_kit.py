@@ -36,6 +36,7 @@ from iclient_adapters.testing.page_help import PageHelpContract
 from iclient_adapters.testing.quotes import QuotesContract
 from iclient_adapters.testing.shared import AuditLogContract, SettingsContract
 from iclient_adapters.testing.strength import PasswordStrengthContract
+from iclient_adapters.testing.support import SupportContract
 from iclient_adapters.testing.tokens import TokenServiceContract
 from iclient_adapters.testing.unit_of_work import UnitOfWorkContract
 from iclient_adapters.tokens import ItsDangerousTokens
@@ -57,6 +58,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     PageHelpContract,
     FaqContract,
     InboxContract,
+    SupportContract,
     UnitOfWorkContract,
 )
 
@@ -105,7 +107,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 24
+    assert len(SUITES) == 25
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",

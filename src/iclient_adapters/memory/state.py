@@ -15,6 +15,7 @@ from iclient_core.notifications.model import OutboxMessage
 from iclient_core.quotes.model import Quote
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import BusinessSettings
+from iclient_core.support.model import CannedAnswer, Conversation, Message
 
 
 @attrs.define
@@ -35,6 +36,10 @@ class MemoryState:
     faq_entries: dict[str, FaqEntry] = attrs.Factory(dict)
     inbox_forms: dict[str, Form] = attrs.Factory(dict)
     inbox_submissions: dict[str, Submission] = attrs.Factory(dict)
+    support_conversations: dict[str, Conversation] = attrs.Factory(dict)
+    support_messages: dict[str, Message] = attrs.Factory(dict)
+    support_seen: dict[str, int] = attrs.Factory(dict)
+    support_canned: dict[str, CannedAnswer] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.

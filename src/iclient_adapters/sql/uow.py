@@ -23,6 +23,7 @@ from iclient_adapters.sql.jobs import SqlJobLedger
 from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
+from iclient_adapters.sql.support import SqlSupportRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
@@ -34,6 +35,7 @@ from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
 from iclient_core.shared.errors import AlreadyExists
+from iclient_core.support.ports import SupportRepository
 
 
 class SqlUnitOfWork:
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
     page_help: PageHelpRepository
     faq: FaqRepository
     inbox: InboxRepository
+    support: SupportRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -89,6 +92,7 @@ class SqlUnitOfWork:
         self.page_help = SqlPageHelpRepository(connection, converter)
         self.faq = SqlFaqRepository(connection, converter)
         self.inbox = SqlInboxRepository(connection, converter)
+        self.support = SqlSupportRepository(connection, converter)
         return self
 
     def __exit__(

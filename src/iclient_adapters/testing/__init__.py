@@ -19,6 +19,7 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
 - ``page_help.PageHelpContract`` [uow_factory]: the page help texts admins wrote.
 - ``faq.FaqContract`` [uow_factory]: FAQ entries, their order and anchors.
 - ``inbox.InboxContract`` [uow_factory]: public forms and their submissions, lists.
+- ``support.SupportContract`` [uow_factory]: support requests, their messages, canned answers.
 - ``unit_of_work.UnitOfWorkContract`` [uow_factory]: commit and rollback over everything.
 - ``storage.StorageContract`` [storage]: streamed, atomic file storage.
 - ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
@@ -76,6 +77,7 @@ pytest.register_assert_rewrite(
             "shared",
             "storage",
             "strength",
+            "support",
             "tokens",
             "unit_of_work",
         )

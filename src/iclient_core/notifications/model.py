@@ -29,6 +29,8 @@ class Kind(enum.StrEnum):
     DELETION_REQUESTED = "deletion_requested"  # to the client: the receipt of their request
     FORM_RECEIVED = "form_received"  # to the business: someone sent a public form
     FORM_ACKNOWLEDGED = "form_acknowledged"  # to the sender: their message arrived
+    SUPPORT_REPLY = "support_reply"  # to the client: staff answered their support request
+    SUPPORT_MESSAGE = "support_message"  # to staff: a new support request or a client reply
 
 
 @attrs.frozen
