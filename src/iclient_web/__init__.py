@@ -45,13 +45,14 @@ from iclient_web import (
     quotes,
     security,
     staff,
+    support,
     tracing,
 )
 from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
 from iclient_web.tracing import RequestTracing
 
-AREAS = (accounts, consent, documents, quotes, staff, help, inbox)
+AREAS = (accounts, consent, documents, quotes, staff, help, inbox, support)
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 
 

@@ -32,10 +32,11 @@ ATTENTION_SLOTS = (
     "documents_unopened",
     "documents_damaged",
     "inbox_new",
+    "support_waiting",
 )
 """Dashboard counts that other areas provide."""
 
-CLIENT_SECTIONS = ("consent", "documents", "quotes")
+CLIENT_SECTIONS = ("consent", "documents", "quotes", "support")
 """Sections of the client page that other areas provide."""
 
 
