@@ -290,6 +290,10 @@ def _received(e: _Entry) -> Markup:
     return _say(_("A visitor sent the form “%(form)s”."), form=e.detail("form"))
 
 
+def _on_request(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), request=e.detail("subject"), **_people(e))
+
+
 def _on_quote(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
 
@@ -450,6 +454,31 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     "form.updated": _on_form(_l("%(actor)s changed the form “%(form)s”.")),
     "form.published": _on_form(_l("%(actor)s published the form “%(form)s”.")),
     "form.unpublished": _on_form(_l("%(actor)s unpublished the form “%(form)s”.")),
+    # support requests
+    "support.opened": _on_request(_l("%(actor)s opened the support request “%(request)s”.")),
+    "support.client_replied": _on_request(
+        _l("%(actor)s wrote in the support request “%(request)s”.")
+    ),
+    "support.replied": _on_request(
+        _l("%(actor)s answered the support request “%(request)s”.")
+    ),
+    "support.note_added": _on_request(
+        _l("%(actor)s added an internal note to the support request “%(request)s”.")
+    ),
+    "support.status_changed": _on_request(
+        _l("%(actor)s changed the status of the support request “%(request)s”.")
+    ),
+    "support.assigned": _on_request(
+        _l("%(actor)s assigned the support request “%(request)s”.")
+    ),
+    "support.canned_saved": lambda e: _say(
+        _("%(actor)s saved the canned answer “%(title)s”."), title=e.detail("title"), **_people(e)
+    ),
+    "support.canned_deleted": lambda e: _say(
+        _("%(actor)s removed the canned answer “%(title)s”."),
+        title=e.detail("title"),
+        **_people(e),
+    ),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""
 

@@ -169,14 +169,14 @@ def poll(conversation_id: str) -> Response:
     return poll_response(revision, render)
 
 
-@bp.get("/<conversation_id>/files/<message_id>/<int:index>")
-def file(conversation_id: str, message_id: str, index: int) -> Response:
+@bp.get("/<conversation_id>/files/<message_id>/<index>")
+def file(conversation_id: str, message_id: str, index: str) -> Response:
     """A file of a message of the client's own request (anyone else: 404)."""
     opened = download_my_attachment(
         services=services(),
         account_id=g.account.id,
         conversation_id=conversation_id,
         message_id=message_id,
-        index=index,
+        index=int(index) if index.isdigit() and len(index) < 4 else -1,
     )
     return download_response(opened)

@@ -208,15 +208,15 @@ def poll(conversation_id: str) -> Response:
     return poll_response(revision, render)
 
 
-@bp.get("/<conversation_id>/files/<message_id>/<int:index>")
-def file(conversation_id: str, message_id: str, index: int) -> Response:
+@bp.get("/<conversation_id>/files/<message_id>/<index>")
+def file(conversation_id: str, message_id: str, index: str) -> Response:
     """A file of a request's message."""
     opened = download_staff_attachment(
         services=services(),
         actor=g.account,
         conversation_id=conversation_id,
         message_id=message_id,
-        index=index,
+        index=int(index) if index.isdigit() and len(index) < 4 else -1,
     )
     return download_response(opened)
 
