@@ -137,9 +137,7 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/support/<conversation_id>/note", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/support/<conversation_id>/update", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/support/<conversation_id>/poll", "GET"): NO_SUCH_OBJECT,
-    ("/<lang>/admin/support/<conversation_id>/files/<message_id>/<index>", "GET"): (
-        NO_SUCH_OBJECT
-    ),
+    ("/<lang>/admin/support/<conversation_id>/files/<message_id>/<index>", "GET"): (NO_SUCH_OBJECT),
 }
 
 

@@ -123,9 +123,7 @@ class MemorySupportRepository:
 
     def delete_of_client(self, client_id: str) -> Sequence[str]:
         """Remove a client's conversations; return their attachments' keys."""
-        ids = {
-            k for k, c in self._state.support_conversations.items() if c.client_id == client_id
-        }
+        ids = {k for k, c in self._state.support_conversations.items() if c.client_id == client_id}
         keys: list[str] = []
         for message_id, message in list(self._state.support_messages.items()):
             if message.conversation_id in ids:

@@ -226,9 +226,7 @@ class SqlSupportRepository:
 
     def count(self, where: ConversationFilter) -> int:
         """How many conversations match: one query."""
-        query = (
-            sa.select(sa.func.count()).select_from(support_conversations).where(*_where(where))
-        )
+        query = sa.select(sa.func.count()).select_from(support_conversations).where(*_where(where))
         return int(self._db.execute(query).scalar_one())
 
     def mark_seen(self, conversation_id: str, seq: int) -> None:
@@ -257,7 +255,7 @@ class SqlSupportRepository:
     def seen(self, conversation_ids: Collection[str]) -> Mapping[str, int]:
         """The client's read marks: one query."""
         ids = list(conversation_ids)
-        found = {i: 0 for i in ids}
+        found = dict.fromkeys(ids, 0)
         if ids:
             rows = self._db.execute(
                 sa.select(support_seen.c.conversation_id, support_seen.c.seq).where(

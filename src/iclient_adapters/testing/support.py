@@ -97,9 +97,8 @@ class SupportContract:
         with uow_factory() as uow:
             uow.support.add(conversation)
             uow.commit()
-        with uow_factory() as uow:
-            with pytest.raises(AlreadyExists):
-                uow.support.add(conversation)
+        with uow_factory() as uow, pytest.raises(AlreadyExists):
+            uow.support.add(conversation)
         with uow_factory() as uow:
             found = uow.support.get(conversation.id)
             assert found == conversation
@@ -154,7 +153,7 @@ class SupportContract:
     def test_support_two_staff_replying_at_once_both_keep_their_reply_in_order(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:
-        ana, rui = self.support_people(uow_factory)
+        ana, _rui = self.support_people(uow_factory)
         conversation = support_sample_conversation(ana.id)
         with uow_factory() as uow:
             uow.support.add(conversation)
@@ -226,7 +225,9 @@ class SupportContract:
         with uow_factory() as uow:
             every = uow.support.conversations(ConversationFilter(), limit=10, offset=0)
             assert [c.id for c in every] == [answered.id, new.id, old.id]
-            assert [c.id for c in uow.support.conversations(ConversationFilter(), limit=1, offset=1)] == [new.id]
+            assert [
+                c.id for c in uow.support.conversations(ConversationFilter(), limit=1, offset=1)
+            ] == [new.id]
             assert uow.support.count(ConversationFilter()) == 3
             assert uow.support.count(ConversationFilter(status=Status.OPEN)) == 2
             assert uow.support.count(ConversationFilter(category="billing")) == 1

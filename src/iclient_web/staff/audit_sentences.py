@@ -459,18 +459,14 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     "support.client_replied": _on_request(
         _l("%(actor)s wrote in the support request “%(request)s”.")
     ),
-    "support.replied": _on_request(
-        _l("%(actor)s answered the support request “%(request)s”.")
-    ),
+    "support.replied": _on_request(_l("%(actor)s answered the support request “%(request)s”.")),
     "support.note_added": _on_request(
         _l("%(actor)s added an internal note to the support request “%(request)s”.")
     ),
     "support.status_changed": _on_request(
         _l("%(actor)s changed the status of the support request “%(request)s”.")
     ),
-    "support.assigned": _on_request(
-        _l("%(actor)s assigned the support request “%(request)s”.")
-    ),
+    "support.assigned": _on_request(_l("%(actor)s assigned the support request “%(request)s”.")),
     "support.canned_saved": lambda e: _say(
         _("%(actor)s saved the canned answer “%(title)s”."), title=e.detail("title"), **_people(e)
     ),

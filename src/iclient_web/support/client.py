@@ -87,7 +87,9 @@ def _thread_page(
     status: int = 200,
     notice: str | None = None,
 ) -> tuple[str, int]:
-    thread = my_thread(services=services(), account_id=g.account.id, conversation_id=conversation_id)
+    thread = my_thread(
+        services=services(), account_id=g.account.id, conversation_id=conversation_id
+    )
     mark_seen(services=services(), account_id=g.account.id, conversation_id=conversation_id)
     return render_template(
         "support/show.html",
@@ -140,7 +142,10 @@ def reply(conversation_id: str) -> tuple[str, int] | Response:
 def close(conversation_id: str) -> Response:
     """The client says the request is solved."""
     close_as_client(
-        services=services(), account_id=g.account.id, conversation_id=conversation_id, ip=client_ip()
+        services=services(),
+        account_id=g.account.id,
+        conversation_id=conversation_id,
+        ip=client_ip(),
     )
     flash(_("Glad it is solved. The request is closed; write in it to reopen it."), "success")
     return redirect(url_for("support.client.show", conversation_id=conversation_id), 303)

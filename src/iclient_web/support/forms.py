@@ -71,7 +71,7 @@ def uploads(field: MultipleFileField) -> list[Upload]:
     return [
         Upload(filename=item.filename, stream=item.stream)
         for item in (field.data or [])
-        if item is not None and getattr(item, "filename", "")
+        if item is not None and bool(getattr(item, "filename", None))
     ]
 
 

@@ -6,6 +6,7 @@ files; the requests' places on the dashboard, the menu and the client's page."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
@@ -100,12 +101,10 @@ def _thread_page(
         reply = forms.ReplyForm()
         chosen = request.args.get("canned", "")[:64]
         if chosen:
-            try:
+            with contextlib.suppress(NotFound):
                 reply.message.data = canned_answer(
                     services=services(), actor=g.account, answer_id=chosen
                 ).text
-            except NotFound:
-                pass
     return render_template(
         "admin/support/show.html",
         thread=thread,

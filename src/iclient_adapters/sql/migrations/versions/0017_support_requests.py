@@ -52,9 +52,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
     )
-    op.create_index(
-        "ix_support_conversations_client_id", "support_conversations", ["client_id"]
-    )
+    op.create_index("ix_support_conversations_client_id", "support_conversations", ["client_id"])
     op.create_index(
         "ix_support_conversations_assignee_id", "support_conversations", ["assignee_id"]
     )
@@ -90,9 +88,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
     )
-    op.create_index(
-        "ix_support_messages_conversation_id", "support_messages", ["conversation_id"]
-    )
+    op.create_index("ix_support_messages_conversation_id", "support_messages", ["conversation_id"])
     op.create_table(
         "support_seen",
         sa.Column("conversation_id", sa.String(36), nullable=False),
