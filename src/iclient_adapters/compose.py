@@ -187,6 +187,7 @@ def settings_from(config: Config) -> Settings:
         password_policy=PasswordPolicy(min_length=config.password_min_length),
         session_idle=timedelta(minutes=config.session_idle_minutes),
         session_absolute=timedelta(hours=config.session_absolute_hours),
+        support_reopen_days=config.support_reopen_days,
     )
 
 
