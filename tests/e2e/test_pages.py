@@ -40,6 +40,9 @@ PAGES = [
     ("account", "client", "/account"),
     ("faq-client", "client", "/faq"),
     ("accepted-version", "client", "/legal/accepted/{accepted}"),
+    ("support", "client", "/support"),
+    ("support-new", "client", "/support/new"),
+    ("support-request", "client", "/support/{support}"),
     ("staff-dashboard", "staff", "/admin/"),
     ("staff-account", "staff", "/account"),
     ("clients", "staff", "/admin/clients/"),
@@ -71,6 +74,9 @@ PAGES = [
     ("inbox-message", "staff", "/admin/inbox/{submission}"),
     ("forms", "staff", "/admin/forms"),
     ("form-edit", "staff", "/admin/forms/{form}"),
+    ("staff-support", "staff", "/admin/support"),
+    ("staff-support-request", "staff", "/admin/support/{support}"),
+    ("canned-answers", "staff", "/admin/support/canned"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.testing import make_services
-from iclient_core.accounts.model import Role
+from iclient_core.accounts.model import Account, Role
 from iclient_core.accounts.privacy import confirm_deletion, request_deletion
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
@@ -176,13 +176,13 @@ def test_two_staff_replying_at_once_both_keep_their_reply(services: Services) ->
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
-    def answer(actor: object, text: str) -> None:
+    def answer(actor: Account, text: str) -> None:
         start.wait()
         try:
             support.staff_reply(
                 services=services, actor=actor, conversation_id=cid, message=text, ip=IP
-            )  # type: ignore[arg-type]
-        except BaseException as error:  # noqa: BLE001 - reported below
+            )
+        except BaseException as error:
             errors.append(error)
 
     threads = [
