@@ -286,3 +286,34 @@ def test_staff_filter_assign_use_canned_answers_and_see_the_dashboard_count(
         f"/pt/admin/support/canned/{answer.id}/delete", {}, form_page="/pt/admin/support/canned"
     )
     assert removed.status_code == 303
+
+
+def test_a_file_over_the_upload_limit_answers_413_and_keeps_nothing(
+    browser: Browser, portal: Portal
+) -> None:
+    from iclient_core.shared.business import BusinessSettings
+
+    with portal.services.uow() as uow:
+        uow.settings.save(BusinessSettings(upload_limit_mb=1))
+        uow.settings.bump_revision()
+        uow.commit()
+    browser.client_account(CLIENT)
+    answer = open_request(browser, files=[(PHOTO + bytes(1024 * 1024), "grande.jpg")])
+    assert answer.status_code == 413
+    assert 'name="file"' in answer.get_data(as_text=True)
+    client = stored_account(portal, CLIENT)
+    assert client is not None
+    assert list(portal.services.storage.keys(f"support/{client.id}/")) == []
+    with portal.services.uow() as uow:
+        assert uow.support.count(ConversationFilter()) == 0
+
+
+def test_a_client_who_has_not_accepted_the_texts_is_sent_to_the_consent_page(
+    browser: Browser,
+) -> None:
+    browser.register(CLIENT)
+    browser.activate(CLIENT)
+    browser.sign_in(CLIENT, consent=False)
+    for path in ("/pt/support", "/pt/support/new", "/en/support"):
+        answer = browser.get(path)
+        assert answer.status_code == 303 and "/consent" in answer.headers["Location"], path
