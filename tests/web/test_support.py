@@ -9,16 +9,22 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Iterator
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from iclient_adapters.compose import Portal
 from iclient_adapters.mail import MemoryTransport
+from iclient_adapters.sql import SqlDatabase
+from iclient_core.consent.use_cases import ensure_defaults
 from iclient_core.support.ports import ConversationFilter
+from iclient_web import create_app
 from tests.web.conftest import Browser, stored_account
 from tests.web.test_documents import post_multipart
 
@@ -317,3 +323,40 @@ def test_a_client_who_has_not_accepted_the_texts_is_sent_to_the_consent_page(
     for path in ("/pt/support", "/pt/support/new", "/en/support"):
         answer = browser.get(path)
         assert answer.status_code == 303 and "/consent" in answer.headers["Location"], path
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[SqlDatabase]:
+    """A migrated SQLite database of the test's own."""
+    found = SqlDatabase.from_url(f"sqlite:///{tmp_path / 'support.db'}")
+    found.upgrade()
+    yield found
+    found.dispose()
+
+
+def test_a_poll_that_finds_nothing_new_costs_few_statements_and_no_rendering(
+    portal: Portal, database: SqlDatabase, transport: MemoryTransport
+) -> None:
+    services = attrs.evolve(portal.services, uow=database.unit_of_work)
+    ensure_defaults(services=services)
+    on_sql = Portal(config=portal.config, services=services)
+    app = create_app({"TESTING": True}, portal=on_sql)
+    browser = Browser(app.test_client(), on_sql, transport)
+    browser.client_account(CLIENT)
+    conversation_id = request_id(open_request(browser))
+    poll = f"/pt/support/{conversation_id}/poll"
+    tag = browser.client.get(poll).headers["ETag"]
+    sent: list[str] = []
+
+    def note(*args: Any) -> None:
+        sent.append(str(args[2]))
+
+    sa.event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        answer = browser.client.get(poll, headers={"If-None-Match": tag})
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", note)
+    assert answer.status_code == 304 and answer.data == b""
+    # The session, then the account, the request and its latest message: nothing else.
+    assert len(sent) <= 5, sent
+    assert not any("support_messages.text" in s for s in sent)
