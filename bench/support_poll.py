@@ -145,6 +145,26 @@ def page_latencies(port: int, cookie: str, until: float) -> list[float]:
     return found
 
 
+def in_process_cost(conversation_id: str, cookie: str, count: int = 300) -> float:
+    """Milliseconds one 304 poll takes in the application itself (no server, no network)."""
+    from iclient_adapters import Config
+    from iclient_web import create_app
+
+    app = create_app({}, config=Config.from_env())
+    client = app.test_client()
+    name, value = cookie.split("=", 1)
+    client.set_cookie(name, value)
+    path = f"/pt/support/{conversation_id}/poll"
+    tag = client.get(path).headers["ETag"]
+    started = time.perf_counter()
+    for _ in range(count):
+        answer = client.get(path, headers={"If-None-Match": tag})
+        assert answer.status_code == 304, answer.status_code
+    spent = (time.perf_counter() - started) * 1000 / count
+    app.extensions["iclient"].close()
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--admin-url", default=run.DEFAULT_PG)
@@ -163,6 +183,7 @@ def main() -> None:
             run.seed(database_url, instance, sessions=args.clients)
         sessions: list[str] = json.loads((instance / "sessions.json").read_text())
         conversations = open_requests(database_url, instance, args.pollers, args.clients)
+        cost = in_process_cost(conversations[0], sessions[0])
         port = run.free_port()
         env = {**os.environ, **seeding.environment(database_url, instance)}
         env["PYTHONPATH"] = os.pathsep.join([str(run.ROOT / "src"), env.get("PYTHONPATH", "")])
@@ -198,6 +219,7 @@ def main() -> None:
             "every_s": args.every,
             "seconds": args.seconds,
             "workers": args.workers,
+            "poll_304_in_process_ms": round(cost, 2),
             "polls": len(latencies),
             "polls_per_s": round(len(latencies) / args.seconds, 1),
             "statuses": statuses,

@@ -23,7 +23,8 @@
       cache: "no-store",
       credentials: "same-origin"
     }).then(function (response) {
-      if (response.status !== 200) {
+      // A session that ended is sent to sign in: that page is not the thread.
+      if (response.status !== 200 || response.redirected || !response.headers.get("ETag")) {
         return null;
       }
       var tag = response.headers.get("ETag");
