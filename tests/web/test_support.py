@@ -287,7 +287,9 @@ def test_staff_filter_assign_use_canned_answers_and_see_the_dashboard_count(
     client = stored_account(browser.portal, CLIENT)
     assert client is not None
     client_page = staff_browser.get(f"/pt/admin/clients/{client.id}").get_data(as_text=True)
-    assert f"/pt/admin/support/{conversation_id}" in client_page
+    section, timeline = client_page.split('id="support"', 1)[1].split('id="timeline"', 1)
+    assert f"/pt/admin/support/{conversation_id}" in section
+    assert f"/pt/admin/support/{conversation_id}" in timeline  # "… opened the request …"
     removed = staff_browser.submit(
         f"/pt/admin/support/canned/{answer.id}/delete", {}, form_page="/pt/admin/support/canned"
     )

@@ -104,6 +104,15 @@ class _Entry:
         return Markup('<a href="{}">“{}”</a>').format(link, name)
 
     @property
+    def request(self) -> Markup:
+        """The support request by its subject, linked to its staff page."""
+        name = self.detail("subject") or _("untitled")
+        if not self.entry.target_id:
+            return _say("“%(name)s”", name=name)
+        link = url_for("support.admin.show", conversation_id=self.entry.target_id)
+        return Markup('<a href="{}">“{}”</a>').format(link, name)
+
+    @property
     def text(self) -> str:
         kind = self.detail("kind")
         if kind == "terms":
@@ -291,7 +300,7 @@ def _received(e: _Entry) -> Markup:
 
 
 def _on_request(template: str) -> Callable[[_Entry], Markup]:
-    return lambda e: _say(_(template), request=e.detail("subject"), **_people(e))
+    return lambda e: _say(_(template), request=e.request, **_people(e))
 
 
 def _on_quote(template: str) -> Callable[[_Entry], Markup]:
@@ -455,18 +464,18 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     "form.published": _on_form(_l("%(actor)s published the form “%(form)s”.")),
     "form.unpublished": _on_form(_l("%(actor)s unpublished the form “%(form)s”.")),
     # support requests
-    "support.opened": _on_request(_l("%(actor)s opened the support request “%(request)s”.")),
+    "support.opened": _on_request(_l("%(actor)s opened the support request %(request)s.")),
     "support.client_replied": _on_request(
-        _l("%(actor)s wrote in the support request “%(request)s”.")
+        _l("%(actor)s wrote in the support request %(request)s.")
     ),
-    "support.replied": _on_request(_l("%(actor)s answered the support request “%(request)s”.")),
+    "support.replied": _on_request(_l("%(actor)s answered the support request %(request)s.")),
     "support.note_added": _on_request(
-        _l("%(actor)s added an internal note to the support request “%(request)s”.")
+        _l("%(actor)s added an internal note to the support request %(request)s.")
     ),
     "support.status_changed": _on_request(
-        _l("%(actor)s changed the status of the support request “%(request)s”.")
+        _l("%(actor)s changed the status of the support request %(request)s.")
     ),
-    "support.assigned": _on_request(_l("%(actor)s assigned the support request “%(request)s”.")),
+    "support.assigned": _on_request(_l("%(actor)s assigned the support request %(request)s.")),
     "support.canned_saved": lambda e: _say(
         _("%(actor)s saved the canned answer “%(title)s”."), title=e.detail("title"), **_people(e)
     ),
