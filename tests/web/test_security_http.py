@@ -34,7 +34,14 @@ EMAIL = "ana@example.pt"
 BASE_URL = "https://portal.example.test"
 TEMPLATES = Path(security.__file__).parent / "templates"
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-UPLOADS = {"admin_documents.upload", "admin_documents.replace", "quotes.client.new"}
+UPLOADS = {
+    "admin_documents.upload",
+    "admin_documents.replace",
+    "quotes.client.new",
+    "support.client.new",
+    "support.client.reply",
+    "support.admin.reply",
+}
 DUMMY = {"lang": "pt", "filename": "style.css"}
 
 
