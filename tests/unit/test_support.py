@@ -266,3 +266,50 @@ def _client(services: Services) -> str:
     if id(services) not in _CLIENTS:
         _CLIENTS[id(services)] = active_client(services).id
     return _CLIENTS[id(services)]
+
+
+def test_a_client_replying_while_staff_close_ends_with_the_reply_kept_and_the_request_open(
+    services: Services,
+) -> None:
+    ana = active_client(services)
+    rui = staff_member(services, role=Role.STAFF, email="rui@example.pt")
+    cid = opened(services, ana.id)
+    closed: list[bool] = []
+
+    class ClosedMeanwhile:
+        """The reply's unit of work; staff close the request just before its first commit."""
+
+        def __init__(self) -> None:
+            self.inner = services.uow()
+
+        def __enter__(self) -> ClosedMeanwhile:
+            self.inner.__enter__()
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.__exit__(*exc)  # type: ignore[arg-type]
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+        def commit(self) -> None:
+            if not closed:
+                closed.append(True)
+                support.update_request(
+                    services=services, actor=rui, conversation_id=cid, status="closed", ip=IP
+                )
+            self.inner.commit()
+
+    racing = attrs.evolve(services, uow=ClosedMeanwhile)
+    support.reply_as_client(
+        services=racing, account_id=ana.id, conversation_id=cid, message="Ainda falha.", ip=IP
+    )
+    assert closed == [True]
+    thread = support.my_thread(services=services, account_id=ana.id, conversation_id=cid)
+    assert thread.conversation.status is Status.WAITING_ON_STAFF
+    assert thread.conversation.closed_at is None
+    assert [m.text for m in thread.messages].count("Ainda falha.") == 1
+    assert actions(services, target_id=cid)[-2:] == [
+        "support.status_changed",
+        "support.client_replied",
+    ]
