@@ -231,7 +231,7 @@ def test_the_export_has_the_requests_without_notes_and_erasure_removes_them_and_
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     subject=st.text(max_size=300),
@@ -313,3 +313,20 @@ def test_a_client_replying_while_staff_close_ends_with_the_reply_kept_and_the_re
         "support.status_changed",
         "support.client_replied",
     ]
+
+
+def test_a_client_who_writes_too_often_is_asked_to_wait(services: Services) -> None:
+    from iclient_core.shared.errors import RateLimited
+
+    ana = active_client(services)
+    cid = opened(services, ana.id)
+    for n in range(support.MESSAGES_PER_CLIENT.amount - 1):
+        support.reply_as_client(
+            services=services, account_id=ana.id, conversation_id=cid, message=f"{n}", ip=IP
+        )
+    with pytest.raises(RateLimited):
+        support.reply_as_client(
+            services=services, account_id=ana.id, conversation_id=cid, message="mais", ip=IP
+        )
+    with pytest.raises(RateLimited):
+        opened(services, ana.id)

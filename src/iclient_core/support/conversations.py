@@ -37,6 +37,7 @@ from iclient_core.shared.errors import (
     PermissionDenied,
 )
 from iclient_core.shared.intake import Upload
+from iclient_core.shared.limits import Limit, check_limit
 from iclient_core.shared.paging import Page, page_number
 from iclient_core.shared.text import clean_line, clean_markdown
 from iclient_core.support.files import forget_files, open_attachment, store_files
@@ -63,6 +64,9 @@ MAX_TITLE = 120
 PAGE_SIZE = 25
 ATTEMPTS = 3
 """How many times a message's use case tries again after a concurrent change."""
+
+MESSAGES_PER_CLIENT = Limit(30, timedelta(hours=1))
+"""Requests and replies one client may send in an hour (each e-mails staff)."""
 
 PERMISSION = Permission.CLIENTS_MANAGE
 """What staff need to work on support requests."""
@@ -176,6 +180,7 @@ def open_request(
     Raises:
         PermissionDenied: the account is not an active client.
         InvalidInput: a field is missing or bad, or a file is refused (``file``).
+        RateLimited: the client sent :data:`MESSAGES_PER_CLIENT` already.
     """
     errors: list[FieldError] = []
     clean_subject = clean_line(subject, "subject", errors, max_length=MAX_SUBJECT)
@@ -188,6 +193,7 @@ def open_request(
         client = _client(uow, account_id)
     if errors:
         raise InvalidInput(errors)
+    check_limit(services.limiter, f"support:{client.id}", MESSAGES_PER_CLIENT, count=True)
     conversation_id = services.ids.new_id()
     attachments = store_files(
         services=services,
@@ -322,6 +328,7 @@ def reply_as_client(
         NotFound: no such request, or another client's.
         RequestClosed: closed longer ago than the reopening period.
         InvalidInput: an empty or bad message, or a refused file.
+        RateLimited: the client sent :data:`MESSAGES_PER_CLIENT` already.
     """
     errors: list[FieldError] = []
     text = _text(message, errors)
@@ -331,6 +338,7 @@ def reply_as_client(
     if errors:
         raise InvalidInput(errors)
     _check_reopenable(services, conversation)
+    check_limit(services.limiter, f"support:{client.id}", MESSAGES_PER_CLIENT, count=True)
     attachments = store_files(
         services=services,
         uploads=files,
@@ -856,6 +864,7 @@ def erase_requests_of(services: Services, uow: UnitOfWork, client_id: str) -> Se
 
 __all__ = [
     "ATTEMPTS",
+    "MESSAGES_PER_CLIENT",
     "PAGE_SIZE",
     "Listed",
     "RequestClosed",
