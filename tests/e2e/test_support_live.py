@@ -57,3 +57,45 @@ def test_without_javascript_a_reload_shows_the_thread(
         assert page.locator("textarea[name=message]").count() == 1
     finally:
         context.close()
+
+
+def test_a_client_opens_a_request_with_a_photo_on_a_phone_sees_the_answer_live_and_closes_it(
+    site: Site,
+    contexts: Callable[[str, int], Any],
+    open_page: Open,
+    check: Checker,
+    tmp_path: Any,
+) -> None:
+    from tests.web.test_support import PHOTO
+
+    photo = tmp_path / "ecra.jpg"
+    photo.write_bytes(PHOTO)
+    client = open_page(contexts("client", 390))
+    client.page.goto(f"{site.url}/pt/support/new")
+    check(client, "support-new-phone")
+    client.page.fill("#subject", "O ecrã ficou preto")
+    client.page.select_option("#category", "technical")
+    client.page.fill("#message", "Desde esta manhã. Junto uma fotografia.")
+    client.page.set_input_files("#file", str(photo))
+    with client.page.expect_navigation():
+        client.page.locator("main form button[type=submit]").first.click()
+    assert "/pt/support/" in client.page.url and "/new" not in client.page.url
+    conversation_id = client.page.url.rstrip("/").rsplit("/", 1)[1]
+    assert client.page.locator("#live-thread a[href*='/files/']").count() == 1
+    client.page.evaluate("window.__stillTheSamePage = true")
+
+    staff = Browser(site.app.test_client(), site.portal, site.transport)
+    staff.sign_in("gestora@example.pt")
+    page = f"/pt/admin/support/{conversation_id}"
+    staff.submit(f"{page}/note", {"note": "Ver garantia antes."}, form_page=page)
+    staff.submit(f"{page}/reply", {"message": "Ligue o cabo HDMI de novo."}, form_page=page)
+
+    client.page.locator("#live-thread li", has_text="Ligue o cabo HDMI de novo.").wait_for(
+        timeout=15_000
+    )
+    assert client.page.evaluate("window.__stillTheSamePage === true")
+    assert "Ver garantia antes." not in client.page.content()
+    with client.page.expect_navigation():
+        client.page.locator("form.close-request button[type=submit]").click()
+    assert client.page.locator("#live-thread .thread-status .state-closed").count() == 1
+    check(client, "support-closed-phone")
