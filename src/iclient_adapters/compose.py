@@ -198,6 +198,7 @@ def settings_from(config: Config) -> Settings:
         session_absolute=timedelta(hours=config.session_absolute_hours),
         webhooks_allow_http=not config.production,
         webhooks_allow_private=config.webhooks_allow_private,
+        support_reopen_days=config.support_reopen_days,
     )
 
 

@@ -67,6 +67,14 @@ class PortalLinks:
         """The admins' page of one webhook endpoint."""
         return self._url(language, f"admin/webhooks/{quote(endpoint_id)}")
 
+    def support(self, language: str, conversation_id: str) -> str:
+        """``/<lang>/support/<id>``."""
+        return self._url(language, f"support/{quote(conversation_id)}")
+
+    def staff_support(self, language: str, conversation_id: str) -> str:
+        """``/<lang>/admin/support/<id>``."""
+        return self._url(language, f"admin/support/{quote(conversation_id)}")
+
     def logo(self, version: str) -> str:
         """``/logo?v=<version>`` (outside any language)."""
         return f"{self._base}/logo?v={quote(version)}"

@@ -49,6 +49,8 @@ class Settings:
     # addresses (development and tests only: see the protection in iclient_core.webhooks).
     webhooks_allow_http: bool = False
     webhooks_allow_private: bool = False
+    support_reopen_days: int = 14
+    """How many days after closing a support request a client's reply reopens it."""
 
     def language(self, requested: str | None) -> str:
         """``requested`` when the portal speaks it, else the default language."""

@@ -18,6 +18,7 @@ from iclient_core.notifications.preferences import NotificationPreferencesReposi
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
+from iclient_core.support.ports import SupportRepository
 from iclient_core.webhooks.ports import WebhookRepository
 
 
@@ -84,6 +85,9 @@ class UnitOfWork(Protocol):
 
     def webhooks(self) -> WebhookRepository:
         """The webhook endpoints, their deliveries and attempts, of this transaction."""
+
+    def support(self) -> SupportRepository:
+        """The support requests, their messages and canned answers, of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

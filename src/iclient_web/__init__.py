@@ -48,6 +48,7 @@ from iclient_web import (
     quotes,
     security,
     staff,
+    support,
     tracing,
     webhooks,
 )
@@ -67,6 +68,7 @@ AREAS = (
     bookings,
     webhooks,
     account_security,
+    support,
 )
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 

@@ -38,6 +38,7 @@ from iclient_adapters.testing.preferences import NotificationPreferencesContract
 from iclient_adapters.testing.quotes import QuotesContract
 from iclient_adapters.testing.shared import AuditLogContract, SettingsContract
 from iclient_adapters.testing.strength import PasswordStrengthContract
+from iclient_adapters.testing.support import SupportContract
 from iclient_adapters.testing.tokens import TokenServiceContract
 from iclient_adapters.testing.two_step import TwoStepContract
 from iclient_adapters.testing.unit_of_work import UnitOfWorkContract
@@ -65,6 +66,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     NotificationPreferencesContract,
     BookingsContract,
     WebhooksContract,
+    SupportContract,
     UnitOfWorkContract,
 )
 
@@ -113,7 +115,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 29
+    assert len(SUITES) == 30
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",

@@ -485,6 +485,19 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "url": "https://invoicing.example.pt/hooks/iclient",
         "failures": "5",
     },
+    Kind.SUPPORT_REPLY: {
+        "link": "https://p.example.test/l/support/S1",
+        "request_subject": "A impressora não imprime",
+        "author": "Rui Lopes",
+        "message": "Experimente desligar e voltar a ligar.\nDiga-nos se resultou.",
+    },
+    Kind.SUPPORT_MESSAGE: {
+        "link": "https://p.example.test/l/admin/support/S1",
+        "request_subject": "A impressora não imprime",
+        "client_name": "Ana Silva",
+        "message": "Continua sem imprimir.",
+        "new_request": "yes",
+    },
 }
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 

@@ -243,6 +243,16 @@ SMS_CONTEXTS = {
         "total": "1.234,56\u00a0€",
         "link": "https://p.example.test/pt/quotes/Q1",
     },
+    Kind.BOOKING_REMINDER: {
+        "service_name": "Consulta",
+        "when": "2026-01-07 10:00 (Europe/Lisbon)",
+        "manage_link": "https://p.example.test/pt/book/manage/t0k3n",
+    },
+    Kind.SUPPORT_REPLY: {
+        "author": "Rui Lopes",
+        "request_subject": "A impressora não imprime",
+        "link": "https://p.example.test/pt/support/S1",
+    },
 }
 
 

@@ -414,6 +414,13 @@ def _seed(flask_app: Any, portal_: Portal, transport_: MemoryTransport) -> dict[
         ids["form"] = uow.inbox.forms()[0].id
         ids["submission"] = str(uow.inbox.submissions_of_account(ids["client"])[0].id)
     ids.update(_seed_bookings(portal_, client))
+    from tests.web.test_support import PHOTO, open_request, request_id
+
+    ids["support"] = request_id(open_request(client, files=[(PHOTO, "foto.jpg")]))
+    page = f"/pt/admin/support/{ids['support']}"
+    staff.submit(f"{page}/note", {"note": "Nota interna de teste."}, form_page=page)
+    answered = staff.submit(f"{page}/reply", {"message": "Já vimos o problema."}, form_page=page)
+    assert answered.status_code == 303, answered.get_data(as_text=True)
     return ids
 
 

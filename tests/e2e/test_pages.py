@@ -43,6 +43,9 @@ PAGES = [
     ("account-sessions", "client", "/account/sessions"),
     ("faq-client", "client", "/faq"),
     ("accepted-version", "client", "/legal/accepted/{accepted}"),
+    ("support", "client", "/support"),
+    ("support-new", "client", "/support/new"),
+    ("support-request", "client", "/support/{support}"),
     ("staff-dashboard", "staff", "/admin/"),
     ("staff-account", "staff", "/account"),
     ("staff-security", "staff", "/account/security"),
@@ -91,6 +94,9 @@ PAGES = [
     ("webhooks", "staff", "/admin/webhooks"),
     ("webhook-new", "staff", "/admin/webhooks/new"),
     ("webhook-endpoint", "staff", "/admin/webhooks/{webhook}"),
+    ("staff-support", "staff", "/admin/support"),
+    ("staff-support-request", "staff", "/admin/support/{support}"),
+    ("canned-answers", "staff", "/admin/support/canned"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}

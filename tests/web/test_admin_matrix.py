@@ -157,6 +157,17 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/webhooks/<endpoint_id>/deliveries/<delivery_id>/send-again", "POST"): (
         NO_SUCH_OBJECT
     ),
+    # support requests: all staff
+    ("/<lang>/admin/support", "GET"): STAFF_PAGE,
+    ("/<lang>/admin/support/canned", "GET"): STAFF_PAGE,
+    ("/<lang>/admin/support/canned", "POST"): STAFF_PAGE,
+    ("/<lang>/admin/support/canned/<answer_id>/delete", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/support/<conversation_id>", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/support/<conversation_id>/reply", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/support/<conversation_id>/note", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/support/<conversation_id>/update", "POST"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/support/<conversation_id>/poll", "GET"): NO_SUCH_OBJECT,
+    ("/<lang>/admin/support/<conversation_id>/files/<message_id>/<index>", "GET"): (NO_SUCH_OBJECT),
 }
 
 
@@ -269,6 +280,10 @@ def test_each_admin_route_answers_each_role_as_the_table_says(
         "staff_id": actor.id,
         "endpoint_id": "no-such-endpoint",
         "delivery_id": "no-such-delivery",
+        "conversation_id": "no-such-request",
+        "message_id": "no-such-message",
+        "index": "0",
+        "answer_id": "no-such-answer",
     }
     column = ROLES.index(role)
     wrong = []

@@ -34,10 +34,17 @@ EMAIL = "ana@example.pt"
 BASE_URL = "https://portal.example.test"
 TEMPLATES = Path(security.__file__).parent / "templates"
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-UPLOADS = {"admin_documents.upload", "admin_documents.replace", "quotes.client.new"}
 CSRF_EXEMPT = {"notifications.unsubscribe_link"}
 """The one-click unsubscribe POST (RFC 8058): a mail program sends it, with no session and
 no token; its signed link is the authority, and it can only turn one kind of e-mail off."""
+UPLOADS = {
+    "admin_documents.upload",
+    "admin_documents.replace",
+    "quotes.client.new",
+    "support.client.new",
+    "support.client.reply",
+    "support.admin.reply",
+}
 DUMMY = {"lang": "pt", "filename": "style.css"}
 
 

@@ -18,6 +18,7 @@ from iclient_core.notifications.preferences import NotificationPreferences
 from iclient_core.quotes.model import Quote
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.business import BusinessSettings
+from iclient_core.support.model import CannedAnswer, Conversation, Message
 from iclient_core.webhooks.model import Attempt, Delivery, Endpoint
 
 
@@ -50,6 +51,10 @@ class MemoryState:
     webhook_endpoints: dict[str, Endpoint] = attrs.Factory(dict)
     webhook_deliveries: dict[str, Delivery] = attrs.Factory(dict)
     webhook_attempts: dict[str, Attempt] = attrs.Factory(dict)
+    support_conversations: dict[str, Conversation] = attrs.Factory(dict)
+    support_messages: dict[str, Message] = attrs.Factory(dict)
+    support_seen: dict[str, int] = attrs.Factory(dict)
+    support_canned: dict[str, CannedAnswer] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.

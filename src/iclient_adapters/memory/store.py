@@ -25,6 +25,7 @@ from iclient_adapters.memory.preferences import MemoryNotificationPreferencesRep
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
 from iclient_adapters.memory.state import MemoryState
+from iclient_adapters.memory.support import MemorySupportRepository
 from iclient_adapters.memory.two_step import MemoryTwoStepRepository
 from iclient_adapters.memory.webhooks import MemoryWebhookRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository, TwoStepRepository
@@ -41,6 +42,7 @@ from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
 from iclient_core.shared.errors import AlreadyExists, ConcurrentUpdate
+from iclient_core.support.ports import SupportRepository
 from iclient_core.webhooks.ports import WebhookRepository
 
 
@@ -53,6 +55,14 @@ class MemoryStore:
     # The quote numbers handed out, by year: outside the transactions, like a database
     # sequence, so that two units of work numbering at once never get the same one.
     quote_numbers: dict[int, int] = attrs.Factory(dict)
+    # The support messages' sequence, outside the transactions for the same reason.
+    support_seq: int = 0
+
+    def take_support_seq(self) -> int:
+        """The next sequence number of a support message."""
+        with self.lock:
+            self.support_seq += 1
+            return self.support_seq
 
     def take_quote_number(self, year: int) -> int:
         """The next quote number of ``year``, never handed out before by this store."""
@@ -101,6 +111,7 @@ class MemoryUnitOfWork:
     notification_preferences: NotificationPreferencesRepository
     bookings: BookingRepository
     webhooks: WebhookRepository
+    support: SupportRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -127,6 +138,7 @@ class MemoryUnitOfWork:
         self.notification_preferences = MemoryNotificationPreferencesRepository(self._working)
         self.bookings = MemoryBookingRepository(self._working)
         self.webhooks = MemoryWebhookRepository(self._working)
+        self.support = MemorySupportRepository(self._working, self._store.take_support_seq)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()

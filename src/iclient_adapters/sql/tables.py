@@ -670,6 +670,88 @@ webhook_attempts = sa.Table(
     sa.Column("duration_ms", sa.Integer(), nullable=False),
 )
 
+# Support requests: the conversation (status, assignee, activity), its messages in the
+# order of their sequence number (two writers at once both keep theirs), the client's read
+# marks, and the answers staff saved to reuse. A client's requests go with their account.
+support_conversations = sa.Table(
+    "support_conversations",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "client_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column(
+        "assignee_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("last_activity_at", UtcDateTime(), nullable=False),
+    sa.Column("waiting_since", UtcDateTime(), nullable=True),
+    sa.Column("closed_at", UtcDateTime(), nullable=True),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Index("ix_support_conversations_listing", "status", "last_activity_at"),
+)
+
+support_messages = sa.Table(
+    "support_messages",
+    metadata,
+    sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(36), nullable=False, unique=True),
+    sa.Column(
+        "conversation_id",
+        sa.String(36),
+        sa.ForeignKey("support_conversations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("side", sa.String(8), nullable=False),
+    sa.Column("internal", sa.Boolean(), nullable=False),
+    sa.Column(
+        "author_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column("author_label", sa.String(320), nullable=False),
+    sa.Column("text", sa.Text(), nullable=False),
+    # The files: [{key, display_name, content_type, size, sha256}].
+    sa.Column("attachments", sa.JSON(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+support_seen = sa.Table(
+    "support_seen",
+    metadata,
+    sa.Column(
+        "conversation_id",
+        sa.String(36),
+        sa.ForeignKey("support_conversations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("seq", sa.Integer(), nullable=False),
+)
+
+support_canned = sa.Table(
+    "support_canned",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("title", sa.String(120), nullable=False),
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.Column("author_label", sa.String(320), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
 # Background jobs: who ran which job when, and how it ended (the claim of a due job reads
 # the latest start; see ``sql/jobs.py``).
 job_runs = sa.Table(

@@ -25,6 +25,7 @@ from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.preferences import SqlNotificationPreferencesRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
 from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
+from iclient_adapters.sql.support import SqlSupportRepository
 from iclient_adapters.sql.two_step import SqlTwoStepRepository
 from iclient_adapters.sql.webhooks import SqlWebhookRepository
 from iclient_core.accounts.ports import AccountRepository, SessionRepository, TwoStepRepository
@@ -40,6 +41,7 @@ from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
 from iclient_core.shared.business import SettingsRepository
 from iclient_core.shared.errors import AlreadyExists
+from iclient_core.support.ports import SupportRepository
 from iclient_core.webhooks.ports import WebhookRepository
 
 
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
     notification_preferences: NotificationPreferencesRepository
     bookings: BookingRepository
     webhooks: WebhookRepository
+    support: SupportRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -104,6 +107,7 @@ class SqlUnitOfWork:
         self.notification_preferences = SqlNotificationPreferencesRepository(connection, converter)
         self.bookings = SqlBookingRepository(connection, converter)
         self.webhooks = SqlWebhookRepository(connection, converter)
+        self.support = SqlSupportRepository(connection, converter)
         return self
 
     def __exit__(

@@ -25,6 +25,7 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
 - ``bookings.BookingsContract`` [uow_factory]: services, staff hours, rules, bookings that
   never overlap.
 - ``webhooks.WebhooksContract`` [uow_factory]: webhook endpoints, deliveries, attempts.
+- ``support.SupportContract`` [uow_factory]: support requests, their messages, canned answers.
 - ``unit_of_work.UnitOfWorkContract`` [uow_factory]: commit and rollback over everything.
 - ``storage.StorageContract`` [storage]: streamed, atomic file storage.
 - ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
@@ -87,6 +88,7 @@ pytest.register_assert_rewrite(
             "sms",
             "storage",
             "strength",
+            "support",
             "tokens",
             "two_step",
             "unit_of_work",

@@ -41,6 +41,8 @@ def _every_link(links: Links, language: str) -> dict[str, str]:
         "notifications": links.notifications(language),
         "unsubscribe": links.unsubscribe(language, TOKEN),
         "staff_webhook": links.staff_webhook(language, QUOTE_ID),
+        "support": links.support(language, QUOTE_ID),
+        "staff_support": links.staff_support(language, QUOTE_ID),
         "logo": links.logo("3f2a9c"),
     }
 
@@ -78,7 +80,7 @@ class LinksContract:
             made = _every_link(links, language)
             for purpose in ("activation", "password_reset", "email_change", "unsubscribe"):
                 assert TOKEN in made[purpose], made[purpose]
-            for purpose in ("quote", "staff_quote", "staff_webhook"):
+            for purpose in ("quote", "staff_quote", "staff_webhook", "support", "staff_support"):
                 assert QUOTE_ID in made[purpose], made[purpose]
         assert "3f2a9c" in links.logo("3f2a9c")
         assert links.logo("3f2a9c") != links.logo("7d1e04")

@@ -13,6 +13,7 @@ from iclient_core.accounts.profile import check_current_password, load_active
 from iclient_core.notifications.model import Kind
 from iclient_core.shared import audit
 from iclient_core.shared.errors import ConcurrentUpdate, NotFound
+from iclient_core.shared.intake import forget_stored
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.wording import format_date
 
@@ -87,7 +88,9 @@ def cancel_deletion(*, services: Services, account_id: str, ip: str) -> None:
 
 def _erase(
     services: Services, uow: UnitOfWork, account: Account, actor: Account | None, ip: str
-) -> None:
+) -> list[str]:
+    """Erase the account's personal data in ``uow``; returns the storage keys of files to
+    remove once it is committed (their support requests' attachments)."""
     account.erase(services.clock.now())
     uow.accounts.save(account)
     uow.sessions.delete_for_account(account.id)
@@ -96,6 +99,9 @@ def _erase(
     removed = uow.inbox.delete_submissions_of_account(account.id)
     bookings_removed = uow.bookings.delete_bookings_of_account(account.id)
     uow.webhooks.delete_deliveries_about(account.id)  # their bodies carry personal data
+    # Support requests are the person's own words: erased whole, messages, staff's notes and
+    # files. The audit entries (who did what, when, with the request's subject) remain.
+    files = list(uow.support.delete_of_client(account.id))
     audit.record(
         services,
         uow,
@@ -112,6 +118,7 @@ def _erase(
         or None,
         ip=ip,
     )
+    return files
 
 
 def confirm_deletion(*, services: Services, actor: Account, client_id: str, ip: str) -> None:
@@ -133,8 +140,9 @@ def confirm_deletion(*, services: Services, actor: Account, client_id: str, ip: 
             or account.deletion_requested_at is None
         ):
             raise NotFound()
-        _erase(services, uow, account, actor, ip)
+        files = _erase(services, uow, account, actor, ip)
         uow.commit()
+    forget_stored(services.storage, files)
 
 
 def deletion_requests(*, services: Services, actor: Account) -> list[Account]:
@@ -173,9 +181,10 @@ def erase_due(*, services: Services, delay: timedelta = DELETION_DELAY) -> int:
             ):
                 continue
             try:
-                _erase(services, uow, account, None, "-")
+                files = _erase(services, uow, account, None, "-")
                 uow.commit()
             except ConcurrentUpdate:
                 continue
+        forget_stored(services.storage, files)
         erased += 1
     return erased

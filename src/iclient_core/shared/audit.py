@@ -123,6 +123,15 @@ ACTIONS = frozenset(
         "webhook.secret_revealed",
         "webhook.sent_again",
         "webhook.tested",
+        # support requests
+        "support.opened",
+        "support.client_replied",
+        "support.replied",
+        "support.note_added",
+        "support.status_changed",
+        "support.assigned",
+        "support.canned_saved",
+        "support.canned_deleted",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""

@@ -80,5 +80,11 @@ class Links(Protocol):
     def staff_webhook(self, language: str, endpoint_id: str) -> str:
         """The admins' page of one webhook endpoint (its delivery log)."""
 
+    def support(self, language: str, conversation_id: str) -> str:
+        """The client's page of one support request."""
+
+    def staff_support(self, language: str, conversation_id: str) -> str:
+        """The staff's page of one support request."""
+
     def logo(self, version: str) -> str:
         """The business's public logo; ``version`` changes with the logo (cache busting)."""

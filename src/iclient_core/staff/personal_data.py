@@ -22,6 +22,8 @@ from iclient_core.quotes.pricing import Totals
 from iclient_core.shared.audit import AuditEntry
 from iclient_core.shared.errors import NotFound
 from iclient_core.shared.money import Money
+from iclient_core.support.model import Side
+from iclient_core.support.ports import ConversationFilter
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
@@ -355,18 +357,51 @@ def _bookings(uow: UnitOfWork, account: Account) -> list[dict[str, Any]]:
     ]
 
 
+def _support(uow: UnitOfWork, account: Account) -> list[dict[str, Any]]:
+    """The person's support requests and the messages they see (staff's internal notes are
+    the business's working notes, not the person's data)."""
+    found = uow.support.conversations(
+        ConversationFilter(client_id=account.id), limit=100_000, offset=0
+    )
+    return [
+        {
+            "id": conversation.id,
+            "subject": conversation.subject,
+            "category": conversation.category,
+            "status": conversation.status.value,
+            "opened_at": _iso(conversation.created_at),
+            "messages": [
+                {
+                    "at": _iso(message.created_at),
+                    "by": "you" if message.side is Side.CLIENT else "staff",
+                    "author": message.author_label,
+                    "text": message.text,
+                    "files": [
+                        {"name": a.display_name, "type": a.content_type, "size": a.size}
+                        for a in message.attachments
+                    ],
+                }
+                for message in uow.support.messages(conversation.id, internal=False)
+            ],
+        }
+        for conversation in found
+    ]
+
+
 def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
     """Everything the portal holds about the account, as JSON-ready data.
 
     Sections: ``schema_version`` (:data:`SCHEMA_VERSION`), ``exported_at``, ``business``,
     ``profile``, ``consents`` (the evidence of every acceptance and withdrawal),
-    ``sessions``, ``quotes`` (with every version sent, its lines and totals, the history,
+    ``sessions``, ``sign_in_security`` (the second steps turned on, never their secrets),
+    ``quotes`` (with every version sent, its lines and totals, the history,
     the decision and the attached file's description), ``documents`` (with their files and
     the person's own downloads), ``messages`` (what they sent through the public forms
     while signed in), ``notifications`` (each event's e-mail and SMS choice, and whether
-    and when their phone was confirmed for SMS), ``bookings`` (their appointments), and
-    ``activity`` (every audit-log entry about the person, oldest first). File contents are
-    not included: they are downloaded from the portal.
+    and when their phone was confirmed for SMS), ``bookings`` (their appointments),
+    ``support`` (their support requests with every message but staff's internal notes),
+    and ``activity`` (every audit-log entry about the person, oldest first). File contents
+    are not included: they are downloaded from the portal.
 
     Raises:
         NotFound: no such account, or it was erased.
@@ -388,5 +423,6 @@ def export_data(*, services: Services, account_id: str) -> dict[str, Any]:
             "messages": _messages(uow, account),
             "notifications": _notifications(uow, account),
             "bookings": _bookings(uow, account),
+            "support": _support(uow, account),
             "activity": list(_activity(uow, account)),
         }

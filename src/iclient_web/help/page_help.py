@@ -41,9 +41,14 @@ FILES = frozenset(
         "quotes.admin.pdf",
         "quotes.client.attachment",
         "quotes.client.pdf",
+        "support.admin.file",
+        "support.admin.poll",
+        "support.client.file",
+        "support.client.poll",
     }
 )
-"""Private GET endpoints that answer with a file, not a page: they have no help button."""
+"""Private GET endpoints that answer with a file or a fragment of a page (a live thread's
+update), not a page: they have no help button."""
 
 SIGNED_IN_PUBLIC = frozenset({"home.dashboard"})
 """Public endpoints that show a signed-in person a page of their area (the home page is the

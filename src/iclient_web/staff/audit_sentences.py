@@ -104,6 +104,15 @@ class _Entry:
         return Markup('<a href="{}">“{}”</a>').format(link, name)
 
     @property
+    def request(self) -> Markup:
+        """The support request by its subject, linked to its staff page."""
+        name = self.detail("subject") or _("untitled")
+        if not self.entry.target_id:
+            return _say("“%(name)s”", name=name)
+        link = url_for("support.admin.show", conversation_id=self.entry.target_id)
+        return Markup('<a href="{}">“{}”</a>').format(link, name)
+
+    @property
     def text(self) -> str:
         kind = self.detail("kind")
         if kind == "terms":
@@ -386,6 +395,10 @@ def _webhook_paused(e: _Entry) -> Markup:
     )
 
 
+def _on_request(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(_(template), request=e.request, **_people(e))
+
+
 def _on_quote(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), quote=e.quote, version=e.version, **_people(e))
 
@@ -634,6 +647,27 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     ),
     "webhook.tested": _on_webhook(
         _l("%(actor)s sent a test event to the webhook endpoint %(url)s.")
+    ),
+    # support requests
+    "support.opened": _on_request(_l("%(actor)s opened the support request %(request)s.")),
+    "support.client_replied": _on_request(
+        _l("%(actor)s wrote in the support request %(request)s.")
+    ),
+    "support.replied": _on_request(_l("%(actor)s answered the support request %(request)s.")),
+    "support.note_added": _on_request(
+        _l("%(actor)s added an internal note to the support request %(request)s.")
+    ),
+    "support.status_changed": _on_request(
+        _l("%(actor)s changed the status of the support request %(request)s.")
+    ),
+    "support.assigned": _on_request(_l("%(actor)s assigned the support request %(request)s.")),
+    "support.canned_saved": lambda e: _say(
+        _("%(actor)s saved the canned answer “%(title)s”."), title=e.detail("title"), **_people(e)
+    ),
+    "support.canned_deleted": lambda e: _say(
+        _("%(actor)s removed the canned answer “%(title)s”."),
+        title=e.detail("title"),
+        **_people(e),
     ),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""

@@ -33,10 +33,11 @@ ATTENTION_SLOTS = (
     "documents_damaged",
     "inbox_new",
     "bookings_today",
+    "support_waiting",
 )
 """Dashboard counts that other areas provide."""
 
-CLIENT_SECTIONS = ("consent", "documents", "quotes", "bookings")
+CLIENT_SECTIONS = ("consent", "documents", "quotes", "bookings", "support")
 """Sections of the client page that other areas provide."""
 
 
