@@ -12,6 +12,7 @@ from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
 from iclient_core.inbox.ports import InboxRepository
+from iclient_core.integrations.ports import ApiKeyRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
@@ -67,6 +68,10 @@ class UnitOfWork(Protocol):
     @property
     def inbox(self) -> InboxRepository:
         """The public forms and their submissions, of this transaction."""
+
+    @property
+    def api_keys(self) -> ApiKeyRepository:
+        """The API keys and the answers kept for idempotent requests, of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

@@ -30,6 +30,7 @@ from iclient_adapters.testing.contacts import ContactValidatorContract
 from iclient_adapters.testing.documents import DocumentsContract
 from iclient_adapters.testing.faq import FaqContract
 from iclient_adapters.testing.inbox import InboxContract
+from iclient_adapters.testing.integrations import ApiKeysContract
 from iclient_adapters.testing.links import LinksContract
 from iclient_adapters.testing.notifications import OutboxContract
 from iclient_adapters.testing.page_help import PageHelpContract
@@ -57,6 +58,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     PageHelpContract,
     FaqContract,
     InboxContract,
+    ApiKeysContract,
     UnitOfWorkContract,
 )
 
@@ -105,7 +107,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 24
+    assert len(SUITES) == 25
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",

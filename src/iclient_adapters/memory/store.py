@@ -19,6 +19,7 @@ from iclient_adapters.memory.documents import MemoryDocumentRepository
 from iclient_adapters.memory.faq import MemoryFaqRepository
 from iclient_adapters.memory.help import MemoryPageHelpRepository
 from iclient_adapters.memory.inbox import MemoryInboxRepository
+from iclient_adapters.memory.integrations import MemoryApiKeyRepository
 from iclient_adapters.memory.notifications import MemoryOutboxRepository
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
 from iclient_adapters.memory.shared import MemoryAuditLog, MemorySettingsRepository
@@ -29,6 +30,7 @@ from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
 from iclient_core.inbox.ports import InboxRepository
+from iclient_core.integrations.ports import ApiKeyRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
@@ -88,6 +90,7 @@ class MemoryUnitOfWork:
     page_help: PageHelpRepository
     faq: FaqRepository
     inbox: InboxRepository
+    api_keys: ApiKeyRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -110,6 +113,7 @@ class MemoryUnitOfWork:
         self.page_help = MemoryPageHelpRepository(self._working)
         self.faq = MemoryFaqRepository(self._working)
         self.inbox = MemoryInboxRepository(self._working)
+        self.api_keys = MemoryApiKeyRepository(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()

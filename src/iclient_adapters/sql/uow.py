@@ -19,6 +19,7 @@ from iclient_adapters.sql.faults import connection_lost, is_connection_error, no
 from iclient_adapters.sql.guards import is_unique_violation
 from iclient_adapters.sql.help import SqlPageHelpRepository
 from iclient_adapters.sql.inbox import SqlInboxRepository
+from iclient_adapters.sql.integrations import SqlApiKeyRepository
 from iclient_adapters.sql.jobs import SqlJobLedger
 from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.quotes import SqlQuoteRepository
@@ -29,6 +30,7 @@ from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
 from iclient_core.inbox.ports import InboxRepository
+from iclient_core.integrations.ports import ApiKeyRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.quotes.ports import QuoteRepository
 from iclient_core.shared.audit import AuditLog
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
     page_help: PageHelpRepository
     faq: FaqRepository
     inbox: InboxRepository
+    api_keys: ApiKeyRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -89,6 +92,7 @@ class SqlUnitOfWork:
         self.page_help = SqlPageHelpRepository(connection, converter)
         self.faq = SqlFaqRepository(connection, converter)
         self.inbox = SqlInboxRepository(connection, converter)
+        self.api_keys = SqlApiKeyRepository(connection)
         return self
 
     def __exit__(

@@ -19,6 +19,8 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
 - ``page_help.PageHelpContract`` [uow_factory]: the page help texts admins wrote.
 - ``faq.FaqContract`` [uow_factory]: FAQ entries, their order and anchors.
 - ``inbox.InboxContract`` [uow_factory]: public forms and their submissions, lists.
+- ``integrations.ApiKeysContract`` [uow_factory]: API keys and the answers kept for
+  idempotent requests.
 - ``unit_of_work.UnitOfWorkContract`` [uow_factory]: commit and rollback over everything.
 - ``storage.StorageContract`` [storage]: streamed, atomic file storage.
 - ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
@@ -65,6 +67,7 @@ pytest.register_assert_rewrite(
             "contacts",
             "documents",
             "inbox",
+            "integrations",
             "jobs",
             "links",
             "mail",

@@ -30,6 +30,7 @@ class Permission(enum.StrEnum):
     SETTINGS_MANAGE = "settings.manage"
     AUDIT_VIEW = "audit.view"
     FAQ_MANAGE = "faq.manage"
+    API_KEYS_MANAGE = "api_keys.manage"
 
 
 _STAFF = frozenset(

@@ -89,6 +89,10 @@ ACTIONS = frozenset(
         "form.updated",
         "form.published",
         "form.unpublished",
+        # integrations: API keys
+        "api_key.created",
+        "api_key.revoked",
+        "api_key.used",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""
