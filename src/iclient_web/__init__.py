@@ -31,6 +31,7 @@ from iclient_adapters.compose import Portal, from_config
 from iclient_adapters.config import Config
 from iclient_web import (
     accounts,
+    api,
     business,
     consent,
     documents,
@@ -51,7 +52,7 @@ from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
 from iclient_web.tracing import RequestTracing
 
-AREAS = (accounts, consent, documents, quotes, staff, help, inbox)
+AREAS = (accounts, consent, documents, quotes, staff, help, inbox, api)
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 
 

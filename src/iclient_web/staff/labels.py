@@ -83,6 +83,9 @@ ACTION_LABELS = {
     "form.updated": _l("Form changed"),
     "form.published": _l("Form published"),
     "form.unpublished": _l("Form unpublished"),
+    "api_key.created": _l("API key created"),
+    "api_key.revoked": _l("API key revoked"),
+    "api_key.used": _l("Change made through an API key"),
 }
 """Short names of the audit actions, for the log's filter."""
 

@@ -1,0 +1,3 @@
+"""The API's quotes."""
+
+from __future__ import annotations
