@@ -92,10 +92,13 @@ def _expiry(raw: str | None, today: date, errors: list[FieldError]) -> datetime 
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        errors.append(FieldError("expires_on", "invalid_date"))
+        errors.append(FieldError("expires_on", "date_invalid"))
         return None
-    if day <= today or day > today + MAX_EXPIRY:
-        errors.append(FieldError("expires_on", "out_of_range"))
+    if day <= today:
+        errors.append(FieldError("expires_on", "date_in_past"))
+        return None
+    if day > today + MAX_EXPIRY:
+        errors.append(FieldError("expires_on", "date_invalid"))
         return None
     return datetime.combine(day, time(0), tzinfo=UTC)
 

@@ -34,6 +34,11 @@ SCOPE_LABELS = {
 }
 """What each scope allows, as the page says it."""
 
+DATE_MESSAGES = {
+    "date_invalid": _l("Enter a date such as 2026-12-31."),
+    "date_in_past": _l("This date has already passed."),
+}
+
 
 class KeyForm(FlaskForm):
     """A new API key: its name, scopes and optional expiry."""
@@ -83,6 +88,9 @@ def create() -> Response:
         )
     except InvalidInput as error:
         apply_errors(form, error)
+        dated = [e.code for e in error.errors if e.field == "expires_on"]
+        if dated:
+            form.expires_on.errors = [str(DATE_MESSAGES[c]) for c in dated if c in DATE_MESSAGES]
         return _page(form, status=400)
     return _page(new=new, status=201)
 
