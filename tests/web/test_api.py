@@ -522,3 +522,85 @@ def test_disabled_client_cannot_be_reached_through_another_clients_scope(
     problem(docs_only.get(f"/clients/{ana.id}"), 403, "insufficient_scope")
     assert docs_only.get(f"/clients/{ana.id}/documents").status_code == 200
     disable_client(services=portal.services, actor=admin, client_id=ana.id)
+
+
+# quotes -------------------------------------------------------------------------------
+
+
+def a_request(browser: Browser, portal: Portal) -> str:
+    """A quote an active client asked for; its id."""
+    from iclient_core.quotes.requests import request_quote
+
+    browser.client_account("ana@example.pt")
+    with portal.services.uow() as uow:
+        ana = uow.accounts.get_by_email_key("ana@example.pt")
+    assert ana is not None
+    return request_quote(
+        services=portal.services,
+        account_id=ana.id,
+        subject="Remodelação da cozinha",
+        details="Azulejos e bancada.",
+        desired_date="",
+        ip="-",
+    ).id
+
+
+LINE = {"description": "Azulejos", "quantity": "12.5", "unit_price": "20.00", "vat_rate": 2300}
+
+
+def test_a_program_drafts_adds_lines_and_sends_a_quote(
+    api: Api, browser: Browser, portal: Portal, clock: FrozenClock
+) -> None:
+    quote_id = a_request(browser, portal)
+    listed = api.get("/quotes?state=requested").get_json()
+    assert [q["id"] for q in listed["items"]] == [quote_id]
+    assert api.get(f"/quotes/{quote_id}").get_json()["proposal"] is None
+    drafted = api.post(f"/quotes/{quote_id}/proposal", {"lines": [LINE], "message": "Olá"})
+    assert drafted.status_code == 200, drafted.get_json()
+    assert drafted.get_json()["state"] == "draft"
+    added = api.post(
+        f"/quotes/{quote_id}/lines",
+        {"lines": [{**LINE, "description": "Bancada", "quantity": "1", "unit_price": "300"}]},
+    ).get_json()
+    proposal = added["proposal"]
+    assert [line["description"] for line in proposal["lines"]] == ["Azulejos", "Bancada"]
+    assert proposal["subtotal_cents"] == 25000 + 30000 and proposal["message"] == "Olá"
+    problem(api.post(f"/quotes/{quote_id}/send", {}), 422, "invalid_input")  # no validity date
+    before = len(browser.mail())
+    until = (clock.now().date() + timedelta(days=30)).isoformat()
+    sent = api.post(f"/quotes/{quote_id}/send", {"valid_until": until})
+    assert sent.status_code == 200, sent.get_json()
+    assert sent.get_json()["state"] == "sent" and sent.get_json()["proposal"]["sent"] is True
+    assert [str(m["To"]) for m in browser.mail()[before:]] == ["Ana Silva <ana@example.pt>"]
+    problem(api.post(f"/quotes/{quote_id}/lines", {"lines": [LINE]}), 409, "quote_transition_refused")
+
+
+def test_bad_quote_lines_are_refused_by_the_core(api: Api, browser: Browser,
+                                                 portal: Portal) -> None:
+    quote_id = a_request(browser, portal)
+    body = problem(
+        api.post(f"/quotes/{quote_id}/proposal", {"lines": [{**LINE, "vat_rate": 1700}]}),
+        422,
+        "invalid_input",
+    )
+    assert body["errors"] == [{"field": "lines-0-vat_rate", "code": "vat_rate_invalid"}]
+    problem(api.get("/quotes/nothing"), 404, "not_found")
+    problem(api.post("/quotes/nothing/send", {}), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "scope"),
+    [
+        ("GET", "/quotes", "quotes:read"),
+        ("GET", "/quotes/x", "quotes:read"),
+        ("POST", "/quotes/x/proposal", "quotes:write"),
+        ("POST", "/quotes/x/lines", "quotes:write"),
+        ("POST", "/quotes/x/send", "quotes:write"),
+    ],
+)
+def test_quotes_need_their_scope(
+    app: Flask, portal: Portal, admin: Account, method: str, path: str, scope: str
+) -> None:
+    api = Api(app.test_client(), key_for(portal, admin, *[s for s in ALL if s != scope]))
+    answer = api.client.open(f"/api/v1{path}", method=method, headers=api.headers(), json={})
+    problem(answer, 403, "insufficient_scope")

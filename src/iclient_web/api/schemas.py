@@ -214,6 +214,109 @@ class DocumentDetails(Strict):
     )
 
 
+QuoteStateName = Literal[
+    "requested", "draft", "sent", "accepted", "declined", "expired", "withdrawn", "cancelled"
+]
+
+
+class QuoteSummary(BaseModel):
+    """One quote of a list."""
+
+    id: str
+    reference: str
+    subject: str
+    state: QuoteStateName
+    client_id: str | None
+    client_name: str
+    client_email: str
+    created_at: datetime
+    updated_at: datetime
+    total_cents: int | None
+    currency: str | None
+    valid_until: date | None
+
+
+class QuoteList(BaseModel):
+    """One page of quotes, newest activity first."""
+
+    items: list[QuoteSummary]
+    page: int
+    pages: int
+    total: int
+
+
+class QuoteQuery(Strict):
+    """Which quotes."""
+
+    state: QuoteStateName | None = None
+    waiting: Literal["staff", "client"] | None = Field(
+        default=None, description="Only quotes waiting for this side's move."
+    )
+    client_id: str | None = Field(default=None, max_length=36)
+    page: int = Field(default=1, ge=1, le=999999)
+
+
+class QuoteLine(BaseModel):
+    """One line of a proposal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(max_length=500)
+    quantity: str = Field(max_length=20, description="A decimal number: 1, 2.5, 0.125")
+    unit_price: str = Field(max_length=20, description="Euros without VAT: 120.00")
+    vat_rate: int = Field(ge=0, le=10000, description="Basis points: 2300 is 23 %.")
+
+
+class Proposal(BaseModel):
+    """The newest version of a quote's proposal (a draft, or the last one sent)."""
+
+    number: int
+    sent: bool
+    lines: list[QuoteLine]
+    valid_until: date | None
+    message: str
+    subtotal_cents: int
+    total_cents: int
+    currency: str
+
+
+class Quote(BaseModel):
+    """A quote: the client's request and the newest proposal."""
+
+    id: str
+    reference: str
+    subject: str
+    details: str
+    desired_date: date | None
+    state: QuoteStateName
+    client_id: str | None
+    language: str
+    created_at: datetime
+    updated_at: datetime
+    proposal: Proposal | None
+
+
+class ProposalDraft(Strict):
+    """A proposal for a requested quote (or a new text for its draft)."""
+
+    lines: list[QuoteLine] = Field(default_factory=list, max_length=100)
+    valid_until: date | None = None
+    message: str | None = Field(default=None, max_length=5000)
+
+
+class NewLines(Strict):
+    """Lines to add at the end of the draft."""
+
+    lines: list[QuoteLine] = Field(min_length=1, max_length=100)
+
+
+class Sending(Strict):
+    """What may change as the draft is sent (the rest stays as drafted)."""
+
+    valid_until: date | None = None
+    message: str | None = Field(default=None, max_length=5000)
+
+
 class Empty(Strict):
     """No input."""
 
