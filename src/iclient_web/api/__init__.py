@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.wrappers import Response
 
 from iclient_core.integrations import require_scope
@@ -106,7 +106,7 @@ def openapi() -> Response:
     """The OpenAPI 3.1 description of the API."""
     import json
 
-    server = request.host_url.rstrip("/") + PREFIX
+    server = request.host_url.rstrip("/")
     return Response(json.dumps(describe(server), indent=2), mimetype="application/json")
 
 
@@ -114,7 +114,7 @@ def openapi() -> Response:
 @public
 def reference() -> str:
     """The API's reference, a page made from its description."""
-    spec = describe(request.host_url.rstrip("/") + PREFIX)
+    spec = describe(request.host_url.rstrip("/"))
     return render_template("api/reference.html", spec=spec, schemas=spec["components"]["schemas"])
 
 
@@ -142,6 +142,8 @@ def unknown(rest: str) -> Response:
 bp.teardown_request(close_spool)
 bp.register_error_handler(DomainError, domain_problem)
 bp.register_error_handler(HTTPException, http_problem)
+for _code in default_exceptions:  # the portal's pages for 404, 413… are HTML: not here
+    bp.register_error_handler(_code, http_problem)
 bp.register_error_handler(Exception, unexpected_problem)
 
 
