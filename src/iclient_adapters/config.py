@@ -130,6 +130,7 @@ class Config:
     trusted_hosts: tuple[str, ...] = ()
     proxy_hops: int = 0
     max_upload_mb: int = 100  # the largest document file staff may upload, in MiB
+    api_requests_per_minute: int = 600  # per API key
     timezone: str = "Europe/Lisbon"
     log_format: str = "text"  # or "json": one JSON object per line
     log_level: str = "info"
@@ -185,6 +186,7 @@ class Config:
             session_absolute_hours=_int(env, "ICLIENT_SESSION_ABSOLUTE_HOURS", 12),
             proxy_hops=_int(env, "ICLIENT_PROXY_HOPS", 0),
             max_upload_mb=_int(env, "ICLIENT_MAX_UPLOAD_MB", 100),
+            api_requests_per_minute=_int(env, "ICLIENT_API_REQUESTS_PER_MINUTE", 600),
             timezone=env.get("ICLIENT_TIMEZONE", "Europe/Lisbon"),
             log_format=_choice(env, "ICLIENT_LOG_FORMAT", ("text", "json")),
             log_level=_choice(env, "ICLIENT_LOG_LEVEL", LOG_LEVELS),

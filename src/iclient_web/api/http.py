@@ -44,13 +44,11 @@ from iclient_core.shared.errors import (
 from iclient_core.shared.limits import Limit
 from iclient_core.shared.storage import StorageUnavailable
 from iclient_web.api.spec import Operation
-from iclient_web.deps import client_ip, services
+from iclient_web.deps import client_ip, portal, services
 
 logger = logging.getLogger("iclient.api")
 
 PROBLEM = "application/problem+json"
-DEFAULT_LIMIT = Limit(600, timedelta(minutes=1))
-"""Requests per key per window, unless ``ICLIENT_API_RATE_LIMIT`` (``amount/seconds``) says."""
 
 _STATUS: list[tuple[type[DomainError], int]] = [
     (KeyRefused, 401),
@@ -127,10 +125,12 @@ def unexpected_problem(error: Exception) -> Response:
 
 
 def rate_limit() -> Limit:
-    """The per-key limit in force."""
+    """The per-key limit in force: ``ICLIENT_API_REQUESTS_PER_MINUTE`` (a test may set
+    ``ICLIENT_API_RATE_LIMIT``, ``amount/seconds``, on the app)."""
     raw = current_app.config.get("ICLIENT_API_RATE_LIMIT")
     if not raw:
-        return DEFAULT_LIMIT
+        per_minute = portal().config.api_requests_per_minute
+        return Limit(max(per_minute, 1), timedelta(minutes=1))
     amount, _, seconds = str(raw).partition("/")
     return Limit(int(amount), timedelta(seconds=int(seconds or 60)))
 
@@ -238,6 +238,20 @@ def _spool_body() -> bytes:
     return digest.digest()
 
 
+def _form_digest() -> bytes:
+    """A digest of a multipart form's fields and files: the same form sent again (by a
+    client that picks a new boundary each time) has the same digest."""
+    digest = hashlib.sha256()
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(f"field\0{name}\0{value}\0".encode())
+    for name, part in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        digest.update(f"file\0{name}\0{part.filename}\0{part.mimetype}\0".encode())
+        while chunk := part.stream.read(64 * 1024):
+            digest.update(chunk)
+        part.stream.seek(0)
+    return digest.digest()
+
+
 def close_spool(_error: BaseException | None = None) -> None:
     """Close the body spooled for an idempotent request, when the request ends."""
     spool = g.pop("api_spool", None)
@@ -257,7 +271,7 @@ def idempotent(op: Operation, view: Callable[[], Response]) -> Response:
         return response
     if not 0 < len(idem) <= MAX_KEY_LENGTH or not idem.isprintable():
         raise InvalidInput.single("Idempotency-Key", "invalid")
-    body_digest = _spool_body()
+    body_digest = _form_digest() if request.mimetype == "multipart/form-data" else _spool_body()
     digest = hashlib.sha256(
         b"\0".join(
             [
