@@ -61,7 +61,9 @@ class Api:
         return {"Authorization": f"Bearer {self.secret}", **(extra or {})}
 
     def get(self, path: str, **kw: Any) -> TestResponse:
-        return self.client.get(f"/api/v1{path}", headers=self.headers(kw.pop("headers", None)), **kw)
+        return self.client.get(
+            f"/api/v1{path}", headers=self.headers(kw.pop("headers", None)), **kw
+        )
 
     def post(self, path: str, body: object = None, **kw: Any) -> TestResponse:
         if body is not None:
@@ -109,16 +111,15 @@ def audit_actions(portal: Portal) -> list[AuditEntry]:
 # keys, scopes, problems ---------------------------------------------------------------
 
 
-def test_a_request_without_a_key_or_with_a_wrong_one_is_refused(
-    app: Flask, api: Api
-) -> None:
+def test_a_request_without_a_key_or_with_a_wrong_one_is_refused(app: Flask, api: Api) -> None:
     client = app.test_client()
     answer = client.get("/api/v1/clients")
     problem(answer, 401, "api_key_invalid")
     assert answer.headers["WWW-Authenticate"].startswith("Bearer")
     for header in ("Bearer ick_nope.nope", "Basic abc", "Bearer " + api.secret[:-1] + "x", ""):
-        problem(client.get("/api/v1/clients", headers={"Authorization": header}), 401,
-                "api_key_invalid")
+        problem(
+            client.get("/api/v1/clients", headers={"Authorization": header}), 401, "api_key_invalid"
+        )
     assert "Set-Cookie" not in answer.headers
 
 
@@ -253,12 +254,21 @@ def test_a_program_creates_a_client_who_is_invited_by_email(
 
 def test_bad_bodies_are_422_or_415_problems(api: Api) -> None:
     problem(api.post("/clients", {"first_name": "A"}), 422, "invalid_input")
-    problem(api.post("/clients", {"first_name": "A", "last_name": "B", "email": "x@y.pt",
-                                   "admin": True}), 422, "invalid_input")
-    problem(api.post("/clients", data="{nope", content_type="application/json"), 422,
-            "invalid_input")
-    problem(api.post("/clients", data="a=b", content_type="application/x-www-form-urlencoded"),
-            415, "unsupported_media_type")
+    problem(
+        api.post(
+            "/clients", {"first_name": "A", "last_name": "B", "email": "x@y.pt", "admin": True}
+        ),
+        422,
+        "invalid_input",
+    )
+    problem(
+        api.post("/clients", data="{nope", content_type="application/json"), 422, "invalid_input"
+    )
+    problem(
+        api.post("/clients", data="a=b", content_type="application/x-www-form-urlencoded"),
+        415,
+        "unsupported_media_type",
+    )
     problem(api.get("/clients?limit=0"), 422, "invalid_input")
     problem(api.get("/clients?color=red"), 422, "invalid_input")
 
@@ -325,7 +335,9 @@ def test_a_repeated_post_with_the_same_idempotency_key_returns_the_first_answer(
     assert again.headers["Location"] == first.headers["Location"]
     assert len([m for m in browser.mail() if "rita@example.pt" in str(m["To"])]) == 1
     assert len(audit_actions(portal)) == 1
-    other = api.post("/clients", {**body, "first_name": "Outra"}, headers={"Idempotency-Key": "req-1"})
+    other = api.post(
+        "/clients", {**body, "first_name": "Outra"}, headers={"Idempotency-Key": "req-1"}
+    )
     problem(other, 422, "idempotency_key_reused")
     fresh = api.post("/clients", body, headers={"Idempotency-Key": "req-2"})
     problem(fresh, 422, "invalid_input")  # a new key does the work again: the address is taken
@@ -341,20 +353,31 @@ def test_idempotency_keys_belong_to_their_api_key(
     problem(answer, 422, "invalid_input")  # not the first key's answer
 
 
-def test_a_repeated_upload_is_stored_once(api: Api, portal: Portal, admin: Account,
-                                          browser: Browser) -> None:
+def test_a_repeated_upload_is_stored_once(
+    api: Api, portal: Portal, admin: Account, browser: Browser
+) -> None:
     ana = a_client(portal, admin)
     path = f"/clients/{ana.id}/documents?title=Fatura&filename=fatura.pdf"
-    first = api.post(path, data=PDF, content_type="application/pdf",
-                     headers={"Idempotency-Key": "up-1"})
-    again = api.post(path, data=PDF, content_type="application/pdf",
-                     headers={"Idempotency-Key": "up-1"})
+    first = api.post(
+        path, data=PDF, content_type="application/pdf", headers={"Idempotency-Key": "up-1"}
+    )
+    again = api.post(
+        path, data=PDF, content_type="application/pdf", headers={"Idempotency-Key": "up-1"}
+    )
     assert first.status_code == again.status_code == 201
     assert first.get_json() == again.get_json()
     listed = api.get(f"/clients/{ana.id}/documents").get_json()
     assert listed["total"] == 1
-    problem(api.post(path, data=PDF + b" ", content_type="application/pdf",
-                     headers={"Idempotency-Key": "up-1"}), 422, "idempotency_key_reused")
+    problem(
+        api.post(
+            path,
+            data=PDF + b" ",
+            content_type="application/pdf",
+            headers={"Idempotency-Key": "up-1"},
+        ),
+        422,
+        "idempotency_key_reused",
+    )
 
 
 def test_each_key_has_its_rate_limit_with_headers(portal: Portal, admin: Account) -> None:
@@ -422,15 +445,16 @@ def test_a_document_is_uploaded_as_the_body_and_refused_when_not_allowed(
     assert answer.status_code == 201, answer.get_json()
     assert answer.get_json()["file"]["name"] == "contrato.pdf"
     assert answer.get_json()["category"] == "contract"
-    exe = api.post(f"/clients/{ana.id}/documents?filename=x.pdf", data=b"MZ\x90\x00" * 50,
-                   content_type="application/octet-stream")
+    exe = api.post(
+        f"/clients/{ana.id}/documents?filename=x.pdf",
+        data=b"MZ\x90\x00" * 50,
+        content_type="application/octet-stream",
+    )
     body = problem(exe, 422, "invalid_input")
     assert body["errors"][0]["field"] == "file"
 
 
-def test_the_api_never_uses_the_browser_session(
-    app: Flask, api: Api, browser: Browser
-) -> None:
+def test_the_api_never_uses_the_browser_session(app: Flask, api: Api, browser: Browser) -> None:
     """A signed-in browser's cookie gives no access to the API, and the API sets none."""
     browser.staff_account("rui@example.pt")
     problem(browser.client.get("/api/v1/clients"), 401, "api_key_invalid")
@@ -447,8 +471,10 @@ def test_the_description_is_openapi_3_1_and_lists_every_operation(app: Flask) ->
     spec = json.loads(answer.data)
     assert spec["openapi"] == "3.1.0"
     found = {(m.upper(), p.removeprefix("/api/v1")) for p, ms in spec["paths"].items() for m in ms}
-    expected = {(m, p.replace("{client}", "{client_id}").replace("{document}", "{document_id}"))
-                for m, p, _ in OPERATIONS}
+    expected = {
+        (m, p.replace("{client}", "{client_id}").replace("{document}", "{document_id}"))
+        for m, p, _ in OPERATIONS
+    }
     assert expected <= found
     assert spec["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
 
@@ -572,11 +598,14 @@ def test_a_program_drafts_adds_lines_and_sends_a_quote(
     assert sent.status_code == 200, sent.get_json()
     assert sent.get_json()["state"] == "sent" and sent.get_json()["proposal"]["sent"] is True
     assert [str(m["To"]) for m in browser.mail()[before:]] == ["Ana Silva <ana@example.pt>"]
-    problem(api.post(f"/quotes/{quote_id}/lines", {"lines": [LINE]}), 409, "quote_transition_refused")
+    problem(
+        api.post(f"/quotes/{quote_id}/lines", {"lines": [LINE]}), 409, "quote_transition_refused"
+    )
 
 
-def test_bad_quote_lines_are_refused_by_the_core(api: Api, browser: Browser,
-                                                 portal: Portal) -> None:
+def test_bad_quote_lines_are_refused_by_the_core(
+    api: Api, browser: Browser, portal: Portal
+) -> None:
     quote_id = a_request(browser, portal)
     body = problem(
         api.post(f"/quotes/{quote_id}/proposal", {"lines": [{**LINE, "vat_rate": 1700}]}),

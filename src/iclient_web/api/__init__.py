@@ -19,7 +19,7 @@ from flask import Blueprint, Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.wrappers import Response
 
-from iclient_core.integrations import require_scope
+from iclient_core.integrations import record_write, require_scope
 from iclient_core.shared.errors import DomainError
 from iclient_web.api import clients, documents, keys, quotes
 from iclient_web.api.http import (
@@ -32,7 +32,6 @@ from iclient_web.api.http import (
     idempotent,
     problem,
     rate_headers,
-    record_write,
     unexpected_problem,
 )
 from iclient_web.api.spec import OPERATIONS, PREFIX, VIEWS, Operation, describe
@@ -74,7 +73,9 @@ def _endpoint(op: Operation, view: Callable[..., Response]) -> Callable[..., Res
 
 for _op in OPERATIONS:
     bp.add_url_rule(
-        _op.flask_rule, _op.operation_id, _endpoint(_op, VIEWS[_op.operation_id]),
+        _op.flask_rule,
+        _op.operation_id,
+        _endpoint(_op, VIEWS[_op.operation_id]),
         methods=[_op.method],
     )
 
@@ -127,9 +128,7 @@ def _allowed(path: str) -> list[str]:
     return found
 
 
-@bp.route(
-    "/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], endpoint="unknown"
-)
+@bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], endpoint="unknown")
 @public
 def unknown(rest: str) -> Response:
     """Anything else under the API: 405 on a known path, else 404, as problems."""

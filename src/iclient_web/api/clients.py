@@ -38,7 +38,7 @@ def list_clients() -> Response:
     ``email`` finds the one client with that address (compared as the portal compares
     addresses: without regard to case)."""
     query = read_query(ClientQuery)
-    assert isinstance(query, ClientQuery)  # noqa: S101 - read_query validated it
+    assert isinstance(query, ClientQuery)
     window = find_clients(
         services=services(),
         actor=caller().account,
@@ -73,7 +73,7 @@ def create() -> Response:
     """A new client; they are e-mailed a link to choose their password. An address already
     in use is refused (``invalid_input``, ``email_taken``)."""
     data = read_body(ClientCreate)
-    assert isinstance(data, ClientCreate)  # noqa: S101
+    assert isinstance(data, ClientCreate)
     account = create_client(
         services=services(),
         actor=caller().account,
@@ -84,9 +84,7 @@ def create() -> Response:
         language=data.language,
         ip=client_ip(),
     )
-    return json_answer(
-        Client.of(account), 201, url_for("api.read_client", client_id=account.id)
-    )
+    return json_answer(Client.of(account), 201, url_for("api.read_client", client_id=account.id))
 
 
 @operation(
@@ -118,7 +116,7 @@ def update(client_id: str) -> Response:
     """Change the fields sent; a new e-mail address is told to the old one (or, for a
     client still to activate, gets a fresh invitation)."""
     data = read_body(ClientUpdate)
-    assert isinstance(data, ClientUpdate)  # noqa: S101
+    assert isinstance(data, ClientUpdate)
     current = client_file(
         services=services(), actor=caller().account, client_id=client_id, timeline_size=1
     ).account

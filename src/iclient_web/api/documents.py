@@ -33,7 +33,7 @@ TAG = "documents"
 def list_documents(client_id: str) -> Response:
     """A client's documents, every status, newest first, 20 a page."""
     query = read_query(DocumentQuery)
-    assert isinstance(query, DocumentQuery)  # noqa: S101
+    assert isinstance(query, DocumentQuery)
     found = client_documents(
         services=services(),
         actor=caller().account,

@@ -61,7 +61,7 @@ def _quote(quote: CoreQuote, today: date) -> Quote:
         subject=quote.subject,
         details=quote.details,
         desired_date=quote.desired_date,
-        state=quote.effective_state(today).value,  # type: ignore[arg-type]
+        state=quote.effective_state(today).value,
         client_id=quote.client_id,
         language=quote.language,
         created_at=quote.created_at,
@@ -132,7 +132,7 @@ def list_quotes() -> Response:
     """Every quote (or one client's), newest activity first, filtered by state or by whose
     move it is; 20 a page."""
     query = read_query(QuoteQuery)
-    assert isinstance(query, QuoteQuery)  # noqa: S101
+    assert isinstance(query, QuoteQuery)
     page = list_quote_queue(
         services=services(),
         actor=caller().account,
@@ -148,7 +148,7 @@ def list_quotes() -> Response:
                     id=q.id,
                     reference=q.reference,
                     subject=q.subject,
-                    state=q.state.value,  # type: ignore[arg-type]
+                    state=q.state.value,
                     client_id=q.client_id,
                     client_name=q.client_name,
                     client_email=q.client_email,
@@ -193,7 +193,7 @@ def draft_proposal(quote_id: str) -> Response:
     """Write the proposal for a requested quote, which becomes a draft (or write its draft
     anew). Nothing is sent to the client until ``send``."""
     data = read_body(ProposalDraft)
-    assert isinstance(data, ProposalDraft)  # noqa: S101
+    assert isinstance(data, ProposalDraft)
     save_draft(
         services=services(),
         actor=caller().account,
@@ -221,7 +221,7 @@ def draft_proposal(quote_id: str) -> Response:
 def add_lines(quote_id: str) -> Response:
     """Add lines at the end of the draft (a requested quote gets its first draft)."""
     data = read_body(NewLines)
-    assert isinstance(data, NewLines)  # noqa: S101
+    assert isinstance(data, NewLines)
     view = get_staff_quote(services=services(), actor=caller().account, quote_id=quote_id)
     typed = _as_typed(view.quote)
     save_draft(
@@ -255,7 +255,7 @@ def send(quote_id: str) -> Response:
     """Send the draft: the version is frozen and the client e-mailed. It needs at least one
     line and a validity date (given here or in the draft)."""
     data = read_body(Sending)
-    assert isinstance(data, Sending)  # noqa: S101
+    assert isinstance(data, Sending)
     view = get_staff_quote(services=services(), actor=caller().account, quote_id=quote_id)
     typed = _as_typed(view.quote)
     send_proposal(

@@ -25,7 +25,7 @@ ScopeName = Literal[
     "bookings:read",
     "support:read",
 ]
-assert set(ScopeName.__args__) == {s.value for s in Scope}  # type: ignore[attr-defined]  # noqa: S101
+assert set(ScopeName.__args__) == {s.value for s in Scope}  # type: ignore[attr-defined]
 
 Line = Field(max_length=100)
 
@@ -79,7 +79,7 @@ class Client(BaseModel):
             last_name=account.profile.last_name,
             phone=account.profile.phone,
             language=account.language,
-            status=account.status.value,  # type: ignore[arg-type]
+            status=account.status.value,
             created_at=account.created_at,
             activated_at=account.activated_at,
         )
@@ -160,8 +160,8 @@ class Document(BaseModel):
             id=document.id,
             client_id=document.client_id,
             title=document.title,
-            category=document.category.value,  # type: ignore[arg-type]
-            status=document.status.value,  # type: ignore[arg-type]
+            category=document.category.value,
+            status=document.status.value,
             reference=document.reference,
             issue_date=document.issue_date,
             amount_cents=document.amount.cents if document.amount else None,

@@ -181,7 +181,7 @@ def _responses(op: Operation) -> dict[str, Any]:
 
 def _request_body(op: Operation) -> dict[str, Any] | None:
     if op.upload:
-        assert op.query is not None  # noqa: S101 - uploads declare their details as the query
+        assert op.query is not None
         details = op.query.model_json_schema(ref_template="#/components/schemas/{model}")
         form = {
             "type": "object",
@@ -230,8 +230,12 @@ def describe(server_url: str) -> dict[str, Any]:
             )
         if op.etag:
             parameters.append(
-                {"name": "If-None-Match", "in": "header", "required": False,
-                 "schema": {"type": "string"}}
+                {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string"},
+                }
             )
         entry: dict[str, Any] = {
             "operationId": op.operation_id,
