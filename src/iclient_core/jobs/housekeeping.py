@@ -1,5 +1,5 @@
-"""The housekeeping jobs: due account erasures, overdue quotes, dead uploads, and the daily
-check of every stored file.
+"""The housekeeping jobs: due account erasures, overdue quotes, dead uploads, the API's
+old idempotent answers, and the daily check of every stored file.
 
 Each is a job of its own (:class:`~iclient_core.jobs.model.Job`), so that one failing
 skips none of the others. The background worker runs them hourly (the file check daily);
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from iclient_core.accounts.privacy import erase_due
 from iclient_core.documents.scrub import scrub_documents
 from iclient_core.documents.sweeper import sweep_documents
+from iclient_core.integrations.idempotency import forget_old_responses
 from iclient_core.jobs.model import Job
 from iclient_core.quotes.decisions import expire_overdue_quotes
 from iclient_core.shared.text import counted
@@ -31,6 +32,7 @@ ERASE_DUE = "accounts.erase-due"
 EXPIRE_QUOTES = "quotes.expire-overdue"
 SWEEP_DOCUMENTS = "documents.sweep"
 SCRUB_DOCUMENTS = "documents.scrub"
+FORGET_API_ANSWERS = "api.forget-old-answers"
 
 
 def _erase_due(services: Services) -> str:
@@ -69,6 +71,10 @@ def scrub_summary(services: Services, recheck_after: timedelta | None = None) ->
     )
 
 
+def _forget_api_answers(services: Services) -> str:
+    return f"{counted(forget_old_responses(services=services), 'kept API answer')} forgotten"
+
+
 def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -> tuple[Job, ...]:
     """The housekeeping jobs, each every ``every`` but the file check.
 
@@ -77,11 +83,14 @@ def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -
     - ``documents.sweep``: remove dead uploads, orphan stored files, unfinished writes;
     - ``documents.scrub``: every ``scrub_every``, re-hash the stored files and record the
       missing or damaged ones (with downloads handed to the web server, this is what checks
-      the bytes).
+      the bytes);
+    - ``api.forget-old-answers``: drop the answers kept for the API's idempotent requests
+      once they are older than a day.
     """
     return (
         Job(ERASE_DUE, every, _erase_due),
         Job(EXPIRE_QUOTES, every, _expire_quotes),
         Job(SWEEP_DOCUMENTS, every, sweep_summary),
         Job(SCRUB_DOCUMENTS, scrub_every, scrub_summary),
+        Job(FORGET_API_ANSWERS, every, _forget_api_answers),
     )
