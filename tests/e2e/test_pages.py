@@ -71,6 +71,7 @@ PAGES = [
     ("inbox-message", "staff", "/admin/inbox/{submission}"),
     ("forms", "staff", "/admin/forms"),
     ("form-edit", "staff", "/admin/forms/{form}"),
+    ("api-keys", "staff", "/admin/api-keys"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}

@@ -498,6 +498,7 @@ def test_an_admin_creates_a_key_sees_it_once_and_revokes_it(
     browser.staff_account()
     page = browser.get(f"/{lang}/admin/api-keys")
     assert page.status_code == 200 and title in page.get_data(as_text=True)
+    assert page.mimetype == "text/html"
     created = browser.submit(
         f"/{lang}/admin/api-keys",
         {"name": "Faturação", "scopes": ["clients:read", "documents:write"], "expires_on": ""},

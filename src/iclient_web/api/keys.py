@@ -64,7 +64,7 @@ def _page(form: KeyForm | None = None, new: NewKey | None = None, status: int = 
         scope_labels=SCOPE_LABELS,
         now=services().clock.now(),
     )
-    return Response(body, status=status)
+    return Response(body, status=status, mimetype="text/html")
 
 
 @bp.get("")
