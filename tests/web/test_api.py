@@ -4,6 +4,7 @@ pages, ETags, Idempotency-Key and rate limits; and the admins' API keys page in 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from datetime import timedelta
 from typing import Any
@@ -394,7 +395,7 @@ def test_a_document_is_uploaded_as_a_form_and_the_client_is_emailed(
     answer = api.post(
         f"/clients/{ana.id}/documents",
         data={
-            "file": (__import__("io").BytesIO(PDF), "Fatura março.pdf"),
+            "file": (io.BytesIO(PDF), "Fatura março.pdf"),
             "title": "Fatura de março",
             "reference": "FT 2026/14",
             "amount": "1234.56",
@@ -622,3 +623,26 @@ def test_quotes_need_their_scope(
     api = Api(app.test_client(), key_for(portal, admin, *[s for s in ALL if s != scope]))
     answer = api.client.open(f"/api/v1{path}", method=method, headers=api.headers(), json={})
     problem(answer, 403, "insufficient_scope")
+
+
+def test_a_form_upload_sent_again_with_a_new_boundary_is_the_same_request(
+    api: Api, portal: Portal, admin: Account, browser: Browser
+) -> None:
+    ana = a_client(portal, admin)
+    browser.mail()
+    before = len(browser.transport.sent)
+
+    def send(title: str) -> TestResponse:
+        return api.post(
+            f"/clients/{ana.id}/documents",
+            data={"file": (io.BytesIO(PDF), "fatura.pdf"), "title": title},
+            content_type="multipart/form-data",
+            headers={"Idempotency-Key": "form-1"},
+        )
+
+    first, again = send("Fatura"), send("Fatura")
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+    assert len(browser.mail()) == before + 1
+    problem(send("Outra fatura"), 422, "idempotency_key_reused")
