@@ -138,8 +138,12 @@ def test_the_housekeeping_jobs_run_each_chore_and_say_what_they_did(services: Se
         "quotes.expire-overdue",
         "documents.sweep",
         "documents.scrub",
+        "api.forget-old-answers",
     ]
-    assert [job.every for job in jobs] == [timedelta(minutes=5)] * 3 + [timedelta(days=1)]
+    assert [job.every for job in jobs] == [timedelta(minutes=5)] * 3 + [
+        timedelta(days=1),
+        timedelta(minutes=5),
+    ]
     runs = run_due_jobs(services=services, ledger=MemoryJobLedger(), jobs=jobs, runner="a")
     assert [(run.outcome, run.detail) for run in runs] == [
         (Outcome.OK, "0 accounts erased"),
@@ -152,4 +156,5 @@ def test_the_housekeeping_jobs_run_each_chore_and_say_what_they_did(services: Se
             Outcome.OK,
             "checked 0 files (0 bytes), skipped 0 checked recently, 0 missing or damaged",
         ),
+        (Outcome.OK, "0 kept API answers forgotten"),
     ]
