@@ -646,3 +646,42 @@ def test_a_form_upload_sent_again_with_a_new_boundary_is_the_same_request(
     assert again.get_json() == first.get_json()
     assert len(browser.mail()) == before + 1
     problem(send("Outra fatura"), 422, "idempotency_key_reused")
+
+
+def test_a_form_part_without_a_name_is_no_server_error(
+    api: Api, portal: Portal, admin: Account
+) -> None:
+    """Found by the fuzzing: multipart parts without a name, under an Idempotency-Key."""
+    ana = a_client(portal, admin)
+    boundary = "b0undary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nfalse\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\ntrue\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nFatura\r\n'
+        f"--{boundary}--\r\n"
+    )
+    answer = api.post(
+        f"/clients/{ana.id}/documents",
+        data=body.encode(),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Idempotency-Key": "odd-1"},
+    )
+    body_json = problem(answer, 422, "invalid_input")
+    assert body_json["errors"] == [{"field": "file", "code": "required"}]
+    with_file = (
+        (
+            f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nfalse\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.pdf"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + PDF
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    stored = api.post(
+        f"/clients/{ana.id}/documents",
+        data=with_file,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Idempotency-Key": "odd-2"},
+    )
+    assert stored.status_code == 201, stored.get_json()
+    assert stored.get_json()["title"] == "f"

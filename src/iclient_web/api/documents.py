@@ -56,7 +56,7 @@ def _upload() -> tuple[Upload, DocumentDetails]:
     """The file and details of an upload: a multipart form (``file`` and the details as
     fields), or the file itself as the body with the details in the query string."""
     if request.mimetype == "multipart/form-data":
-        fields = {k: v for k, v in request.form.items() if v != ""}
+        fields = {k: v for k, v in request.form.items() if k and v != ""}  # nameless: none
         part = request.files.get("file")
         if part is None or not part.filename:
             raise InvalidInput.single("file", "required")

@@ -242,9 +242,11 @@ def _form_digest() -> bytes:
     """A digest of a multipart form's fields and files: the same form sent again (by a
     client that picks a new boundary each time) has the same digest."""
     digest = hashlib.sha256()
-    for name, value in sorted(request.form.items(multi=True)):
+    # A part may come without a name (None): every name is compared as text.
+    fields = sorted(request.form.items(multi=True), key=lambda item: (str(item[0]), item[1]))
+    for name, value in fields:
         digest.update(f"field\0{name}\0{value}\0".encode())
-    for name, part in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+    for name, part in sorted(request.files.items(multi=True), key=lambda item: str(item[0])):
         digest.update(f"file\0{name}\0{part.filename}\0{part.mimetype}\0".encode())
         while chunk := part.stream.read(64 * 1024):
             digest.update(chunk)
