@@ -61,7 +61,7 @@ def test_every_operation_answers_as_described(
     for operation in operations:
 
         @settings(
-            max_examples=6,
+            max_examples=10,
             deadline=None,
             suppress_health_check=list(HealthCheck),
             derandomize=True,
