@@ -132,6 +132,7 @@ class Config:
     trusted_hosts: tuple[str, ...] = ()
     proxy_hops: int = 0
     max_upload_mb: int = 100  # the largest document file staff may upload, in MiB
+    api_requests_per_minute: int = 600  # per API key
     timezone: str = "Europe/Lisbon"
     log_format: str = "text"  # or "json": one JSON object per line
     log_level: str = "info"
@@ -191,6 +192,7 @@ class Config:
             support_reopen_days=_int(env, "ICLIENT_SUPPORT_REOPEN_DAYS", 14),
             proxy_hops=_int(env, "ICLIENT_PROXY_HOPS", 0),
             max_upload_mb=_int(env, "ICLIENT_MAX_UPLOAD_MB", 100),
+            api_requests_per_minute=_int(env, "ICLIENT_API_REQUESTS_PER_MINUTE", 600),
             timezone=env.get("ICLIENT_TIMEZONE", "Europe/Lisbon"),
             log_format=_choice(env, "ICLIENT_LOG_FORMAT", ("text", "json")),
             log_level=_choice(env, "ICLIENT_LOG_LEVEL", LOG_LEVELS),

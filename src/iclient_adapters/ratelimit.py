@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -61,6 +63,11 @@ class LimitsRateLimiter:
     def clear(self, key: str, *, amount: int, per: timedelta) -> None:
         """Forget the attempts for ``key``."""
         self._strategy.clear(self._item(amount, per), key)
+
+    def window(self, key: str, *, amount: int, per: timedelta) -> tuple[int, int]:
+        """Attempts left and seconds until the oldest counted one leaves the window."""
+        reset_at, remaining = self._strategy.get_window_stats(self._item(amount, per), key)
+        return max(int(remaining), 0), max(math.ceil(reset_at - time.time()), 0)
 
     def reset(self) -> None:
         """Forget everything (tests)."""

@@ -13,6 +13,7 @@ from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
 from iclient_core.inbox.ports import InboxRepository
+from iclient_core.integrations.ports import ApiKeyRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.notifications.preferences import NotificationPreferencesRepository
 from iclient_core.quotes.ports import QuoteRepository
@@ -88,6 +89,9 @@ class UnitOfWork(Protocol):
 
     def support(self) -> SupportRepository:
         """The support requests, their messages and canned answers, of this transaction."""
+
+    def api_keys(self) -> ApiKeyRepository:
+        """The API keys and the answers kept for idempotent requests, of this transaction."""
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

@@ -32,6 +32,7 @@ from iclient_adapters.config import Config
 from iclient_web import (
     account_security,
     accounts,
+    api,
     bookings,
     business,
     consent,
@@ -69,6 +70,7 @@ AREAS = (
     webhooks,
     account_security,
     support,
+    api,
 )
 """The domains' packages: each registers its blueprints with ``init_app(app)``."""
 

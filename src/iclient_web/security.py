@@ -28,6 +28,9 @@ csrf = CSRFProtect()
 
 SESSION_SECRET = "sid"
 
+API_BLUEPRINT = "api"
+"""The JSON API's blueprint: requests carry a key, never a session cookie."""
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -190,11 +193,12 @@ def init_app(app: Flask) -> None:
     def load_session() -> Response | None:
         g.account = None
         g.session = None
-        found = request_session()
+        # The JSON API is its key, never the browser session: its cookie is not even read.
+        found = request_session() if request.blueprint != API_BLUEPRINT else None
         if found is not None:
             g.account, g.session = found.account, found.session
             g.iclient_revision = found.revision
-        elif SESSION_SECRET in session:
+        elif SESSION_SECRET in session and request.blueprint != API_BLUEPRINT:
             session.pop(SESSION_SECRET)  # ended server-side: forget it here too
         if any(_unprintable(value) for value in (request.view_args or {}).values()):
             abort(404)  # no id, token or key of ours holds control characters (e.g. %00)
@@ -220,6 +224,8 @@ def init_app(app: Flask) -> None:
             headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         if request.endpoint in CACHEABLE_ENDPOINTS and response.status_code in (200, 304):
             headers["Cache-Control"] = CACHEABLE_CACHE_CONTROL
+        elif request.blueprint == API_BLUEPRINT and "ETag" in headers:
+            headers["Cache-Control"] = "private, no-cache"  # kept, but asked again (ETag)
         elif request.endpoint != "static":
             headers["Cache-Control"] = "no-store"
         return response

@@ -31,6 +31,7 @@ from iclient_adapters.testing.contacts import ContactValidatorContract
 from iclient_adapters.testing.documents import DocumentsContract
 from iclient_adapters.testing.faq import FaqContract
 from iclient_adapters.testing.inbox import InboxContract
+from iclient_adapters.testing.integrations import ApiKeysContract
 from iclient_adapters.testing.links import LinksContract
 from iclient_adapters.testing.notifications import OutboxContract
 from iclient_adapters.testing.page_help import PageHelpContract
@@ -67,6 +68,7 @@ PERSISTENCE_SUITES: tuple[type, ...] = (
     BookingsContract,
     WebhooksContract,
     SupportContract,
+    ApiKeysContract,
     UnitOfWorkContract,
 )
 
@@ -115,7 +117,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 30
+    assert len(SUITES) == 31
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",

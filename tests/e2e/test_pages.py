@@ -97,6 +97,7 @@ PAGES = [
     ("staff-support", "staff", "/admin/support"),
     ("staff-support-request", "staff", "/admin/support/{support}"),
     ("canned-answers", "staff", "/admin/support/canned"),
+    ("api-keys", "staff", "/admin/api-keys"),
 ]
 
 STATUS = {"not-found": 404, "link-invalid": 400}

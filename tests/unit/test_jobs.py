@@ -141,10 +141,12 @@ def test_the_housekeeping_jobs_run_each_chore_and_say_what_they_did(services: Se
         "documents.scrub",
         "quotes.remind-expiring",
         "webhooks.prune",
+        "api.forget-old-answers",
     ]
     assert [job.every for job in jobs] == [timedelta(minutes=5)] * 4 + [
         timedelta(days=1),
         timedelta(days=1),
+        timedelta(minutes=5),
         timedelta(minutes=5),
     ]
     runs = run_due_jobs(services=services, ledger=MemoryJobLedger(), jobs=jobs, runner="a")
@@ -162,4 +164,5 @@ def test_the_housekeeping_jobs_run_each_chore_and_say_what_they_did(services: Se
         ),
         (Outcome.OK, "0 clients reminded"),
         (Outcome.OK, "0 old webhook deliveries removed"),
+        (Outcome.OK, "0 kept API answers forgotten"),
     ]

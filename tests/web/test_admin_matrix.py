@@ -86,6 +86,10 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/forms/new", "POST"): ADMIN_PAGE,
     ("/<lang>/admin/forms/<form_id>", "GET"): NO_SUCH_OBJECT,
     ("/<lang>/admin/forms/<form_id>", "POST"): NO_SUCH_OBJECT,
+    # API keys: managers only
+    ("/<lang>/admin/api-keys", "GET"): ADMIN_PAGE,
+    ("/<lang>/admin/api-keys", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/api-keys/<key_id>/revoke", "POST"): NO_SUCH_OBJECT,
     ("/<lang>/admin/forms/<form_id>/publish", "POST"): NO_SUCH_OBJECT,
     # documents their clients never opened (the dashboard's count links here)
     ("/<lang>/admin/documents/unopened", "GET"): STAFF_PAGE,
@@ -284,6 +288,7 @@ def test_each_admin_route_answers_each_role_as_the_table_says(
         "message_id": "no-such-message",
         "index": "0",
         "answer_id": "no-such-answer",
+        "key_id": "no-such-key",
     }
     column = ROLES.index(role)
     wrong = []

@@ -13,6 +13,7 @@ from iclient_core.documents.model import Document, DownloadRecord, FileCheck
 from iclient_core.help.faq import FaqEntry
 from iclient_core.help.page_ports import PageHelpText
 from iclient_core.inbox.model import Form, Submission
+from iclient_core.integrations.model import ApiKey, KeptResponse
 from iclient_core.notifications.model import OutboxMessage
 from iclient_core.notifications.preferences import NotificationPreferences
 from iclient_core.quotes.model import Quote
@@ -55,6 +56,8 @@ class MemoryState:
     support_messages: dict[str, Message] = attrs.Factory(dict)
     support_seen: dict[str, int] = attrs.Factory(dict)
     support_canned: dict[str, CannedAnswer] = attrs.Factory(dict)
+    api_keys: dict[str, ApiKey] = attrs.Factory(dict)
+    api_responses: dict[str, KeptResponse] = attrs.Factory(dict)
     # Counters (the portal's revision) add up when two transactions change them at once.
     counters: dict[str, int] = attrs.Factory(dict)
     # A new aggregate adds a dict here, a repository module, and a line in MemoryUnitOfWork.

@@ -20,6 +20,7 @@ from iclient_adapters.memory.documents import MemoryDocumentRepository
 from iclient_adapters.memory.faq import MemoryFaqRepository
 from iclient_adapters.memory.help import MemoryPageHelpRepository
 from iclient_adapters.memory.inbox import MemoryInboxRepository
+from iclient_adapters.memory.integrations import MemoryApiKeyRepository
 from iclient_adapters.memory.notifications import MemoryOutboxRepository
 from iclient_adapters.memory.preferences import MemoryNotificationPreferencesRepository
 from iclient_adapters.memory.quotes import MemoryQuoteRepository
@@ -36,6 +37,7 @@ from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
 from iclient_core.inbox.ports import InboxRepository
+from iclient_core.integrations.ports import ApiKeyRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.notifications.preferences import NotificationPreferencesRepository
 from iclient_core.quotes.ports import QuoteRepository
@@ -112,6 +114,7 @@ class MemoryUnitOfWork:
     bookings: BookingRepository
     webhooks: WebhookRepository
     support: SupportRepository
+    api_keys: ApiKeyRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -139,6 +142,7 @@ class MemoryUnitOfWork:
         self.bookings = MemoryBookingRepository(self._working)
         self.webhooks = MemoryWebhookRepository(self._working)
         self.support = MemorySupportRepository(self._working, self._store.take_support_seq)
+        self.api_keys = MemoryApiKeyRepository(self._working)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._begin()

@@ -769,6 +769,51 @@ job_runs = sa.Table(
 )
 
 
+# Integrations: API keys (only the SHA-256 of each secret) and the answers kept for the
+# API's idempotent POSTs, per key and Idempotency-Key.
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    # The scope values, sorted, separated by spaces (as OAuth writes them).
+    sa.Column("scopes", sa.String(400), nullable=False),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("hint", sa.String(8), nullable=False),
+    # The admin the key acts as: the key goes with their account.
+    sa.Column(
+        "owner_id",
+        sa.String(36),
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=True),
+    sa.Column("revoked_at", UtcDateTime(), nullable=True),
+    sa.Column("last_used_at", UtcDateTime(), nullable=True),
+    sa.Column("last_used_ip", sa.String(64), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+)
+
+api_responses = sa.Table(
+    "api_responses",
+    metadata,
+    sa.Column(
+        "key_id",
+        sa.String(36),
+        sa.ForeignKey("api_keys.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("idempotency_key", sa.String(255), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("status", sa.Integer(), nullable=False),
+    sa.Column("body", sa.Text(), nullable=False),
+    sa.Column("location", sa.String(500), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False, index=True),
+)
+
+
 def postgresql_only(index: sa.Index) -> bool:
     """Whether ``index`` uses an access method of PostgreSQL's own (GIN, GiST): the migrations
     create such indexes on PostgreSQL alone."""

@@ -20,6 +20,7 @@ from iclient_adapters.sql.faults import connection_lost, is_connection_error, no
 from iclient_adapters.sql.guards import is_unique_violation
 from iclient_adapters.sql.help import SqlPageHelpRepository
 from iclient_adapters.sql.inbox import SqlInboxRepository
+from iclient_adapters.sql.integrations import SqlApiKeyRepository
 from iclient_adapters.sql.jobs import SqlJobLedger
 from iclient_adapters.sql.notifications import SqlOutboxRepository
 from iclient_adapters.sql.preferences import SqlNotificationPreferencesRepository
@@ -35,6 +36,7 @@ from iclient_core.documents.ports import DocumentRepository
 from iclient_core.help.faq_ports import FaqRepository
 from iclient_core.help.page_ports import PageHelpRepository
 from iclient_core.inbox.ports import InboxRepository
+from iclient_core.integrations.ports import ApiKeyRepository
 from iclient_core.notifications.ports import OutboxRepository
 from iclient_core.notifications.preferences import NotificationPreferencesRepository
 from iclient_core.quotes.ports import QuoteRepository
@@ -75,6 +77,7 @@ class SqlUnitOfWork:
     bookings: BookingRepository
     webhooks: WebhookRepository
     support: SupportRepository
+    api_keys: ApiKeyRepository
 
     def __init__(self, engine: sa.Engine, converter: cattrs.Converter) -> None:
         self._engine = engine
@@ -108,6 +111,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookingRepository(connection, converter)
         self.webhooks = SqlWebhookRepository(connection, converter)
         self.support = SqlSupportRepository(connection, converter)
+        self.api_keys = SqlApiKeyRepository(connection)
         return self
 
     def __exit__(

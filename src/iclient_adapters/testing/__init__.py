@@ -26,6 +26,8 @@ fixture ``uow_factory``, a callable giving a fresh unit of work over an empty st
   never overlap.
 - ``webhooks.WebhooksContract`` [uow_factory]: webhook endpoints, deliveries, attempts.
 - ``support.SupportContract`` [uow_factory]: support requests, their messages, canned answers.
+- ``integrations.ApiKeysContract`` [uow_factory]: API keys and the answers kept for
+  idempotent requests.
 - ``unit_of_work.UnitOfWorkContract`` [uow_factory]: commit and rollback over everything.
 - ``storage.StorageContract`` [storage]: streamed, atomic file storage.
 - ``mail.TransportContract`` [transport_harness]: mail transports, to the far end.
@@ -75,6 +77,7 @@ pytest.register_assert_rewrite(
             "contacts",
             "documents",
             "inbox",
+            "integrations",
             "jobs",
             "links",
             "mail",

@@ -62,3 +62,16 @@ class RateLimiterContract:
         for _ in range(3):
             limiter.hit(limiter_key, amount=3, per=WINDOW)
         assert limiter.test(limiter_key + ":other", amount=3, per=WINDOW)
+
+    def test_limiter_window_tells_what_is_left_and_counts_nothing(
+        self, limiter: RateLimiter, limiter_key: str
+    ) -> None:
+        assert limiter.window(limiter_key, amount=3, per=WINDOW)[0] == 3
+        limiter.hit(limiter_key, amount=3, per=WINDOW)
+        remaining, reset_after = limiter.window(limiter_key, amount=3, per=WINDOW)
+        assert remaining == 2
+        assert 0 < reset_after <= WINDOW.total_seconds()
+        assert limiter.window(limiter_key, amount=3, per=WINDOW)[0] == 2
+        for _ in range(3):
+            limiter.hit(limiter_key, amount=3, per=WINDOW)
+        assert limiter.window(limiter_key, amount=3, per=WINDOW)[0] == 0

@@ -31,6 +31,7 @@ class Permission(enum.StrEnum):
     AUDIT_VIEW = "audit.view"
     FAQ_MANAGE = "faq.manage"
     WEBHOOKS_MANAGE = "webhooks.manage"
+    API_KEYS_MANAGE = "api_keys.manage"
 
 
 _STAFF = frozenset(

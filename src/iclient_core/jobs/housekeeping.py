@@ -1,5 +1,6 @@
-"""The housekeeping jobs: due account erasures, overdue quotes, dead uploads, booking
-reminders, and the daily check of every stored file.
+"""The housekeeping jobs: due account erasures, overdue quotes, dead uploads, booking and
+quote reminders, old webhook deliveries, the API's old idempotent answers, and the daily
+check of every stored file.
 
 Each is a job of its own (:class:`~iclient_core.jobs.model.Job`), so that one failing
 skips none of the others. The background worker runs them hourly (the file check daily);
@@ -15,6 +16,7 @@ from iclient_core.accounts.privacy import erase_due
 from iclient_core.bookings.booking import send_reminders
 from iclient_core.documents.scrub import scrub_documents
 from iclient_core.documents.sweeper import sweep_documents
+from iclient_core.integrations.idempotency import forget_old_responses
 from iclient_core.jobs.model import Job
 from iclient_core.quotes.decisions import expire_overdue_quotes
 from iclient_core.quotes.reminders import remind_expiring_quotes
@@ -43,6 +45,7 @@ def _remind_quotes(services: Services) -> str:
 
 BOOKING_REMINDERS = "bookings.remind"
 PRUNE_WEBHOOKS = "webhooks.prune"
+FORGET_API_ANSWERS = "api.forget-old-answers"
 
 
 def _erase_due(services: Services) -> str:
@@ -90,6 +93,10 @@ def scrub_summary(services: Services, recheck_after: timedelta | None = None) ->
     )
 
 
+def _forget_api_answers(services: Services) -> str:
+    return f"{counted(forget_old_responses(services=services), 'kept API answer')} forgotten"
+
+
 def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -> tuple[Job, ...]:
     """The housekeeping jobs, each every ``every`` but the file check.
 
@@ -104,6 +111,8 @@ def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -
       missing or damaged ones (with downloads handed to the web server, this is what checks
       the bytes);
     - ``webhooks.prune``: remove the webhook deliveries finished more than 30 days ago.
+    - ``api.forget-old-answers``: drop the answers kept for the API's idempotent requests
+      once they are older than a day.
     """
     return (
         Job(ERASE_DUE, every, _erase_due),
@@ -114,4 +123,5 @@ def housekeeping(*, every: timedelta = HOURLY, scrub_every: timedelta = DAILY) -
         # Daily: each quote is reminded on the one day its validity is three days away.
         Job(REMIND_QUOTES, DAILY, _remind_quotes),
         Job(PRUNE_WEBHOOKS, every, _prune_webhooks),
+        Job(FORGET_API_ANSWERS, every, _forget_api_answers),
     )

@@ -132,6 +132,10 @@ ACTIONS = frozenset(
         "support.assigned",
         "support.canned_saved",
         "support.canned_deleted",
+        # integrations: API keys
+        "api_key.created",
+        "api_key.revoked",
+        "api_key.used",
     }
 )
 """Every action the core records: each one has a sentence on the staff pages."""

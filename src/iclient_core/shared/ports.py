@@ -32,6 +32,10 @@ class RateLimiter(Protocol):
     def clear(self, key: str, *, amount: int, per: timedelta) -> None:
         """Forget the attempts counted for ``key``."""
 
+    def window(self, key: str, *, amount: int, per: timedelta) -> tuple[int, int]:
+        """How many attempts ``key`` has left in the window, and in how many seconds the
+        oldest one counted leaves it (counts nothing): ``(remaining, reset_after)``."""
+
 
 class Links(Protocol):
     """The absolute addresses put in e-mails, one method per purpose.

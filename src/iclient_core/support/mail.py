@@ -25,7 +25,6 @@ QUOTE_UP_TO = 1000
 """How much of a message an e-mail quotes, in characters."""
 
 
-
 def quoted(text: str) -> str:
     """The message text as an e-mail quotes it: at most :data:`QUOTE_UP_TO` characters."""
     if len(text) <= QUOTE_UP_TO:

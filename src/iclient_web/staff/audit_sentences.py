@@ -352,6 +352,15 @@ def _on_form(template: str) -> Callable[[_Entry], Markup]:
     return lambda e: _say(_(template), form=e.detail("form") or e.detail("slug"), **_people(e))
 
 
+def _on_key(template: str) -> Callable[[_Entry], Markup]:
+    return lambda e: _say(
+        _(template),
+        key=e.detail("name") or "?",
+        request=f"{e.detail('method')} {e.detail('path')}".strip(),
+        **_people(e),
+    )
+
+
 def _received(e: _Entry) -> Markup:
     if e.entry.actor_id:
         return _say(_("%(actor)s sent the form “%(form)s”."), form=e.detail("form"), **_people(e))
@@ -668,6 +677,14 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
         _("%(actor)s removed the canned answer “%(title)s”."),
         title=e.detail("title"),
         **_people(e),
+    ),
+    # integrations: API keys
+    "api_key.created": _on_key(_l("%(actor)s created the API key “%(key)s”.")),
+    "api_key.revoked": _on_key(_l("%(actor)s revoked the API key “%(key)s”.")),
+    "api_key.used": lambda e: (
+        _on_key(_l("%(actor)s made a change through the API key “%(key)s”: %(request)s."))(e)
+        if e.detail("path")
+        else _on_key(_l("%(actor)s made a change through the API key “%(key)s”."))(e)
     ),
 }
 """The sentence of each action; templates marked with ``_l`` are translated when shown."""

@@ -124,6 +124,9 @@ ACTION_LABELS = {
     "webhook.secret_revealed": _l("Webhook secret shown"),
     "webhook.sent_again": _l("Webhook event sent again"),
     "webhook.tested": _l("Webhook test event sent"),
+    "api_key.created": _l("API key created"),
+    "api_key.revoked": _l("API key revoked"),
+    "api_key.used": _l("Change made through an API key"),
 }
 """Short names of the audit actions, for the log's filter."""
 
