@@ -1,5 +1,6 @@
 """Demo data for the quick start (part of the composition, not of the web layer, which never
-opens a unit of work): one admin and one active client, with passwords printed.
+opens a unit of work): one admin and one active client, with passwords printed, and one
+bookable service with the admin's working hours, so that ``/pt/book`` has free times.
 
 Only ``iclient serve --demo`` (refused in production) creates them: there are no default
 accounts otherwise.
@@ -13,6 +14,7 @@ from iclient_core.accounts import tokens
 from iclient_core.accounts.model import Role, email_key
 from iclient_core.accounts.registration import activate_account, register_client
 from iclient_core.accounts.tokens import Purpose
+from iclient_core.bookings import ServiceInput, save_availability, save_service
 from iclient_core.services import Services
 from iclient_core.staff.members import create_staff
 
@@ -58,6 +60,7 @@ def seed(services: Services) -> list[tuple[str, str, str]]:
             last_name="Demo",
         )
         created.append(("admin", "admin@example.com", password))
+        _bookable_service(services)
     if not has_client:
         register_client(
             services=services,
@@ -81,3 +84,31 @@ def seed(services: Services) -> list[tuple[str, str, str]]:
         )
         created.append(("client", "ana.silva@example.com", password))
     return created
+
+
+DEMO_HOURS = "\n".join(f"{day} 09:00-13:00\n{day} 14:00-18:00" for day in range(1, 6))
+"""Monday to Friday, 9 to 1 and 2 to 6 (the text form of the hours page)."""
+
+
+def _bookable_service(services: Services) -> None:
+    """A 30-minute consultation with the demo admin, Monday to Friday."""
+    with services.uow() as uow:
+        admin = uow.accounts.get_by_email_key(email_key("admin@example.com"))
+    assert admin is not None
+    save_availability(
+        services=services, actor=admin, staff_id=admin.id, weekly=DEMO_HOURS, exceptions=""
+    )
+    save_service(
+        services=services,
+        actor=admin,
+        data=ServiceInput(
+            name_pt="Consulta",
+            name_en="Consultation",
+            description="Meia hora para conhecer o seu caso e dizer-lhe o que podemos fazer.",
+            duration_minutes="30",
+            price="",
+            buffer_minutes="10",
+            audience="everyone",
+            staff_ids=[admin.id],
+        ),
+    )

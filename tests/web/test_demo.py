@@ -26,3 +26,13 @@ def test_demo_seed_makes_an_admin_and_a_client_who_can_sign_in_once(
     _, email, password = created[1]
     assert browser.sign_in(email, password).status_code == 303
     assert browser.get("/pt/").status_code == 200
+
+
+def test_the_demo_has_a_service_a_visitor_can_book(portal: Portal, browser: Browser) -> None:
+    seed(portal.services)
+    seed(portal.services)  # a second start adds no second service
+    with portal.services.uow() as uow:
+        [service] = uow.bookings.services()
+    assert service.name_pt == "Consulta"
+    page = browser.get(f"/pt/book/{service.id}").get_data(as_text=True)
+    assert 'name="start"' in page  # free times to choose from
