@@ -6,11 +6,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from user_agents import parse
 
 
 @lru_cache(maxsize=512)
 def _read(user_agent: str) -> tuple[str, str, str]:
+    # Loaded by the first session list shown, not at start-up: its patterns take a while.
+    from user_agents import parse
+
     found = parse(user_agent)
     browser = found.browser.family if found.browser.family != "Other" else ""
     system = found.os.family if found.os.family != "Other" else ""

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -33,6 +32,8 @@ bp = Blueprint("account_security", __name__, url_prefix="/<lang>/account")
 
 def qr_code(uri: str) -> str:
     """The QR code of ``uri`` as an SVG data URI (an ``<img>`` the page's CSP allows)."""
+    import segno  # loaded by the first QR code drawn, not at start-up
+
     return str(segno.make(uri, error="m").svg_data_uri(scale=5, border=2))
 
 
