@@ -59,20 +59,21 @@ from iclient_web.tracing import RequestTracing
 
 AREAS = (
     accounts,
+    account_security,
+    notifications,
     consent,
     documents,
     quotes,
     staff,
-    help,
-    inbox,
-    notifications,
     bookings,
-    webhooks,
-    account_security,
     support,
+    inbox,
+    help,
+    webhooks,
     api,
 )
-"""The domains' packages: each registers its blueprints with ``init_app(app)``."""
+"""The domains' packages: each registers its blueprints with ``init_app(app)``; the staff
+menu lists the areas' pages in this order (the client's work first, the integrations last)."""
 
 
 def create_app(
