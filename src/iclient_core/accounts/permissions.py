@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
-from iclient_core.accounts.model import Account, Role
+from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.shared.errors import PermissionDenied
 
 if TYPE_CHECKING:
@@ -75,3 +75,13 @@ def require(uow: UnitOfWork, actor: Account | None, permission: Permission) -> A
     if current is None or not allowed(current, permission):
         raise PermissionDenied(permission.value)
     return current
+
+
+def active_staff(uow: UnitOfWork, *, limit: int = 500) -> list[Account]:
+    """The active managers, then the active collaborators (up to ``limit`` of each): who a
+    piece of work can be given to."""
+    return [
+        member
+        for role in (Role.ADMIN, Role.STAFF)
+        for member in uow.accounts.list(role=role, status=Status.ACTIVE, limit=limit, offset=0)
+    ]

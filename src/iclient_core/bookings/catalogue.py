@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from iclient_core.accounts.model import Account, Role
+from iclient_core.accounts.model import Account
 from iclient_core.accounts.model import Status as AccountStatus
-from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.permissions import Permission, active_staff, require
 from iclient_core.bookings.model import (
     Audience,
     Availability,
@@ -211,12 +211,7 @@ def bookable_staff(*, services: Services, actor: Account) -> Sequence[Account]:
     """
     with services.uow() as uow:
         require(uow, actor, Permission.CLIENTS_MANAGE)
-        members: list[Account] = []
-        for role in (Role.ADMIN, Role.STAFF):
-            members += uow.accounts.list(
-                role=role, status=AccountStatus.ACTIVE, limit=500, offset=0
-            )
-    return members
+        return active_staff(uow)
 
 
 def get_availability(*, services: Services, actor: Account, staff_id: str) -> Availability:

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.model import Account, Role
-from iclient_core.accounts.model import Status as AccountStatus
-from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.permissions import Permission, active_staff, require
 from iclient_core.inbox.model import FieldKind, FormField, Note, Status, Submission
 from iclient_core.inbox.ports import SubmissionFilter
 from iclient_core.notifications.model import Kind, Notification
@@ -317,12 +316,7 @@ def assignable_staff(*, services: Services, actor: Account) -> Sequence[Account]
     """
     with services.uow() as uow:
         require(uow, actor, Permission.CLIENTS_MANAGE)
-        members: list[Account] = []
-        for role in (Role.ADMIN, Role.STAFF):
-            members += uow.accounts.list(
-                role=role, status=AccountStatus.ACTIVE, limit=500, offset=0
-            )
-    return members
+        return active_staff(uow)
 
 
 def update_submission(

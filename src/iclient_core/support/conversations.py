@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, TypeVar
 import attrs
 
 from iclient_core.accounts.model import Account, Role
-from iclient_core.accounts.model import Status as AccountStatus
-from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.permissions import Permission, active_staff, require
 from iclient_core.shared import audit
 from iclient_core.shared.downloads import Download
 from iclient_core.shared.errors import (
@@ -581,12 +580,7 @@ def assignable_staff(*, services: Services, actor: Account) -> list[Account]:
     """
     with services.uow() as uow:
         require(uow, actor, PERMISSION)
-        members: list[Account] = []
-        for role in (Role.ADMIN, Role.STAFF):
-            members += uow.accounts.list(
-                role=role, status=AccountStatus.ACTIVE, limit=500, offset=0
-            )
-    return members
+        return active_staff(uow)
 
 
 def staff_reply(
