@@ -18,7 +18,7 @@ reopened (within the reopening period) or refused as closed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
@@ -144,6 +144,34 @@ def _author(account: Account) -> str:
     return account.profile.full_name or account.email.address
 
 
+def _add_message(
+    services: Services,
+    uow: UnitOfWork,
+    conversation: Conversation,
+    author: Account,
+    text: str,
+    attachments: tuple[Attachment, ...],
+    now: datetime,
+    *,
+    side: Side,
+    internal: bool = False,
+) -> Message:
+    """Store a message of ``author`` in ``conversation`` (the store gives its place in order)."""
+    return uow.support.add_message(
+        Message(
+            id=services.ids.new_id(),
+            conversation_id=conversation.id,
+            side=side,
+            internal=internal,
+            author_id=author.id,
+            author_label=_author(author),
+            text=text,
+            attachments=attachments,
+            created_at=now,
+        )
+    )
+
+
 def _text(value: str | None, errors: list[FieldError], field: str = "message") -> str:
     text = clean_markdown(value, field, errors, max_length=MAX_MESSAGE)
     if not text and not any(e.field == field for e in errors):
@@ -213,18 +241,8 @@ def open_request(
                 now=now,
             )
             uow.support.add(conversation)
-            first = uow.support.add_message(
-                Message(
-                    id=services.ids.new_id(),
-                    conversation_id=conversation.id,
-                    side=Side.CLIENT,
-                    internal=False,
-                    author_id=client.id,
-                    author_label=_author(client),
-                    text=text,
-                    attachments=attachments,
-                    created_at=now,
-                )
+            first = _add_message(
+                services, uow, conversation, client, text, attachments, now, side=Side.CLIENT
             )
             notify_staff_of_message(services, uow, conversation, first, client, new=True)
             audit.record(
@@ -355,18 +373,8 @@ def reply_as_client(
             now = services.clock.now()
             conversation.client_wrote(now)
             uow.support.save(conversation)
-            added = uow.support.add_message(
-                Message(
-                    id=services.ids.new_id(),
-                    conversation_id=conversation.id,
-                    side=Side.CLIENT,
-                    internal=False,
-                    author_id=client.id,
-                    author_label=_author(client),
-                    text=text,
-                    attachments=attachments,
-                    created_at=now,
-                )
+            added = _add_message(
+                services, uow, conversation, client, text, attachments, now, side=Side.CLIENT
             )
             notify_staff_of_message(services, uow, conversation, added, client, new=False)
             audit.record(
@@ -628,18 +636,16 @@ def staff_reply(
             if not internal:
                 conversation.staff_replied(now)
                 uow.support.save(conversation)
-            added = uow.support.add_message(
-                Message(
-                    id=services.ids.new_id(),
-                    conversation_id=conversation.id,
-                    side=Side.STAFF,
-                    internal=internal,
-                    author_id=member.id,
-                    author_label=_author(member),
-                    text=text,
-                    attachments=attachments,
-                    created_at=now,
-                )
+            added = _add_message(
+                services,
+                uow,
+                conversation,
+                member,
+                text,
+                attachments,
+                now,
+                side=Side.STAFF,
+                internal=internal,
             )
             if not internal:
                 notify_client_of_reply(services, uow, conversation, added)
