@@ -81,15 +81,19 @@ class UnitOfWork(Protocol):
     def notification_preferences(self) -> NotificationPreferencesRepository:
         """Each account's notification choices and phone confirmation, of this transaction."""
 
+    @property
     def bookings(self) -> BookingRepository:
         """The bookable services, staff hours and bookings, of this transaction."""
 
+    @property
     def webhooks(self) -> WebhookRepository:
         """The webhook endpoints, their deliveries and attempts, of this transaction."""
 
+    @property
     def support(self) -> SupportRepository:
         """The support requests, their messages and canned answers, of this transaction."""
 
+    @property
     def api_keys(self) -> ApiKeyRepository:
         """The API keys and the answers kept for idempotent requests, of this transaction."""
 

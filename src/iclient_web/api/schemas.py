@@ -15,10 +15,9 @@ from iclient_core.bookings.model import BookingStatus
 from iclient_core.bookings.model import Service as CoreService
 from iclient_core.documents.model import Document as CoreDocument
 from iclient_core.integrations.model import Scope
-from iclient_core.support.model import CATEGORIES
+from iclient_core.support.model import CATEGORIES, Side
 from iclient_core.support.model import Conversation as CoreConversation
 from iclient_core.support.model import Message as CoreMessage
-from iclient_core.support.model import Side
 from iclient_core.support.model import Status as SupportStatus
 
 ClientStatus = Literal["pending_activation", "active", "disabled", "deleted"]
