@@ -11,6 +11,7 @@ import pytest
 
 DOMAINS = [
     "accounts",
+    "bookings",
     "consent",
     "documents",
     "help",

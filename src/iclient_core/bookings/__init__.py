@@ -7,6 +7,8 @@
 - ``ports``: ``BookingRepository`` (``uow.bookings``).
 - ``catalogue``: services, staff hours and rules, for admins.
 - ``booking``: book, cancel or move by link, staff calendar, reminders.
+- ``listing``: staff's programs read bookings (``find_bookings``, paged by cursor;
+  ``booking_record``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ from iclient_core.bookings.catalogue import (
     save_rules,
     save_service,
 )
+from iclient_core.bookings.listing import (
+    BookingFilter,
+    BookingRecord,
+    FoundBookings,
+    booking_record,
+    find_bookings,
+)
 from iclient_core.bookings.model import (
     Audience,
     Availability,
@@ -64,10 +73,13 @@ __all__ = [
     "Availability",
     "AvailabilityException",
     "Booking",
+    "BookingFilter",
+    "BookingRecord",
     "BookingRepository",
     "BookingRules",
     "BookingStatus",
     "CalendarEntry",
+    "FoundBookings",
     "Managed",
     "Service",
     "ServiceInput",
@@ -79,10 +91,12 @@ __all__ = [
     "book_for_client",
     "bookable_services",
     "bookable_staff",
+    "booking_record",
     "bookings_of_client",
     "calendar",
     "cancel_by_link",
     "count_upcoming",
+    "find_bookings",
     "free_starts",
     "get_availability",
     "get_booking",

@@ -9,7 +9,7 @@ carried in links as an opaque :class:`Cursor`, with no total to count.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
@@ -192,9 +192,19 @@ class KeysetFetch(Protocol[L_co]):
         before ``before``; newest first either way."""
 
 
-def keyset_window(fetch: KeysetFetch[L], *, cursor: str | None, size: int) -> Window[L]:
+def keyset_window(
+    fetch: KeysetFetch[L],
+    *,
+    cursor: str | None,
+    size: int,
+    position: Callable[[L], Position] = Position.of,
+) -> Window[L]:
     """The page of ``size`` items that ``cursor`` points at (the first page for None or for
     anything unreadable), reading one item more than shown to know whether more follow.
+
+    ``position`` is an item's place in the list (its creation time and id by default; a list
+    kept in another order, such as bookings by start, names its own). ``fetch`` keeps the
+    list's order: "after" a position is whatever that order puts after it.
 
     One read, or two when a "previous" link leads back to a first page that has lost items
     since (that page is then read afresh from the top, so that it is full).
@@ -212,8 +222,8 @@ def keyset_window(fetch: KeysetFetch[L], *, cursor: str | None, size: int) -> Wi
             items = tuple(found[1:] if more else found)
             return Window(
                 items=items,
-                next_cursor=Cursor(Position.of(items[-1])).encode(),
-                previous_cursor=Cursor(Position.of(items[0]), backward=True).encode()
+                next_cursor=Cursor(position(items[-1])).encode(),
+                previous_cursor=Cursor(position(items[0]), backward=True).encode()
                 if more
                 else None,
             )
@@ -223,10 +233,10 @@ def keyset_window(fetch: KeysetFetch[L], *, cursor: str | None, size: int) -> Wi
     items = tuple(found[:size])
     previous = None
     if start is not None:
-        edge = Position.of(items[0]) if items else start.position
+        edge = position(items[0]) if items else start.position
         previous = Cursor(edge, backward=True).encode()
     return Window(
         items=items,
-        next_cursor=Cursor(Position.of(items[-1])).encode() if len(found) > size else None,
+        next_cursor=Cursor(position(items[-1])).encode() if len(found) > size else None,
         previous_cursor=previous,
     )

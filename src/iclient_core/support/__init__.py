@@ -39,6 +39,7 @@ from iclient_core.support.conversations import (
     save_canned,
     staff_reply,
     staff_revision,
+    staff_thread,
     update_request,
 )
 from iclient_core.support.mail import notify_client_of_reply, notify_staff_of_message
@@ -87,5 +88,6 @@ __all__ = [
     "save_canned",
     "staff_reply",
     "staff_revision",
+    "staff_thread",
     "update_request",
 ]

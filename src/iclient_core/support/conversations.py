@@ -481,6 +481,7 @@ def _filter(
     category: str | None,
     assignee_id: str | None,
     unanswered_hours: int | str | None,
+    client_id: str | None = None,
 ) -> ConversationFilter:
     try:
         chosen = Status(status) if status else None
@@ -497,6 +498,7 @@ def _filter(
         status=chosen,
         category=category if category in CATEGORIES else None,
         assignee_id=assignee_id or None,
+        client_id=client_id or None,
         waiting_before=waiting_before,
     )
 
@@ -509,16 +511,18 @@ def list_requests(
     category: str | None = None,
     assignee_id: str | None = None,
     unanswered_hours: int | str | None = None,
+    client_id: str | None = None,
     page: int | str | None = 1,
     size: int = PAGE_SIZE,
 ) -> Page[Conversation]:
     """Staff's inbox of requests, latest activity first, filtered (unknown filters mean
-    "any"; ``unanswered_hours``: clients waiting for an answer longer than that).
+    "any"; ``unanswered_hours``: clients waiting for an answer longer than that;
+    ``client_id``: one client's requests).
 
     Raises:
         PermissionDenied: the actor may not manage clients.
     """
-    where = _filter(services, status, category, assignee_id, unanswered_hours)
+    where = _filter(services, status, category, assignee_id, unanswered_hours, client_id)
     with services.uow() as uow:
         require(uow, actor, PERMISSION)
         total = uow.support.count(where)

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from iclient_core.integrations import record_write, require_scope
 from iclient_core.shared.errors import DomainError
-from iclient_web.api import clients, documents, keys, quotes
+from iclient_web.api import bookings, clients, documents, keys, quotes, support
 from iclient_web.api.http import (
     authenticate_request,
     caller,
@@ -45,7 +45,7 @@ UNGUARDED = frozenset({"api.openapi", "api.reference", "api.unknown"})
 """The API's endpoints that need no key: its description, its reference page, and the
 answer to an unknown path."""
 
-AREAS = (clients, documents, quotes)
+AREAS = (clients, documents, quotes, bookings, support)
 """The modules whose views :func:`~.spec.operation` declared (imported for that)."""
 
 

@@ -10,8 +10,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from iclient_core.accounts.model import Account
+from iclient_core.bookings.model import Booking as CoreBooking
+from iclient_core.bookings.model import BookingStatus
+from iclient_core.bookings.model import Service as CoreService
 from iclient_core.documents.model import Document as CoreDocument
 from iclient_core.integrations.model import Scope
+from iclient_core.support.model import CATEGORIES, Side
+from iclient_core.support.model import Conversation as CoreConversation
+from iclient_core.support.model import Message as CoreMessage
+from iclient_core.support.model import Status as SupportStatus
 
 ClientStatus = Literal["pending_activation", "active", "disabled", "deleted"]
 Language = Literal["pt", "en"]
@@ -319,6 +326,223 @@ class Sending(Strict):
 
 class Empty(Strict):
     """No input."""
+
+
+BookingStatusName = Literal["confirmed", "cancelled", "no_show"]
+assert set(BookingStatusName.__args__) == {s.value for s in BookingStatus}  # type: ignore[attr-defined]
+
+
+class BookingService(BaseModel):
+    """The service a booking is of."""
+
+    id: str
+    name_pt: str
+    name_en: str
+    duration_minutes: int
+
+
+class Booking(BaseModel):
+    """A booked appointment. Times are UTC; ``time_zone`` is the business's, in which the
+    list's ``from`` and ``to`` days are read."""
+
+    id: str
+    status: BookingStatusName
+    start: datetime
+    end: datetime
+    time_zone: str
+    service_id: str
+    service: BookingService | None = Field(description="None once the service is removed.")
+    staff_id: str
+    client_id: str | None = Field(description="The client's id; None for a visitor.")
+    name: str
+    email: str
+    phone: str
+    language: str
+    booked_by: str | None = Field(description="The staff member who booked it for the client.")
+    moves: int
+    created_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+
+    @classmethod
+    def of(cls, booking: CoreBooking, service: CoreService | None, time_zone: str) -> Booking:
+        """The booking as the API shows it."""
+        return cls(
+            id=booking.id,
+            status=booking.status.value,
+            start=booking.start,
+            end=booking.end,
+            time_zone=time_zone,
+            service_id=booking.service_id,
+            service=BookingService(
+                id=service.id,
+                name_pt=service.name_pt,
+                name_en=service.name_en,
+                duration_minutes=service.duration_minutes,
+            )
+            if service is not None
+            else None,
+            staff_id=booking.staff_id,
+            client_id=booking.account_id,
+            name=booking.name,
+            email=booking.email,
+            phone=booking.phone,
+            language=booking.language,
+            booked_by=booking.booked_by,
+            moves=booking.moves,
+            created_at=booking.created_at,
+            updated_at=booking.updated_at,
+            cancelled_at=booking.cancelled_at,
+        )
+
+
+class BookingList(BaseModel):
+    """One page of bookings, by start; follow ``next_cursor`` for the next."""
+
+    items: list[Booking]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+class BookingQuery(Strict):
+    """Which bookings: those starting on the days ``from`` to ``to`` (the business's local
+    days, both included)."""
+
+    from_: date | None = Field(
+        default=None, alias="from", description="The first day (the business's today if left out)."
+    )
+    to: date | None = Field(
+        default=None, description="The last day, included (``from`` + 30 days if left out)."
+    )
+    staff_id: str | None = Field(default=None, max_length=36)
+    client_id: str | None = Field(default=None, max_length=36)
+    status: BookingStatusName | None = None
+    cursor: str | None = Field(default=None, max_length=200)
+    limit: int = Field(default=25, ge=1, le=100)
+
+
+SupportStatusName = Literal["open", "waiting_on_client", "waiting_on_staff", "closed"]
+SupportCategory = Literal["question", "technical", "billing", "documents", "other"]
+assert set(SupportStatusName.__args__) == {s.value for s in SupportStatus}  # type: ignore[attr-defined]
+assert SupportCategory.__args__ == CATEGORIES  # type: ignore[attr-defined]
+
+
+class SupportRequestSummary(BaseModel):
+    """A support request a client opened."""
+
+    id: str
+    client_id: str
+    subject: str
+    category: SupportCategory
+    status: SupportStatusName
+    assignee_id: str | None = Field(description="The staff member who looks after it.")
+    created_at: datetime
+    updated_at: datetime
+    last_activity_at: datetime
+    waiting_since: datetime | None = Field(
+        description="Since when the client waits for an answer (None when staff answered last)."
+    )
+    closed_at: datetime | None
+
+    @classmethod
+    def fields_of(cls, conversation: CoreConversation) -> dict[str, object]:
+        """The request's own fields."""
+        return {
+            "id": conversation.id,
+            "client_id": conversation.client_id,
+            "subject": conversation.subject,
+            "category": conversation.category,
+            "status": conversation.status.value,
+            "assignee_id": conversation.assignee_id,
+            "created_at": conversation.created_at,
+            "updated_at": conversation.updated_at,
+            "last_activity_at": conversation.last_activity_at,
+            "waiting_since": conversation.waiting_since,
+            "closed_at": conversation.closed_at,
+        }
+
+    @classmethod
+    def of(cls, conversation: CoreConversation) -> SupportRequestSummary:
+        """The request as a list shows it."""
+        return cls.model_validate(cls.fields_of(conversation))
+
+
+class SupportRequestList(BaseModel):
+    """One page of support requests, latest activity first."""
+
+    items: list[SupportRequestSummary]
+    page: int
+    pages: int
+    total: int
+
+
+class SupportRequestQuery(Strict):
+    """Which support requests."""
+
+    status: SupportStatusName | None = None
+    category: SupportCategory | None = None
+    client_id: str | None = Field(default=None, max_length=36)
+    page: int = Field(default=1, ge=1, le=999999)
+
+
+class SupportAttachment(BaseModel):
+    """A file sent with a message: what it is, never its bytes."""
+
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class SupportMessage(BaseModel):
+    """One message of a request's conversation."""
+
+    id: str
+    side: Literal["client", "staff"]
+    internal: bool = Field(
+        description="An internal note of staff: never shown to the client nor e-mailed."
+    )
+    author_id: str | None = Field(description="None once the author's account is gone.")
+    author_label: str
+    text: str = Field(description="Markdown, as written.")
+    attachments: list[SupportAttachment]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, message: CoreMessage) -> SupportMessage:
+        """The message as the API shows it."""
+        return cls(
+            id=message.id,
+            side=message.side.value,
+            internal=message.internal,
+            author_id=message.author_id,
+            author_label=message.author_label,
+            text=message.text,
+            attachments=[
+                SupportAttachment(
+                    name=a.display_name, content_type=a.content_type, size=a.size, sha256=a.sha256
+                )
+                for a in message.attachments
+            ],
+            created_at=message.created_at,
+        )
+
+
+assert {s.value for s in Side} == {"client", "staff"}
+
+
+class SupportRequest(SupportRequestSummary):
+    """A support request with its whole conversation, staff's internal notes included (each
+    marked ``internal``), in the order written."""
+
+    messages: list[SupportMessage]
+
+    @classmethod
+    def with_messages(
+        cls, conversation: CoreConversation, messages: list[SupportMessage]
+    ) -> SupportRequest:
+        """The request and its messages."""
+        return cls.model_validate({**cls.fields_of(conversation), "messages": messages})
 
 
 Problem.model_rebuild()
