@@ -15,11 +15,15 @@ DOMAINS = [
     "consent",
     "documents",
     "help",
+    "inbox",
+    "integrations",
     "jobs",
     "notifications",
     "quotes",
     "shared",
     "staff",
+    "support",
+    "webhooks",
 ]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from iclient_core.inbox.forms import (
     DEFAULT_FORMS,
     FieldInput,
+    all_forms,
     ensure_default_forms,
     get_form,
     list_forms,
@@ -44,6 +45,7 @@ __all__ = [
     "Status",
     "Submission",
     "SubmissionFilter",
+    "all_forms",
     "assignable_staff",
     "count_new",
     "ensure_default_forms",

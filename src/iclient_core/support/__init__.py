@@ -42,6 +42,7 @@ from iclient_core.support.conversations import (
     staff_thread,
     update_request,
 )
+from iclient_core.support.files import store_files
 from iclient_core.support.mail import notify_client_of_reply, notify_staff_of_message
 from iclient_core.support.model import (
     Attachment,
@@ -89,5 +90,6 @@ __all__ = [
     "staff_reply",
     "staff_revision",
     "staff_thread",
+    "store_files",
     "update_request",
 ]

@@ -17,7 +17,7 @@ The public names of the package, by module:
 - :mod:`.signing`: ``headers``, ``new_secret``, ``secret_key``, ``sign``, ``verify``
 """
 
-from iclient_core.webhooks.delivery import WebhookReport, deliver_webhooks, request_for
+from iclient_core.webhooks.delivery import WebhookReport, deliver_webhooks, prune_log, request_for
 from iclient_core.webhooks.destinations import check_url, is_public_address, literal_address
 from iclient_core.webhooks.endpoints import (
     EndpointPage,
@@ -78,6 +78,7 @@ __all__ = [
     "new_secret",
     "pause_endpoint",
     "payload",
+    "prune_log",
     "request_for",
     "resume_endpoint",
     "reveal_secret",
