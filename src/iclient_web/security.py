@@ -194,11 +194,12 @@ def init_app(app: Flask) -> None:
         g.account = None
         g.session = None
         # The JSON API is its key, never the browser session: its cookie is not even read.
-        found = request_session() if request.blueprint != API_BLUEPRINT else None
+        browser = request.blueprint != API_BLUEPRINT
+        found = request_session() if browser else None
         if found is not None:
             g.account, g.session = found.account, found.session
             g.iclient_revision = found.revision
-        elif SESSION_SECRET in session and request.blueprint != API_BLUEPRINT:
+        elif browser and SESSION_SECRET in session:
             session.pop(SESSION_SECRET)  # ended server-side: forget it here too
         if any(_unprintable(value) for value in (request.view_args or {}).values()):
             abort(404)  # no id, token or key of ours holds control characters (e.g. %00)

@@ -15,6 +15,7 @@ from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from iclient_core.shared.errors import InvalidInput
 from iclient_core.shared.storage import StorageUnavailable
 from iclient_web.business import settings_in_force
 from iclient_web.deps import portal
@@ -69,6 +70,12 @@ def max_upload_mb() -> int:
 def max_upload_bytes() -> int:
     """:func:`max_upload_mb` in bytes."""
     return max_upload_mb() * MIB
+
+
+def refused_status(error: InvalidInput, field: str = "file") -> int:
+    """The status of a form that kept none of its files: 413 when one is over the upload
+    limit (however little over it), else 400."""
+    return 413 if "file_too_large" in error.by_field().get(field, []) else 400
 
 
 def too_large(error: object) -> tuple[str, int]:

@@ -34,7 +34,7 @@ from iclient_web.downloads import download_response
 from iclient_web.forms import own_id
 from iclient_web.quotes import forms
 from iclient_web.quotes.pages import chosen_version, list_filters, pdf_response
-from iclient_web.uploads import accept_uploads, max_upload_bytes, max_upload_mb
+from iclient_web.uploads import accept_uploads, max_upload_bytes, max_upload_mb, refused_status
 
 bp = Blueprint("client", __name__, url_prefix="/<lang>/quotes")
 # As for the documents' upload pages: only the request form may be as large as the upload
@@ -81,8 +81,7 @@ def new() -> tuple[str, int] | Response:
             )
         except InvalidInput as error:
             forms.apply_quote_errors(form, error)
-            too_big = "file_too_large" in error.by_field().get("attachment", [])
-            return _new_page(form), 413 if too_big else 400
+            return _new_page(form), refused_status(error, "attachment")
         flash(_("Your request was sent. We will answer as soon as we can."), "success")
         return redirect(url_for("quotes.client.show", quote_id=quote.id), 303)
     return _new_page(form), 200

@@ -27,15 +27,11 @@ from iclient_web.deps import client_ip, services
 from iclient_web.downloads import download_response
 from iclient_web.support import forms
 from iclient_web.support.live import POLL_SECONDS, etag_of, poll_response
-from iclient_web.uploads import accept_uploads, max_upload_bytes, max_upload_mb
+from iclient_web.uploads import accept_uploads, max_upload_bytes, max_upload_mb, refused_status
 
 bp = Blueprint("client", __name__, url_prefix="/<lang>/support")
 # Only the two forms that take files may be as large as the upload limit.
 accept_uploads(bp, {"support.client.new", "support.client.reply"})
-
-
-def _too_big(error: InvalidInput) -> bool:
-    return "file_too_large" in error.by_field().get("file", [])
 
 
 @bp.get("")
@@ -73,7 +69,7 @@ def new() -> tuple[str, int] | Response:
             )
         except InvalidInput as error:
             forms.apply_errors(form, error)
-            status = 413 if _too_big(error) else 400
+            status = refused_status(error)
         else:
             flash(_("Your request was sent. We will answer here and by e-mail."), "success")
             return redirect(url_for("support.client.show", conversation_id=conversation.id), 303)
@@ -129,7 +125,7 @@ def reply(conversation_id: str) -> tuple[str, int] | Response:
         )
     except InvalidInput as error:
         forms.apply_errors(form, error)
-        return _thread_page(conversation_id, form=form, status=413 if _too_big(error) else 400)
+        return _thread_page(conversation_id, form=form, status=refused_status(error))
     except RequestClosed:
         return _thread_page(
             conversation_id, form=form, status=409, notice=forms.support_message("support_closed")

@@ -40,7 +40,7 @@ from iclient_web.security import require_staff
 from iclient_web.staff.hooks import provide_attention, provide_client_section, provide_nav
 from iclient_web.support import forms
 from iclient_web.support.live import POLL_SECONDS, etag_of, poll_response
-from iclient_web.uploads import accept_uploads, max_upload_bytes, max_upload_mb
+from iclient_web.uploads import accept_uploads, max_upload_bytes, max_upload_mb, refused_status
 
 bp = Blueprint("admin", __name__, url_prefix="/<lang>/admin/support")
 bp.before_request(require_staff)
@@ -143,8 +143,7 @@ def reply(conversation_id: str) -> tuple[str, int] | Response:
         )
     except InvalidInput as error:
         forms.apply_errors(form, error)
-        too_big = "file_too_large" in error.by_field().get("file", [])
-        return _thread_page(conversation_id, reply=form, status=413 if too_big else 400)
+        return _thread_page(conversation_id, reply=form, status=refused_status(error))
     flash(_("Your answer was sent to the client."), "success")
     return redirect(url_for("support.admin.show", conversation_id=conversation_id), 303)
 
