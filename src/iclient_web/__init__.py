@@ -50,6 +50,7 @@ from iclient_web import (
     security,
     staff,
     support,
+    templating,
     tracing,
     webhooks,
 )
@@ -124,7 +125,7 @@ def create_app(
     logs.configure(cfg.log_format, cfg.log_level)
     if cfg.metrics_enabled:
         metrics.enable()
-    for part in (i18n, security, errors, downloads, business, home, tracing, *AREAS):
+    for part in (templating, i18n, security, errors, downloads, business, home, tracing, *AREAS):
         part.init_app(app)
     # The WSGI layers, innermost first: a GET whose database connection broke runs again;
     # /healthz, /readyz and /metrics answer before the portal; every request gets an id, a
