@@ -6,6 +6,7 @@ import copy
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
+from iclient_adapters.memory.shared import REVISION
 from iclient_adapters.memory.state import MemoryState
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.search import matches, search_words
@@ -160,13 +161,14 @@ class MemorySessionRepository:
         found = self._state.sessions.get(session_id)
         return copy.deepcopy(found) if found else None
 
-    def get_with_account(self, session_id: str) -> tuple[SignInSession, Account] | None:
-        """The session and its account, or None."""
+    def get_with_account(self, session_id: str) -> tuple[SignInSession, Account, int] | None:
+        """The session, its account and the portal's revision, or None."""
         found = self._state.sessions.get(session_id)
         account = self._state.accounts.get(found.account_id) if found else None
         if found is None or account is None:
             return None
-        return copy.deepcopy(found), copy.deepcopy(account)
+        revision = self._state.counters.get(REVISION, 0)
+        return copy.deepcopy(found), copy.deepcopy(account), revision
 
     def touch(self, session_id: str, when: datetime) -> None:
         """Record activity."""

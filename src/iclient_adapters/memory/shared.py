@@ -73,7 +73,8 @@ class MemoryAuditLog:
 
 
 _KEY = "business"
-_REVISION = "portal"
+REVISION = "portal"
+"""The counter that holds the portal's revision."""
 
 
 class MemorySettingsRepository:
@@ -92,8 +93,8 @@ class MemorySettingsRepository:
 
     def revision(self) -> int:
         """The portal's revision."""
-        return self._state.counters.get(_REVISION, 0)
+        return self._state.counters.get(REVISION, 0)
 
     def bump_revision(self) -> None:
         """Move the revision on."""
-        self._state.counters[_REVISION] = self.revision() + 1
+        self._state.counters[REVISION] = self.revision() + 1

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from iclient_adapters.sql.connection import Executor
 from iclient_adapters.sql.converters import Embedded, Row, same_named
 from iclient_adapters.sql.guards import unique_guard
+from iclient_adapters.sql.shared import PORTAL_REVISION
 from iclient_adapters.sql.tables import UtcDateTime, accounts, sign_in_sessions
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.accounts.search import search_text, search_words
@@ -270,7 +271,11 @@ class SqlAccountRepository:
 
 
 _SESSION_WITH_ACCOUNT = (
-    sa.select(*(c.label(f"s_{c.name}") for c in sign_in_sessions.c), accounts)
+    sa.select(
+        *(c.label(f"s_{c.name}") for c in sign_in_sessions.c),
+        accounts,
+        PORTAL_REVISION.label("portal_revision"),
+    )
     .join_from(sign_in_sessions, accounts, accounts.c.id == sign_in_sessions.c.account_id)
     .where(sign_in_sessions.c.id == sa.bindparam("session_id"))
 )
@@ -294,8 +299,8 @@ class SqlSessionRepository:
         row = self._db.execute(query).mappings().first()
         return self._converter.structure(row, SignInSession) if row is not None else None
 
-    def get_with_account(self, session_id: str) -> tuple[SignInSession, Account] | None:
-        """The session and its account, joined in one statement."""
+    def get_with_account(self, session_id: str) -> tuple[SignInSession, Account, int] | None:
+        """The session, its account and the portal's revision, in one statement."""
         row = self._db.execute(_SESSION_WITH_ACCOUNT, {"session_id": session_id}).mappings().first()
         if row is None:
             return None
@@ -303,6 +308,7 @@ class SqlSessionRepository:
         return (
             self._converter.structure(session, SignInSession),
             account_from_row(self._converter, row),
+            int(row["portal_revision"]),
         )
 
     def touch(self, session_id: str, when: datetime) -> None:

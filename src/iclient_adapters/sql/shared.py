@@ -115,6 +115,9 @@ PORTAL = "portal"
 
 
 _REVISION = sa.select(revisions.c.revision).where(revisions.c.name == PORTAL)
+
+PORTAL_REVISION = sa.func.coalesce(_REVISION.scalar_subquery(), 0)
+"""The portal's revision as a column another statement can carry (0 before the first)."""
 """Every request's revision look-up, built once."""
 
 

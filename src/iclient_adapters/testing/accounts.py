@@ -444,7 +444,15 @@ class SessionsContract:
             assert found[1].id == account.id and found[1].email == account.email
             stored = uow.accounts.get(account.id)
             assert stored is not None and found[1].version == stored.version
+            assert found[2] == uow.settings.revision() == 0
             assert uow.sessions.get_with_account("0" * 64) is None
+        with uow_factory() as uow:
+            uow.settings.bump_revision()
+            uow.settings.bump_revision()
+            uow.commit()
+        with uow_factory() as uow:
+            found = uow.sessions.get_with_account(session.id)
+            assert found is not None and found[2] == uow.settings.revision() == 2
 
     def test_sessions_of_an_account_newest_first_and_ended_together(
         self, uow_factory: UnitOfWorkFactory

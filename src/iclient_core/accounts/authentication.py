@@ -316,7 +316,7 @@ def open_session(
 def current_session(*, services: Services, session_secret: str | None) -> CurrentSession | None:
     """The live session for a browser's secret, or None (unknown, expired, account closed).
 
-    Two statements in the usual case: the session with its account, and the portal's
+    One statement in the usual case: the session with its account and the portal's
     revision. Expired sessions and sessions of accounts that can no longer sign in are
     deleted; activity is written at most once a minute.
     """
@@ -328,7 +328,7 @@ def current_session(*, services: Services, session_secret: str | None) -> Curren
         found = uow.sessions.get_with_account(session_key(session_secret))
         if found is None:
             return None
-        session, account = found
+        session, account, revision = found
         if not account.is_active or session.expired(
             now, idle=settings.session_idle, absolute=settings.session_absolute
         ):
@@ -339,7 +339,7 @@ def current_session(*, services: Services, session_secret: str | None) -> Curren
             uow.sessions.touch(session.id, now)
             session.last_seen_at = now
             uow.commit()
-        return CurrentSession(account=account, session=session, revision=uow.settings.revision())
+        return CurrentSession(account=account, session=session, revision=revision)
 
 
 def sign_out(*, services: Services, session_secret: str | None, ip: str) -> None:

@@ -111,9 +111,10 @@ class SessionRepository(Protocol):
     def get(self, session_id: str) -> SignInSession | None:
         """The session with this id, or None."""
 
-    def get_with_account(self, session_id: str) -> tuple[SignInSession, Account] | None:
-        """The session with this id and its account, in one look-up (every signed-in
-        request starts here), or None when there is no such session."""
+    def get_with_account(self, session_id: str) -> tuple[SignInSession, Account, int] | None:
+        """The session with this id, its account and the portal's revision (as
+        ``SettingsRepository.revision`` reads it), in one look-up: every signed-in request
+        starts here. None when there is no such session."""
 
     def touch(self, session_id: str, when: datetime) -> None:
         """Record activity on a session."""
