@@ -85,7 +85,11 @@ def moment(value: datetime | None, lang: str, zone: tzinfo | None) -> str:
     if value is None:
         return ""
     lang = _language(lang)
-    return str(format_datetime(value, _MOMENT[lang], tzinfo=zone, locale=lang))
+    if zone is None:
+        return str(format_datetime(value, _MOMENT[lang], tzinfo=zone, locale=lang))
+    # The day as :func:`day` writes it (kept per day), then the hour and minute, 24-hour.
+    local = value.astimezone(zone)
+    return f"{_day(local.date(), lang)} {local:%H:%M}"
 
 
 def local_day(value: datetime | None, lang: str, zone: tzinfo | None) -> str:
@@ -93,7 +97,9 @@ def local_day(value: datetime | None, lang: str, zone: tzinfo | None) -> str:
     if value is None:
         return ""
     lang = _language(lang)
-    return str(format_datetime(value, _DATE[lang], tzinfo=zone, locale=lang))
+    if zone is None:
+        return str(format_datetime(value, _DATE[lang], tzinfo=zone, locale=lang))
+    return _day(value.astimezone(zone).date(), lang)  # a list's rows share a few days
 
 
 def phone(number: str | None) -> str:

@@ -86,6 +86,29 @@ def test_the_e_mails_write_amounts_as_the_pages_do(cents: int, lang: str) -> Non
 @given(
     st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)),
     st.sampled_from(["pt", "en"]),
+    st.sampled_from(["Europe/Lisbon", "Atlantic/Azores", "America/Sao_Paulo", "Asia/Kolkata"]),
+)
+def test_times_and_their_days_read_as_babel_writes_them(
+    moment: datetime, lang: str, zone_name: str
+) -> None:
+    # A list writes many times: the day is kept per day, the time added by hand; the text
+    # is exactly the one Babel writes from the language's pattern.
+    from babel.dates import format_datetime
+
+    at, zone = moment.replace(tzinfo=UTC), ZoneInfo(zone_name)
+    day_pattern = {"pt": "dd/MM/yyyy", "en": "d MMM yyyy"}[lang]
+    assert formats.moment(at, lang, zone) == format_datetime(
+        at, f"{day_pattern} HH:mm", tzinfo=zone, locale=lang
+    )
+    assert formats.local_day(at, lang, zone) == format_datetime(
+        at, day_pattern, tzinfo=zone, locale=lang
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)),
+    st.sampled_from(["pt", "en"]),
 )
 def test_the_e_mails_write_dates_and_times_as_the_pages_do(moment: datetime, lang: str) -> None:
     assert format_date(moment.date(), lang) == formats.day(moment.date(), lang)
