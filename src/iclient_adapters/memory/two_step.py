@@ -22,6 +22,13 @@ class MemoryTwoStepRepository:
         found = self._state.authenticators.get(account_id)
         return copy.deepcopy(found) if found else None
 
+    def has_second_step(self, account_id: str) -> bool:
+        """A confirmed authenticator or a passkey."""
+        authenticator = self._state.authenticators.get(account_id)
+        return (authenticator is not None and authenticator.confirmed) or any(
+            p.account_id == account_id for p in self._state.passkeys.values()
+        )
+
     def save_authenticator(self, authenticator: Authenticator) -> None:
         """Store it, replacing any earlier one."""
         self._state.authenticators[authenticator.account_id] = copy.deepcopy(authenticator)

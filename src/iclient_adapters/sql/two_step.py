@@ -13,6 +13,17 @@ from iclient_adapters.sql.guards import unique_guard
 from iclient_adapters.sql.tables import passkeys, two_step_authenticators, two_step_recovery_codes
 from iclient_core.accounts.second_factor import Authenticator, Passkey, RecoveryCode
 
+_HAS_SECOND_STEP = sa.select(
+    sa.or_(
+        sa.exists().where(
+            two_step_authenticators.c.account_id == sa.bindparam("account_id"),
+            two_step_authenticators.c.confirmed_at.is_not(None),
+        ),
+        sa.exists().where(passkeys.c.account_id == sa.bindparam("account_id")),
+    )
+)
+"""Every password sign-in's question, built once."""
+
 
 class SqlTwoStepRepository:
     """The ``two_step_authenticators``, ``two_step_recovery_codes`` and ``passkeys`` tables."""
@@ -27,6 +38,10 @@ class SqlTwoStepRepository:
         row = self._db.execute(sa.select(table).where(table.c.account_id == account_id))
         found = row.mappings().first()
         return self._converter.structure(dict(found), Authenticator) if found else None
+
+    def has_second_step(self, account_id: str) -> bool:
+        """A confirmed authenticator or a passkey, in one statement of two ``EXISTS``."""
+        return bool(self._db.execute(_HAS_SECOND_STEP, {"account_id": account_id}).scalar())
 
     def save_authenticator(self, authenticator: Authenticator) -> None:
         """Store it, replacing any earlier one."""

@@ -59,10 +59,12 @@ class TwoStepContract:
         first = Authenticator(account_id=ana.id, secret="JBSWY3DPEHPK3PXP", created_at=T0)
         with uow_factory() as uow:
             assert uow.two_step.get_authenticator(ana.id) is None
+            assert not uow.two_step.has_second_step(ana.id)
             uow.two_step.save_authenticator(first)
             uow.commit()
         with uow_factory() as uow:
             assert uow.two_step.get_authenticator(ana.id) == first
+            assert not uow.two_step.has_second_step(ana.id)  # not confirmed yet
             second = Authenticator(
                 account_id=ana.id,
                 secret="KRSXG5CTMVRXEZLU",
@@ -74,6 +76,7 @@ class TwoStepContract:
             uow.commit()
         with uow_factory() as uow:
             assert uow.two_step.get_authenticator(ana.id) == second
+            assert uow.two_step.has_second_step(ana.id)
             uow.two_step.delete_authenticator(ana.id)
             uow.two_step.delete_authenticator(ana.id)  # twice: no error
             uow.commit()
@@ -132,7 +135,12 @@ class TwoStepContract:
         laptop = self.twostep_passkey(ana, "Y3JlZC1sYXB0b3A", now=at(0), name="Laptop")
         hers = self.twostep_passkey(bea, "Y3JlZC1iZWE")
         with uow_factory() as uow:
-            for passkey in (phone, laptop, hers):
+            assert not uow.two_step.has_second_step(ana.id)
+            uow.two_step.add_passkey(phone)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.two_step.has_second_step(ana.id) and not uow.two_step.has_second_step(bea.id)
+            for passkey in (laptop, hers):
                 uow.two_step.add_passkey(passkey)
             uow.commit()
         with uow_factory() as uow:

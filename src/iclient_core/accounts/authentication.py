@@ -227,26 +227,30 @@ def sign_in(
             account.rehash(services.hasher.hash(candidate))
             uow.accounts.save(account)
             uow.commit()
-        second = needs_second_step(services, uow, account)
-    for key, limit in limits:
-        if key != keys.network:
-            clear_attempts(services.limiter, key, limit)
-    if second:
-        security_event("sign_in_second_step", account_id=account.id, ip=ip)
-        return SignedIn(account=account, session_secret="", second_step=True)
-    return open_session(
-        services, account, ip=ip, user_agent=user_agent, device=known_device, how="password"
-    )
+        for key, limit in limits:
+            if key != keys.network:
+                clear_attempts(services.limiter, key, limit)
+        if needs_second_step(services, uow, account):
+            security_event("sign_in_second_step", account_id=account.id, ip=ip)
+            return SignedIn(account=account, session_secret="", second_step=True)
+        # The account was read a moment ago in this unit of work: the session opens in it
+        # (saving checks the version read, so a change since then is refused, not lost).
+        return _session_for(
+            services,
+            uow,
+            account,
+            ip=ip,
+            user_agent=user_agent,
+            device=known_device,
+            how="password",
+        )
 
 
 def needs_second_step(services: Services, uow: UnitOfWork, account: Account) -> bool:
     """Whether ``account`` signs in with a second step: it has a confirmed authenticator app
     or a passkey (staff whom the business requires to have one but who have none yet sign in
     with the password and are taken to set one up: see ``two_step.setup_due``)."""
-    authenticator = uow.two_step.get_authenticator(account.id)
-    return (authenticator is not None and authenticator.confirmed) or bool(
-        uow.two_step.passkeys(account.id)
-    )
+    return uow.two_step.has_second_step(account.id)
 
 
 def open_session(
@@ -270,40 +274,55 @@ def open_session(
         fresh = uow.accounts.get(account.id)
         if fresh is None or not fresh.is_active:
             raise InvalidCredentials()
-        account = fresh
-        now = services.clock.now()
-        # The very first sign-in follows activation in the same browser: nothing to report.
-        alert = device is None and account.last_sign_in_at is not None
-        account.signed_in(now)
-        session, secret = SignInSession.start(
-            account_id=account.id, now=now, ip=ip, user_agent=user_agent
+        return _session_for(
+            services, uow, fresh, ip=ip, user_agent=user_agent, device=device, how=how
         )
-        uow.accounts.save(account)
-        uow.sessions.add(session)
-        if alert:
-            notify(
-                services,
-                uow,
-                account,
-                Kind.NEW_DEVICE_SIGN_IN,
-                {
-                    "link": services.links.sessions(account.language),
-                    "ip": ip[:64],
-                    "device": user_agent[:120],
-                },
-            )
-        audit.record(
+
+
+def _session_for(
+    services: Services,
+    uow: UnitOfWork,
+    account: Account,
+    *,
+    ip: str,
+    user_agent: str,
+    device: str | None,
+    how: str,
+) -> SignedIn:
+    """Open the session of :func:`open_session` in ``uow``, where ``account`` was read."""
+    now = services.clock.now()
+    # The very first sign-in follows activation in the same browser: nothing to report.
+    alert = device is None and account.last_sign_in_at is not None
+    account.signed_in(now)
+    session, secret = SignInSession.start(
+        account_id=account.id, now=now, ip=ip, user_agent=user_agent
+    )
+    uow.accounts.save(account)
+    uow.sessions.add(session)
+    if alert:
+        notify(
             services,
             uow,
-            actor=account,
-            action="auth.sign_in",
-            target_type="account",
-            target_id=account.id,
-            summary=f"Signed in with {how.replace('_', ' ')}",
-            ip=ip,
-            details={"method": how, "new_device": device is None},
+            account,
+            Kind.NEW_DEVICE_SIGN_IN,
+            {
+                "link": services.links.sessions(account.language),
+                "ip": ip[:64],
+                "device": user_agent[:120],
+            },
         )
-        uow.commit()
+    audit.record(
+        services,
+        uow,
+        actor=account,
+        action="auth.sign_in",
+        target_type="account",
+        target_id=account.id,
+        summary=f"Signed in with {how.replace('_', ' ')}",
+        ip=ip,
+        details={"method": how, "new_device": device is None},
+    )
+    uow.commit()
     security_event("sign_in", account_id=account.id, ip=ip, method=how)
     return SignedIn(
         account=account,

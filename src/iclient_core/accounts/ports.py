@@ -139,6 +139,10 @@ class TwoStepRepository(Protocol):
     def get_authenticator(self, account_id: str) -> Authenticator | None:
         """The account's authenticator app (confirmed or not), or None."""
 
+    def has_second_step(self, account_id: str) -> bool:
+        """Whether the account signs in with a second step: a confirmed authenticator app or
+        a passkey (one look-up: every password sign-in asks)."""
+
     def save_authenticator(self, authenticator: Authenticator) -> None:
         """Store the account's authenticator app, replacing any earlier one."""
 
