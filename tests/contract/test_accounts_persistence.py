@@ -59,3 +59,24 @@ def test_postgres_searches_words_through_the_trigram_indexes(
         )
     used = {name for name in indexes if f"Bitmap Index Scan on {name}" in plan}
     assert used == indexes, plan
+
+
+@pytest.mark.postgres
+def test_postgres_plans_a_search_for_its_words_every_time(
+    postgres_database: SqlDatabase,
+) -> None:
+    # psycopg prepares a statement run five times; PostgreSQL may then keep one plan made
+    # without the words, which suits either common words or rare ones, never both. The
+    # search stays unprepared; the list without words is prepared as any other statement.
+    def prepared(uow: Any) -> list[str]:
+        rows = uow.connection.execute(sa.text("SELECT statement FROM pg_prepared_statements"))
+        return [row[0] for row in rows]
+
+    with postgres_database.unit_of_work() as uow:
+        for _ in range(12):
+            uow.accounts.search(text="ana 912")
+            uow.accounts.count(text="ana")
+            uow.accounts.search()
+        statements = prepared(uow)
+    assert not [s for s in statements if "LIKE" in s], statements
+    assert [s for s in statements if "FROM accounts ORDER BY" in s], statements

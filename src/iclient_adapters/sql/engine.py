@@ -12,6 +12,26 @@ CONNECT_TIMEOUT = 10
 an unreachable server gives an answer (503) instead of a hung request."""
 
 
+PLAN_EACH_TIME = "iclient_plan_each_time"
+"""An execution option: PostgreSQL plans the statement for its parameters every time.
+
+psycopg prepares a statement on the server once it has run five times, and after five more
+PostgreSQL may keep one generic plan for it, made without the parameters' values. That
+suits most statements (an account by id); not one whose best plan depends on the values,
+such as the staff search, whose generic plan reads every match of a common word. A
+statement with this option is sent unprepared, as its first runs are.
+"""
+
+
+def _plan_each_time(cursor: Any, statement: Any, parameters: Any, context: Any) -> bool:
+    """Run a statement marked :data:`PLAN_EACH_TIME` unprepared (psycopg's ``prepare=False``)."""
+    options = context.execution_options
+    if not options.get(PLAN_EACH_TIME) or options.get("stream_results"):
+        return False  # psycopg's own choice (a server-side cursor is never prepared)
+    cursor.execute(statement, parameters, prepare=False)
+    return True
+
+
 def normalise_url(url: str | sa.URL) -> sa.URL:
     """Parse ``url``; a bare ``postgresql://`` (or ``postgres://``) gets the psycopg 3 driver."""
     parsed = sa.make_url(url)
@@ -35,7 +55,8 @@ def make_engine(url: str | sa.URL, **options: Any) -> sa.Engine:
     SQLite connections get foreign keys enforced, and file databases use WAL so that
     readers do not block the writer. An in-memory SQLite database is one shared connection.
     PostgreSQL connections give up connecting after :data:`CONNECT_TIMEOUT` seconds unless
-    the URL says otherwise (``?connect_timeout=``).
+    the URL says otherwise (``?connect_timeout=``), and run statements marked
+    :data:`PLAN_EACH_TIME` unprepared.
 
     Args:
         url: the database URL.
@@ -47,7 +68,10 @@ def make_engine(url: str | sa.URL, **options: Any) -> sa.Engine:
             options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT} | dict(
                 options.get("connect_args") or {}
             )
-        return sa.create_engine(parsed, **options)
+        engine = sa.create_engine(parsed, **options)
+        if engine.dialect.driver == "psycopg":
+            sa.event.listen(engine, "do_execute", _plan_each_time)
+        return engine
     memory = _is_memory_sqlite(parsed)
     if memory:
         options.setdefault("poolclass", StaticPool)
