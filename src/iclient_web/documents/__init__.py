@@ -18,5 +18,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(unopened.bp)
     app.register_blueprint(integrity.bp)
     app.add_template_global(labels.category_label)
+    app.add_template_global(labels.category_labels)
     app.add_template_global(labels.document_status_label)
     staff.plug_into_the_staff_area(app)

@@ -24,6 +24,12 @@ def category_label(category: object) -> str:
     return translate(label) if label is not None else value
 
 
+def category_labels() -> dict[str, str]:
+    """Every category's readable name by its value (a category is its value: a list's rows
+    look their category up here)."""
+    return {value: translate(label) for value, label in CATEGORY_LABELS.items()}
+
+
 def document_status_label(status: object) -> str:
     """The readable name of a document's status."""
     value = str(getattr(status, "value", status))
