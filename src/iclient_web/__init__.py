@@ -55,6 +55,7 @@ from iclient_web import (
 )
 from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
+from iclient_web.routing import LazyBuilderRule
 from iclient_web.tracing import RequestTracing
 
 AREAS = (
@@ -90,6 +91,7 @@ def create_app(
         config: the configuration; read from the environment when omitted.
     """
     app = Flask(__name__, instance_relative_config=False)
+    app.url_rule_class = LazyBuilderRule  # URL builders compiled at their first use
     if portal is None:
         portal = from_config(config or Config.from_env())
     cfg = portal.config
