@@ -27,7 +27,6 @@ from iclient_adapters.clock import SystemClock, UuidIds
 from iclient_adapters.config import Config
 from iclient_adapters.contacts import StandardContactValidator
 from iclient_adapters.links import PortalLinks
-from iclient_adapters.memory import MemoryJobLedger, MemoryMailer, MemorySms, MemoryStore
 from iclient_adapters.passwords import PasslibHasher
 from iclient_adapters.ratelimit import LimitsRateLimiter
 from iclient_adapters.storage import build_storage, memory_storage
@@ -36,8 +35,6 @@ from iclient_adapters.tokens import ItsDangerousTokens
 from iclient_adapters.two_step import PyotpCodes, WebAuthnPasskeys
 from iclient_adapters.webhooks import HttpWebhookSender
 from iclient_core.accounts.passwords import PasswordPolicy
-from iclient_core.jobs.model import JobRun
-from iclient_core.jobs.ports import JobClaim, JobLedger
 from iclient_core.notifications.ports import Mailer, SmsSender
 from iclient_core.services import Services
 from iclient_core.settings import Settings
@@ -47,7 +44,11 @@ from iclient_core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from iclient_core.webhooks.ports import WebhookSender
 
 if TYPE_CHECKING:
+    # The in-memory adapters (tests, demos) and the jobs' types load when they are used:
+    # a portal on a SQL database starts without them.
     from iclient_adapters.sql import SqlDatabase
+    from iclient_core.jobs.model import JobRun
+    from iclient_core.jobs.ports import JobClaim, JobLedger
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -80,6 +81,8 @@ def in_memory(
         base_url: where the bundled portal's pages are, for the default ``links``.
         sms: where delivered SMS go (a new ``MemorySms`` by default).
     """
+    from iclient_adapters.memory import MemoryMailer, MemorySms, MemoryStore
+
     return Services(
         uow=MemoryStore().unit_of_work,
         clock=clock or SystemClock(),
@@ -99,6 +102,12 @@ def in_memory(
     )
 
 
+def _memory_job_ledger() -> JobLedger:
+    from iclient_adapters.memory import MemoryJobLedger
+
+    return MemoryJobLedger()
+
+
 @attrs.define
 class Portal:
     """A core built from a configuration: its ``Services``, the configuration, the
@@ -108,7 +117,7 @@ class Portal:
     config: Config
     services: Services
     closers: list[Callable[[], None]] = attrs.Factory(list)
-    jobs: JobLedger = attrs.Factory(MemoryJobLedger)
+    jobs: JobLedger = attrs.Factory(_memory_job_ledger)
     webhooks: WebhookSender = attrs.Factory(HttpWebhookSender)
 
     def close(self) -> None:
@@ -137,6 +146,8 @@ def build_persistence(
     ``memory://`` gives the in-memory store (and ledger); anything else is a SQLAlchemy URL.
     """
     if database_url.startswith("memory:"):
+        from iclient_adapters.memory import MemoryJobLedger, MemoryStore
+
         return MemoryStore().unit_of_work, MemoryJobLedger(), lambda: None
     database = DeferredDatabase(database_url)
     return database.unit_of_work, DeferredJobLedger(database), database.dispose

@@ -27,6 +27,7 @@ import errno
 import hashlib
 import io
 import os
+import stat
 import tempfile
 import unicodedata
 import uuid
@@ -34,11 +35,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
-
-import fsspec
-from fsspec.implementations.memory import MemoryFile, MemoryFileSystem
 
 from iclient_adapters.extras import needs_extra
 from iclient_core.shared.storage import (
@@ -76,6 +74,9 @@ UNREACHABLE = frozenset(
     }
 )
 """``OSError`` numbers that mean the storage could not be reached."""
+
+if TYPE_CHECKING:
+    from fsspec.implementations.memory import MemoryFileSystem
 
 T = TypeVar("T")
 
@@ -245,19 +246,33 @@ class FsspecStorage:
 
     Build one with :meth:`from_url`. Keys are checked with
     :func:`iclient_core.shared.storage.is_valid_key` and become paths under the root.
+    A local folder is read, written and measured through ``os``: its fsspec file system
+    (``fs=None``) is only made if something asks for it, so that the portal starts without
+    loading fsspec.
 
     Attributes:
         url: the storage URL it was built from (without secrets).
         kind: ``memory``, ``local`` or ``s3``.
     """
 
-    def __init__(self, fs: Any, root: str, *, kind: str, url: str) -> None:
+    def __init__(self, fs: Any | None, root: str, *, kind: str, url: str) -> None:
         if kind not in {"memory", "local", "s3"}:
             raise ValueError(f"unsupported storage kind {kind!r}")
-        self._fs = fs
+        if fs is None and kind != "local":
+            raise ValueError(f"a {kind} storage needs its file system")
+        self._filesystem = fs
         self._root = root.rstrip("/")
         self.kind = kind
         self.url = url
+
+    @property
+    def _fs(self) -> Any:
+        """The fsspec file system (a local folder's is made at the first call)."""
+        if self._filesystem is None:
+            import fsspec
+
+            self._filesystem = fsspec.filesystem("file")
+        return self._filesystem
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> FsspecStorage:
@@ -273,6 +288,8 @@ class FsspecStorage:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme == "memory":
+            from fsspec.implementations.memory import MemoryFileSystem
+
             fs = MemoryFileSystem(global_store=False, skip_instance_cache=True)
             root = (
                 "/" + (parts.netloc + parts.path).strip("/") if parts.netloc or parts.path else ""
@@ -283,8 +300,7 @@ class FsspecStorage:
                 raise ValueError(f"a file URL needs an absolute path: {url!r}")
             folder = Path(unquote(parts.path) if scheme else url).expanduser().resolve()
             folder.mkdir(parents=True, exist_ok=True)
-            fs = fsspec.filesystem("file")
-            return cls(fs, str(folder), kind="local", url=folder.as_uri())
+            return cls(None, str(folder), kind="local", url=folder.as_uri())
         if scheme == "s3":
             if not parts.netloc:
                 raise ValueError(f"an S3 URL needs a bucket: {url!r}")
@@ -367,6 +383,8 @@ class FsspecStorage:
         self._fs.invalidate_cache(path)
 
     def _put_memory(self, path: str, chunks: _Metered) -> None:
+        from fsspec.implementations.memory import MemoryFile
+
         stripped = self._fs._strip_protocol(path)
         pending = MemoryFile(self._fs, stripped)
         for chunk in chunks:
@@ -381,6 +399,14 @@ class FsspecStorage:
 
     def _info(self, key: str) -> dict[str, Any]:
         path = self._path(key)
+        if self.kind == "local":
+            try:
+                found = _guarded(lambda: os.stat(path))
+            except FileNotFoundError:
+                raise ObjectNotFound(key) from None
+            if not stat.S_ISREG(found.st_mode):
+                raise ObjectNotFound(key)
+            return {"type": "file", "size": found.st_size}
         if self.kind == "s3":
             self._fs.invalidate_cache(path)
         try:

@@ -131,7 +131,17 @@ class HttpWebhookSender:
         self.deadline = deadline
         self.max_response = max_response
         self._resolve = resolver or system_resolver
-        self._context = context or ssl.create_default_context()
+        self._given_context = context
+        self._default_context: ssl.SSLContext | None = None
+
+    @property
+    def _context(self) -> ssl.SSLContext:
+        """The TLS settings; the system's are read at the first delivery, not at start-up."""
+        if self._given_context is not None:
+            return self._given_context
+        if self._default_context is None:
+            self._default_context = ssl.create_default_context()
+        return self._default_context
 
     def addresses(self, host: str, port: int) -> list[str]:
         """The checked addresses of ``host``.

@@ -14,6 +14,11 @@ The log lines are configured here too (:mod:`.logs`).
 
 from __future__ import annotations
 
+# First of all: no automatic garbage collection while the portal loads (see the module).
+from iclient_web import loading
+
+# isort: split
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +27,7 @@ from iclient_adapters.extras import needs_extra
 try:
     import flask  # noqa: F401
 except ImportError as error:  # a plain install: say which extra brings the portal
+    loading.resume()
     raise needs_extra("web", error) from error
 
 from flask import Flask
@@ -56,7 +62,10 @@ from iclient_web import (
 )
 from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
+from iclient_web.routing import LazyBuilderRule
 from iclient_web.tracing import RequestTracing
+
+loading.loaded()
 
 AREAS = (
     accounts,
@@ -91,6 +100,7 @@ def create_app(
         config: the configuration; read from the environment when omitted.
     """
     app = Flask(__name__, instance_relative_config=False)
+    app.url_rule_class = LazyBuilderRule  # URL builders compiled at their first use
     if portal is None:
         portal = from_config(config or Config.from_env())
     cfg = portal.config

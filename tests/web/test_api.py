@@ -685,3 +685,23 @@ def test_a_form_part_without_a_name_is_no_server_error(
     )
     assert stored.status_code == 201, stored.get_json()
     assert stored.get_json()["title"] == "f"
+
+
+def test_the_routes_registered_at_start_up_are_the_declared_operations() -> None:
+    from iclient_web.api.operations import OPERATIONS
+    from iclient_web.api.routes import ROUTES
+
+    declared = [(o.method, o.path, o.operation_id, o.upload) for o in OPERATIONS]
+    assert [tuple(r) for r in ROUTES] == declared
+    assert [r.flask_rule for r in ROUTES] == [o.flask_rule for o in OPERATIONS]
+
+
+def test_the_operations_are_loaded_at_the_first_api_request(app: Flask) -> None:
+    from iclient_web.api.routes import ROUTES
+
+    rules = {r.endpoint: r for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")}
+    for route in ROUTES:
+        rule = rules[f"api.{route.operation_id}"]
+        assert rule.rule == "/api/v1" + route.flask_rule
+        assert rule.methods is not None and route.method in rule.methods
+    assert app.test_client().get("/api/v1/clients").status_code == 401

@@ -21,7 +21,8 @@ from iclient_core.shared.intake import Upload
 from iclient_core.staff.clients import create_client
 from iclient_core.staff.members import create_staff
 from iclient_core.support import open_request, staff_reply
-from iclient_web.api.spec import OPERATIONS, PREFIX
+from iclient_web.api.operations import OPERATIONS
+from iclient_web.api.routes import PREFIX
 from tests.web.conftest import PASSWORD, Browser, app_with, stored_account
 
 CHECKS = [

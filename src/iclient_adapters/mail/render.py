@@ -13,13 +13,18 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from email.errors import MessageError
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from iclient_core.notifications.model import Notification
+
+if TYPE_CHECKING:
+    # Loaded at the first e-mail rendered (in the worker, which sends them), not when the
+    # portal starts: its header parser is a tenth of what building the mailer costs.
+    from email.headerregistry import Address
 
 LANGUAGES = ("pt", "en")
 """The languages there are templates for; the first is the fallback."""
@@ -70,6 +75,8 @@ def recipient(notification: Notification) -> Address:
     Raises:
         ValueError: the address is not a valid ``local@domain``.
     """
+    from email.headerregistry import Address
+
     try:
         address = Address(
             display_name=one_line(notification.to_name), addr_spec=notification.to_address

@@ -2,7 +2,9 @@
 (``/<lang>/admin/api-keys``, blueprint ``api_keys``).
 
 Every operation is declared once in :mod:`.spec` (method, path, scope, query, body,
-answers); this module registers them, each behind the same steps: the bearer key and its
+answers); this module registers their routes (:mod:`.routes`) at start-up and loads the
+operations themselves, with pydantic and the API's models, at the first API request. Each
+runs behind the same steps: the bearer key and its
 rate limit (before anything is read), the key's scope, then the portal's own use case acting
 as the key's owner (whose role the core checks with ``require``), ``Idempotency-Key`` for
 POSTs, an ``ETag`` for reads, and problem answers (RFC 9457) for every error. The API is
@@ -11,9 +13,10 @@ exempt from CSRF (no cookie is read or set: a request carries its key in a heade
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -21,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from iclient_core.integrations import record_write, require_scope
 from iclient_core.shared.errors import DomainError
-from iclient_web.api import bookings, clients, documents, keys, quotes, support
+from iclient_web.api import keys
 from iclient_web.api.http import (
     authenticate_request,
     caller,
@@ -34,10 +37,13 @@ from iclient_web.api.http import (
     rate_headers,
     unexpected_problem,
 )
-from iclient_web.api.spec import OPERATIONS, PREFIX, VIEWS, Operation, describe
+from iclient_web.api.routes import PREFIX, ROUTES, Route
 from iclient_web.deps import client_ip, services
 from iclient_web.security import csrf, public
 from iclient_web.uploads import FORM_OVERHEAD, max_upload_bytes
+
+if TYPE_CHECKING:
+    from iclient_web.api.spec import Operation
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
@@ -45,8 +51,8 @@ UNGUARDED = frozenset({"api.openapi", "api.reference", "api.unknown"})
 """The API's endpoints that need no key: its description, its reference page, and the
 answer to an unknown path."""
 
-AREAS = (clients, documents, quotes, bookings, support)
-"""The modules whose views :func:`~.spec.operation` declared (imported for that)."""
+UPLOADS = frozenset(r.operation_id for r in ROUTES if r.upload)
+"""The operations that take a file."""
 
 
 def _endpoint(op: Operation, view: Callable[..., Response]) -> Callable[..., Response]:
@@ -68,16 +74,39 @@ def _endpoint(op: Operation, view: Callable[..., Response]) -> Callable[..., Res
 
     run.__name__ = op.operation_id
     run.__doc__ = view.__doc__
+    return run
+
+
+@functools.cache
+def _endpoints() -> dict[str, Callable[..., Response]]:
+    """Every operation's endpoint, by operation id (the operations loaded at the first call)."""
+    from iclient_web.api.operations import OPERATIONS, VIEWS
+
+    return {op.operation_id: _endpoint(op, VIEWS[op.operation_id]) for op in OPERATIONS}
+
+
+def _route(route: Route) -> Callable[..., Response]:
+    def run(**values: Any) -> Response:
+        return _endpoints()[route.operation_id](**values)
+
+    run.__name__ = route.operation_id
     return public(run)
 
 
-for _op in OPERATIONS:
+for _route_of in ROUTES:
     bp.add_url_rule(
-        _op.flask_rule,
-        _op.operation_id,
-        _endpoint(_op, VIEWS[_op.operation_id]),
-        methods=[_op.method],
+        _route_of.flask_rule,
+        _route_of.operation_id,
+        _route(_route_of),
+        methods=[_route_of.method],
     )
+
+
+def describe(server_url: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 description (see :func:`.spec.describe`), the operations loaded."""
+    from iclient_web.api.operations import describe as described
+
+    return described(server_url)
 
 
 @bp.before_request
@@ -88,7 +117,7 @@ def guard() -> None:
         return
     authenticate_request()
     op = getattr(current_app.view_functions.get(request.endpoint or ""), "__name__", "")
-    if any(o.upload and o.operation_id == op for o in OPERATIONS):
+    if op in UPLOADS:
         request.max_content_length = max_upload_bytes() + FORM_OVERHEAD
 
 
@@ -121,7 +150,7 @@ def reference() -> str:
 
 def _allowed(path: str) -> list[str]:
     found = []
-    for op in OPERATIONS:
+    for op in ROUTES:
         pattern = "^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(PREFIX + op.path)) + "$"
         if re.match(pattern, path):
             found.append(op.method)

@@ -13,10 +13,9 @@ import tempfile
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, g, request
-from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -43,8 +42,12 @@ from iclient_core.shared.errors import (
 )
 from iclient_core.shared.limits import Limit
 from iclient_core.shared.storage import StorageUnavailable
-from iclient_web.api.spec import Operation
 from iclient_web.deps import client_ip, portal, services
+
+if TYPE_CHECKING:  # pydantic is loaded with the operations, at the first API request
+    from pydantic import BaseModel
+
+    from iclient_web.api.spec import Operation
 
 logger = logging.getLogger("iclient.api")
 
@@ -212,6 +215,8 @@ class _UnsupportedType(HTTPException):
 
 
 def _validated(model: type[BaseModel], values: object) -> BaseModel:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(values)
     except ValidationError as error:

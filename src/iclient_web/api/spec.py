@@ -17,11 +17,11 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from iclient_core.integrations.model import Scope
+from iclient_web.api.routes import PREFIX
 from iclient_web.api.schemas import Problem
 
 TITLE = "iclient API"
 VERSION = "1.0.0"
-PREFIX = "/api/v1"
 
 
 @attrs.frozen
