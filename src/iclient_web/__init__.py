@@ -14,11 +14,6 @@ The log lines are configured here too (:mod:`.logs`).
 
 from __future__ import annotations
 
-# First of all: no automatic garbage collection while the portal loads (see the module).
-from iclient_web import loading
-
-# isort: split
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,7 +22,6 @@ from iclient_adapters.extras import needs_extra
 try:
     import flask  # noqa: F401
 except ImportError as error:  # a plain install: say which extra brings the portal
-    loading.resume()
     raise needs_extra("web", error) from error
 
 from flask import Flask
@@ -64,8 +58,6 @@ from iclient_web.health import OpsEndpoints
 from iclient_web.retry import RetrySafeRequests
 from iclient_web.routing import LazyBuilderRule
 from iclient_web.tracing import RequestTracing
-
-loading.loaded()
 
 AREAS = (
     accounts,

@@ -85,23 +85,3 @@ def test_urls_built_by_the_rules_compiled_at_first_use_are_werkzeugs(
         values = {**_values(rule), "page": "2"}  # an unknown value: in the query or left out
         assert rule.build(values, append_unknown) == plain.build(values, append_unknown)
         assert rule.build(values, append_unknown) == plain.build(values, append_unknown)
-
-
-def test_garbage_is_collected_again_once_the_portal_is_loaded() -> None:
-    program = (
-        "import gc, json\n"
-        "before = gc.isenabled()\n"
-        "from iclient_web import create_app\n"
-        "after_import = gc.isenabled()\n"
-        "gc.disable()\n"
-        "import importlib, iclient_web.loading\n"
-        "importlib.reload(iclient_web.loading)\n"  # a loading begun with collection off
-        "iclient_web.loading.loaded()\n"
-        "print(json.dumps([before, after_import, gc.isenabled()]))\n"
-    )
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(iclient_web.__file__).parents[1])}
-    found = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True
-    )
-    # on as before, then left off when it was off before the loading began
-    assert json.loads(found.stdout.strip().splitlines()[-1]) == [True, True, False]
