@@ -85,6 +85,10 @@ class MemoryDocumentRepository:
             reverse=True,
         )
 
+    def list_with_years(self, query: DocumentQuery) -> tuple[Page[Document], Sequence[int]]:
+        """The page and the client's years."""
+        return self.list(query), self.years(query.client_id, query.statuses)
+
     def add_download(self, record: DownloadRecord) -> None:
         """Append a download."""
         self._state.document_downloads[record.id] = record

@@ -106,15 +106,25 @@ _YEARS = (
     .order_by(_YEAR.desc())
 )
 """The years a client's documents are dated (one statement, built once)."""
+_YEAR_ROWS = _YEARS.with_only_columns(sa.cast(_YEAR, sa.Integer).label("year")).subquery("years")
+_YEARS_TEXT = sa.select(
+    sa.func.aggregate_strings(sa.cast(_YEAR_ROWS.c.year, sa.String), ",")
+).scalar_subquery()
+"""The same years as one text (``2026,2025``), for a list page to carry as a column."""
 _VERSION_COLUMNS = tuple(c.label(f"v_{c.name}") for c in document_versions.c)
 """A list page's version columns, prefixed: built once, not per page."""
 
 
-def _listing(query: DocumentQuery) -> tuple[sa.Select[Any], dict[str, Any]]:
-    """The list page's statement for the shape of ``query`` (which filters it has), built
-    once per shape, and the values to bind: a page builds no SQL expression."""
+def _listing(
+    query: DocumentQuery, *, with_years: bool = False
+) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """The list page's statement for the shape of ``query`` (which filters it has, and
+    whether it carries the client's years), built once per shape, and the values to bind:
+    a page builds no SQL expression."""
     words = query.search_words
-    statement = _listing_statement(query.category is not None, query.year is not None, len(words))
+    statement = _listing_statement(
+        query.category is not None, query.year is not None, len(words), with_years
+    )
     parameters: dict[str, Any] = {
         "client_id": query.client_id,
         "statuses": sorted(s.value for s in query.statuses),
@@ -132,7 +142,9 @@ def _listing(query: DocumentQuery) -> tuple[sa.Select[Any], dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=64)
-def _listing_statement(category: bool, year: bool, words: int) -> sa.Select[Any]:
+def _listing_statement(
+    category: bool, year: bool, words: int, with_years: bool = False
+) -> sa.Select[Any]:
     conditions = [
         documents.c.client_id == sa.bindparam("client_id"),
         documents.c.status.in_(sa.bindparam("statuses", expanding=True)),
@@ -152,8 +164,9 @@ def _listing_statement(category: bool, year: bool, words: int) -> sa.Select[Any]
         .offset(sa.bindparam("offset"))
         .subquery("page")
     )
+    years = (_YEARS_TEXT.label("years"),) if with_years else ()
     return (
-        sa.select(page, *_VERSION_COLUMNS)
+        sa.select(page, *_VERSION_COLUMNS, *years)
         .select_from(
             page.outerjoin(document_versions, document_versions.c.document_id == page.c.id)
         )
@@ -269,12 +282,29 @@ class SqlDocumentRepository:
     def list(self, query: DocumentQuery) -> Page[Document]:
         """One page of matching documents, newest first, with every version and the total:
         one statement (the page with a window count, joined to its versions)."""
-        statement, parameters = _listing(query)
+        return self._page(query, with_years=False)[0]
+
+    def list_with_years(self, query: DocumentQuery) -> tuple[Page[Document], Sequence[int]]:
+        """The page and the client's years in one statement (the years a column of each
+        row); a second one for the years only when the page is empty."""
+        page, years = self._page(query, with_years=True)
+        if years is None:
+            years = self.years(query.client_id, query.statuses)
+        return page, years
+
+    def _page(
+        self, query: DocumentQuery, *, with_years: bool
+    ) -> tuple[Page[Document], Sequence[int] | None]:
+        statement, parameters = _listing(query, with_years=with_years)
         rows = self._db.execute(statement, parameters).mappings()
         found: dict[str, tuple[sa.RowMapping, list[dict[str, Any]]]] = {}
         total = 0
+        years: Sequence[int] | None = None
         for row in rows:
             total = int(row["total"])
+            if with_years and years is None:
+                text = row["years"] or ""
+                years = sorted({int(y) for y in text.split(",") if y}, reverse=True)
             _row, versions = found.setdefault(row["id"], (row, []))
             if row["v_number"] is not None:
                 versions.append({c.name: row[f"v_{c.name}"] for c in document_versions.c})
@@ -287,7 +317,7 @@ class SqlDocumentRepository:
         items = tuple(
             document_from_rows(self._converter, row, versions) for row, versions in found.values()
         )
-        return Page(items=items, total=total, number=query.page, size=query.per_page)
+        return Page(items=items, total=total, number=query.page, size=query.per_page), years
 
     def years(self, client_id: str, statuses: Collection[DocumentStatus]) -> Sequence[int]:
         """The years the client's documents are dated, newest first."""

@@ -349,6 +349,14 @@ class DocumentsContract:
         with uow_factory() as uow:
             assert list(uow.documents.years(ana.id, VISIBLE_TO_CLIENT)) == [2026, 2025]
             assert list(uow.documents.years(new_id(), VISIBLE_TO_CLIENT)) == []
+            # With a page, the years of every document of the client (not only the page's),
+            # also when the page is filtered to one year, or empty.
+            for each in (by, attrs.evolve(by, year=2025), attrs.evolve(by, page=9)):
+                page, years = uow.documents.list_with_years(attrs.evolve(each, per_page=1))
+                assert page == uow.documents.list(attrs.evolve(each, per_page=1))
+                assert list(years) == [2026, 2025]
+            page, years = uow.documents.list_with_years(DocumentQuery(client_id=new_id()))
+            assert not page.items and list(years) == []
 
     def test_documents_search_looks_in_titles_and_references_ignoring_case_and_accents(
         self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]

@@ -51,6 +51,10 @@ class DocumentRepository(Protocol):
     def years(self, client_id: str, statuses: Collection[DocumentStatus]) -> Sequence[int]:
         """The years that the client's documents in ``statuses`` are dated, newest first."""
 
+    def list_with_years(self, query: DocumentQuery) -> tuple[Page[Document], Sequence[int]]:
+        """:meth:`list` of ``query`` and :meth:`years` of its client and statuses (whatever
+        else it filters on), read together: a client's list page asks for both."""
+
     def add_download(self, record: DownloadRecord) -> None:
         """Append a download to the log."""
 

@@ -52,11 +52,8 @@ def my_documents(
         per_page=per_page,
     )
     with services.uow() as uow:
-        return MyDocuments(
-            page=uow.documents.list(query),
-            query=query,
-            years=uow.documents.years(actor.id, VISIBLE_TO_CLIENT),
-        )
+        found, years = uow.documents.list_with_years(query)
+        return MyDocuments(page=found, query=query, years=years)
 
 
 def latest_documents(*, services: Services, actor: Account, limit: int = 5) -> Sequence[Document]:
