@@ -169,7 +169,7 @@ def _refusal(error: DomainError) -> str:
             return _("We are revising this proposal: it cannot be decided until we send it.")
         if error.state.is_decided or error.state is QuoteState.EXPIRED:
             return _("This quote was already decided: it is now “%(state)s”.") % {
-                "state": forms.STATE_LABELS[error.state]
+                "state": forms.state_label(error.state)
             }
         return _("This cannot be done at this stage of the quote.")
     return _("This cannot be done at this stage of the quote.")

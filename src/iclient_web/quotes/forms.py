@@ -31,6 +31,7 @@ from iclient_core.quotes.model import QuoteState, Side
 from iclient_core.quotes.proposals import LineInput, ProposalInput
 from iclient_core.shared.errors import InvalidInput
 from iclient_web import formats
+from iclient_web.i18n import N_, translate
 from iclient_web.uploads import file_message
 
 # --------------------------------------------------------------------------- formatting
@@ -44,30 +45,30 @@ moment = formats.moment
 
 
 STATE_LABELS = {
-    QuoteState.REQUESTED: _l("New request"),
-    QuoteState.DRAFT: _l("Being prepared"),
-    QuoteState.SENT: _l("Proposal sent"),
-    QuoteState.ACCEPTED: _l("Accepted"),
-    QuoteState.DECLINED: _l("Declined"),
-    QuoteState.EXPIRED: _l("Expired"),
-    QuoteState.WITHDRAWN: _l("Withdrawn"),
-    QuoteState.CANCELLED: _l("Cancelled"),
+    QuoteState.REQUESTED: N_("New request"),
+    QuoteState.DRAFT: N_("Being prepared"),
+    QuoteState.SENT: N_("Proposal sent"),
+    QuoteState.ACCEPTED: N_("Accepted"),
+    QuoteState.DECLINED: N_("Declined"),
+    QuoteState.EXPIRED: N_("Expired"),
+    QuoteState.WITHDRAWN: N_("Withdrawn"),
+    QuoteState.CANCELLED: N_("Cancelled"),
 }
 """How each state reads in lists and pages."""
 
 ACTION_LABELS = {
-    "request": _l("Quote requested"),
-    "draft": _l("Proposal started"),
-    "edit": _l("Proposal edited"),
-    "send": _l("Proposal sent"),
-    "revise": _l("Proposal being revised"),
-    "accept": _l("Accepted"),
-    "decline": _l("Declined"),
-    "expire": _l("Expired"),
-    "withdraw": _l("Withdrawn by the client"),
-    "cancel": _l("Cancelled by the business"),
-    "renew": _l("Renewal requested"),
-    "invite": _l("Requester invited as a client"),
+    "request": N_("Quote requested"),
+    "draft": N_("Proposal started"),
+    "edit": N_("Proposal edited"),
+    "send": N_("Proposal sent"),
+    "revise": N_("Proposal being revised"),
+    "accept": N_("Accepted"),
+    "decline": N_("Declined"),
+    "expire": N_("Expired"),
+    "withdraw": N_("Withdrawn by the client"),
+    "cancel": N_("Cancelled by the business"),
+    "renew": N_("Renewal requested"),
+    "invite": N_("Requester invited as a client"),
 }
 """How each history entry reads."""
 
@@ -75,10 +76,21 @@ ACTION_LABELS = {
 def waiting_label(side: Side | str | None, *, staff: bool) -> str:
     """Whose move it is, said from the reader's side."""
     if side == Side.STAFF:
-        return str(_l("Waiting for us"))
+        return translate(N_("Waiting for us"))
     if side == Side.CLIENT:
-        return str(_l("Waiting for the client") if staff else _l("Waiting for you"))
-    return str(_l("Closed"))
+        return translate(N_("Waiting for the client") if staff else N_("Waiting for you"))
+    return translate(N_("Closed"))
+
+
+def state_label(state: QuoteState | str) -> str:
+    """A quote state in the page's language (a list shows one on every row)."""
+    return translate(STATE_LABELS[QuoteState(state)])
+
+
+def action_label(action: str) -> str:
+    """A history entry's action in the page's language (unknown ones as they are)."""
+    label = ACTION_LABELS.get(str(action))
+    return translate(label) if label is not None else str(action)
 
 
 # --------------------------------------------------------------------------- errors

@@ -153,7 +153,7 @@ def _staff_refusal(error: DomainError) -> str:
         )
     if isinstance(error, InvalidTransition):
         return _("This cannot be done at this stage: the quote is now “%(state)s”.") % {
-            "state": forms.STATE_LABELS[error.state]
+            "state": forms.state_label(error.state)
         }
     return _("This cannot be done at this stage of the quote.")
 
