@@ -27,6 +27,7 @@ from iclient_core.consent.use_cases import ensure_defaults
 from iclient_core.inbox.forms import ensure_default_forms
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_web import create_app
+from tests.hashing import CHEAP_HASHER
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LINK_RE = re.compile(r"https?://[^\s<>\"]+")
@@ -56,6 +57,7 @@ def portal(tmp_path: Path, clock: FrozenClock, transport: MemoryTransport) -> Po
     services = make_services(
         clock=clock,
         mailer=TemplateMailer(transport, sender=config.mail_from),
+        hasher=CHEAP_HASHER,  # no web test is about the hash's cost (tests.hashing)
     )
     ensure_defaults(services=services)  # a first install publishes the example texts
     ensure_default_forms(services=services)  # and has the contact and demo forms
