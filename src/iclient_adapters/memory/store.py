@@ -1,8 +1,11 @@
 """In-memory persistence: a real, transactional fake for tests, demos and embedding.
 
 A ``MemoryStore`` holds the committed state. Each ``MemoryUnitOfWork`` works on a private
-copy taken at ``__enter__`` and swaps it in on ``commit()``; leaving without committing
-discards it, exactly like a database transaction. Unique keys are enforced at commit.
+copy of the state committed at ``__enter__`` and swaps it in on ``commit()``; leaving without
+committing discards it, exactly like a database transaction. Unique keys are enforced at
+commit. The copy is made when a repository is first used: a unit of work that is entered,
+left or committed without one copies nothing (the state it would copy is kept by reference,
+and a committed state is never changed in place).
 """
 
 from __future__ import annotations
@@ -95,6 +98,30 @@ def _unique_keys(state: MemoryState) -> dict[str, list[object]]:
     }
 
 
+_REPOSITORIES = frozenset(
+    {
+        "accounts",
+        "sessions",
+        "two_step",
+        "outbox",
+        "audit",
+        "quotes",
+        "consent",
+        "documents",
+        "settings",
+        "page_help",
+        "faq",
+        "inbox",
+        "notification_preferences",
+        "bookings",
+        "webhooks",
+        "support",
+        "api_keys",
+    }
+)
+"""The repositories a unit of work offers (each one a line below and in ``_copy``)."""
+
+
 class MemoryUnitOfWork:
     """A transaction over a ``MemoryStore``: a private copy, swapped in on commit."""
 
@@ -125,6 +152,21 @@ class MemoryUnitOfWork:
             # Committed states are replaced, never changed in place: a reference is a snapshot.
             self._snapshot = self._store.state
             self._base_generation = self._snapshot.generation
+        # The private copy and its repositories are made on first use (``__getattr__``).
+        for name in _REPOSITORIES:
+            self.__dict__.pop(name, None)
+        self.__dict__.pop("_working", None)
+
+    def __getattr__(self, name: str) -> object:
+        """A repository (or the working copy) asked for first since the transaction began:
+        copy the snapshot now and make the repositories over the copy."""
+        if name not in _REPOSITORIES and name != "_working":
+            raise AttributeError(name)
+        self._copy()
+        return self.__dict__[name]
+
+    def _copy(self) -> None:
+        with self._store.lock:
             self._working = copy.deepcopy(self._snapshot)
         self.accounts = MemoryAccountRepository(self._working)
         self.sessions = MemorySessionRepository(self._working)
