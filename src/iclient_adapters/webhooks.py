@@ -131,7 +131,9 @@ class HttpWebhookSender:
         self.deadline = deadline
         self.max_response = max_response
         self._resolve = resolver or system_resolver
-        self._context = context or ssl.create_default_context()
+        # The system's trusted certificates are read at the first https delivery, not here:
+        # every Portal builds a sender, and most never send (commands, tests).
+        self._context = context
 
     def addresses(self, host: str, port: int) -> list[str]:
         """The checked addresses of ``host``.
@@ -154,6 +156,12 @@ class HttpWebhookSender:
             checked.append(str(address))
         return checked
 
+    def _tls(self) -> ssl.SSLContext:
+        """The TLS settings: those given, or the system's trusted certificates."""
+        if self._context is None:
+            self._context = ssl.create_default_context()
+        return self._context
+
     def send(self, request: WebhookRequest) -> WebhookResponse:
         """POST the request to a checked address of its URL's host; see the module."""
         url = check_url(request.url, allow_http=self.allow_http, allow_private=self.allow_private)
@@ -163,7 +171,7 @@ class HttpWebhookSender:
         port = parts.port or (443 if secure else 80)
         addresses = self.addresses(host, port)
         connection: http.client.HTTPConnection = (
-            _PinnedHTTPSConnection(host, port, addresses, self.timeout, self._context)
+            _PinnedHTTPSConnection(host, port, addresses, self.timeout, self._tls())
             if secure
             else _PinnedHTTPConnection(host, port, addresses, self.timeout)
         )
