@@ -12,6 +12,7 @@ from hypothesis import settings
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.testing import make_services
 from iclient_core.services import Services
+from tests.hashing import CHEAP_HASHER
 
 # A shared machine (and CI) can be slow for a moment: an example is judged on what it does,
 # never on how long it took.
@@ -60,5 +61,6 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def services(clock: FrozenClock) -> Services:
-    """Core services on in-memory adapters."""
-    return make_services(clock=clock)
+    """Core services on in-memory adapters, hashing passwords at argon2's smallest cost
+    (``tests.hashing``; a module about hashing overrides this fixture with the real cost)."""
+    return make_services(clock=clock, hasher=CHEAP_HASHER)

@@ -35,6 +35,7 @@ from iclient_adapters.tokens import ItsDangerousTokens
 from iclient_adapters.two_step import PyotpCodes, WebAuthnPasskeys
 from iclient_adapters.webhooks import HttpWebhookSender
 from iclient_core.accounts.passwords import PasswordPolicy
+from iclient_core.accounts.ports import PasswordHasher
 from iclient_core.notifications.ports import Mailer, SmsSender
 from iclient_core.services import Services
 from iclient_core.settings import Settings
@@ -63,6 +64,7 @@ def in_memory(
     secret_key: str | None = None,
     base_url: str = DEFAULT_BASE_URL,
     sms: SmsSender | None = None,
+    hasher: PasswordHasher | None = None,
 ) -> Services:
     """``Services`` on in-memory adapters, ready for every use case.
 
@@ -80,6 +82,7 @@ def in_memory(
         secret_key: signs the e-mailed links (a random one by default).
         base_url: where the bundled portal's pages are, for the default ``links``.
         sms: where delivered SMS go (a new ``MemorySms`` by default).
+        hasher: the password hasher (argon2id at the production parameters by default).
     """
     from iclient_adapters.memory import MemoryMailer, MemorySms, MemoryStore
 
@@ -87,7 +90,7 @@ def in_memory(
         uow=MemoryStore().unit_of_work,
         clock=clock or SystemClock(),
         ids=UuidIds(),
-        hasher=PasslibHasher(),
+        hasher=hasher or PasslibHasher(),
         tokens=ItsDangerousTokens(secret_key or secrets.token_urlsafe(48)),
         strength=ZxcvbnStrength(),
         limiter=LimitsRateLimiter("memory://"),

@@ -38,6 +38,7 @@ from iclient_core.inbox.forms import ensure_default_forms
 from iclient_core.settings import Settings
 from iclient_core.shared.limits import Limit
 from iclient_web import create_app
+from tests.hashing import CHEAP_HASHER
 from tests.web.conftest import PASSWORD, Browser, app, portal, transport  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -351,6 +352,7 @@ def _build_portal(tmp: Path) -> tuple[Portal, MemoryTransport]:
         clock=FrozenClock(),
         settings=settings,
         mailer=TemplateMailer(mailbox, sender=config.mail_from),
+        hasher=CHEAP_HASHER,  # no browser test is about the hash's cost (tests.hashing)
     )
     ensure_defaults(services=services)
     ensure_default_faq(services=services)

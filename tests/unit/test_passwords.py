@@ -10,8 +10,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from iclient_adapters.clock import FrozenClock
 from iclient_adapters.passwords import PasslibHasher
 from iclient_adapters.strength import ZxcvbnStrength
+from iclient_adapters.testing import make_services
 from iclient_core.accounts import registration
 from iclient_core.accounts.model import Status
 from iclient_core.accounts.passwords import (
@@ -35,6 +37,13 @@ MIXED = "açãõ€🙂日本語Ωжדלעبñü"
 def hasher() -> PasslibHasher:
     """The real argon2id hasher (module-wide: building one hashes once)."""
     return PasslibHasher()
+
+
+@pytest.fixture
+def services(clock: FrozenClock) -> Services:
+    """Core services hashing at the production parameters (not the suite's cheap hasher):
+    this module checks what sign-in upgrades a hash to."""
+    return make_services(clock=clock)
 
 
 def codes(error: pytest.ExceptionInfo[InvalidInput]) -> dict[str, list[str]]:

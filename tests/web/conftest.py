@@ -4,7 +4,7 @@ forms like a browser (CSRF token included), and the mailbox."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,21 @@ from iclient_core.consent.use_cases import ensure_defaults
 from iclient_core.inbox.forms import ensure_default_forms
 from iclient_core.notifications.delivery import deliver_outbox
 from iclient_web import create_app
+from tests.hashing import CHEAP_HASHER
+from tests.web.compiled import shared_url_builders, sharing_templates
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LINK_RE = re.compile(r"https?://[^\s<>\"]+")
 PASSWORD = "um passeio longo pela ribeira ao fim da tarde"
 NEW_PASSWORD = "outra frase comprida sobre gaivotas e azulejos"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _url_builders_compiled_once() -> Iterator[None]:
+    """Each app's URL rules reuse the builders compiled for the apps before it
+    (``tests.web.compiled``): the URLs built are the same, only compiled once."""
+    with shared_url_builders():
+        yield
 
 
 @pytest.fixture
@@ -56,6 +66,7 @@ def portal(tmp_path: Path, clock: FrozenClock, transport: MemoryTransport) -> Po
     services = make_services(
         clock=clock,
         mailer=TemplateMailer(transport, sender=config.mail_from),
+        hasher=CHEAP_HASHER,  # no web test is about the hash's cost (tests.hashing)
     )
     ensure_defaults(services=services)  # a first install publishes the example texts
     ensure_default_forms(services=services)  # and has the contact and demo forms
@@ -64,8 +75,9 @@ def portal(tmp_path: Path, clock: FrozenClock, transport: MemoryTransport) -> Po
 
 @pytest.fixture
 def app(portal: Portal) -> Flask:
-    """The portal app (CSRF on, as in production)."""
-    return create_app({"TESTING": True}, portal=portal)
+    """The portal app (CSRF on, as in production), its templates compiled once per worker
+    (``tests.web.compiled``)."""
+    return sharing_templates(create_app({"TESTING": True}, portal=portal))
 
 
 class Browser:
@@ -229,4 +241,4 @@ def app_with(portal: Portal, **config: Any) -> Flask:
     if "storage_url" in config:
         services = attrs.evolve(services, storage=build_storage(config["storage_url"]))
     changed = Portal(config=attrs.evolve(portal.config, **config), services=services)
-    return create_app({"TESTING": True}, portal=changed)
+    return sharing_templates(create_app({"TESTING": True}, portal=changed))

@@ -1,4 +1,5 @@
-"""The state of an in-memory store: one dict per aggregate, copied whole per transaction."""
+"""The state of an in-memory store: one dict per aggregate, each copied by a transaction
+the first time it uses it (``store.WorkingState``)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,12 @@
 """In-memory persistence: a real, transactional fake for tests, demos and embedding.
 
 A ``MemoryStore`` holds the committed state. Each ``MemoryUnitOfWork`` works on a private
-copy taken at ``__enter__`` and swaps it in on ``commit()``; leaving without committing
-discards it, exactly like a database transaction. Unique keys are enforced at commit.
+copy of the state committed at ``__enter__`` and swaps it in on ``commit()``; leaving without
+committing discards it, exactly like a database transaction. Unique keys are enforced at
+commit. The copy is made piecemeal: each aggregate's dict the first time the transaction
+uses it (a unit of work that is entered, left or committed without using one copies
+nothing); the state it copies from is kept by reference, and a committed state is never
+changed in place.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import copy
 import threading
 from types import TracebackType
+from typing import Any
 
 import attrs
 
@@ -95,6 +100,69 @@ def _unique_keys(state: MemoryState) -> dict[str, list[object]]:
     }
 
 
+class WorkingState(MemoryState):
+    """A transaction's private state: each aggregate's dict is deep-copied from the snapshot
+    the first time the transaction uses it (a page that reads the accounts and sessions
+    copies those, not the audit log, the outbox and every text). The snapshot is a committed
+    state, never changed in place, so a copy made later is the copy that would have been
+    made at the start."""
+
+    def __init__(self, snapshot: MemoryState) -> None:
+        self.__dict__["_snapshot"] = snapshot
+        self.generation = snapshot.generation
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for a field not set yet (an empty slot): copy it now.
+        snapshot = self.__dict__.get("_snapshot")
+        if snapshot is None or name.startswith("__") or name not in _FIELDS:
+            raise AttributeError(name)
+        value = copy.deepcopy(getattr(snapshot, name))
+        setattr(self, name, value)
+        return value
+
+
+_FIELDS = frozenset(f.name for f in attrs.fields(MemoryState))
+
+
+def settled(working: MemoryState) -> MemoryState:
+    """``working`` as a committed state: the dicts the transaction never used are the
+    snapshot's own (shared, as committed states are never changed in place)."""
+    if not isinstance(working, WorkingState):
+        return working
+    snapshot: MemoryState = working.__dict__["_snapshot"]
+    values = {}
+    for field in attrs.fields(MemoryState):
+        try:
+            values[field.name] = object.__getattribute__(working, field.name)
+        except AttributeError:  # never used: the snapshot's, uncopied
+            values[field.name] = getattr(snapshot, field.name)
+    return MemoryState(**values)
+
+
+_REPOSITORIES = frozenset(
+    {
+        "accounts",
+        "sessions",
+        "two_step",
+        "outbox",
+        "audit",
+        "quotes",
+        "consent",
+        "documents",
+        "settings",
+        "page_help",
+        "faq",
+        "inbox",
+        "notification_preferences",
+        "bookings",
+        "webhooks",
+        "support",
+        "api_keys",
+    }
+)
+"""The repositories a unit of work offers (each one a line below and in ``_copy``)."""
+
+
 class MemoryUnitOfWork:
     """A transaction over a ``MemoryStore``: a private copy, swapped in on commit."""
 
@@ -125,7 +193,21 @@ class MemoryUnitOfWork:
             # Committed states are replaced, never changed in place: a reference is a snapshot.
             self._snapshot = self._store.state
             self._base_generation = self._snapshot.generation
-            self._working = copy.deepcopy(self._snapshot)
+        # The private copy and its repositories are made on first use (``__getattr__``).
+        for name in _REPOSITORIES:
+            self.__dict__.pop(name, None)
+        self.__dict__.pop("_working", None)
+
+    def __getattr__(self, name: str) -> object:
+        """A repository (or the working copy) asked for first since the transaction began:
+        copy the snapshot now and make the repositories over the copy."""
+        if name not in _REPOSITORIES and name != "_working":
+            raise AttributeError(name)
+        self._copy()
+        return self.__dict__[name]
+
+    def _copy(self) -> None:
+        self._working: MemoryState = WorkingState(self._snapshot)
         self.accounts = MemoryAccountRepository(self._working)
         self.sessions = MemorySessionRepository(self._working)
         self.two_step = MemoryTwoStepRepository(self._working)
@@ -163,7 +245,7 @@ class MemoryUnitOfWork:
             if current.generation != self._base_generation:
                 self._merge_into(current)
             self._working.generation = current.generation + 1
-            self._store.state = self._working
+            self._store.state = settled(self._working)
         self._begin()
 
     def _merge_into(self, current: MemoryState) -> None:

@@ -57,6 +57,7 @@ import pytest
 
 from iclient_adapters.clock import FrozenClock
 from iclient_adapters.compose import in_memory
+from iclient_core.accounts.ports import PasswordHasher
 from iclient_core.notifications.ports import Mailer, SmsSender
 from iclient_core.services import Services
 from iclient_core.settings import Settings
@@ -113,8 +114,13 @@ def make_services(
     mailer: Mailer | None = None,
     links: Links | None = None,
     sms: SmsSender | None = None,
+    hasher: PasswordHasher | None = None,
 ) -> Services:
-    """``Services`` on in-memory adapters (or the given unit of work) and a frozen clock."""
+    """``Services`` on in-memory adapters (or the given unit of work) and a frozen clock.
+
+    Passwords are hashed with argon2id at the production parameters unless ``hasher`` is
+    given (a test that is not about hashing may hand in a cheaper one).
+    """
     services = in_memory(
         settings=settings or Settings(business_name="Oficina Exemplo", mail_domain="example.test"),
         clock=clock or FrozenClock(),
@@ -124,5 +130,6 @@ def make_services(
         sms=sms,
         secret_key=TEST_SECRET_KEY,
         base_url=TEST_BASE_URL,
+        hasher=hasher,
     )
     return attrs.evolve(services, uow=uow) if uow is not None else services
