@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iclient_core.bookings.model import AvailabilityException, WeeklyRange
-from iclient_core.bookings.slots import free_starts, merge, subtract, working_intervals
+from iclient_core.bookings.slots import free_starts, merge, subtract, to_utc, working_intervals
 
 LISBON = ZoneInfo("Europe/Lisbon")
 SPRING = date(2026, 3, 29)  # last Sunday of March: 01:00 → 02:00
@@ -175,7 +175,6 @@ def test_slots_stay_in_hours_off_exceptions_and_clear_of_bookings(
         # The wall clock: the hours here (06:00-22:00) never meet a clock change, so a slot
         # lies inside a weekly range of its day or inside extra hours, and it takes as long
         # in real time as the service lasts.
-        naive_start, naive_end = begins.replace(tzinfo=None), ends.replace(tzinfo=None)
         in_range = any(
             r.weekday == begins.weekday()
             and begins.date() == ends.date()
@@ -183,8 +182,11 @@ def test_slots_stay_in_hours_off_exceptions_and_clear_of_bookings(
             and ends.time() <= r.end
             for r in weekly
         )
+        # Extra hours are read as the module says: a local time the clocks skip in spring
+        # with the offset before the change (so "until 01:15" that night ends at 02:15).
         in_extra = any(
-            e.available and e.start <= naive_start and naive_end <= e.end for e in exceptions
+            e.available and to_utc(e.start, LISBON) <= start and end <= to_utc(e.end, LISBON)
+            for e in exceptions
         )
         in_merged = in_range or in_extra or _inside_union(weekly, exceptions, start, end)
         assert in_merged
@@ -210,10 +212,12 @@ def _inside_union(
     moment = start
     while moment < end:
         local = moment.astimezone(LISBON)
-        naive = local.replace(tzinfo=None)
         if not (
             any(r.weekday == local.weekday() and r.start <= local.time() < r.end for r in weekly)
-            or any(e.available and e.start <= naive < e.end for e in exceptions)
+            or any(
+                e.available and to_utc(e.start, LISBON) <= moment < to_utc(e.end, LISBON)
+                for e in exceptions
+            )
         ):
             return False
         moment += timedelta(minutes=5)
