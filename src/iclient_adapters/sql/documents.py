@@ -286,10 +286,17 @@ class SqlDocumentRepository:
 
     def list_with_years(self, query: DocumentQuery) -> tuple[Page[Document], Sequence[int]]:
         """The page and the client's years in one statement (the years a column of each
-        row); a second one for the years only when the page is empty."""
+        row). An empty first page without a filter means the client has no such document,
+        so no year either; an empty page otherwise asks for the years on their own."""
         page, years = self._page(query, with_years=True)
         if years is None:
-            years = self.years(query.client_id, query.statuses)
+            unfiltered = (
+                query.category is None
+                and query.year is None
+                and not query.search_words
+                and query.offset == 0
+            )
+            years = [] if unfiltered else self.years(query.client_id, query.statuses)
         return page, years
 
     def _page(

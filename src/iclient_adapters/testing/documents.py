@@ -351,7 +351,13 @@ class DocumentsContract:
             assert list(uow.documents.years(new_id(), VISIBLE_TO_CLIENT)) == []
             # With a page, the years of every document of the client (not only the page's),
             # also when the page is filtered to one year, or empty.
-            for each in (by, attrs.evolve(by, year=2025), attrs.evolve(by, page=9)):
+            nothing_found = (
+                attrs.evolve(by, page=9),
+                attrs.evolve(by, search="no such words"),
+                attrs.evolve(by, year=2024),
+                DocumentQuery(client_id=ana.id, category=Category.OTHER),
+            )
+            for each in (by, attrs.evolve(by, year=2025), *nothing_found):
                 page, years = uow.documents.list_with_years(attrs.evolve(each, per_page=1))
                 assert page == uow.documents.list(attrs.evolve(each, per_page=1))
                 assert list(years) == [2026, 2025]
