@@ -139,30 +139,6 @@ def settled(working: MemoryState) -> MemoryState:
     return MemoryState(**values)
 
 
-_REPOSITORIES = frozenset(
-    {
-        "accounts",
-        "sessions",
-        "two_step",
-        "outbox",
-        "audit",
-        "quotes",
-        "consent",
-        "documents",
-        "settings",
-        "page_help",
-        "faq",
-        "inbox",
-        "notification_preferences",
-        "bookings",
-        "webhooks",
-        "support",
-        "api_keys",
-    }
-)
-"""The repositories a unit of work offers (each one a line below and in ``_copy``)."""
-
-
 class MemoryUnitOfWork:
     """A transaction over a ``MemoryStore``: a private copy, swapped in on commit."""
 
@@ -193,20 +169,7 @@ class MemoryUnitOfWork:
             # Committed states are replaced, never changed in place: a reference is a snapshot.
             self._snapshot = self._store.state
             self._base_generation = self._snapshot.generation
-        # The private copy and its repositories are made on first use (``__getattr__``).
-        for name in _REPOSITORIES:
-            self.__dict__.pop(name, None)
-        self.__dict__.pop("_working", None)
-
-    def __getattr__(self, name: str) -> object:
-        """A repository (or the working copy) asked for first since the transaction began:
-        copy the snapshot now and make the repositories over the copy."""
-        if name not in _REPOSITORIES and name != "_working":
-            raise AttributeError(name)
-        self._copy()
-        return self.__dict__[name]
-
-    def _copy(self) -> None:
+        # The private copy: each aggregate is copied when the transaction first uses it.
         self._working: MemoryState = WorkingState(self._snapshot)
         self.accounts = MemoryAccountRepository(self._working)
         self.sessions = MemorySessionRepository(self._working)
