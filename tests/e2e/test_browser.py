@@ -7,6 +7,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -51,6 +52,13 @@ def _activation_path(portal: Portal, transport: object) -> str:
     return link.split("portal.example.test", 1)[1]
 
 
+def press(page: Any, name: str, *, exact: bool = False) -> None:
+    """Press a button that sends a form, and wait until the answer has loaded: a click alone
+    returns once the next page starts to load, when its content may still be empty."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=exact).click()
+
+
 def test_person_registers_activates_and_signs_in_on_a_phone(
     page, live_url: str, portal: Portal, transport: object, tmp_path: Path
 ) -> None:
@@ -61,35 +69,35 @@ def test_person_registers_activates_and_signs_in_on_a_phone(
     page.fill("#last_name", "Conceição")
     page.fill("#phone", "912 345 678")
     page.fill("#email", "joao@example.pt")
-    page.get_by_role("button", name="Registar").click()
+    press(page, "Registar")
     assert "Verifique o seu e-mail" in page.content()
 
     page.goto(live_url + _activation_path(portal, transport))
     page.fill("#password", "curto")
     page.fill("#password_confirm", "curto")
-    page.get_by_role("button", name="Guardar palavra-passe").click()
+    press(page, "Guardar palavra-passe")
     assert "Use pelo menos 12 caracteres" in page.content()
     page.fill("#password", PASSWORD)
     page.fill("#password_confirm", PASSWORD)
-    page.get_by_role("button", name="Guardar palavra-passe").click()
+    press(page, "Guardar palavra-passe")
     assert "A sua conta está ativa" in page.content()
 
     page.fill("#email", "joao@example.pt")
     page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Entrar", exact=True).click()
+    press(page, "Entrar", exact=True)
     # the consent gate: nothing else opens before the Terms and Privacy Policy are accepted
     assert "Termos e Condições" in page.content()
     page.screenshot(path=str(tmp_path / "consent.png"), full_page=True)
-    page.get_by_role("button", name="Aceitar e continuar").click()
+    press(page, "Aceitar e continuar")
     assert "É necessário aceitar" in page.content()
     page.check("input[name=accept_terms]")
     page.check("input[name=accept_privacy]")
-    page.get_by_role("button", name="Aceitar e continuar").click()
+    press(page, "Aceitar e continuar")
     assert "Olá, João." in page.content()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     if shots := os.environ.get("ICLIENT_SCREENSHOTS"):
         for name in ("dashboard.png", "consent.png"):
             shutil.copy(tmp_path / name, Path(shots) / name)
 
-    page.get_by_role("button", name="Sair").click()
+    press(page, "Sair")
     assert "Saiu da sua conta." in page.content()
