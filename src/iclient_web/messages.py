@@ -58,6 +58,10 @@ FIELD_MESSAGES = {
     # staff area
     "not_pending": _l("This account is already activated (or disabled): no link was sent."),
     "last_admin": _l("This is the last active manager: make someone else a manager first."),
+    "two_step_own": _l(
+        "Your own two-step sign-in is turned off on your account's security page, with a code."
+    ),
+    "two_step_not_on": _l("This account does not sign in in two steps: nothing was turned off."),
     "vat_rates_invalid": _l(
         "Enter up to 10 percentages between 0 and 100, e.g. 23, 13, 6, 0 (or 23; 5,5; 0)."
     ),

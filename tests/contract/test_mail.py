@@ -415,6 +415,7 @@ CONTEXTS: dict[Kind, dict[str, str]] = {
         "device": "Firefox on Linux",
     },
     Kind.TWO_STEP_DISABLED: {"link": "https://p.example.test/l/account/sessions"},
+    Kind.TWO_STEP_RESET: {"link": "https://p.example.test/l/auth/sign-in"},
     Kind.DELETION_REQUESTED: {
         "sign_in_link": "https://p.example.test/l/auth/sign-in",
         "erase_by": "04/02/2026",

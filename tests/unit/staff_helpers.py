@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from iclient_core.accounts.model import Account, Role
+from iclient_core.accounts.second_factor import Passkey
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
 from iclient_core.shared.audit import AuditEntry
@@ -68,3 +69,21 @@ def audit_trail(services: Services, **filters: str) -> list[AuditEntry]:
 def actions(services: Services, **filters: str) -> list[str]:
     """The actions of the audit trail, oldest first."""
     return [entry.action for entry in audit_trail(services, **filters)]
+
+
+def with_passkey(services: Services, account: Account, name: str = "Telemóvel") -> Account:
+    """Give ``account`` a passkey: from then on it signs in in two steps."""
+    with services.uow() as uow:
+        uow.two_step.add_passkey(
+            Passkey(
+                id=services.ids.new_id(),
+                account_id=account.id,
+                credential_id=services.ids.new_id(),
+                public_key="pQECAyYgASFYIA",
+                sign_count=0,
+                name=name,
+                created_at=services.clock.now(),
+            )
+        )
+        uow.commit()
+    return account

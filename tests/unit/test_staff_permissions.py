@@ -33,7 +33,7 @@ from iclient_core.staff import (
     settings as business,
 )
 from tests.unit.helpers import IP, active_client, sign_in
-from tests.unit.staff_helpers import new_client, staff_member
+from tests.unit.staff_helpers import new_client, staff_member, with_passkey
 
 CSV = b"first_name,last_name,email\nRui,Costa,rui.costa@example.com\n"
 
@@ -96,6 +96,12 @@ CASES: dict[str, tuple[Role, Call]] = {
             services=s, actor=a, client_id=w.target_client.id
         ),
     ),
+    "clients.reset_client_two_step": (
+        Role.ADMIN,
+        lambda s, a, w: clients.reset_client_two_step(
+            services=s, actor=a, client_id=with_passkey(s, w.target_client).id
+        ),
+    ),
     "client_import.check_import": (
         Role.STAFF,
         lambda s, a, w: client_import.check_import(services=s, actor=a, data=CSV),
@@ -146,6 +152,18 @@ CASES: dict[str, tuple[Role, Call]] = {
         Role.ADMIN,
         lambda s, a, w: staff_admin.end_staff_sessions(
             services=s, actor=a, account_id=w.target_staff.id
+        ),
+    ),
+    "members.reset_staff_two_step": (
+        Role.ADMIN,
+        lambda s, a, w: staff_admin.reset_staff_two_step(
+            services=s, actor=a, account_id=with_passkey(s, w.target_staff).id
+        ),
+    ),
+    "members.staff_with_second_step": (
+        Role.ADMIN,
+        lambda s, a, w: staff_admin.staff_with_second_step(
+            services=s, actor=a, account_ids=[w.target_staff.id]
         ),
     ),
     "audit.audit_page": (

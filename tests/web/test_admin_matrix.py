@@ -55,6 +55,7 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/clients/<client_id>/disable", "POST"): STAFF_PAGE,
     ("/<lang>/admin/clients/<client_id>/enable", "POST"): STAFF_PAGE,
     ("/<lang>/admin/clients/<client_id>/end-sessions", "POST"): STAFF_PAGE,
+    ("/<lang>/admin/clients/<client_id>/two-step-reset", "POST"): ADMIN_PAGE,
     # staff accounts, audit log and settings: managers only (issue 6)
     ("/<lang>/admin/staff/", "GET"): ADMIN_PAGE,
     ("/<lang>/admin/staff/invite", "POST"): ADMIN_PAGE,
@@ -63,6 +64,7 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("/<lang>/admin/staff/<account_id>/enable", "POST"): ADMIN_PAGE,
     ("/<lang>/admin/staff/<account_id>/resend", "POST"): ADMIN_PAGE,
     ("/<lang>/admin/staff/<account_id>/end-sessions", "POST"): ADMIN_PAGE,
+    ("/<lang>/admin/staff/<account_id>/two-step-reset", "POST"): ADMIN_PAGE,
     ("/<lang>/admin/audit/", "GET"): ADMIN_PAGE,
     ("/<lang>/admin/audit/export.csv", "GET"): ADMIN_PAGE,
     ("/<lang>/admin/settings/", "GET"): ADMIN_PAGE,

@@ -15,6 +15,7 @@ from iclient_adapters.mail import MemoryTransport
 from iclient_core.accounts.model import Role, Status
 from iclient_core.staff.clients import create_client
 from iclient_core.staff.members import create_staff
+from tests.unit.staff_helpers import with_passkey
 from tests.web.conftest import PASSWORD, Browser, path_of, stored_account
 
 COLLABORATOR = "colaborador@example.pt"
@@ -381,3 +382,83 @@ def test_staff_correct_a_clients_details_and_bad_input_gets_the_form_back(
         {"first_name": "A", "last_name": "B", "email": CLIENT, "language": "pt"},
     )
     assert taken.status_code == 400 and "já está a ser usado" in taken.get_data(as_text=True)
+
+
+def test_a_manager_turns_off_the_second_step_a_client_lost(app: Flask, browser: Browser) -> None:
+    client = another_browser(app, browser)
+    client.client_account(CLIENT)
+    accept_texts_if_asked(client)
+    browser.staff_account()
+    account = stored_account(browser.portal, CLIENT)
+    assert account is not None
+    action = f"/pt/admin/clients/{account.id}/two-step-reset"
+    assert action not in browser.get(f"/pt/admin/clients/{account.id}").get_data(as_text=True)
+    with_passkey(browser.portal.services, account)
+    page = browser.get(f"/pt/admin/clients/{account.id}").get_data(as_text=True)
+    assert action in page and "Desligar a entrada em dois passos" in page
+
+    answer = browser.submit(action, {}, form_page=f"/pt/admin/clients/{account.id}")
+
+    assert answer.status_code == 303
+    shown = browser.get(path_of(answer.headers["Location"])).get_data(as_text=True)
+    assert "A entrada em dois passos foi desligada e 1 sessão terminada." in shown
+    assert action not in shown
+    assert client.get("/pt/account").status_code == 303  # signed out
+    again = browser.submit(action, {}, form_page=f"/pt/admin/clients/{account.id}")
+    shown = browser.get(path_of(again.headers["Location"])).get_data(as_text=True)
+    assert "Esta conta não entra em dois passos" in shown
+
+
+def test_the_staff_list_offers_to_turn_off_a_members_second_step_but_not_ones_own(
+    app: Flask, browser: Browser
+) -> None:
+    browser.staff_account()
+    me = stored_account(browser.portal, "gestora@example.pt")
+    rui = create_staff(
+        services=browser.portal.services,
+        email="rui@oficina.pt",
+        role=Role.STAFF,
+        password=PASSWORD,
+        first_name="Rui",
+        last_name="Costa",
+    )
+    assert me is not None
+    for account in (me, rui):
+        with_passkey(browser.portal.services, account)
+    page = browser.get("/pt/admin/staff/").get_data(as_text=True)
+    assert f"/pt/admin/staff/{rui.id}/two-step-reset" in page
+    assert f"/pt/admin/staff/{me.id}/two-step-reset" not in page
+
+    answer = browser.submit(
+        f"/pt/admin/staff/{rui.id}/two-step-reset", {}, form_page="/pt/admin/staff/"
+    )
+    assert answer.status_code == 303
+    page = browser.get("/pt/admin/staff/").get_data(as_text=True)
+    assert "A entrada em dois passos foi desligada e 0 sessões terminadas." in page
+    assert f"/pt/admin/staff/{rui.id}/two-step-reset" not in page
+
+    mine = browser.submit(
+        f"/pt/admin/staff/{me.id}/two-step-reset", {}, form_page="/pt/admin/staff/"
+    )
+    assert mine.status_code == 303
+    page = browser.get("/pt/admin/staff/").get_data(as_text=True)
+    assert "na página de segurança da sua conta" in page
+
+
+def test_collaborators_cannot_turn_off_a_clients_second_step(app: Flask, browser: Browser) -> None:
+    client = another_browser(app, browser)
+    client.client_account(CLIENT)
+    browser.staff_account(role="staff")
+    account = stored_account(browser.portal, CLIENT)
+    assert account is not None
+    with_passkey(browser.portal.services, account)
+    page = browser.get(f"/pt/admin/clients/{account.id}").get_data(as_text=True)
+    assert "two-step-reset" not in page
+    answer = browser.submit(
+        f"/pt/admin/clients/{account.id}/two-step-reset",
+        {},
+        form_page=f"/pt/admin/clients/{account.id}",
+    )
+    assert answer.status_code == 404
+    with browser.portal.services.uow() as uow:  # the passkey is still there
+        assert uow.two_step.has_second_step(account.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from iclient_adapters.memory.state import MemoryState
@@ -28,6 +28,10 @@ class MemoryTwoStepRepository:
         return (authenticator is not None and authenticator.confirmed) or any(
             p.account_id == account_id for p in self._state.passkeys.values()
         )
+
+    def with_second_step(self, account_ids: Collection[str]) -> set[str]:
+        """Which of them have a confirmed authenticator or a passkey."""
+        return {a for a in account_ids if self.has_second_step(a)}
 
     def save_authenticator(self, authenticator: Authenticator) -> None:
         """Store it, replacing any earlier one."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 import cattrs
@@ -42,6 +42,20 @@ class SqlTwoStepRepository:
     def has_second_step(self, account_id: str) -> bool:
         """A confirmed authenticator or a passkey, in one statement of two ``EXISTS``."""
         return bool(self._db.execute(_HAS_SECOND_STEP, {"account_id": account_id}).scalar())
+
+    def with_second_step(self, account_ids: Collection[str]) -> set[str]:
+        """Which of them have a confirmed authenticator or a passkey, in one statement."""
+        if not account_ids:
+            return set()
+        wanted = sorted(set(account_ids))
+        authenticators, keys = two_step_authenticators, passkeys
+        query = sa.union(
+            sa.select(authenticators.c.account_id).where(
+                authenticators.c.account_id.in_(wanted), authenticators.c.confirmed_at.is_not(None)
+            ),
+            sa.select(keys.c.account_id).where(keys.c.account_id.in_(wanted)),
+        )
+        return set(self._db.execute(query).scalars())
 
     def save_authenticator(self, authenticator: Authenticator) -> None:
         """Store it, replacing any earlier one."""

@@ -65,6 +65,7 @@ class TwoStepContract:
         with uow_factory() as uow:
             assert uow.two_step.get_authenticator(ana.id) == first
             assert not uow.two_step.has_second_step(ana.id)  # not confirmed yet
+            assert uow.two_step.with_second_step([ana.id]) == set()
             second = Authenticator(
                 account_id=ana.id,
                 secret="KRSXG5CTMVRXEZLU",
@@ -77,6 +78,7 @@ class TwoStepContract:
         with uow_factory() as uow:
             assert uow.two_step.get_authenticator(ana.id) == second
             assert uow.two_step.has_second_step(ana.id)
+            assert uow.two_step.with_second_step([ana.id]) == {ana.id}
             uow.two_step.delete_authenticator(ana.id)
             uow.two_step.delete_authenticator(ana.id)  # twice: no error
             uow.commit()
@@ -140,6 +142,8 @@ class TwoStepContract:
             uow.commit()
         with uow_factory() as uow:
             assert uow.two_step.has_second_step(ana.id) and not uow.two_step.has_second_step(bea.id)
+            assert uow.two_step.with_second_step([ana.id, bea.id, "nobody"]) == {ana.id}
+            assert uow.two_step.with_second_step([]) == set()
             for passkey in (laptop, hers):
                 uow.two_step.add_passkey(passkey)
             uow.commit()

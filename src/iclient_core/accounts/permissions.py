@@ -32,6 +32,8 @@ class Permission(enum.StrEnum):
     FAQ_MANAGE = "faq.manage"
     WEBHOOKS_MANAGE = "webhooks.manage"
     API_KEYS_MANAGE = "api_keys.manage"
+    TWO_STEP_RESET = "two_step.reset"
+    """Turn off someone else's two-step sign-in when they lost every way to finish it."""
 
 
 _STAFF = frozenset(

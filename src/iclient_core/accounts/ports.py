@@ -143,6 +143,10 @@ class TwoStepRepository(Protocol):
         """Whether the account signs in with a second step: a confirmed authenticator app or
         a passkey (one look-up: every password sign-in asks)."""
 
+    def with_second_step(self, account_ids: Collection[str]) -> set[str]:
+        """Which of ``account_ids`` sign in with a second step, in one look-up (a page of
+        accounts asks once, not once per account)."""
+
     def save_authenticator(self, authenticator: Authenticator) -> None:
         """Store the account's authenticator app, replacing any earlier one."""
 

@@ -38,6 +38,7 @@ class Kind(enum.StrEnum):
     WEBHOOK_PAUSED = "webhook_paused"  # to admins: an endpoint kept failing and was paused
     NEW_DEVICE_SIGN_IN = "new_device_sign_in"  # to the owner: a sign-in from a new browser
     TWO_STEP_DISABLED = "two_step_disabled"  # to the owner: two-step sign-in was turned off
+    TWO_STEP_RESET = "two_step_reset"  # to the owner: staff turned their two-step sign-in off
     SUPPORT_REPLY = "support_reply"  # to the client: staff answered their support request
     SUPPORT_MESSAGE = "support_message"  # to staff: a new support request or a client reply
 

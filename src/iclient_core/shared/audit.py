@@ -42,6 +42,7 @@ ACTIONS = frozenset(
         "client.invitation_resent",
         "client.activation_resent",
         "client.sessions_ended",
+        "client.two_step_reset",
         # staff on staff, settings and the log
         "staff.invited",
         "staff.invitation_resent",
@@ -49,6 +50,7 @@ ACTIONS = frozenset(
         "staff.disabled",
         "staff.enabled",
         "staff.sessions_ended",
+        "staff.two_step_reset",
         "settings.updated",
         "audit.exported",
         # consent

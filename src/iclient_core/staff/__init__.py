@@ -8,10 +8,12 @@ The public names of the package, by module:
   ``parse_clients_csv``
 - :mod:`.clients`: ``Attention``, ``ClientFile``, ``ClientFilter``, ``attention``,
   ``client_file``, ``create_client``, ``disable_client``, ``enable_client``,
-  ``end_client_sessions``, ``find_clients``, ``resend_invitation``, ``update_client``
+  ``end_client_sessions``, ``find_clients``, ``resend_invitation``,
+  ``reset_client_two_step``, ``update_client``
 - :mod:`.logo`: ``OpenedLogo``, ``StoredLogo``, ``open_logo``
 - :mod:`.members`: ``change_role``, ``create_staff``, ``disable_staff``, ``enable_staff``,
-  ``end_staff_sessions``, ``invite_staff``, ``list_staff``, ``resend_staff_invitation``
+  ``end_staff_sessions``, ``invite_staff``, ``list_staff``, ``resend_staff_invitation``,
+  ``reset_staff_two_step``, ``staff_with_second_step``
 - :mod:`.personal_data`: ``export_data``
 - :mod:`.settings`: ``current_settings``, ``portal_revision``, ``save_settings``,
   ``settings_for_editing``
@@ -37,6 +39,7 @@ from iclient_core.staff.clients import (
     end_client_sessions,
     find_clients,
     resend_invitation,
+    reset_client_two_step,
     update_client,
 )
 from iclient_core.staff.logo import OpenedLogo, StoredLogo, open_logo
@@ -49,6 +52,8 @@ from iclient_core.staff.members import (
     invite_staff,
     list_staff,
     resend_staff_invitation,
+    reset_staff_two_step,
+    staff_with_second_step,
 )
 from iclient_core.staff.personal_data import export_data
 from iclient_core.staff.settings import (
@@ -92,7 +97,10 @@ __all__ = [
     "portal_revision",
     "resend_invitation",
     "resend_staff_invitation",
+    "reset_client_two_step",
+    "reset_staff_two_step",
     "save_settings",
     "settings_for_editing",
+    "staff_with_second_step",
     "update_client",
 ]

@@ -1,4 +1,5 @@
-"""What staff do to an account they may manage: close it, reopen it, sign it out everywhere.
+"""What staff do to an account they may manage: close it, reopen it, sign it out everywhere,
+turn off its two-step sign-in.
 
 Shared by the client and the staff use cases, which only differ in who may act and which
 accounts they may touch. Each function finishes the caller's unit of work (commit) and logs
@@ -9,8 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Status
+from iclient_core.notifications.model import Kind
 from iclient_core.shared import audit
+from iclient_core.shared.errors import InvalidInput
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.text import counted
 
@@ -83,3 +87,50 @@ def reopen(
     uow.commit()
     security_event("account_enabled", account_id=account.id, ip=ip, by=actor.id)
     return account
+
+
+def reset_two_step(
+    services: Services, uow: UnitOfWork, *, actor: Account, account: Account, action: str, ip: str
+) -> int:
+    """Turn off ``account``'s two-step sign-in for an owner who lost every way to finish it
+    (the phone with the authenticator app, the recovery codes, the passkeys): all of them
+    are forgotten, every session ends and the owner is told by e-mail. They sign in with
+    the password alone and may set up a second step again (staff whom the business
+    requires to have one are asked to at their next sign-in). Returns how many sessions
+    ended.
+
+    Staff check who is asking outside the portal first: the password alone opens the
+    account afterwards.
+
+    Raises:
+        InvalidInput: ``account``: ``two_step_own`` (the actor's own account: they turn it
+            off on their security page, with a code) or ``two_step_not_on`` (nothing to
+            turn off).
+    """
+    if account.id == actor.id:
+        raise InvalidInput.single("account", "two_step_own")
+    if not uow.two_step.has_second_step(account.id):
+        raise InvalidInput.single("account", "two_step_not_on")
+    uow.two_step.delete_for_account(account.id)
+    ended = uow.sessions.delete_for_account(account.id)
+    notify(
+        services,
+        uow,
+        account,
+        Kind.TWO_STEP_RESET,
+        {"link": services.links.sign_in(account.language)},
+    )
+    audit.record(
+        services,
+        uow,
+        actor=actor,
+        action=action,
+        target_type="account",
+        target_id=account.id,
+        summary=f"Two-step sign-in turned off; {counted(ended, 'session')} ended",
+        ip=ip,
+        details={"sessions": ended},
+    )
+    uow.commit()
+    security_event("two_step_reset", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
+    return ended

@@ -152,6 +152,7 @@ class ClientFile:
         open_sessions: how many signed-in sessions the client has.
         invited: created by staff (a resend sends an invitation, not an activation).
         phone_confirmed: the client confirmed their current phone for SMS with a code.
+        two_step: the client signs in in two steps (an authenticator app or a passkey).
     """
 
     account: Account
@@ -159,6 +160,7 @@ class ClientFile:
     open_sessions: int
     invited: bool
     phone_confirmed: bool = False
+    two_step: bool = False
 
 
 def plausible_id(value: str) -> bool:
@@ -210,6 +212,7 @@ def client_file(
             open_sessions=len(uow.sessions.list_for_account(client_id)),
             invited=uow.audit.count(target_id=client_id, action=CREATED) > 0,
             phone_confirmed=preferences_of(uow, client_id).phone_confirmed(account.profile.phone),
+            two_step=uow.two_step.has_second_step(client_id),
         )
 
 
@@ -508,6 +511,28 @@ def enable_client(*, services: Services, actor: Account, client_id: str, ip: str
         account = _live_client(uow, client_id)
         return account_status.reopen(
             services, uow, actor=actor, account=account, action="client.enabled", ip=ip
+        )
+
+
+def reset_client_two_step(
+    *, services: Services, actor: Account, client_id: str, ip: str = "-"
+) -> int:
+    """Turn off a client's two-step sign-in when they lost their phone and their recovery
+    codes (see :func:`iclient_core.staff.account_status.reset_two_step`); admins only.
+
+    Returns:
+        How many sessions were ended.
+
+    Raises:
+        PermissionDenied: the actor is not an admin.
+        NotFound: no such client.
+        InvalidInput: ``account``: ``two_step_not_on``.
+    """
+    with services.uow() as uow:
+        actor = require(uow, actor, Permission.TWO_STEP_RESET)
+        account = _live_client(uow, client_id)
+        return account_status.reset_two_step(
+            services, uow, actor=actor, account=account, action="client.two_step_reset", ip=ip
         )
 
 

@@ -96,6 +96,20 @@ def list_staff(
         return keyset_window(fetch, cursor=cursor, size=size)
 
 
+def staff_with_second_step(
+    *, services: Services, actor: Account, account_ids: Sequence[str]
+) -> set[str]:
+    """Which of these staff members sign in in two steps (for the staff list's "turn off
+    two-step sign-in"), in one look-up.
+
+    Raises:
+        PermissionDenied: the actor is not an admin.
+    """
+    with services.uow() as uow:
+        require(uow, actor, Permission.STAFF_MANAGE)
+        return uow.two_step.with_second_step(account_ids)
+
+
 def _send_staff_invitation(
     services: Services, uow: UnitOfWork, account: Account, actor: Account
 ) -> None:
@@ -293,6 +307,28 @@ def enable_staff(*, services: Services, actor: Account, account_id: str, ip: str
         account = _staff(uow, account_id)
         return account_status.reopen(
             services, uow, actor=actor, account=account, action="staff.enabled", ip=ip
+        )
+
+
+def reset_staff_two_step(
+    *, services: Services, actor: Account, account_id: str, ip: str = "-"
+) -> int:
+    """Turn off a staff member's two-step sign-in when they lost their phone and their
+    recovery codes (see :func:`iclient_core.staff.account_status.reset_two_step`).
+
+    Returns:
+        How many sessions were ended.
+
+    Raises:
+        PermissionDenied: the actor is not an admin.
+        NotFound: no such staff member.
+        InvalidInput: ``account``: ``two_step_own`` or ``two_step_not_on``.
+    """
+    with services.uow() as uow:
+        actor = require(uow, actor, Permission.TWO_STEP_RESET)
+        account = _staff(uow, account_id)
+        return account_status.reset_two_step(
+            services, uow, actor=actor, account=account, action="staff.two_step_reset", ip=ip
         )
 
 

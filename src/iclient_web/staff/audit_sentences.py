@@ -156,6 +156,19 @@ SETTINGS_FIELDS = {
 """The business settings as the sentences name them (translated when shown)."""
 
 
+def _two_step_reset(e: _Entry) -> Markup:
+    count = _number(e.detail("sessions")) or 0
+    return _say(
+        ngettext(
+            "%(actor)s turned off the two-step sign-in of %(subject)s (%(num)d session ended).",
+            "%(actor)s turned off the two-step sign-in of %(subject)s (%(num)d sessions ended).",
+            count,
+        ),
+        num=count,
+        **_people(e),
+    )
+
+
 def _sessions(e: _Entry) -> Markup:
     count = _number(e.detail("sessions"))
     if count is None:
@@ -498,6 +511,7 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
         _l("%(actor)s sent the activation link to %(subject)s again.")
     ),
     "client.sessions_ended": _sessions,
+    "client.two_step_reset": _two_step_reset,
     # staff on staff, settings and the log
     "staff.invited": _staff_invited,
     "staff.invitation_resent": _plain(
@@ -507,6 +521,7 @@ SENTENCES: dict[str, Callable[[_Entry], Markup]] = {
     "staff.disabled": _plain(_l("%(actor)s disabled the account of %(subject)s.")),
     "staff.enabled": _plain(_l("%(actor)s enabled the account of %(subject)s again.")),
     "staff.sessions_ended": _sessions,
+    "staff.two_step_reset": _two_step_reset,
     "settings.updated": _settings_updated,
     "audit.exported": _plain(_l("%(actor)s downloaded the audit log as a CSV file.")),
     # consent

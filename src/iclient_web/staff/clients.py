@@ -1,5 +1,5 @@
 """Staff pages for clients: the list and search, a client's page, create, edit, disable,
-resend the invitation, end sessions, and the CSV import."""
+resend the invitation, end sessions, turn off two-step sign-in, and the CSV import."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from iclient_core.staff.clients import (
     end_client_sessions,
     find_clients,
     resend_invitation,
+    reset_client_two_step,
     update_client,
 )
 from iclient_web import formats
@@ -46,6 +47,7 @@ from iclient_web.messages import field_message
 from iclient_web.security import require_staff
 from iclient_web.staff.forms import ClientForm, ImportForm
 from iclient_web.staff.hooks import client_sections
+from iclient_web.staff.labels import two_step_reset_done
 
 bp = Blueprint("admin_clients", __name__, url_prefix="/<lang>/admin/clients")
 bp.before_request(require_staff)
@@ -220,6 +222,22 @@ def enable(client_id: str) -> Response:
     """Reopen a disabled client account."""
     enable_client(services=services(), actor=g.account, client_id=client_id, ip=client_ip())
     flash(_("The account was enabled again."), "success")
+    return _back(client_id)
+
+
+@bp.post("/<client_id>/two-step-reset")
+def two_step_reset(client_id: str) -> Response:
+    """Turn off the two-step sign-in of a client who lost their phone and their recovery
+    codes (admins only); their sessions end and they are told by e-mail."""
+    try:
+        ended = reset_client_two_step(
+            services=services(), actor=g.account, client_id=client_id, ip=client_ip()
+        )
+    except InvalidInput as error:
+        for codes in error.by_field().values():
+            flash(field_message(codes[0]), "error")
+        return _back(client_id)
+    flash(two_step_reset_done(ended), "success")
     return _back(client_id)
 
 

@@ -1,8 +1,10 @@
-"""How the staff pages name account statuses, roles and audit actions."""
+"""How the staff pages name account statuses, roles and audit actions, and say what an
+action on an account did."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from iclient_web.i18n import N_, translate
 
@@ -45,12 +47,14 @@ ACTION_LABELS = {
     "client.invitation_resent": _l("Invitation sent again"),
     "client.activation_resent": _l("Activation link sent again"),
     "client.sessions_ended": _l("Sessions ended"),
+    "client.two_step_reset": _l("Two-step sign-in turned off by staff"),
     "staff.invited": _l("Staff member invited"),
     "staff.invitation_resent": _l("Invitation sent again"),
     "staff.role_changed": _l("Role changed"),
     "staff.disabled": _l("Account disabled"),
     "staff.enabled": _l("Account enabled"),
     "staff.sessions_ended": _l("Sessions ended"),
+    "staff.two_step_reset": _l("Two-step sign-in turned off by staff"),
     "settings.updated": _l("Settings changed"),
     "audit.exported": _l("Audit log exported"),
     "consent.accepted": _l("Consent given"),
@@ -163,3 +167,14 @@ EVENT_LABELS = {
 
 CHANNEL_LABELS = {"email": _l("E-mail"), "sms": _l("SMS")}
 """How pages name the channels."""
+
+
+def two_step_reset_done(ended: int) -> str:
+    """What turning off someone's two-step sign-in did, after ``ended`` sessions ended."""
+    return ngettext(
+        "Two-step sign-in was turned off and %(num)d session ended. The person was told by "
+        "e-mail and now signs in with the password alone.",
+        "Two-step sign-in was turned off and %(num)d sessions ended. The person was told by "
+        "e-mail and now signs in with the password alone.",
+        ended,
+    )

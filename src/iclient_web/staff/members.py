@@ -1,5 +1,6 @@
 """Admin pages for the staff accounts: invite, change role, disable and enable, resend the
-invitation, end sessions. Only admins get past the core's permission check (others: 404)."""
+invitation, end sessions, turn off two-step sign-in. Only admins get past the core's
+permission check (others: 404)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,15 @@ from iclient_core.staff.members import (
     invite_staff,
     list_staff,
     resend_staff_invitation,
+    reset_staff_two_step,
+    staff_with_second_step,
 )
 from iclient_web.deps import client_ip, services
 from iclient_web.forms import apply_errors
 from iclient_web.messages import field_message
 from iclient_web.security import require_staff
 from iclient_web.staff.forms import InviteStaffForm, RoleForm
+from iclient_web.staff.labels import two_step_reset_done
 
 bp = Blueprint("admin_staff", __name__, url_prefix="/<lang>/admin/staff")
 bp.before_request(require_staff)
@@ -30,9 +34,13 @@ bp.before_request(require_staff)
 
 def _index(form: InviteStaffForm | None = None, status: int = 200) -> tuple[str, int]:
     window = list_staff(services=services(), actor=g.account, cursor=request.args.get("cursor"))
+    two_step = staff_with_second_step(
+        services=services(), actor=g.account, account_ids=[m.id for m in window.items]
+    )
     body = render_template(
         "admin/staff/list.html",
         window=window,
+        two_step=two_step,
         role_choices=RoleForm(formdata=None).role.choices,
         form=form or InviteStaffForm(formdata=None, language=g.lang),
     )
@@ -135,6 +143,20 @@ def resend(account_id: str) -> Response:
         )
         return redirect(url_for("admin_staff.index"), 303)
     flash(_("A new invitation was sent."), "success")
+    return redirect(url_for("admin_staff.index"), 303)
+
+
+@bp.post("/<account_id>/two-step-reset")
+def two_step_reset(account_id: str) -> Response:
+    """Turn off the two-step sign-in of a staff member who lost their phone and their recovery
+    codes; their sessions end and they are told by e-mail."""
+    try:
+        ended = reset_staff_two_step(
+            services=services(), actor=g.account, account_id=account_id, ip=client_ip()
+        )
+    except InvalidInput as error:
+        return _refused(error)
+    flash(two_step_reset_done(ended), "success")
     return redirect(url_for("admin_staff.index"), 303)
 
 
