@@ -278,3 +278,33 @@ def test_staff_add_a_client_import_a_list_and_save_the_settings(
     look(staff, "settings")
     submit(staff, "main form[action*='/admin/settings']")
     look(staff, "settings")
+
+
+@pytest.mark.parametrize(("lang", "width"), WAYS)
+def test_a_manager_turns_off_the_second_step_a_client_lost(
+    lang: str,
+    width: int,
+    site: Site,
+    contexts: Callable[[str, int], Any],
+    open_page: Open,
+    check: Checker,
+) -> None:
+    from iclient_core.accounts.model import email_key
+    from tests.unit.staff_helpers import with_passkey
+
+    address = f"sem-telemovel-{lang}@example.pt"
+    site.new_client(address)
+    with site.portal.services.uow() as uow:
+        account = uow.accounts.get_by_email_key(email_key(address))
+    assert account is not None
+    with_passkey(site.portal.services, account)
+    staff = open_page(contexts("staff", width))
+
+    staff.page.goto(f"{site.url}/{lang}/admin/clients/{account.id}")
+    check(staff, "client-with-a-second-step")
+    submit(staff, "form[action$='/two-step-reset']")
+    check(staff, "client-second-step-turned-off")
+    shown = staff.page.locator("main").inner_text()
+    assert ("foi desligada" if lang == "pt" else "was turned off") in shown
+    assert staff.page.locator("form[action$='/two-step-reset']").count() == 0
+    site.mail_link(address, "/auth/sign-in")  # the owner was told, with a way back in
