@@ -28,6 +28,33 @@ def end_sessions(
 ) -> int:
     """End every session of ``account`` at once; returns how many ended."""
     ended = uow.sessions.delete_for_account(account.id)
+    return _done(
+        services,
+        uow,
+        actor=actor,
+        account=account,
+        action=action,
+        ip=ip,
+        summary=f"{counted(ended, 'session')} ended",
+        event="sessions_ended",
+        sessions=ended,
+    )
+
+
+def _done(
+    services: Services,
+    uow: UnitOfWork,
+    *,
+    actor: Account,
+    account: Account,
+    action: str,
+    ip: str,
+    summary: str,
+    event: str,
+    sessions: int,
+) -> int:
+    """Audit what ``actor`` did to ``account`` (``sessions`` of its sessions ended), commit,
+    and log the security ``event``; returns ``sessions``."""
     audit.record(
         services,
         uow,
@@ -35,13 +62,13 @@ def end_sessions(
         action=action,
         target_type="account",
         target_id=account.id,
-        summary=f"{counted(ended, 'session')} ended",
+        summary=summary,
         ip=ip,
-        details={"sessions": ended},
+        details={"sessions": sessions},
     )
     uow.commit()
-    security_event("sessions_ended", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
-    return ended
+    security_event(event, account_id=account.id, ip=ip, by=actor.id, sessions=sessions)
+    return sessions
 
 
 def close(
@@ -51,20 +78,17 @@ def close(
     account.disable()
     uow.accounts.save(account)
     ended = uow.sessions.delete_for_account(account.id)
-    audit.record(
+    return _done(
         services,
         uow,
         actor=actor,
+        account=account,
         action=action,
-        target_type="account",
-        target_id=account.id,
-        summary=f"Account disabled; {counted(ended, 'session')} ended",
         ip=ip,
-        details={"sessions": ended},
+        summary=f"Account disabled; {counted(ended, 'session')} ended",
+        event="account_disabled",
+        sessions=ended,
     )
-    uow.commit()
-    security_event("account_disabled", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
-    return ended
 
 
 def reopen(
@@ -120,17 +144,14 @@ def reset_two_step(
         Kind.TWO_STEP_RESET,
         {"link": services.links.sign_in(account.language)},
     )
-    audit.record(
+    return _done(
         services,
         uow,
         actor=actor,
+        account=account,
         action=action,
-        target_type="account",
-        target_id=account.id,
-        summary=f"Two-step sign-in turned off; {counted(ended, 'session')} ended",
         ip=ip,
-        details={"sessions": ended},
+        summary=f"Two-step sign-in turned off; {counted(ended, 'session')} ended",
+        event="two_step_reset",
+        sessions=ended,
     )
-    uow.commit()
-    security_event("two_step_reset", account_id=account.id, ip=ip, by=actor.id, sessions=ended)
-    return ended
