@@ -18,7 +18,8 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -472,11 +473,32 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     portal_, transport_ = _build_portal(tmp_path_factory.mktemp("site"))
     flask_app = create_app({"TESTING": True}, portal=portal_)
     ids = _seed(flask_app, portal_, transport_)
-    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+    with served(flask_app) as url:
+        yield Site(url, flask_app, portal_, transport_, ids)
+
+
+@contextmanager
+def served(wsgi_app: Any) -> Iterator[str]:
+    """``wsgi_app`` over real HTTP on a free loopback port (Werkzeug's threaded server); the URL.
+
+    Each response is read whole and closed before the server writes it: the server skips
+    closing a response when the browser drops the connection (a page closed while its
+    favicon loads), and the static file left open then warns when it is collected."""
+
+    def closed_first(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        body = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    server = make_server("127.0.0.1", 0, closed_first, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Site(f"http://127.0.0.1:{server.server_port}", flask_app, portal_, transport_, ids)
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         thread.join()

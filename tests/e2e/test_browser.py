@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from iclient_adapters.compose import Portal
-from tests.e2e.conftest import new_context
+from tests.e2e.conftest import new_context, served
 from tests.web.conftest import LINK_RE, PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -23,15 +21,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_url(app: Flask) -> Iterator[str]:
     """The app served over real HTTP on a free loopback port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture
