@@ -1,6 +1,8 @@
 """Demo data for the quick start (part of the composition, not of the web layer, which never
 opens a unit of work): one admin and one active client, with passwords printed, and one
-bookable service with the admin's working hours, so that ``/pt/book`` has free times.
+bookable service with the admin's working hours, so that ``/pt/book`` has free times. The
+client finds an invoice and a contract in their documents and a quote waiting for their
+answer, as a client of a running business would.
 
 Only ``iclient serve --demo`` (refused in production) creates them: there are no default
 accounts otherwise.
@@ -9,13 +11,18 @@ accounts otherwise.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from iclient_core.accounts import tokens
-from iclient_core.accounts.model import Role, email_key
+from iclient_core.accounts.model import Account, Role, email_key
 from iclient_core.accounts.registration import activate_account, register_client
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.bookings import ServiceInput, save_availability, save_service
+from iclient_core.documents.publishing import upload_document
+from iclient_core.quotes.proposals import LineInput, ProposalInput, send_proposal
+from iclient_core.quotes.requests import request_quote
 from iclient_core.services import Services
+from iclient_core.shared.intake import Upload
 from iclient_core.staff.members import create_staff
 
 WORDS = (
@@ -83,7 +90,85 @@ def seed(services: Services) -> list[tuple[str, str, str]]:
             ip="127.0.0.1",
         )
         created.append(("client", "ana.silva@example.com", password))
+        _client_area(services, account)
     return created
+
+
+def _client_area(services: Services, client: Account) -> None:
+    """An invoice and a contract in the client's documents, and a quote the client asked for
+    that the business answered (it waits for the client to accept or decline it)."""
+    with services.uow() as uow:
+        admin = uow.accounts.get_by_email_key(email_key("admin@example.com"))
+    if admin is None:
+        return
+    today = services.clock.now().date()
+    for title, category, amount, due in (
+        ("Fatura FT 2026/1", "invoice", "184,50", today + timedelta(days=30)),
+        ("Contrato de manutenção", "contract", None, None),
+    ):
+        upload_document(
+            services=services,
+            actor=admin,
+            client_id=client.id,
+            file=Upload(filename=_file_name(title), stream=iter([_pdf(title)])),
+            title=title,
+            category=category,
+            issue_date=today.isoformat(),
+            amount=amount,
+            due_date=due.isoformat() if due else None,
+            notify=False,
+        )
+    quote = request_quote(
+        services=services,
+        account_id=client.id,
+        subject="Manutenção anual do ar condicionado",
+        details="Dois aparelhos, na sala e no escritório.",
+        desired_date=None,
+        ip="127.0.0.1",
+    )
+    send_proposal(
+        services=services,
+        actor=admin,
+        quote_id=quote.id,
+        proposal=ProposalInput(
+            lines=(
+                LineInput("Limpeza e verificação de um aparelho", "2", "45,00", "2300"),
+                LineInput("Deslocação", "1", "15,00", "2300"),
+            ),
+            valid_until=(today + timedelta(days=30)).isoformat(),
+            message="Podemos passar na próxima semana.",
+        ),
+    )
+
+
+def _file_name(title: str) -> str:
+    plain = title.lower().replace("ç", "c").replace("ã", "a").replace("/", "-")
+    return "-".join(plain.split()) + ".pdf"
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF that says ``text`` (ASCII only), small but complete: viewers open it."""
+    line = text.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 18 Tf 72 760 Td (" + line + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += str(number).encode() + b" 0 obj\n" + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 " + str(len(objects) + 1).encode() + b"\n0000000000 65535 f \n"
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size " + str(len(objects) + 1).encode() + b" /Root 1 0 R >>\n"
+    out += b"startxref\n" + str(xref).encode() + b"\n%%EOF\n"
+    return bytes(out)
 
 
 DEMO_HOURS = "\n".join(f"{day} 09:00-13:00\n{day} 14:00-18:00" for day in range(1, 6))

@@ -1,11 +1,15 @@
-"""The quick start's demo data: an admin and an active client, made once, nothing by default."""
+"""The quick start's demo data: an admin and an active client with documents and a quote, made
+once, nothing by default."""
 
 from __future__ import annotations
+
+import re
 
 from iclient_adapters.compose import Portal
 from iclient_adapters.demo import seed
 from iclient_core.accounts.model import Role, Status
 from tests.web.conftest import Browser, stored_account
+from tests.web.test_staff_area import accept_texts_if_asked
 
 
 def test_demo_seed_makes_an_admin_and_a_client_who_can_sign_in_once(
@@ -36,3 +40,28 @@ def test_the_demo_has_a_service_a_visitor_can_book(portal: Portal, browser: Brow
     assert service.name_pt == "Consulta"
     page = browser.get(f"/pt/book/{service.id}").get_data(as_text=True)
     assert 'name="start"' in page  # free times to choose from
+
+
+def test_the_demo_client_finds_documents_and_a_quote_to_answer(
+    portal: Portal, browser: Browser
+) -> None:
+    created = seed(portal.services)
+    _, email, password = created[1]
+    browser.sign_in(email, password)
+    accept_texts_if_asked(browser)
+
+    documents = browser.get("/pt/documents").get_data(as_text=True)
+    assert "Fatura FT 2026/1" in documents and "Contrato de manutenção" in documents
+    link = re.search(r'href="(/pt/documents/[^"]+/download)"', documents)
+    assert link is not None
+    answer = browser.get(link.group(1))
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    pdf = answer.get_data()
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+
+    quotes = browser.get("/pt/quotes").get_data(as_text=True)
+    assert "Manutenção anual do ar condicionado" in quotes
+    shown = re.search(r'href="(/pt/quotes/[0-9a-f]+)"', quotes)
+    assert shown is not None
+    page = browser.get(shown.group(1)).get_data(as_text=True)
+    assert "/accept" in page and "Podemos passar na próxima semana." in page
