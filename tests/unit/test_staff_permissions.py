@@ -160,9 +160,9 @@ CASES: dict[str, tuple[Role, Call]] = {
             services=s, actor=a, account_id=with_passkey(s, w.target_staff).id
         ),
     ),
-    "members.staff_with_second_step": (
+    "members.resettable_second_steps": (
         Role.ADMIN,
-        lambda s, a, w: staff_admin.staff_with_second_step(
+        lambda s, a, w: staff_admin.resettable_second_steps(
             services=s, actor=a, account_ids=[w.target_staff.id]
         ),
     ),

@@ -9,7 +9,6 @@ from iclient_adapters.compose import Portal
 from iclient_adapters.demo import seed
 from iclient_core.accounts.model import Role, Status
 from tests.web.conftest import Browser, stored_account
-from tests.web.test_staff_area import accept_texts_if_asked
 
 
 def test_demo_seed_makes_an_admin_and_a_client_who_can_sign_in_once(
@@ -47,8 +46,7 @@ def test_the_demo_client_finds_documents_and_a_quote_to_answer(
 ) -> None:
     created = seed(portal.services)
     _, email, password = created[1]
-    browser.sign_in(email, password)
-    accept_texts_if_asked(browser)
+    browser.sign_in(email, password)  # the consent gate passed too
 
     documents = browser.get("/pt/documents").get_data(as_text=True)
     assert "Fatura FT 2026/1" in documents and "Contrato de manutenção" in documents

@@ -387,7 +387,6 @@ def test_staff_correct_a_clients_details_and_bad_input_gets_the_form_back(
 def test_a_manager_turns_off_the_second_step_a_client_lost(app: Flask, browser: Browser) -> None:
     client = another_browser(app, browser)
     client.client_account(CLIENT)
-    accept_texts_if_asked(client)
     browser.staff_account()
     account = stored_account(browser.portal, CLIENT)
     assert account is not None

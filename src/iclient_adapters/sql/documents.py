@@ -290,12 +290,7 @@ class SqlDocumentRepository:
         so no year either; an empty page otherwise asks for the years on their own."""
         page, years = self._page(query, with_years=True)
         if years is None:
-            unfiltered = (
-                query.category is None
-                and query.year is None
-                and not query.search_words
-                and query.offset == 0
-            )
+            unfiltered = not query.filtered and query.offset == 0
             years = [] if unfiltered else self.years(query.client_id, query.statuses)
         return page, years
 

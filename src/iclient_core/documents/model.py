@@ -360,6 +360,11 @@ class DocumentQuery:
         return (self.page - 1) * self.per_page
 
     @property
+    def filtered(self) -> bool:
+        """Whether a category, a year or a search narrows the client's documents."""
+        return bool(self.category or self.year or self.search)
+
+    @property
     def search_words(self) -> list[str]:
         """The search words, folded like the stored search text; a document needs them all."""
         return search_key(self.search).split()

@@ -16,7 +16,7 @@ from iclient_core.accounts import tokens
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import LANGUAGES, Account, Profile, Role, Status
-from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.permissions import Permission, allowed, require
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind
 from iclient_core.shared import audit
@@ -96,18 +96,21 @@ def list_staff(
         return keyset_window(fetch, cursor=cursor, size=size)
 
 
-def staff_with_second_step(
+def resettable_second_steps(
     *, services: Services, actor: Account, account_ids: Sequence[str]
 ) -> set[str]:
-    """Which of these staff members sign in in two steps (for the staff list's "turn off
-    two-step sign-in"), in one look-up.
+    """Which of these staff members have a second step the actor may turn off (the staff
+    list's "turn off two-step sign-in"), in one look-up: never the actor's own (see
+    :func:`reset_staff_two_step`), none for an actor without that permission.
 
     Raises:
         PermissionDenied: the actor is not an admin.
     """
     with services.uow() as uow:
-        require(uow, actor, Permission.STAFF_MANAGE)
-        return uow.two_step.with_second_step(account_ids)
+        actor = require(uow, actor, Permission.STAFF_MANAGE)
+        if not allowed(actor, Permission.TWO_STEP_RESET):
+            return set()
+        return uow.two_step.with_second_step([a for a in account_ids if a != actor.id])
 
 
 def _send_staff_invitation(

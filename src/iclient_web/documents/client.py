@@ -24,13 +24,12 @@ def index() -> str:
         search=request.args.get("q"),
         page=request.args.get("page"),
     )
-    filtered = bool(found.query.category or found.query.year or found.query.search)
     return render_template(
         "documents/index.html",
         found=found,
         page=found.page,
         query=found.query,
-        filtered=filtered,
+        filtered=found.query.filtered,
         categories=list(CATEGORY_LABELS),
     )
 

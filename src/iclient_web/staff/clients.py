@@ -176,6 +176,13 @@ def _back(client_id: str) -> Response:
     return redirect(url_for("admin_clients.show", client_id=client_id), 303)
 
 
+def _refused(error: InvalidInput, client_id: str) -> Response:
+    """Back to the client's page, saying why (the first reason of each field)."""
+    for codes in error.by_field().values():
+        flash(field_message(codes[0]), "error")
+    return _back(client_id)
+
+
 @bp.post("/<client_id>/resend")
 def resend(client_id: str) -> Response:
     """Send a client who has not activated yet a new link."""
@@ -184,9 +191,7 @@ def resend(client_id: str) -> Response:
             services=services(), actor=g.account, client_id=client_id, ip=client_ip()
         )
     except InvalidInput as error:
-        for code in error.by_field().values():
-            flash(field_message(code[0]), "error")
-        return _back(client_id)
+        return _refused(error, client_id)
     except RateLimited:
         flash(
             _("Several links were sent in the last hour. Please wait before sending another."),
@@ -234,9 +239,7 @@ def two_step_reset(client_id: str) -> Response:
             services=services(), actor=g.account, client_id=client_id, ip=client_ip()
         )
     except InvalidInput as error:
-        for codes in error.by_field().values():
-            flash(field_message(codes[0]), "error")
-        return _back(client_id)
+        return _refused(error, client_id)
     flash(two_step_reset_done(ended), "success")
     return _back(client_id)
 

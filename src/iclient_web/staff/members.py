@@ -19,7 +19,7 @@ from iclient_core.staff.members import (
     list_staff,
     resend_staff_invitation,
     reset_staff_two_step,
-    staff_with_second_step,
+    resettable_second_steps,
 )
 from iclient_web.deps import client_ip, services
 from iclient_web.forms import apply_errors
@@ -34,7 +34,7 @@ bp.before_request(require_staff)
 
 def _index(form: InviteStaffForm | None = None, status: int = 200) -> tuple[str, int]:
     window = list_staff(services=services(), actor=g.account, cursor=request.args.get("cursor"))
-    two_step = staff_with_second_step(
+    two_step = resettable_second_steps(
         services=services(), actor=g.account, account_ids=[m.id for m in window.items]
     )
     body = render_template(
