@@ -249,8 +249,14 @@ def served_base_url(host: str, port: int) -> str:
 
 
 def _portal_app() -> Flask:
-    """The portal app from the environment (each web worker builds its own)."""
-    return create_app()
+    """The portal app from the environment: each web worker builds its own, and warms it up
+    before it accepts a connection (:mod:`iclient_web.warmup`)."""
+    from iclient_web.warmup import warm_up
+
+    app = create_app()
+    seconds = warm_up(app)
+    logging.getLogger("iclient.server").info("web worker warmed up in %.2f s", seconds)
+    return app
 
 
 @main.command("worker")
