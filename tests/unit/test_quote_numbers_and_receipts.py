@@ -64,7 +64,7 @@ def test_the_number_prefix_is_chosen_in_the_business_settings(world: World) -> N
     world.request()
     _settings(world, quote_prefix="PRJ")
     quote_id = world.request()
-    quote = get_client_quote(services=world.services, account_id=world.ana.id, quote_id=quote_id)
+    quote = get_client_quote(services=world.services, actor=world.ana, quote_id=quote_id)
     assert quote.quote.reference == "PRJ 2026/0002"
     assert quote.quote.number.file_stem == "PRJ-2026-0002"
     for bad in ("OR C", "ORC/", "ORÇ", "X" * 13):

@@ -55,6 +55,7 @@ from iclient_core.shared.errors import (
     PermissionDenied,
     RateLimited,
 )
+from iclient_core.unit_of_work import UnitOfWork
 
 IP = "203.0.113.5"
 TWO_LINES = ProposalInput(
@@ -325,7 +326,7 @@ def test_staff_send_a_proposal_the_version_is_frozen_and_the_client_is_emailed(
     assert draft.state is QuoteState.DRAFT
     assert (
         get_client_quote(
-            services=world.services, account_id=world.ana.id, quote_id=quote_id
+            services=world.services, actor=world.ana, quote_id=quote_id
         ).quote.proposals
         == []
     )  # drafts stay with staff
@@ -463,7 +464,7 @@ def test_a_revision_is_a_new_version_and_the_old_one_stays_readable(world: World
     revise_proposal(services=world.services, actor=world.rui, quote_id=quote_id)
     (notice,) = world.mail()
     assert notice["X-Iclient-Kind"] == "quote_update" and "a rever a proposta" in _text(notice)
-    view = get_client_quote(services=world.services, account_id=world.ana.id, quote_id=quote_id)
+    view = get_client_quote(services=world.services, actor=world.ana, quote_id=quote_id)
     assert view.state is QuoteState.DRAFT and [p.number for p in view.quote.proposals] == [1]
     with pytest.raises(InvalidTransition):  # cannot accept while staff revise
         accept_quote(
@@ -479,7 +480,7 @@ def test_a_revision_is_a_new_version_and_the_old_one_stays_readable(world: World
         language="pt",
     )
     send_proposal(services=world.services, actor=world.rui, quote_id=quote_id, proposal=cheaper)
-    view = get_client_quote(services=world.services, account_id=world.ana.id, quote_id=quote_id)
+    view = get_client_quote(services=world.services, actor=world.ana, quote_id=quote_id)
     first, second = view.quote.proposals
     assert first.totals.total != second.totals.total and view.quote.sent_proposal == second
     assert "revisto" in world.mail()[0]["Subject"]
@@ -565,7 +566,7 @@ def test_the_client_withdraws_a_request(world: World) -> None:
 def test_another_client_can_neither_see_nor_decide_the_quote(world: World) -> None:
     quote_id = world.sent()
     with pytest.raises(NotFound):
-        get_client_quote(services=world.services, account_id=world.bea.id, quote_id=quote_id)
+        get_client_quote(services=world.services, actor=world.bea, quote_id=quote_id)
     for attempt in (accept_quote, decline_quote):
         with pytest.raises(NotFound):
             attempt(  # type: ignore[operator]
@@ -578,7 +579,32 @@ def test_another_client_can_neither_see_nor_decide_the_quote(world: World) -> No
             )
     with pytest.raises(NotFound):
         withdraw_quote(services=world.services, account_id=world.bea.id, quote_id=quote_id, ip=IP)
-    assert list_client_quotes(services=world.services, account_id=world.bea.id).total == 0
+    assert list_client_quotes(services=world.services, actor=world.bea).total == 0
+
+
+def test_only_an_active_client_reads_their_quotes_as_signed_in_and_without_a_statement(
+    world: World,
+) -> None:
+    quote_id = world.sent()
+    disabled = attrs.evolve(world.ana)
+    disabled.disable()
+    begun = 0
+    uow = world.services.uow
+
+    def counting() -> UnitOfWork:
+        nonlocal begun
+        begun += 1
+        return uow()
+
+    services = attrs.evolve(world.services, uow=counting)
+    for actor in (world.rui, world.eva, disabled):
+        with pytest.raises(PermissionDenied):
+            list_client_quotes(services=services, actor=actor)
+        with pytest.raises(PermissionDenied):
+            get_client_quote(services=services, actor=actor, quote_id=quote_id)
+    assert begun == 0  # refused on the account read for this request
+    assert list_client_quotes(services=services, actor=world.ana).total == 1
+    assert begun == 1  # the page of quotes, nothing more
 
 
 def test_an_expired_quote_cannot_be_accepted_and_the_client_can_ask_for_a_renewal(
@@ -595,7 +621,7 @@ def test_an_expired_quote_cannot_be_accepted_and_the_client_can_ask_for_a_renewa
             proposal_number=1,
             ip=IP,
         )
-    view = get_client_quote(services=world.services, account_id=world.ana.id, quote_id=quote_id)
+    view = get_client_quote(services=world.services, actor=world.ana, quote_id=quote_id)
     assert view.state is QuoteState.EXPIRED and view.quote.state is QuoteState.SENT
     request_renewal(services=world.services, account_id=world.ana.id, quote_id=quote_id, ip=IP)
     quote = get_staff_quote(services=world.services, actor=world.rui, quote_id=quote_id).quote
@@ -624,7 +650,7 @@ def test_lists_filter_by_state_and_by_whose_move_it_is(world: World) -> None:
     waiting_for_client = world.sent()
 
     def ids(**filters: str) -> list[str]:
-        page = list_client_quotes(services=world.services, account_id=world.ana.id, **filters)
+        page = list_client_quotes(services=world.services, actor=world.ana, **filters)
         return [row.id for row in page.items]
 
     assert set(ids()) == {waiting_for_staff, waiting_for_client}
@@ -643,14 +669,12 @@ def test_lists_are_paginated(world: World) -> None:
     for i in range(5):
         world.clock.advance(timedelta(minutes=1))
         world.request(f"Pedido {i}")
-    first = list_client_quotes(services=world.services, account_id=world.ana.id, per_page=2)
-    last = list_client_quotes(
-        services=world.services, account_id=world.ana.id, per_page=2, page="3"
-    )
+    first = list_client_quotes(services=world.services, actor=world.ana, per_page=2)
+    last = list_client_quotes(services=world.services, actor=world.ana, per_page=2, page="3")
     assert (first.total, first.pages, first.has_next, first.has_previous) == (5, 3, True, False)
     assert [row.subject for row in first.items] == ["Pedido 4", "Pedido 3"]
     assert [row.subject for row in last.items] == ["Pedido 0"] and not last.has_next
-    odd = list_client_quotes(services=world.services, account_id=world.ana.id, page="-1")
+    odd = list_client_quotes(services=world.services, actor=world.ana, page="-1")
     assert odd.number == 1
 
 

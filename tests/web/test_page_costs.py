@@ -110,8 +110,10 @@ def test_a_signed_in_page_costs_at_most_three_statements_whatever_the_client_hol
     assert costs[5] == costs[40]
     assert all(count <= 3 for count in costs[40].values()), costs
     # The documents list: the session (with its account and the revision), then the page
-    # with the client's years.
+    # with the client's years; the quotes list: the session, then the page (the client is
+    # the session's account, not read again).
     assert costs[40]["/pt/documents"] == 2, costs
+    assert costs[40]["/pt/quotes"] == 2, costs
 
 
 def test_the_gate_and_the_settings_are_read_again_when_the_revision_moves(

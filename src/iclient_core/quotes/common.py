@@ -65,15 +65,27 @@ def new_number(services: Services, uow: UnitOfWork) -> QuoteNumber:
 
 
 def active_client(uow: UnitOfWork, account_id: str) -> Account:
-    """The active client account ``account_id``.
+    """The active client account ``account_id``, read in ``uow`` (for a use case that writes).
 
     Raises:
         PermissionDenied: no such active client (staff do not ask or decide as clients).
     """
     account = uow.accounts.get(account_id)
-    if account is None or not account.is_active or account.role is not Role.CLIENT:
+    if account is None:
         raise PermissionDenied("quotes are for clients")
-    return account
+    return as_client(account)
+
+
+def as_client(actor: Account) -> Account:
+    """``actor``, an active client, as read for this request (a use case that only reads
+    needs no statement of its own for it).
+
+    Raises:
+        PermissionDenied: not an active client (staff do not ask or decide as clients).
+    """
+    if not actor.is_active or actor.role is not Role.CLIENT:
+        raise PermissionDenied("quotes are for clients")
+    return actor
 
 
 def clients_quote(uow: UnitOfWork, account: Account, quote_id: str) -> Quote:

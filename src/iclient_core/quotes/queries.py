@@ -12,7 +12,7 @@ from iclient_core.accounts.authentication import lookup_key
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission, require
 from iclient_core.quotes.common import (
-    active_client,
+    as_client,
     clients_quote,
     offered_vat_rates,
     staff_quote,
@@ -121,22 +121,21 @@ def _page(
 def list_client_quotes(
     *,
     services: Services,
-    account_id: str,
+    actor: Account,
     state: str | None = None,
     waiting: str | None = None,
     page: int | str | None = 1,
     per_page: int = PER_PAGE,
 ) -> Page[QuoteSummary]:
-    """The client's quotes, newest activity first, optionally filtered (two queries).
+    """The signed-in client's quotes, newest activity first, optionally filtered (one query).
 
     Raises:
-        PermissionDenied: the account is not an active client.
+        PermissionDenied: the actor is not an active client.
     """
-    with services.uow() as uow:
-        active_client(uow, account_id)
+    client = as_client(actor)
     return _page(
         services,
-        client_id=account_id,
+        client_id=client.id,
         states=parse_filter(state, waiting),
         page=page,
         per_page=per_page,
@@ -189,15 +188,15 @@ def count_quotes(
     ).total
 
 
-def get_client_quote(*, services: Services, account_id: str, quote_id: str) -> QuoteView:
-    """One of the client's quotes, without the versions staff have not sent.
+def get_client_quote(*, services: Services, actor: Account, quote_id: str) -> QuoteView:
+    """One of the signed-in client's quotes, without the versions staff have not sent.
 
     Raises:
-        PermissionDenied: the account is not an active client.
+        PermissionDenied: the actor is not an active client.
         NotFound: no such quote, or another client's.
     """
+    client = as_client(actor)
     with services.uow() as uow:
-        client = active_client(uow, account_id)
         quote = clients_quote(uow, client, quote_id)
     return QuoteView(
         quote=quote.for_client(),

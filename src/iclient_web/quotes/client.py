@@ -51,7 +51,7 @@ def index() -> str | Response:
         return redirect(url_for("quotes.admin.queue", state=state, waiting=waiting), 303)
     page = list_client_quotes(
         services=services(),
-        account_id=g.account.id,
+        actor=g.account,
         page=request.args.get("page"),
         state=state,
         waiting=waiting,
@@ -105,7 +105,7 @@ def _client_page(
     notice: str | None = None,
     decline: forms.DeclineForm | None = None,
 ) -> tuple[str, int]:
-    view = get_client_quote(services=services(), account_id=g.account.id, quote_id=quote_id)
+    view = get_client_quote(services=services(), actor=g.account, quote_id=quote_id)
     quote = view.quote
     shown = chosen_version(quote, quote.sent_proposal)
     offered = quote.sent_proposal
@@ -146,7 +146,7 @@ def pdf(quote_id: str) -> Response:
             "quotes.admin.pdf", quote_id=quote_id, version=list_filters("version").get("version")
         )
         return redirect(target, 303)
-    view = get_client_quote(services=services(), account_id=g.account.id, quote_id=quote_id)
+    view = get_client_quote(services=services(), actor=g.account, quote_id=quote_id)
     return pdf_response(view, chosen_version(view.quote, view.quote.sent_proposal))
 
 
