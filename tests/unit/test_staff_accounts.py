@@ -179,6 +179,6 @@ def test_a_pending_staff_member_can_get_the_invitation_again(
 def test_the_staff_list_has_staff_and_admins_only(services: Services, admin: Account) -> None:
     active_client(services)
     rui = invite(services, admin)
-    page = staff_admin.list_staff(services=services, actor=admin)
+    page = staff_admin.list_staff(services=services, actor=admin).window
     assert {a.id for a in page.items} == {rui.id, admin.id}
     assert page.is_whole

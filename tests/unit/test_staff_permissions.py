@@ -160,12 +160,6 @@ CASES: dict[str, tuple[Role, Call]] = {
             services=s, actor=a, account_id=with_passkey(s, w.target_staff).id
         ),
     ),
-    "members.resettable_second_steps": (
-        Role.ADMIN,
-        lambda s, a, w: staff_admin.resettable_second_steps(
-            services=s, actor=a, account_ids=[w.target_staff.id]
-        ),
-    ),
     "audit.audit_page": (
         Role.ADMIN,
         lambda s, a, w: audit_admin.audit_page(services=s, actor=a),

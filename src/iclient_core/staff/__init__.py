@@ -13,7 +13,7 @@ The public names of the package, by module:
 - :mod:`.logo`: ``OpenedLogo``, ``StoredLogo``, ``open_logo``
 - :mod:`.members`: ``change_role``, ``create_staff``, ``disable_staff``, ``enable_staff``,
   ``end_staff_sessions``, ``invite_staff``, ``list_staff``, ``resend_staff_invitation``,
-  ``reset_staff_two_step``, ``resettable_second_steps``
+  ``reset_staff_two_step``
 - :mod:`.personal_data`: ``export_data``
 - :mod:`.settings`: ``current_settings``, ``portal_revision``, ``save_settings``,
   ``settings_for_editing``
@@ -53,7 +53,6 @@ from iclient_core.staff.members import (
     list_staff,
     resend_staff_invitation,
     reset_staff_two_step,
-    resettable_second_steps,
 )
 from iclient_core.staff.personal_data import export_data
 from iclient_core.staff.settings import (
@@ -99,7 +98,6 @@ __all__ = [
     "resend_staff_invitation",
     "reset_client_two_step",
     "reset_staff_two_step",
-    "resettable_second_steps",
     "save_settings",
     "settings_for_editing",
     "update_client",

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import attrs
+
 from iclient_core.accounts import tokens
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.mail import notify
@@ -71,10 +73,26 @@ def _guard_last_admin(uow: UnitOfWork, actor: Account, target: Account) -> None:
         uow.accounts.save(require(uow, actor, Permission.STAFF_MANAGE))
 
 
+@attrs.frozen
+class StaffList:
+    """One page of the staff list.
+
+    Attributes:
+        window: the staff members of the page.
+        resettable: those of them with a second step the actor may turn off (the list's
+            "turn off two-step sign-in"): never the actor's own (see
+            :func:`reset_staff_two_step`), none for an actor without that permission.
+    """
+
+    window: Window[Account]
+    resettable: frozenset[str]
+
+
 def list_staff(
     *, services: Services, actor: Account, cursor: str | None = None, size: int = PAGE_SIZE
-) -> Window[Account]:
-    """The staff members (collaborators and managers), newest first, one page.
+) -> StaffList:
+    """The staff members (collaborators and managers), newest first, one page, and which of
+    them have a second step the actor may turn off (one look-up for the page).
 
     Paged by keyset like the clients (see :func:`iclient_core.staff.clients.find_clients`):
     ``cursor`` comes from the page before; None gives the first page.
@@ -93,24 +111,11 @@ def list_staff(
                 roles=STAFF_ROLES, statuses=LIVE_STATUSES, after=after, before=before, limit=limit
             )
 
-        return keyset_window(fetch, cursor=cursor, size=size)
-
-
-def resettable_second_steps(
-    *, services: Services, actor: Account, account_ids: Sequence[str]
-) -> set[str]:
-    """Which of these staff members have a second step the actor may turn off (the staff
-    list's "turn off two-step sign-in"), in one look-up: never the actor's own (see
-    :func:`reset_staff_two_step`), none for an actor without that permission.
-
-    Raises:
-        PermissionDenied: the actor is not an admin.
-    """
-    with services.uow() as uow:
-        actor = require(uow, actor, Permission.STAFF_MANAGE)
-        if not allowed(actor, Permission.TWO_STEP_RESET):
-            return set()
-        return uow.two_step.with_second_step([a for a in account_ids if a != actor.id])
+        window = keyset_window(fetch, cursor=cursor, size=size)
+        others = [member.id for member in window.items if member.id != actor.id]
+        if not others or not allowed(actor, Permission.TWO_STEP_RESET):
+            return StaffList(window=window, resettable=frozenset())
+        return StaffList(window=window, resettable=frozenset(uow.two_step.with_second_step(others)))
 
 
 def _send_staff_invitation(

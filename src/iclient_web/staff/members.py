@@ -19,7 +19,6 @@ from iclient_core.staff.members import (
     list_staff,
     resend_staff_invitation,
     reset_staff_two_step,
-    resettable_second_steps,
 )
 from iclient_web.deps import client_ip, services
 from iclient_web.forms import apply_errors
@@ -33,14 +32,11 @@ bp.before_request(require_staff)
 
 
 def _index(form: InviteStaffForm | None = None, status: int = 200) -> tuple[str, int]:
-    window = list_staff(services=services(), actor=g.account, cursor=request.args.get("cursor"))
-    two_step = resettable_second_steps(
-        services=services(), actor=g.account, account_ids=[m.id for m in window.items]
-    )
+    found = list_staff(services=services(), actor=g.account, cursor=request.args.get("cursor"))
     body = render_template(
         "admin/staff/list.html",
-        window=window,
-        two_step=two_step,
+        window=found.window,
+        two_step=found.resettable,
         role_choices=RoleForm(formdata=None).role.choices,
         form=form or InviteStaffForm(formdata=None, language=g.lang),
     )
