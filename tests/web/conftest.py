@@ -22,6 +22,7 @@ from iclient_adapters.config import Config
 from iclient_adapters.mail import MemoryTransport, TemplateMailer
 from iclient_adapters.storage import build_storage
 from iclient_adapters.testing import TEST_SECRET_KEY, make_services
+from iclient_adapters.testing.outages import DatabaseOutage
 from iclient_core.accounts.model import Account, email_key
 from iclient_core.consent.use_cases import ensure_defaults
 from iclient_core.inbox.forms import ensure_default_forms
@@ -71,6 +72,14 @@ def portal(tmp_path: Path, clock: FrozenClock, transport: MemoryTransport) -> Po
     ensure_defaults(services=services)  # a first install publishes the example texts
     ensure_default_forms(services=services)  # and has the contact and demo forms
     return Portal(config=config, services=services)
+
+
+@pytest.fixture
+def outage(portal: Portal) -> DatabaseOutage:
+    """The portal's database, breakable (every view sees the wrapped factory)."""
+    found = DatabaseOutage(portal.services.uow)
+    portal.services = attrs.evolve(portal.services, uow=found)
+    return found
 
 
 @pytest.fixture

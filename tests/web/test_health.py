@@ -7,7 +7,6 @@ import json
 import logging
 from datetime import timedelta
 
-import attrs
 import pytest
 from flask import Flask
 
@@ -16,13 +15,6 @@ from iclient_adapters.compose import Portal
 from iclient_adapters.testing.notifications import message
 from iclient_adapters.testing.outages import DatabaseOutage
 from tests.web.conftest import Browser, app_with
-
-
-@pytest.fixture
-def outage(portal: Portal) -> DatabaseOutage:
-    found = DatabaseOutage(portal.services.uow)
-    portal.services = attrs.evolve(portal.services, uow=found)
-    return found
 
 
 def test_healthz_answers_without_touching_anything(

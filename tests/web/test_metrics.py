@@ -12,7 +12,6 @@ import textwrap
 import time
 from pathlib import Path
 
-import attrs
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -50,13 +49,6 @@ def scraper_on(portal: Portal) -> Browser:
 def scraper(portal: Portal) -> Browser:
     """A browser on a portal whose /metrics is on, with a token."""
     return scraper_on(portal)
-
-
-@pytest.fixture
-def outage(portal: Portal) -> DatabaseOutage:
-    found = DatabaseOutage(portal.services.uow)
-    portal.services = attrs.evolve(portal.services, uow=found)
-    return found
 
 
 def scrape(browser: Browser) -> str:

@@ -10,23 +10,13 @@ from __future__ import annotations
 
 import logging
 
-import attrs
 import pytest
 
-from iclient_adapters.compose import Portal
 from iclient_adapters.testing.outages import DatabaseOutage
 from tests.web.conftest import CSRF_RE, Browser
 
 DOWN_PT = "O portal está momentaneamente indisponível"
 DOWN_EN = "The portal is briefly unavailable"
-
-
-@pytest.fixture
-def outage(portal: Portal) -> DatabaseOutage:
-    """The portal's database, breakable (every view sees the wrapped factory)."""
-    found = DatabaseOutage(portal.services.uow)
-    portal.services = attrs.evolve(portal.services, uow=found)
-    return found
 
 
 def _request_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import attrs
 import pytest
 from flask import Flask
 
@@ -22,13 +21,6 @@ def compiled(app: Flask, language: str) -> set[str]:
     environment = app.jinja_env
     assert isinstance(environment, PageEnvironment)
     return {name for _loader, name in environment.in_language(language).cache or {}}
-
-
-@pytest.fixture
-def outage(portal: Portal) -> DatabaseOutage:
-    found = DatabaseOutage(portal.services.uow)
-    portal.services = attrs.evolve(portal.services, uow=found)
-    return found
 
 
 def test_the_warm_up_opens_the_database_and_compiles_the_first_pages_in_every_language(
