@@ -76,7 +76,7 @@ def test_a_request_goes_from_open_to_answered_to_closed_and_back(
     (reply,) = deliver(services)
     assert reply.kind is Kind.SUPPORT_REPLY and reply.to_address == ana.email.address
     assert NOTE not in str(reply.context) and "Já vimos." in reply.context["message"]
-    thread = support.my_thread(services=services, account_id=ana.id, conversation_id=cid)
+    thread = support.my_thread(services=services, actor=ana, conversation_id=cid)
     assert thread.conversation.status is Status.WAITING_ON_CLIENT
     assert [m.text for m in thread.messages] == ["Não imprime desde ontem.", "Já vimos."]
     assert len(thread.messages[0].attachments) == 1
@@ -87,7 +87,7 @@ def test_a_request_goes_from_open_to_answered_to_closed_and_back(
     support.reply_as_client(
         services=services, account_id=ana.id, conversation_id=cid, message="Voltou.", ip=IP
     )
-    again = support.my_thread(services=services, account_id=ana.id, conversation_id=cid)
+    again = support.my_thread(services=services, actor=ana, conversation_id=cid)
     assert again.conversation.status is Status.WAITING_ON_STAFF
     support.close_as_client(services=services, account_id=ana.id, conversation_id=cid, ip=IP)
     clock.advance(timedelta(days=services.settings.support_reopen_days, seconds=1))
@@ -126,15 +126,15 @@ def test_only_the_requester_and_staff_reach_a_request(services: Services) -> Non
     bea = active_client(services, email="bea@example.pt")
     rui = staff_member(services, role=Role.STAFF, email="rui@example.pt")
     cid = opened(services, ana.id, files=[Upload("foto.jpg", [PHOTO])])
-    thread = support.my_thread(services=services, account_id=ana.id, conversation_id=cid)
+    thread = support.my_thread(services=services, actor=ana, conversation_id=cid)
     message_id = thread.messages[0].id
     with support.download_my_attachment(
         services=services, account_id=ana.id, conversation_id=cid, message_id=message_id, index=0
     ) as download:
         assert b"".join(download) == PHOTO
     for call in (
-        lambda: support.my_thread(services=services, account_id=bea.id, conversation_id=cid),
-        lambda: support.my_revision(services=services, account_id=bea.id, conversation_id=cid),
+        lambda: support.my_thread(services=services, actor=bea, conversation_id=cid),
+        lambda: support.my_revision(services=services, actor=bea, conversation_id=cid),
         lambda: support.download_my_attachment(
             services=services,
             account_id=bea.id,
@@ -156,7 +156,7 @@ def test_only_the_requester_and_staff_reach_a_request(services: Services) -> Non
         with pytest.raises(NotFound):
             call()
     with pytest.raises(PermissionDenied):
-        support.my_thread(services=services, account_id=rui.id, conversation_id=cid)
+        support.my_thread(services=services, actor=rui, conversation_id=cid)
     with pytest.raises(PermissionDenied):
         support.staff_thread(services=services, actor=ana, conversation_id=cid)
     # A note's file could not exist, and a client never reads a note through its id.
@@ -196,7 +196,7 @@ def test_two_staff_replying_at_once_both_keep_their_reply(services: Services) ->
     for t in threads:
         t.join()
     assert errors == []
-    thread = support.my_thread(services=services, account_id=ana.id, conversation_id=cid)
+    thread = support.my_thread(services=services, actor=ana, conversation_id=cid)
     texts = [m.text for m in thread.messages[1:]]
     assert sorted(texts) == ["Da parte da Eva.", "Da parte do Rui."]
     assert [m.seq for m in thread.messages] == sorted(m.seq for m in thread.messages)
@@ -217,7 +217,7 @@ def test_the_export_has_the_requests_without_notes_and_erasure_removes_them_and_
     assert [m["by"] for m in exported["messages"]] == ["you"]
     assert NOTE not in str(data)
     key = (
-        support.my_thread(services=services, account_id=ana.id, conversation_id=cid)
+        support.my_thread(services=services, actor=ana, conversation_id=cid)
         .messages[0]
         .attachments[0]
         .key
@@ -256,12 +256,21 @@ def test_odd_input_is_refused_or_stored_cleanly(
     except InvalidInput as error:
         assert error.by_field()
         return
-    thread = support.my_thread(services=services, account_id=ana, conversation_id=conversation.id)
+    thread = support.my_thread(
+        services=services, actor=_stored(services, ana), conversation_id=conversation.id
+    )
     assert thread.conversation.subject.strip() and thread.messages[0].text.strip()
     assert "\x00" not in thread.conversation.subject + thread.messages[0].text
 
 
 _CLIENTS: dict[int, str] = {}
+
+
+def _stored(services: Services, account_id: str) -> Account:
+    with services.uow() as uow:
+        found = uow.accounts.get(account_id)
+    assert found is not None
+    return found
 
 
 def _client(services: Services) -> str:
@@ -307,7 +316,7 @@ def test_a_client_replying_while_staff_close_ends_with_the_reply_kept_and_the_re
         services=racing, account_id=ana.id, conversation_id=cid, message="Ainda falha.", ip=IP
     )
     assert closed == [True]
-    thread = support.my_thread(services=services, account_id=ana.id, conversation_id=cid)
+    thread = support.my_thread(services=services, actor=ana, conversation_id=cid)
     assert thread.conversation.status is Status.WAITING_ON_STAFF
     assert thread.conversation.closed_at is None
     assert [m.text for m in thread.messages].count("Ainda falha.") == 1
@@ -347,7 +356,7 @@ def test_a_staff_reply_reaches_the_client_only_on_the_channels_they_chose(
         services=services, actor=rui, conversation_id=cid, message="Já vimos.", ip=IP
     )
     assert deliver(services) == []
-    thread = support.my_thread(services=services, account_id=ana.id, conversation_id=cid)
+    thread = support.my_thread(services=services, actor=ana, conversation_id=cid)
     assert [m.text for m in thread.messages][-1] == "Já vimos."
     choose_notifications(
         services=services,

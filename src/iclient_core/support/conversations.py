@@ -116,9 +116,17 @@ def _retrying(work: Callable[[], T]) -> T:
 
 def _client(uow: UnitOfWork, account_id: str) -> Account:
     account = uow.accounts.get(account_id)
-    if account is None or not account.is_active or account.role is not Role.CLIENT:
+    if account is None:
         raise PermissionDenied("support requests are for clients")
-    return account
+    return _as_client(account)
+
+
+def _as_client(actor: Account) -> Account:
+    """``actor``, an active client, as read for this request (a use case that only reads, such
+    as the page's poll, needs no statement of its own for it)."""
+    if not actor.is_active or actor.role is not Role.CLIENT:
+        raise PermissionDenied("support requests are for clients")
+    return actor
 
 
 def _clients_conversation(uow: UnitOfWork, client: Account, conversation_id: str) -> Conversation:
@@ -265,16 +273,16 @@ def open_request(
 
 
 def my_requests(
-    *, services: Services, account_id: str, page: int | str | None = 1, size: int = PAGE_SIZE
+    *, services: Services, actor: Account, page: int | str | None = 1, size: int = PAGE_SIZE
 ) -> Page[Listed]:
     """The client's requests, latest activity first, each marked unread when it has a staff
     reply they have not seen.
 
     Raises:
-        PermissionDenied: the account is not an active client.
+        PermissionDenied: the actor is not an active client.
     """
+    client = _as_client(actor)
     with services.uow() as uow:
-        client = _client(uow, account_id)
         where = ConversationFilter(client_id=client.id)
         total = uow.support.count(where)
         number = page_number(page, total, size)
@@ -286,39 +294,39 @@ def my_requests(
     return Page(items=items, total=total, number=number, size=size)
 
 
-def my_thread(*, services: Services, account_id: str, conversation_id: str) -> Thread:
+def my_thread(*, services: Services, actor: Account, conversation_id: str) -> Thread:
     """One of the client's requests with the messages they see (never internal notes).
 
     Raises:
-        PermissionDenied: the account is not an active client.
+        PermissionDenied: the actor is not an active client.
         NotFound: no such request, or another client's.
     """
+    client = _as_client(actor)
     with services.uow() as uow:
-        client = _client(uow, account_id)
         conversation = _clients_conversation(uow, client, conversation_id)
         messages = tuple(uow.support.messages(conversation.id, internal=False))
         revision = _revision(uow, conversation, internal=False)
     return Thread(conversation, messages, revision)
 
 
-def my_revision(*, services: Services, account_id: str, conversation_id: str) -> str:
+def my_revision(*, services: Services, actor: Account, conversation_id: str) -> str:
     """What the client's thread is at now, cheaply (for a poll's ``ETag``).
 
     Raises:
-        PermissionDenied: the account is not an active client.
+        PermissionDenied: the actor is not an active client.
         NotFound: no such request, or another client's.
     """
+    client = _as_client(actor)
     with services.uow() as uow:
-        client = _client(uow, account_id)
         conversation = _clients_conversation(uow, client, conversation_id)
         return _revision(uow, conversation, internal=False)
 
 
-def mark_seen(*, services: Services, account_id: str, conversation_id: str) -> None:
+def mark_seen(*, services: Services, actor: Account, conversation_id: str) -> None:
     """The client has seen the thread as it is now (best effort: a concurrent mark wins)."""
+    client = _as_client(actor)
     try:
         with services.uow() as uow:
-            client = _client(uow, account_id)
             conversation = _clients_conversation(uow, client, conversation_id)
             latest = uow.support.latest([conversation.id], internal=False)
             uow.support.mark_seen(conversation.id, latest.get(conversation.id, 0))

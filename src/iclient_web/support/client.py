@@ -39,7 +39,7 @@ def index() -> str | Response:
     """The client's requests, latest activity first."""
     if g.account.role.is_staff:
         return redirect(url_for("support.admin.index"), 303)
-    page = my_requests(services=services(), account_id=g.account.id, page=request.args.get("page"))
+    page = my_requests(services=services(), actor=g.account, page=request.args.get("page"))
     return render_template(
         "support/list.html",
         page=page,
@@ -83,10 +83,8 @@ def _thread_page(
     status: int = 200,
     notice: str | None = None,
 ) -> tuple[str, int]:
-    thread = my_thread(
-        services=services(), account_id=g.account.id, conversation_id=conversation_id
-    )
-    mark_seen(services=services(), account_id=g.account.id, conversation_id=conversation_id)
+    thread = my_thread(services=services(), actor=g.account, conversation_id=conversation_id)
+    mark_seen(services=services(), actor=g.account, conversation_id=conversation_id)
     return render_template(
         "support/show.html",
         thread=thread,
@@ -150,15 +148,11 @@ def close(conversation_id: str) -> Response:
 @bp.get("/<conversation_id>/poll")
 def poll(conversation_id: str) -> Response:
     """The thread's news for the page's script: 304 while nothing changed."""
-    revision = my_revision(
-        services=services(), account_id=g.account.id, conversation_id=conversation_id
-    )
+    revision = my_revision(services=services(), actor=g.account, conversation_id=conversation_id)
 
     def render() -> tuple[str, str]:
-        thread = my_thread(
-            services=services(), account_id=g.account.id, conversation_id=conversation_id
-        )
-        mark_seen(services=services(), account_id=g.account.id, conversation_id=conversation_id)
+        thread = my_thread(services=services(), actor=g.account, conversation_id=conversation_id)
+        mark_seen(services=services(), actor=g.account, conversation_id=conversation_id)
         body = render_template(
             "support/_thread.html",
             thread=thread,
