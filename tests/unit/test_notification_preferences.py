@@ -32,7 +32,13 @@ from iclient_core.quotes.proposals import LineInput, ProposalInput, send_proposa
 from iclient_core.quotes.reminders import remind_expiring_quotes
 from iclient_core.quotes.requests import request_quote
 from iclient_core.services import Services
-from iclient_core.shared.errors import InvalidInput, RateLimited, TokenExpired, TokenInvalid
+from iclient_core.shared.errors import (
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    TokenExpired,
+    TokenInvalid,
+)
 from iclient_core.shared.intake import Upload
 from iclient_core.staff.personal_data import export_data
 from tests.unit.client_story import staff_member
@@ -271,7 +277,7 @@ def test_a_phone_is_confirmed_with_the_code_sent_to_it_once(
         choices.confirm_phone(services=services, account_id=client.id, code=wrong, ip=IP)
     assert error.value.errors[0].code == "sms_code_wrong"
     choices.confirm_phone(services=services, account_id=client.id, code=f" {code} ", ip=IP)
-    settings = choices.notification_settings(services=services, account_id=client.id)
+    settings = choices.notification_settings(services=services, actor=client)
     assert settings.phone_confirmed and settings.phone == PHONE
     with pytest.raises(InvalidInput) as again:
         choices.confirm_phone(services=services, account_id=client.id, code=code, ip=IP)
@@ -309,17 +315,27 @@ def test_codes_are_rate_limited(services: Services, client: Account) -> None:
 def test_changing_the_phone_ends_its_confirmation(services: Services, client: Account) -> None:
     confirm_phone(services, client)
     choose(services, client, (Event.NEW_DOCUMENT, Channel.SMS))
-    profile.update_profile(
+    changed = profile.update_profile(
         services=services,
         account_id=client.id,
         first_name="Ana",
         last_name="Silva",
         phone="+351 934 567 890",
     )
-    settings = choices.notification_settings(services=services, account_id=client.id)
+    settings = choices.notification_settings(services=services, actor=changed)
     assert settings.phone == "+351934567890" and not settings.phone_confirmed
     publish(services, staff_member(services), client)
     assert channels_of(services, Kind.DOCUMENT_PUBLISHED) == []  # e-mail off, SMS unconfirmed
+
+
+def test_the_choices_are_the_signed_in_accounts_and_a_closed_account_gets_none(
+    services: Services, client: Account
+) -> None:
+    assert choices.notification_settings(services=services, actor=client).phone == PHONE
+    closed = attrs.evolve(client)
+    closed.disable()
+    with pytest.raises(NotFound):
+        choices.notification_settings(services=services, actor=closed)
 
 
 def test_no_code_without_a_phone_or_an_sms_provider(services: Services, client: Account) -> None:
@@ -339,7 +355,7 @@ def test_the_unsubscribe_link_turns_off_that_one_email_only(
     assert choices.unsubscribe_event(services=services, token=token) is Event.QUOTE_SENT
     assert choices.unsubscribe(services=services, token=token, ip=IP) is Event.QUOTE_SENT
     assert choices.unsubscribe(services=services, token=token, ip=IP) is Event.QUOTE_SENT
-    settings = choices.notification_settings(services=services, account_id=client.id)
+    settings = choices.notification_settings(services=services, actor=client)
     assert [
         (c.event, c.channel) for c in settings.choices if not c.on and c.channel is Channel.EMAIL
     ] == [(Event.QUOTE_SENT, Channel.EMAIL)]
@@ -415,5 +431,5 @@ def test_any_typed_code_is_a_field_error_or_a_rate_limit_never_a_crash(codes: li
         except RateLimited:
             break
     assert not choices.notification_settings(
-        services=services, account_id=account.id
+        services=services, actor=account
     ).phone_confirmed or any(c.strip().isdigit() and len(c.strip()) == 6 for c in codes)

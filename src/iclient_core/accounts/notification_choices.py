@@ -26,7 +26,7 @@ from iclient_core.notifications.preferences import (
     preferences_of,
 )
 from iclient_core.shared import audit
-from iclient_core.shared.errors import InvalidInput, TokenInvalid
+from iclient_core.shared.errors import InvalidInput, NotFound, TokenInvalid
 from iclient_core.shared.limits import Limit, check_limit
 
 if TYPE_CHECKING:
@@ -96,15 +96,17 @@ def _settings(
     )
 
 
-def notification_settings(*, services: Services, account_id: str) -> NotificationSettings:
-    """The account's choices and the state of its phone.
+def notification_settings(*, services: Services, actor: Account) -> NotificationSettings:
+    """The signed-in account's choices and the state of its phone (the account as read for
+    this request: no statement of its own for it).
 
     Raises:
-        NotFound: no such active account.
+        NotFound: the account may not sign in.
     """
+    if not actor.is_active:
+        raise NotFound()
     with services.uow() as uow:
-        account = load_active(uow, account_id)
-        return _settings(services, uow, account, preferences_of(uow, account.id))
+        return _settings(services, uow, actor, preferences_of(uow, actor.id))
 
 
 def choose_notifications(

@@ -52,7 +52,7 @@ def _page(
     code_form: PhoneCodeForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    settings = settings or notification_settings(services=services(), account_id=g.account.id)
+    settings = settings or notification_settings(services=services(), actor=g.account)
     body = render_template(
         "notifications/preferences.html",
         settings=settings,
