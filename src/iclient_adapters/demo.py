@@ -19,6 +19,7 @@ from iclient_core.accounts.registration import activate_account, register_client
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.bookings import ServiceInput, save_availability, save_service
 from iclient_core.documents.publishing import upload_document
+from iclient_core.help.faq import slug
 from iclient_core.quotes.proposals import LineInput, ProposalInput, send_proposal
 from iclient_core.quotes.requests import request_quote
 from iclient_core.services import Services
@@ -110,7 +111,7 @@ def _client_area(services: Services, client: Account) -> None:
             services=services,
             actor=admin,
             client_id=client.id,
-            file=Upload(filename=_file_name(title), stream=iter([_pdf(title)])),
+            file=Upload(filename=f"{slug(title)}.pdf", stream=iter([_pdf(title)])),
             title=title,
             category=category,
             issue_date=today.isoformat(),
@@ -139,11 +140,6 @@ def _client_area(services: Services, client: Account) -> None:
             message="Podemos passar na próxima semana.",
         ),
     )
-
-
-def _file_name(title: str) -> str:
-    plain = title.lower().replace("ç", "c").replace("ã", "a").replace("/", "-")
-    return "-".join(plain.split()) + ".pdf"
 
 
 def _pdf(text: str) -> bytes:

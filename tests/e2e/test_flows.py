@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from iclient_core.accounts.model import email_key
 from tests.e2e.conftest import Checker, Site, Watched, new_context, sign_in
+from tests.unit.staff_helpers import with_passkey
 from tests.web.conftest import NEW_PASSWORD, PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -289,9 +291,6 @@ def test_a_manager_turns_off_the_second_step_a_client_lost(
     open_page: Open,
     check: Checker,
 ) -> None:
-    from iclient_core.accounts.model import email_key
-    from tests.unit.staff_helpers import with_passkey
-
     address = f"sem-telemovel-{lang}@example.pt"
     site.new_client(address)
     with site.portal.services.uow() as uow:

@@ -25,7 +25,7 @@ from iclient_core.shared.intake import Upload
 from iclient_core.staff.personal_data import export_data
 from iclient_core.support import conversations as support
 from iclient_core.support.model import CATEGORIES, Status
-from tests.unit.helpers import IP, PASSWORD, active_client, deliver
+from tests.unit.helpers import IP, PASSWORD, active_client, deliver, stored
 from tests.unit.staff_helpers import actions, staff_member
 
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 600
@@ -257,20 +257,13 @@ def test_odd_input_is_refused_or_stored_cleanly(
         assert error.by_field()
         return
     thread = support.my_thread(
-        services=services, actor=_stored(services, ana), conversation_id=conversation.id
+        services=services, actor=stored(services, ana), conversation_id=conversation.id
     )
     assert thread.conversation.subject.strip() and thread.messages[0].text.strip()
     assert "\x00" not in thread.conversation.subject + thread.messages[0].text
 
 
 _CLIENTS: dict[int, str] = {}
-
-
-def _stored(services: Services, account_id: str) -> Account:
-    with services.uow() as uow:
-        found = uow.accounts.get(account_id)
-    assert found is not None
-    return found
 
 
 def _client(services: Services) -> str:

@@ -63,6 +63,20 @@ def allowed(actor: Account | None, permission: Permission) -> bool:
     )
 
 
+def as_active_client(actor: Account | None, denied: str) -> Account:
+    """``actor``, when it is an active client: the client's own pages (quotes, support) are
+    for clients only. Checked on the account as the caller read it (a use case that only
+    reads takes the account found with the session, read for this request).
+
+    Raises:
+        PermissionDenied: ``denied``; no account, or not an active client (staff do not ask
+            or decide as clients).
+    """
+    if actor is None or not actor.is_active or actor.role is not Role.CLIENT:
+        raise PermissionDenied(denied)
+    return actor
+
+
 def require(uow: UnitOfWork, actor: Account | None, permission: Permission) -> Account:
     """The actor's account as stored now, if it may ``permission``; else raise.
 

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 from iclient_core.accounts.events import notify_event
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import Account, Role, Status
-from iclient_core.accounts.permissions import Permission, allowed
+from iclient_core.accounts.permissions import Permission, allowed, as_active_client
 from iclient_core.notifications.model import Kind
 from iclient_core.notifications.preferences import Event
 from iclient_core.quotes.model import Actor, Quote, QuoteNumber, Side
 from iclient_core.shared.business import effective
-from iclient_core.shared.errors import FieldError, NotFound, PermissionDenied
+from iclient_core.shared.errors import FieldError, NotFound
 from iclient_core.shared.money import FULL_PERCENT
 from iclient_core.shared.wording import format_date
 
@@ -70,22 +70,11 @@ def active_client(uow: UnitOfWork, account_id: str) -> Account:
     Raises:
         PermissionDenied: no such active client (staff do not ask or decide as clients).
     """
-    account = uow.accounts.get(account_id)
-    if account is None:
-        raise PermissionDenied("quotes are for clients")
-    return as_client(account)
+    return as_active_client(uow.accounts.get(account_id), FOR_CLIENTS)
 
 
-def as_client(actor: Account) -> Account:
-    """``actor``, an active client, as read for this request (a use case that only reads
-    needs no statement of its own for it).
-
-    Raises:
-        PermissionDenied: not an active client (staff do not ask or decide as clients).
-    """
-    if not actor.is_active or actor.role is not Role.CLIENT:
-        raise PermissionDenied("quotes are for clients")
-    return actor
+FOR_CLIENTS = "quotes are for clients"
+"""Why anyone but an active client is refused a client's quote use case."""
 
 
 def clients_quote(uow: UnitOfWork, account: Account, quote_id: str) -> Quote:

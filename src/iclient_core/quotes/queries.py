@@ -10,9 +10,9 @@ import attrs
 
 from iclient_core.accounts.authentication import lookup_key
 from iclient_core.accounts.model import Account
-from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.permissions import Permission, as_active_client, require
 from iclient_core.quotes.common import (
-    as_client,
+    FOR_CLIENTS,
     clients_quote,
     offered_vat_rates,
     staff_quote,
@@ -132,7 +132,7 @@ def list_client_quotes(
     Raises:
         PermissionDenied: the actor is not an active client.
     """
-    client = as_client(actor)
+    client = as_active_client(actor, FOR_CLIENTS)
     return _page(
         services,
         client_id=client.id,
@@ -195,7 +195,7 @@ def get_client_quote(*, services: Services, actor: Account, quote_id: str) -> Qu
         PermissionDenied: the actor is not an active client.
         NotFound: no such quote, or another client's.
     """
-    client = as_client(actor)
+    client = as_active_client(actor, FOR_CLIENTS)
     with services.uow() as uow:
         quote = clients_quote(uow, client, quote_id)
     return QuoteView(

@@ -24,24 +24,6 @@ if TYPE_CHECKING:
 
 
 def end_sessions(
-    services: Services, uow: UnitOfWork, *, actor: Account, account: Account, action: str, ip: str
-) -> int:
-    """End every session of ``account`` at once; returns how many ended."""
-    ended = uow.sessions.delete_for_account(account.id)
-    return _done(
-        services,
-        uow,
-        actor=actor,
-        account=account,
-        action=action,
-        ip=ip,
-        summary=f"{counted(ended, 'session')} ended",
-        event="sessions_ended",
-        sessions=ended,
-    )
-
-
-def _done(
     services: Services,
     uow: UnitOfWork,
     *,
@@ -49,12 +31,14 @@ def _done(
     account: Account,
     action: str,
     ip: str,
-    summary: str,
-    event: str,
-    sessions: int,
+    done: str = "",
+    event: str = "sessions_ended",
 ) -> int:
-    """Audit what ``actor`` did to ``account`` (``sessions`` of its sessions ended), commit,
-    and log the security ``event``; returns ``sessions``."""
+    """End every session of ``account`` at once, audit it (after ``done``, what else was done
+    to the account in this unit of work), commit and log the security ``event``; returns how
+    many sessions ended."""
+    ended = uow.sessions.delete_for_account(account.id)
+    sessions = f"{counted(ended, 'session')} ended"
     audit.record(
         services,
         uow,
@@ -62,13 +46,13 @@ def _done(
         action=action,
         target_type="account",
         target_id=account.id,
-        summary=summary,
+        summary=f"{done}; {sessions}" if done else sessions,
         ip=ip,
-        details={"sessions": sessions},
+        details={"sessions": ended},
     )
     uow.commit()
-    security_event(event, account_id=account.id, ip=ip, by=actor.id, sessions=sessions)
-    return sessions
+    security_event(event, account_id=account.id, ip=ip, by=actor.id, sessions=ended)
+    return ended
 
 
 def close(
@@ -77,17 +61,15 @@ def close(
     """Disable ``account`` and end its sessions in the same transaction; returns how many."""
     account.disable()
     uow.accounts.save(account)
-    ended = uow.sessions.delete_for_account(account.id)
-    return _done(
+    return end_sessions(
         services,
         uow,
         actor=actor,
         account=account,
         action=action,
         ip=ip,
-        summary=f"Account disabled; {counted(ended, 'session')} ended",
+        done="Account disabled",
         event="account_disabled",
-        sessions=ended,
     )
 
 
@@ -136,7 +118,6 @@ def reset_two_step(
     if not uow.two_step.has_second_step(account.id):
         raise InvalidInput.single("account", "two_step_not_on")
     uow.two_step.delete_for_account(account.id)
-    ended = uow.sessions.delete_for_account(account.id)
     notify(
         services,
         uow,
@@ -144,14 +125,13 @@ def reset_two_step(
         Kind.TWO_STEP_RESET,
         {"link": services.links.sign_in(account.language)},
     )
-    return _done(
+    return end_sessions(
         services,
         uow,
         actor=actor,
         account=account,
         action=action,
         ip=ip,
-        summary=f"Two-step sign-in turned off; {counted(ended, 'session')} ended",
+        done="Two-step sign-in turned off",
         event="two_step_reset",
-        sessions=ended,
     )

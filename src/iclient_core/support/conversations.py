@@ -23,8 +23,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
-from iclient_core.accounts.model import Account, Role
-from iclient_core.accounts.permissions import Permission, active_staff, require
+from iclient_core.accounts.model import Account
+from iclient_core.accounts.permissions import (
+    Permission,
+    active_staff,
+    as_active_client,
+    require,
+)
 from iclient_core.shared import audit
 from iclient_core.shared.downloads import Download
 from iclient_core.shared.errors import (
@@ -33,7 +38,6 @@ from iclient_core.shared.errors import (
     FieldError,
     InvalidInput,
     NotFound,
-    PermissionDenied,
 )
 from iclient_core.shared.intake import Upload
 from iclient_core.shared.limits import Limit, check_limit
@@ -115,18 +119,10 @@ def _retrying(work: Callable[[], T]) -> T:
 
 
 def _client(uow: UnitOfWork, account_id: str) -> Account:
-    account = uow.accounts.get(account_id)
-    if account is None:
-        raise PermissionDenied("support requests are for clients")
-    return _as_client(account)
+    return as_active_client(uow.accounts.get(account_id), FOR_CLIENTS)
 
 
-def _as_client(actor: Account) -> Account:
-    """``actor``, an active client, as read for this request (a use case that only reads, such
-    as the page's poll, needs no statement of its own for it)."""
-    if not actor.is_active or actor.role is not Role.CLIENT:
-        raise PermissionDenied("support requests are for clients")
-    return actor
+FOR_CLIENTS = "support requests are for clients"
 
 
 def _clients_conversation(uow: UnitOfWork, client: Account, conversation_id: str) -> Conversation:
@@ -281,7 +277,7 @@ def my_requests(
     Raises:
         PermissionDenied: the actor is not an active client.
     """
-    client = _as_client(actor)
+    client = as_active_client(actor, FOR_CLIENTS)  # as read for this request
     with services.uow() as uow:
         where = ConversationFilter(client_id=client.id)
         total = uow.support.count(where)
@@ -301,7 +297,7 @@ def my_thread(*, services: Services, actor: Account, conversation_id: str) -> Th
         PermissionDenied: the actor is not an active client.
         NotFound: no such request, or another client's.
     """
-    client = _as_client(actor)
+    client = as_active_client(actor, FOR_CLIENTS)  # as read for this request
     with services.uow() as uow:
         conversation = _clients_conversation(uow, client, conversation_id)
         messages = tuple(uow.support.messages(conversation.id, internal=False))
@@ -316,7 +312,7 @@ def my_revision(*, services: Services, actor: Account, conversation_id: str) -> 
         PermissionDenied: the actor is not an active client.
         NotFound: no such request, or another client's.
     """
-    client = _as_client(actor)
+    client = as_active_client(actor, FOR_CLIENTS)  # as read for this request
     with services.uow() as uow:
         conversation = _clients_conversation(uow, client, conversation_id)
         return _revision(uow, conversation, internal=False)
@@ -324,7 +320,7 @@ def my_revision(*, services: Services, actor: Account, conversation_id: str) -> 
 
 def mark_seen(*, services: Services, actor: Account, conversation_id: str) -> None:
     """The client has seen the thread as it is now (best effort: a concurrent mark wins)."""
-    client = _as_client(actor)
+    client = as_active_client(actor, FOR_CLIENTS)  # as read for this request
     try:
         with services.uow() as uow:
             conversation = _clients_conversation(uow, client, conversation_id)
