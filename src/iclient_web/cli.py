@@ -45,7 +45,7 @@ from iclient_core.notifications.delivery import deliver_outbox
 from iclient_core.shared.errors import AlreadyExists, InvalidInput
 from iclient_core.shared.text import counted
 from iclient_core.staff.members import create_staff
-from iclient_web import create_app, logs, metrics
+from iclient_web import collector, create_app, logs, metrics
 from iclient_web.deps import portal
 from iclient_web.messages import field_message
 from iclient_web.worker import MAIL_EVERY, BackgroundWorker, run_until_signalled, runner_name
@@ -233,6 +233,7 @@ def serve(
         _portal_app,
         background=BackgroundProcess.iclient_worker() if with_worker else None,
     )
+    collector.settle()  # what the workers inherit stays shared (see iclient_web.collector)
     server.run()
 
 
@@ -255,6 +256,7 @@ def _portal_app() -> Flask:
 
     app = create_app()
     seconds = warm_up(app)
+    collector.settle()  # the app is built for good: requests' collections leave it alone
     logging.getLogger("iclient.server").info("web worker warmed up in %.2f s", seconds)
     return app
 

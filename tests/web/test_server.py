@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import time
@@ -139,3 +140,20 @@ def test_the_background_process_is_kept_running_restarted_and_stopped() -> None:
         if process.process is not None:
             process.process.kill()
             process.process.wait()
+
+
+def test_serve_keeps_what_the_workers_inherit_out_of_the_collectors_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ICLIENT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("ICLIENT_MAIL_URL", "memory://")
+    monkeypatch.setenv("ICLIENT_DATABASE_URL", f"sqlite:///{tmp_path}/portal.db")
+    monkeypatch.setenv("ICLIENT_STORAGE_URL", (tmp_path / "files").as_uri())
+    frozen_at_fork: list[int] = []
+    monkeypatch.setattr(PortalServer, "run", lambda _: frozen_at_fork.append(gc.get_freeze_count()))
+    try:
+        result = CliRunner().invoke(main, ["serve", "--no-worker", "--workers", "1"])
+    finally:
+        gc.unfreeze()  # this test process goes on with other tests
+    assert result.exit_code == 0, result.output
+    assert frozen_at_fork and frozen_at_fork[0] > 0  # iclient_web.collector.settle
