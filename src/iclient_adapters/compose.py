@@ -35,7 +35,12 @@ from iclient_adapters.tokens import ItsDangerousTokens
 from iclient_adapters.two_step import PyotpCodes, WebAuthnPasskeys
 from iclient_adapters.webhooks import HttpWebhookSender
 from iclient_core.accounts.passwords import PasswordPolicy
-from iclient_core.accounts.ports import PasswordHasher
+from iclient_core.accounts.ports import (
+    NoSessionCache,
+    PasswordHasher,
+    SessionCache,
+    SessionLookUp,
+)
 from iclient_core.notifications.ports import Mailer, SmsSender
 from iclient_core.services import Services
 from iclient_core.settings import Settings
@@ -141,19 +146,22 @@ class Portal:
 
 
 def build_persistence(
-    database_url: str,
-) -> tuple[UnitOfWorkFactory, JobLedger, Callable[[], None]]:
-    """A unit-of-work factory and a job ledger for ``database_url``, and a function that
-    closes them.
+    database_url: str, *, session_cache_seconds: float = 0
+) -> tuple[UnitOfWorkFactory, JobLedger, SessionCache, Callable[[], None]]:
+    """A unit-of-work factory, a job ledger and the session cache for ``database_url``, and
+    a function that closes them.
 
-    ``memory://`` gives the in-memory store (and ledger); anything else is a SQLAlchemy URL.
+    ``memory://`` gives the in-memory store (and ledger, and no session cache); anything
+    else is a SQLAlchemy URL (with a session cache on PostgreSQL when
+    ``session_cache_seconds`` is more than 0).
     """
     if database_url.startswith("memory:"):
         from iclient_adapters.memory import MemoryJobLedger, MemoryStore
 
-        return MemoryStore().unit_of_work, MemoryJobLedger(), lambda: None
+        return MemoryStore().unit_of_work, MemoryJobLedger(), NoSessionCache(), lambda: None
     database = DeferredDatabase(database_url)
-    return database.unit_of_work, DeferredJobLedger(database), database.dispose
+    cache = DeferredSessionCache(database, session_cache_seconds)
+    return database.unit_of_work, DeferredJobLedger(database), cache, database.dispose
 
 
 class DeferredDatabase:
@@ -183,6 +191,39 @@ class DeferredDatabase:
         """Close the pooled connections, if the database was ever used."""
         if self._database is not None:
             self._database.dispose()
+
+
+class DeferredSessionCache:
+    """The session cache of a :class:`DeferredDatabase`, built at its first use."""
+
+    def __init__(self, database: DeferredDatabase, max_age: float) -> None:
+        self._database = database
+        self._max_age = max_age
+        self._cache: SessionCache | None = None
+        self._lock = threading.Lock()
+
+    def _built(self) -> SessionCache:
+        if self._cache is None:
+            with self._lock:  # one cache (and one listening connection) per process
+                if self._cache is None:
+                    self._cache = self._database.database().session_cache(self._max_age)
+        return self._cache
+
+    def recall(self, session_id: str) -> SessionLookUp | None:
+        """See ``SessionCache.recall``."""
+        return self._built().recall(session_id)
+
+    def ticket(self) -> object | None:
+        """See ``SessionCache.ticket``."""
+        return self._built().ticket()
+
+    def keep(self, session_id: str, found: SessionLookUp, ticket: object | None) -> None:
+        """See ``SessionCache.keep``."""
+        self._built().keep(session_id, found, ticket)
+
+    def forget(self, session_id: str) -> None:
+        """See ``SessionCache.forget``."""
+        self._built().forget(session_id)
 
 
 @attrs.frozen
@@ -238,7 +279,9 @@ def from_config(
     from iclient_adapters.sms import build_sms
 
     config = config or Config.from_env()
-    uow, jobs, close_db = build_persistence(config.database_url)
+    uow, jobs, session_cache, close_db = build_persistence(
+        config.database_url, session_cache_seconds=config.session_cache_seconds
+    )
     services = Services(
         uow=uow,
         clock=clock or SystemClock(),
@@ -257,6 +300,7 @@ def from_config(
         ),
         settings=settings_from(config),
         sms=build_sms(config.sms_url, instance_path=config.instance_path),
+        session_cache=session_cache,
     )
     return Portal(
         config=config,

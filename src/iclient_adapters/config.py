@@ -128,6 +128,7 @@ class Config:
     password_min_length: int = 12
     session_idle_minutes: int = 60
     session_absolute_hours: int = 12
+    session_cache_seconds: int = 5  # on PostgreSQL; 0: every request reads its session
     support_reopen_days: int = 14  # a client's reply reopens a support request closed since
     trusted_hosts: tuple[str, ...] = ()
     proxy_hops: int = 0
@@ -189,6 +190,7 @@ class Config:
             password_min_length=_int(env, "ICLIENT_PASSWORD_MIN_LENGTH", 12),
             session_idle_minutes=_int(env, "ICLIENT_SESSION_IDLE_MINUTES", 60),
             session_absolute_hours=_int(env, "ICLIENT_SESSION_ABSOLUTE_HOURS", 12),
+            session_cache_seconds=_int(env, "ICLIENT_SESSION_CACHE_SECONDS", 5),
             support_reopen_days=_int(env, "ICLIENT_SUPPORT_REOPEN_DAYS", 14),
             proxy_hops=_int(env, "ICLIENT_PROXY_HOPS", 0),
             max_upload_mb=_int(env, "ICLIENT_MAX_UPLOAD_MB", 100),

@@ -13,10 +13,12 @@ import attrs
 
 from iclient_core.accounts.ports import (
     ContactValidator,
+    NoSessionCache,
     OneTimeCodes,
     PasskeyVerifier,
     PasswordHasher,
     PasswordStrength,
+    SessionCache,
     TokenService,
 )
 from iclient_core.notifications.ports import Mailer, SmsSender
@@ -46,6 +48,7 @@ class Services:
         one_time_codes: the codes of authenticator apps (two-step sign-in).
         passkeys: the WebAuthn ceremonies of passkeys.
         settings: the installation's rules.
+        session_cache: the process's memory of signed-in sessions (none by default).
     """
 
     uow: UnitOfWorkFactory
@@ -63,3 +66,4 @@ class Services:
     passkeys: PasskeyVerifier
     settings: Settings = Settings()
     sms: SmsSender | None = None
+    session_cache: SessionCache = NoSessionCache()

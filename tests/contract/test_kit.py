@@ -117,7 +117,7 @@ def fixture_needed(suite: type) -> str:
 
 
 def test_the_kit_has_a_suite_for_every_port() -> None:
-    assert len(SUITES) == 31
+    assert len(SUITES) == 32
     assert {fixture_needed(s) for s in SUITES if s not in PERSISTENCE_SUITES} == {
         "storage",
         "transport_harness",
@@ -132,6 +132,7 @@ def test_the_kit_has_a_suite_for_every_port() -> None:
         "contacts",
         "links",
         "job_ledgers",
+        "session_cache",
     }
 
 

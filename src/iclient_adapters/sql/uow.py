@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cattrs
 import sqlalchemy as sa
@@ -29,7 +29,13 @@ from iclient_adapters.sql.shared import SqlAuditLog, SqlSettingsRepository
 from iclient_adapters.sql.support import SqlSupportRepository
 from iclient_adapters.sql.two_step import SqlTwoStepRepository
 from iclient_adapters.sql.webhooks import SqlWebhookRepository
-from iclient_core.accounts.ports import AccountRepository, SessionRepository, TwoStepRepository
+from iclient_core.accounts.ports import (
+    AccountRepository,
+    NoSessionCache,
+    SessionCache,
+    SessionRepository,
+    TwoStepRepository,
+)
 from iclient_core.bookings.ports import BookingRepository
 from iclient_core.consent.ports import ConsentRepository
 from iclient_core.documents.ports import DocumentRepository
@@ -45,6 +51,9 @@ from iclient_core.shared.business import SettingsRepository
 from iclient_core.shared.errors import AlreadyExists
 from iclient_core.support.ports import SupportRepository
 from iclient_core.webhooks.ports import WebhookRepository
+
+if TYPE_CHECKING:
+    from iclient_adapters.sql.session_cache import ListeningSessionCache
 
 
 class SqlUnitOfWork:
@@ -181,6 +190,7 @@ class SqlDatabase:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self._converter = make_converter()
+        self._caches: list[ListeningSessionCache] = []
 
     @classmethod
     def from_url(cls, url: str | sa.URL, **engine_options: Any) -> SqlDatabase:
@@ -195,6 +205,18 @@ class SqlDatabase:
     def unit_of_work(self) -> SqlUnitOfWork:
         """A new unit of work (use as the core's ``UnitOfWorkFactory``)."""
         return SqlUnitOfWork(self.engine, self._converter)
+
+    def session_cache(self, max_age: float) -> SessionCache:
+        """The cache of signed-in sessions for this process: on PostgreSQL, kept right by
+        the database's change notices (:mod:`iclient_adapters.sql.session_cache`) for at most
+        ``max_age`` seconds; none on SQLite or with ``max_age`` 0."""
+        if self.engine.dialect.name != "postgresql" or max_age <= 0:
+            return NoSessionCache()
+        from iclient_adapters.sql.session_cache import ListeningSessionCache, listener
+
+        cache = ListeningSessionCache(listener(self.engine), max_age=max_age)
+        self._caches.append(cache)
+        return cache
 
     def job_ledger(self) -> SqlJobLedger:
         """The background jobs' ledger on this database (see :mod:`iclient_adapters.sql.jobs`)."""
@@ -218,5 +240,7 @@ class SqlDatabase:
         migrate.check(self.engine)
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection, and stop the session caches' listening."""
+        for cache in self._caches:
+            cache.close()
         self.engine.dispose()

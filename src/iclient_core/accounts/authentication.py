@@ -335,16 +335,29 @@ def _session_for(
 def current_session(*, services: Services, session_secret: str | None) -> CurrentSession | None:
     """The live session for a browser's secret, or None (unknown, expired, account closed).
 
-    One statement in the usual case: the session with its account and the portal's
-    revision. Expired sessions and sessions of accounts that can no longer sign in are
-    deleted; activity is written at most once a minute.
+    From the process's session cache (``services.session_cache``) when it kept the look-up
+    and nothing changed since; else one statement: the session with its account and the
+    portal's revision. Expired sessions and sessions of accounts that can no longer sign in
+    are deleted; activity is written at most once a minute (through the database, which then
+    reads the session again).
     """
     if not session_secret:
         return None
     settings = services.settings
+    cache = services.session_cache
     now = services.clock.now()
+    key = session_key(session_secret)
+    kept = cache.recall(key)
+    if kept is not None:
+        session, account, revision = kept
+        live = account.is_active and not session.expired(
+            now, idle=settings.session_idle, absolute=settings.session_absolute
+        )
+        if live and not session.needs_touch(now):
+            return CurrentSession(account=account, session=session, revision=revision)
+    ticket = cache.ticket()
     with services.uow() as uow:
-        found = uow.sessions.get_with_account(session_key(session_secret))
+        found = uow.sessions.get_with_account(key)
         if found is None:
             return None
         session, account, revision = found
@@ -353,12 +366,16 @@ def current_session(*, services: Services, session_secret: str | None) -> Curren
         ):
             uow.sessions.delete(session.id)
             uow.commit()
+            cache.forget(key)
             return None
         if session.needs_touch(now):
             uow.sessions.touch(session.id, now)
             session.last_seen_at = now
             uow.commit()
-        return CurrentSession(account=account, session=session, revision=revision)
+            cache.forget(key)  # the touch is a change: the next request reads it back
+            return CurrentSession(account=account, session=session, revision=revision)
+    cache.keep(key, found, ticket)
+    return CurrentSession(account=account, session=session, revision=revision)
 
 
 def sign_out(*, services: Services, session_secret: str | None, ip: str) -> None:
@@ -371,4 +388,5 @@ def sign_out(*, services: Services, session_secret: str | None, ip: str) -> None
             return
         uow.sessions.delete(session.id)
         uow.commit()
+    services.session_cache.forget(session.id)
     security_event("sign_out", account_id=session.account_id, ip=ip)

@@ -132,6 +132,54 @@ class SessionRepository(Protocol):
         """End one session if it belongs to ``account_id``; False when there was none."""
 
 
+SessionLookUp = tuple[SignInSession, Account, int]
+"""What ``SessionRepository.get_with_account`` finds: the session, its account, the revision."""
+
+
+class SessionCache(Protocol):
+    """A process's memory of the sessions it looked up, so that a signed-in request need not
+    ask the database again: it keeps a look-up only while the database has told it of no
+    change to that session, its account or the portal's revision since the look-up began.
+
+    The use case reads through it (:func:`~iclient_core.accounts.authentication.current_session`):
+    ``ticket()`` before reading the database, ``keep(..., ticket)`` after; a change the cache
+    heard of in between (anywhere, in any process) makes ``keep`` forget the look-up instead.
+    What it returns is the caller's own copy.
+    """
+
+    def recall(self, session_id: str) -> SessionLookUp | None:
+        """The look-up kept for ``session_id``, or None."""
+
+    def ticket(self) -> object | None:
+        """Taken before a look-up in the database; None when nothing can be kept now."""
+
+    def keep(self, session_id: str, found: SessionLookUp, ticket: object | None) -> None:
+        """Keep ``found`` if nothing changed since ``ticket`` was taken."""
+
+    def forget(self, session_id: str) -> None:
+        """Forget ``session_id``'s look-up (this process just changed or ended it)."""
+
+
+@attrs.frozen
+class NoSessionCache:
+    """Keeps nothing: every signed-in request reads its session from the database (the
+    default, and the right one where no change notices reach the process)."""
+
+    def recall(self, session_id: str) -> SessionLookUp | None:
+        """Nothing is kept."""
+        return None
+
+    def ticket(self) -> object | None:
+        """Nothing can be kept."""
+        return None
+
+    def keep(self, session_id: str, found: SessionLookUp, ticket: object | None) -> None:
+        """Keeps nothing."""
+
+    def forget(self, session_id: str) -> None:
+        """Nothing to forget."""
+
+
 class TwoStepRepository(Protocol):
     """Stores the second sign-in steps of accounts: authenticator apps, recovery codes and
     passkeys."""
