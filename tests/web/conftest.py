@@ -75,6 +75,17 @@ def portal(tmp_path: Path, clock: FrozenClock, transport: MemoryTransport) -> Po
 
 
 @pytest.fixture
+def served_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The ``ICLIENT_*`` environment of a portal served from ``tmp_path`` (SQLite, a files
+    folder, mail kept in memory), as ``iclient serve`` reads it; returns the instance path."""
+    monkeypatch.setenv("ICLIENT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("ICLIENT_MAIL_URL", "memory://")
+    monkeypatch.setenv("ICLIENT_DATABASE_URL", f"sqlite:///{tmp_path}/portal.db")
+    monkeypatch.setenv("ICLIENT_STORAGE_URL", (tmp_path / "files").as_uri())
+    return tmp_path
+
+
+@pytest.fixture
 def outage(portal: Portal) -> DatabaseOutage:
     """The portal's database, breakable (every view sees the wrapped factory)."""
     found = DatabaseOutage(portal.services.uow)

@@ -143,12 +143,8 @@ def test_the_background_process_is_kept_running_restarted_and_stopped() -> None:
 
 
 def test_serve_keeps_what_the_workers_inherit_out_of_the_collectors_passes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    served_environment: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ICLIENT_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("ICLIENT_MAIL_URL", "memory://")
-    monkeypatch.setenv("ICLIENT_DATABASE_URL", f"sqlite:///{tmp_path}/portal.db")
-    monkeypatch.setenv("ICLIENT_STORAGE_URL", (tmp_path / "files").as_uri())
     frozen_at_fork: list[int] = []
     monkeypatch.setattr(PortalServer, "run", lambda _: frozen_at_fork.append(gc.get_freeze_count()))
     try:

@@ -48,13 +48,7 @@ def test_a_database_that_is_away_does_not_stop_the_warm_up(
     assert app.test_client().get("/pt/auth/sign-in").status_code == 200
 
 
-def test_each_web_worker_builds_its_app_warmed_up(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ICLIENT_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("ICLIENT_MAIL_URL", "memory://")
-    monkeypatch.setenv("ICLIENT_DATABASE_URL", f"sqlite:///{tmp_path}/portal.db")
-    monkeypatch.setenv("ICLIENT_STORAGE_URL", (tmp_path / "files").as_uri())
+def test_each_web_worker_builds_its_app_warmed_up(served_environment: Path) -> None:
     app = _portal_app()  # what PortalServer.load calls in each worker, after the fork
     try:
         for language in LANGUAGES:

@@ -27,7 +27,7 @@ from iclient_adapters.testing.samples import T0, client
 from iclient_core.accounts.model import Status
 from iclient_core.accounts.ports import SessionCache, SessionLookUp
 from iclient_core.accounts.sessions import SignInSession
-from iclient_core.unit_of_work import UnitOfWorkFactory
+from iclient_core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 HEARD_WITHIN = 3.0
 """Seconds a cache may take to hear of a change committed elsewhere (it takes milliseconds;
@@ -96,35 +96,43 @@ class SessionCacheContract:
         assert again is not None and again[1].profile == found[1].profile  # not shared
         assert session_cache.cache.recall("0" * 64) is None
 
+    def session_forgotten_after(
+        self,
+        under: CacheUnderTest,
+        change: Callable[[UnitOfWork, str, SessionLookUp], object],
+    ) -> bool:
+        """Whether a kept look-up is forgotten once ``change`` (given a unit of work, the
+        session's id and what was looked up) is committed as by another process."""
+        key, found = self.session_looked_up(under)
+        with under.uow_factory() as uow:
+            change(uow, key, found)
+            uow.commit()
+        return eventually(lambda: under.cache.recall(key) is None)
+
     def test_session_cache_forgets_a_session_ended_elsewhere(
         self, session_cache: CacheUnderTest
     ) -> None:
-        key, _found = self.session_looked_up(session_cache)
-        with session_cache.uow_factory() as uow:
-            uow.sessions.delete(key)
-            uow.commit()
-        assert eventually(lambda: session_cache.cache.recall(key) is None)
+        assert self.session_forgotten_after(
+            session_cache, lambda uow, key, _found: uow.sessions.delete(key)
+        )
 
     def test_session_cache_forgets_the_sessions_of_an_account_changed_elsewhere(
         self, session_cache: CacheUnderTest
     ) -> None:
-        key, found = self.session_looked_up(session_cache)
-        with session_cache.uow_factory() as uow:
+        def disable(uow: UnitOfWork, _key: str, found: SessionLookUp) -> None:
             account = uow.accounts.get(found[1].id)
             assert account is not None
             account.status = Status.DISABLED
             uow.accounts.save(account)
-            uow.commit()
-        assert eventually(lambda: session_cache.cache.recall(key) is None)
+
+        assert self.session_forgotten_after(session_cache, disable)
 
     def test_session_cache_forgets_everything_when_the_revision_moves_on(
         self, session_cache: CacheUnderTest
     ) -> None:
-        key, _found = self.session_looked_up(session_cache)
-        with session_cache.uow_factory() as uow:
-            uow.settings.bump_revision()
-            uow.commit()
-        assert eventually(lambda: session_cache.cache.recall(key) is None)
+        assert self.session_forgotten_after(
+            session_cache, lambda uow, _key, _found: uow.settings.bump_revision()
+        )
 
     def test_session_cache_does_not_keep_for_long_what_changed_during_its_look_up(
         self, session_cache: CacheUnderTest
