@@ -3,6 +3,7 @@ right by the database's change notices), with what only the latter does."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 
@@ -80,8 +81,9 @@ def test_a_look_up_is_kept_no_longer_than_its_age(postgres_database: SqlDatabase
 
 @pytest.mark.postgres
 def test_without_its_notices_the_cache_answers_nothing_then_starts_afresh(
-    postgres_database: SqlDatabase, cache: ListeningSessionCache
+    postgres_database: SqlDatabase, cache: ListeningSessionCache, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="iclient.sessions")
     cache.retry_after = 0.1
     under = CacheUnderTest(cache=cache, uow_factory=postgres_database.unit_of_work, keeps=True)
     key, found = SessionCacheContract().session_looked_up(under)
@@ -99,6 +101,12 @@ def test_without_its_notices_the_cache_answers_nothing_then_starts_afresh(
     cache.keep(key, found, cache.ticket())
     assert cache.recall(key) is not None
 
+    def said(words: str) -> int:
+        return sum(words in r.getMessage() for r in caplog.records if r.name == "iclient.sessions")
+
+    assert said("not hearing changes") == 1  # once, however many attempts it took
+    assert eventually(lambda: said("hearing changes again") == 1)
+
 
 @pytest.mark.postgres
 def test_the_oldest_look_up_goes_when_the_cache_is_full(
@@ -115,3 +123,26 @@ def test_the_oldest_look_up_goes_when_the_cache_is_full(
     second, found = contract.session_looked_up(under)
     cache.keep(first, found, cache.ticket())
     assert cache.recall(first) is not None and cache.recall(second) is None
+
+
+@pytest.mark.postgres
+def test_a_change_of_one_account_forgets_its_sessions_only(
+    postgres_database: SqlDatabase, cache: ListeningSessionCache
+) -> None:
+    under = CacheUnderTest(cache=cache, uow_factory=postgres_database.unit_of_work, keeps=True)
+    contract = SessionCacheContract()
+    ana_key, ana = contract.session_looked_up(under)
+    with postgres_database.engine.begin() as connection:  # Ana's address freed for Bea
+        connection.execute(
+            sa.text("UPDATE accounts SET email_key = 'ana-2@example.pt' WHERE id = :id"),
+            {"id": ana[1].id},
+        )
+    assert eventually(lambda: cache.recall(ana_key) is None)  # her account changed
+    cache.keep(ana_key, ana, cache.ticket())
+    bea_key, _bea = contract.session_looked_up(under)
+    assert cache.recall(ana_key) is not None and cache.recall(bea_key) is not None
+    with postgres_database.unit_of_work() as uow:
+        uow.sessions.delete(bea_key)
+        uow.commit()
+    assert eventually(lambda: cache.recall(bea_key) is None)
+    assert cache.recall(ana_key) is not None  # another account's session stays kept

@@ -87,7 +87,9 @@ class ListeningSessionCache:
         self._connect = connect
         self._lock = threading.Lock()
         self._kept: dict[str, _Kept] = {}
+        self._by_account: dict[str, set[str]] = {}  # account id → its kept sessions' ids
         self._generation = 0
+        self._unheard = False  # said once that the notices are not heard, until they are
         self._listening = False
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -102,7 +104,8 @@ class ListeningSessionCache:
         if kept is None or not self._listening:
             return None
         if time.monotonic() - kept.at > self.max_age:
-            self._drop(session_id)
+            with self._lock:
+                self._remove(session_id)
             return None
         session, account, revision = kept.found
         return attrs.evolve(session), attrs.evolve(account), revision
@@ -120,15 +123,17 @@ class ListeningSessionCache:
         with self._lock:
             if ticket is None or ticket != self._generation or not self._listening:
                 return
+            self._remove(session_id)
             if len(self._kept) >= self.max_entries:
-                self._kept.pop(next(iter(self._kept)))
+                self._remove(next(iter(self._kept)))
             self._kept[session_id] = _Kept(copy, time.monotonic())
+            self._by_account.setdefault(account.id, set()).add(session_id)
 
     def forget(self, session_id: str) -> None:
         """Forget ``session_id`` (this process changed it; the notice will follow)."""
         with self._lock:
             self._generation += 1
-            self._kept.pop(session_id, None)
+            self._remove(session_id)
 
     # ------------------------------------------------------------------ the notices
 
@@ -137,10 +142,10 @@ class ListeningSessionCache:
         with self._lock:
             self._generation += 1
             if payload == EVERYTHING:
-                self._kept.clear()
+                self._clear()
                 return
-            for key in [k for k, kept in self._kept.items() if kept.found[1].id == payload]:
-                del self._kept[key]
+            for key in list(self._by_account.get(payload, ())):
+                self._remove(key)
 
     @property
     def listening(self) -> bool:
@@ -150,12 +155,25 @@ class ListeningSessionCache:
     def _set_listening(self, listening: bool) -> None:
         with self._lock:
             self._generation += 1
-            self._kept.clear()
+            self._clear()
             self._listening = listening
 
-    def _drop(self, session_id: str) -> None:
-        with self._lock:
-            self._kept.pop(session_id, None)
+    def _remove(self, session_id: str) -> None:
+        """Forget one look-up (the lock held)."""
+        kept = self._kept.pop(session_id, None)
+        if kept is None:
+            return
+        account_id = kept.found[1].id
+        keys = self._by_account.get(account_id)
+        if keys is not None:
+            keys.discard(session_id)
+            if not keys:
+                del self._by_account[account_id]
+
+    def _clear(self) -> None:
+        """Forget every look-up (the lock held)."""
+        self._kept.clear()
+        self._by_account.clear()
 
     def _ensure_listening(self) -> None:
         """Start the listening thread in this process (again after a fork: the thread does
@@ -166,7 +184,7 @@ class ListeningSessionCache:
         with self._lock:
             if self._pid == pid:
                 return
-            self._kept.clear()
+            self._clear()
             self._generation += 1
             self._listening = False
             self._stopping = threading.Event()
@@ -183,13 +201,20 @@ class ListeningSessionCache:
                 with self._connect() as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self._set_listening(True)
+                    if self._unheard:
+                        self._unheard = False
+                        logger.info("session cache: hearing changes again")
                     while not stopping.is_set():
                         for notice in connection.notifies(timeout=0.5):
                             self.heard(notice.payload)
             except Exception as error:
                 if stopping.is_set():
                     break
-                logger.warning("session cache: not hearing changes (%s); unused meanwhile", error)
+                if not self._unheard:  # once, not at every attempt while the database is away
+                    self._unheard = True
+                    logger.warning(
+                        "session cache: not hearing changes (%s); unused meanwhile", error
+                    )
             finally:
                 self._set_listening(False)
             stopping.wait(self.retry_after)
