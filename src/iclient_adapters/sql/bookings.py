@@ -35,6 +35,7 @@ from iclient_core.bookings.model import (
 from iclient_core.shared.errors import ConcurrentUpdate
 
 EXCLUSION_VIOLATION = "23P01"
+DEADLOCK_DETECTED = "40P01"
 
 
 def is_exclusion_violation(error: sa.exc.DBAPIError) -> bool:
@@ -42,17 +43,29 @@ def is_exclusion_violation(error: sa.exc.DBAPIError) -> bool:
     return getattr(error.orig, "sqlstate", None) == EXCLUSION_VIOLATION
 
 
+def is_deadlock(error: sa.exc.DBAPIError) -> bool:
+    """True when PostgreSQL broke a deadlock by failing this statement."""
+    return getattr(error.orig, "sqlstate", None) == DEADLOCK_DETECTED
+
+
 @contextmanager
 def overlap_guard(connection: Executor) -> Iterator[None]:
-    """Turn an exclusion violation inside the block into ``SlotTaken`` (PostgreSQL: in a
-    savepoint, so the transaction goes on)."""
+    """Turn an overlap found inside the block into ``SlotTaken`` (PostgreSQL: in a
+    savepoint, so the transaction goes on).
+
+    Two bookings of the same time written at the same moment can each wait for the other's
+    exclusion check: PostgreSQL then fails one with a deadlock instead of the exclusion
+    violation, and lets the other through. Either way this booking lost the slot."""
     savepoint = connection.begin_nested() if connection.dialect.name != "sqlite" else None
     try:
         yield
-    except sa.exc.IntegrityError as error:
+    except sa.exc.DBAPIError as error:
+        taken = is_exclusion_violation(error) or is_deadlock(error)
+        if not taken and not isinstance(error, sa.exc.IntegrityError):
+            raise  # a lost connection, say: the unit of work reports it as it is
         if savepoint is not None:
             savepoint.rollback()
-        if is_exclusion_violation(error):
+        if taken:
             raise SlotTaken() from error
         raise
     if savepoint is not None:
