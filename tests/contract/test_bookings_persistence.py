@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from iclient_adapters.memory import MemoryStore
 from iclient_adapters.sql import SqlDatabase
+from iclient_adapters.sql.bookings import overlap_guard
 from iclient_adapters.testing import make_services
 from iclient_adapters.testing.bookings import (
     BookingsContract,
@@ -262,3 +263,28 @@ def test_the_memory_store_refuses_the_second_of_two_open_transactions_at_commit(
             second.commit()
     with store.unit_of_work() as uow:
         assert len(uow.bookings.bookings_between(T0, T0 + timedelta(days=2))) == 1
+
+
+class _DriverError(Exception):
+    """What the driver raises, with PostgreSQL's error code."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.postgres
+def test_a_deadlock_between_two_bookings_of_one_time_is_the_slot_taken(
+    postgres_database: SqlDatabase,
+) -> None:
+    """PostgreSQL breaks two exclusion checks waiting for each other by failing one: that
+    booking lost the slot; the unit of work goes on. A lost connection stays what it is."""
+    deadlock = sa.exc.OperationalError("INSERT INTO bookings", {}, _DriverError("40P01"))
+    lost = sa.exc.OperationalError("INSERT INTO bookings", {}, _DriverError("08006"))
+    with postgres_database.unit_of_work() as uow:
+        with pytest.raises(SlotTaken), overlap_guard(uow.connection):
+            raise deadlock
+        assert uow.connection.execute(sa.select(sa.literal(1))).scalar_one() == 1
+        with pytest.raises(sa.exc.OperationalError) as raised, overlap_guard(uow.connection):
+            raise lost
+        assert raised.value is lost
