@@ -5,13 +5,12 @@ from __future__ import annotations
 import gc
 import signal
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from iclient_adapters.testing.session_cache import eventually
 from iclient_web.cli import main
 from iclient_web.server import (
     BackgroundProcess,
@@ -97,13 +96,6 @@ def sleeper() -> BackgroundProcess:
     return BackgroundProcess([sys.executable, "-c", "import time; time.sleep(60)"])
 
 
-def wait_until(check: Callable[[], bool], timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while not check() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return check()
-
-
 def test_the_background_process_is_kept_running_restarted_and_stopped() -> None:
     process = sleeper()
     try:
@@ -114,7 +106,7 @@ def test_the_background_process_is_kept_running_restarted_and_stopped() -> None:
         assert process.process is first  # running: nothing to do
 
         first.kill()  # it dies: reaped, then started again (not sooner than the delay)
-        assert wait_until(lambda: first.poll() is not None)
+        assert eventually(lambda: first.poll() is not None, within=10)
         process.reap()
         assert process.process is None
         process.keep_running()
@@ -125,7 +117,7 @@ def test_the_background_process_is_kept_running_restarted_and_stopped() -> None:
         assert second is not None and second is not first
 
         process.restart()  # SIGHUP: asked to stop, and started again once it has ended
-        assert wait_until(lambda: second.poll() is not None)
+        assert eventually(lambda: second.poll() is not None, within=10)
         process.reap()
         process.keep_running()
         third = process.process

@@ -19,10 +19,11 @@ it hears of no change:
 - A look-up is kept :attr:`ListeningSessionCache.max_age` seconds at most (5 by default),
   whatever it heard: a bound, should a notice ever be late.
 
-A notice reaches the other processes within a few milliseconds of the commit; the process
-that ends a session forgets it at once. So signing out, ending a session elsewhere,
-disabling an account or changing its role take effect everywhere as before, and the
-session's expiry is still checked on every request from the times kept.
+A notice reaches every listening process, this one included, within a few milliseconds of
+the commit; signing out also forgets the session at once in the process that does it. So
+signing out, ending a session elsewhere, disabling an account or changing its role take
+effect everywhere within milliseconds, and the session's expiry is still checked on every
+request from the times kept.
 """
 
 from __future__ import annotations
