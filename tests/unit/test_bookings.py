@@ -14,6 +14,7 @@ from iclient_adapters.testing import make_services
 from iclient_core.accounts import privacy
 from iclient_core.accounts.model import Account, Role
 from iclient_core.accounts.notification_choices import choose_notifications
+from iclient_core.accounts.permissions import tally
 from iclient_core.bookings import (
     BookingStatus,
     ServiceInput,
@@ -36,6 +37,7 @@ from iclient_core.bookings import (
     staff_cancel,
     staff_move,
 )
+from iclient_core.bookings.booking import BOOKINGS_TODAY
 from iclient_core.bookings.model import Service
 from iclient_core.notifications.model import Kind, Notification
 from iclient_core.services import Services
@@ -248,6 +250,7 @@ def test_staff_book_on_behalf_move_cancel_and_mark_no_show(
     )
     assert booking.booked_by == admin.id
     assert count_upcoming(services=services, actor=admin) == (1, 1)
+    assert tally(services, admin, BOOKINGS_TODAY) == 1
     moved = staff_move(
         services=services, actor=admin, booking_id=booking.id, start="2026-01-06T16:00"
     )

@@ -13,12 +13,14 @@ from iclient_adapters.sql import SqlDatabase
 from iclient_adapters.testing import make_services
 from iclient_core.accounts import authentication, registration
 from iclient_core.accounts.model import Account, Role, Status
+from iclient_core.accounts.permissions import Permission, Tally, tally
 from iclient_core.notifications.model import Kind
 from iclient_core.services import Services
 from iclient_core.shared.audit import AuditEntry
-from iclient_core.shared.errors import InvalidInput, NotFound, RateLimited
+from iclient_core.shared.errors import InvalidInput, NotFound, PermissionDenied, RateLimited
 from iclient_core.staff import clients
 from iclient_core.staff.clients import ClientFilter
+from iclient_core.unit_of_work import UnitOfWork
 from tests.unit.helpers import (
     IP,
     PASSWORD,
@@ -177,6 +179,48 @@ def test_deletion_requests_are_a_filter_and_a_dashboard_count(
     assert [a.id for a in asked.items] == [ana.id]
     counts = clients.attention(services=services, actor=collaborator)
     assert counts == clients.Attention(pending_activation=1, deletion_requested=1)
+
+
+def test_the_dashboard_reads_other_areas_tallies_with_its_own_counts(
+    services: Services, collaborator: Account
+) -> None:
+    new_client(services, collaborator)
+    seen: list[object] = []
+
+    def pending_again(services: Services, uow: UnitOfWork) -> int:
+        seen.append(uow)
+        return uow.accounts.count(roles={Role.CLIENT}, statuses={Status.PENDING_ACTIVATION})
+
+    counts = clients.attention(
+        services=services,
+        actor=collaborator,
+        tallies={
+            "pending_again": Tally(Permission.CLIENTS_VIEW, pending_again),
+            "for_managers": Tally(Permission.STAFF_MANAGE, pending_again),
+        },
+    )
+    # A collaborator may not manage staff: that tally is left out, not read, not an error.
+    assert counts.tallies == {"pending_again": 1}
+    assert len(seen) == 1
+    assert tally(services, collaborator, Tally(Permission.CLIENTS_VIEW, pending_again)) == 1
+    with pytest.raises(PermissionDenied):
+        tally(services, collaborator, Tally(Permission.STAFF_MANAGE, pending_again))
+
+
+def test_a_collaborator_disabled_a_moment_ago_reads_no_tally(
+    services: Services, collaborator: Account
+) -> None:
+    with services.uow() as uow:
+        stored = uow.accounts.get(collaborator.id)
+        assert stored is not None
+        stored.disable()
+        uow.accounts.save(stored)
+        uow.commit()
+    counted = Tally(Permission.CLIENTS_VIEW, lambda services, uow: 1)
+    with pytest.raises(PermissionDenied):
+        clients.attention(services=services, actor=collaborator, tallies={"n": counted})
+    with pytest.raises(PermissionDenied):
+        tally(services, collaborator, counted)
 
 
 def test_the_client_list_takes_two_queries_whatever_the_page_size(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ are known (they are read again only when the portal's revision moves)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -176,3 +177,40 @@ def test_the_page_help_is_read_once_per_revision_and_an_admins_text_reaches_ever
     after = statements(database, browser, "/pt/documents")
     assert len(after) == len(before)
     assert not any("page_help" in s for s in after)
+
+
+def test_the_staff_dashboard_reads_every_count_in_one_unit_of_work(
+    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+) -> None:
+    """Each area's count (quotes, documents, the inbox, bookings, support) is read beside
+    the clients' in one unit of work, the staff member's account read once, whatever there
+    is to count."""
+    app = create_app({"TESTING": True}, portal=on_sql)
+    browser = Browser(app.test_client(), on_sql, transport)
+    browser.client_account("ana@example.pt")
+    staff = Browser(app.test_client(), on_sql, transport)
+    staff.staff_account()
+    checkouts: list[object] = []
+
+    def checked_out(*args: Any) -> None:
+        checkouts.append(args[0])
+
+    costs = []
+    for total in (2, 12):
+        give_documents(on_sql, "ana@example.pt", 2 if total == 2 else 10)
+        sa.event.listen(database.engine, "checkout", checked_out)
+        try:
+            sent = statements(database, staff, "/pt/admin/")
+        finally:
+            sa.event.remove(database.engine, "checkout", checked_out)
+        costs.append(len(sent))
+    assert costs[0] == costs[1], costs
+    # The session, the staff member as stored now, the clients' two counts, two for the
+    # quotes, two for the documents, one for the inbox, two for bookings (the business's
+    # time zone and the day), two for support (open, and waiting on staff).
+    assert costs[1] == 13, costs
+    # Per GET: one connection for the session, one for the whole dashboard (the first
+    # GET of each round warms the caches).
+    assert len(checkouts) == 2 * 2 * 2, len(checkouts)
+    page = staff.get("/pt/admin/").get_data(as_text=True)
+    assert re.search(r'id="quote-requests-waiting">\s*<a class="count"[^>]*>6<', page), page

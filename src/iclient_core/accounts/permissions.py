@@ -8,12 +8,16 @@ or demoted a moment ago is refused even if the caller still holds the old ``Acco
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+import attrs
 
 from iclient_core.accounts.model import Account, Role, Status
 from iclient_core.shared.errors import PermissionDenied
 
 if TYPE_CHECKING:
+    from iclient_core.services import Services
     from iclient_core.unit_of_work import UnitOfWork
 
 
@@ -91,6 +95,31 @@ def require(uow: UnitOfWork, actor: Account | None, permission: Permission) -> A
     if current is None or not allowed(current, permission):
         raise PermissionDenied(permission.value)
     return current
+
+
+@attrs.frozen
+class Tally:
+    """A number staff see at a glance (what waits for them on the dashboard): the permission
+    it needs and how it is read in a unit of work that is already open (a statement or two).
+
+    An area offers its tallies beside its use cases; a page that shows several reads them
+    all in one unit of work, the actor's account read once (the staff dashboard: see
+    ``iclient_core.staff.clients.attention``), and :func:`tally` reads one on its own.
+    """
+
+    permission: Permission
+    read: Callable[[Services, UnitOfWork], int]
+
+
+def tally(services: Services, actor: Account | None, counted: Tally) -> int:
+    """One tally in a unit of work of its own, for the actor as stored now.
+
+    Raises:
+        PermissionDenied: the actor may not see it.
+    """
+    with services.uow() as uow:
+        require(uow, actor, counted.permission)
+        return counted.read(services, uow)
 
 
 def active_staff(uow: UnitOfWork, *, limit: int = 500) -> list[Account]:

@@ -19,7 +19,7 @@ import attrs
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.events import notify_event
 from iclient_core.accounts.model import Account, Role, Status, email_key
-from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.permissions import Permission, Tally, require
 from iclient_core.accounts.ports import TokenClaims
 from iclient_core.bookings.model import (
     Audience,
@@ -768,6 +768,24 @@ def count_upcoming(*, services: Services, actor: Account, days: int = 7) -> tupl
     today = local(services.clock.now(), rules).date()
     active = [e for e in entries if e.booking.status is BookingStatus.CONFIRMED]
     return sum(1 for e in active if e.local_start.date() == today), len(active)
+
+
+def _confirmed_today(services: Services, uow: UnitOfWork) -> int:
+    rules = uow.bookings.rules()
+    zone = zone_of(rules)
+    day = local(services.clock.now(), rules).date()
+    start = datetime.combine(day, time(), zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
+    return sum(
+        1
+        for b in uow.bookings.bookings_between(start, end)
+        if b.status is BookingStatus.CONFIRMED and start <= b.start < end
+    )
+
+
+BOOKINGS_TODAY = Tally(Permission.CLIENTS_MANAGE, _confirmed_today)
+"""The staff dashboard's confirmed bookings that start today, in the business's time zone
+(two statements: the rules, for the time zone, and the day's bookings)."""
 
 
 def bookings_of_client(

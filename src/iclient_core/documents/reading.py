@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 import attrs
 
 from iclient_core.accounts.model import Account
-from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.permissions import Permission, Tally, require, tally
 from iclient_core.documents.inputs import list_query
 from iclient_core.documents.model import VISIBLE_TO_CLIENT, Document, DocumentQuery
 from iclient_core.shared.paging import Page
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 
 @attrs.frozen
@@ -111,12 +112,24 @@ def unopened_documents(
     )
 
 
+def unopened_tally(days: int = UNOPENED_AFTER_DAYS) -> Tally:
+    """The count of ready documents their clients have not opened ``days`` after
+    publication, as staff see it at a glance (one statement)."""
+
+    def read(services: Services, uow: UnitOfWork) -> int:
+        return uow.documents.count_unopened(services.clock.now() - timedelta(days=days))
+
+    return Tally(Permission.DOCUMENTS_MANAGE, read)
+
+
+DOCUMENTS_UNOPENED = unopened_tally()
+"""The staff dashboard's documents never opened by their client."""
+
+
 def count_unopened(*, services: Services, actor: Account, days: int = UNOPENED_AFTER_DAYS) -> int:
     """How many ready documents their clients have not opened ``days`` after publication.
 
     Raises:
         PermissionDenied: the actor may not manage documents.
     """
-    with services.uow() as uow:
-        actor = require(uow, actor, Permission.DOCUMENTS_MANAGE)
-        return uow.documents.count_unopened(services.clock.now() - timedelta(days=days))
+    return tally(services, actor, unopened_tally(days))

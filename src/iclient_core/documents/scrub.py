@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from iclient_core.accounts.model import Account
-from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.permissions import Permission, Tally, require, tally
 from iclient_core.documents.model import CheckOutcome, FileCheck, StoredVersion
 from iclient_core.shared.security_log import security_event
 from iclient_core.shared.storage import ObjectNotFound, sha256_of
@@ -189,12 +189,16 @@ def damaged_files(*, services: Services, actor: Account, limit: int = 100) -> Se
     return found
 
 
+DOCUMENTS_DAMAGED = Tally(
+    Permission.DOCUMENTS_MANAGE, lambda services, uow: uow.documents.count_failed_file_checks()
+)
+"""The staff dashboard's stored files that failed their last check (one statement)."""
+
+
 def count_damaged(*, services: Services, actor: Account) -> int:
     """How many stored files failed their last check.
 
     Raises:
         PermissionDenied: the actor may not manage documents.
     """
-    with services.uow() as uow:
-        require(uow, actor, Permission.DOCUMENTS_MANAGE)
-        return uow.documents.count_failed_file_checks()
+    return tally(services, actor, DOCUMENTS_DAMAGED)

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.model import Account, Role
-from iclient_core.accounts.permissions import Permission, active_staff, require
+from iclient_core.accounts.permissions import (
+    Permission,
+    Tally,
+    active_staff,
+    require,
+    tally,
+)
 from iclient_core.inbox.model import FieldKind, FormField, Note, Status, Submission
 from iclient_core.inbox.ports import SubmissionFilter
 from iclient_core.notifications.model import Kind, Notification
@@ -282,15 +288,20 @@ def export_submissions(
     return found
 
 
+SUBMISSIONS_NEW = Tally(
+    Permission.CLIENTS_MANAGE,
+    lambda services, uow: uow.inbox.count_submissions(SubmissionFilter(status=Status.NEW)),
+)
+"""The staff dashboard's submissions nobody has started on (one statement)."""
+
+
 def count_new(*, services: Services, actor: Account) -> int:
     """How many submissions nobody has started on, for the staff dashboard.
 
     Raises:
         PermissionDenied: the actor is not staff who manage clients.
     """
-    with services.uow() as uow:
-        require(uow, actor, Permission.CLIENTS_MANAGE)
-        return uow.inbox.count_submissions(SubmissionFilter(status=Status.NEW))
+    return tally(services, actor, SUBMISSIONS_NEW)
 
 
 def get_submission(*, services: Services, actor: Account, submission_id: str) -> Submission:

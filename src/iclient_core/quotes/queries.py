@@ -10,7 +10,13 @@ import attrs
 
 from iclient_core.accounts.authentication import lookup_key
 from iclient_core.accounts.model import Account
-from iclient_core.accounts.permissions import Permission, as_active_client, require
+from iclient_core.accounts.permissions import (
+    Permission,
+    Tally,
+    as_active_client,
+    require,
+    tally,
+)
 from iclient_core.quotes.common import (
     FOR_CLIENTS,
     clients_quote,
@@ -24,6 +30,7 @@ from iclient_core.shared.paging import Page, requested_page
 
 if TYPE_CHECKING:
     from iclient_core.services import Services
+    from iclient_core.unit_of_work import UnitOfWork
 
 PER_PAGE = 20
 """Rows per page of a quote list."""
@@ -97,25 +104,54 @@ def _page(
     per_page: int,
     expiring: bool = False,
 ) -> Page[QuoteSummary]:
-    number = requested_page(page)
-    day = today(services)
-    by = day + EXPIRING_WITHIN if expiring else None
-    if expiring:
-        states = frozenset({QuoteState.SENT}) if states is None else states & {QuoteState.SENT}
-    wanted: Sequence[QuoteState] | None = sorted(states) if states is not None else None
     with services.uow() as uow:
         if staff is not None:
             require(uow, staff, Permission.QUOTES_MANAGE)
-        if wanted is not None and not wanted:
-            return Page(items=(), total=0, number=number, size=per_page)
-        return uow.quotes.page(
-            today=day,
+        return _read_page(
+            services,
+            uow,
             client_id=client_id,
-            states=wanted,
-            valid_until_by=by,
-            number=number,
-            size=per_page,
+            states=states,
+            page=page,
+            per_page=per_page,
+            expiring=expiring,
         )
+
+
+def _read_page(
+    services: Services,
+    uow: UnitOfWork,
+    *,
+    client_id: str | None,
+    states: frozenset[QuoteState] | None,
+    page: int | str | None,
+    per_page: int,
+    expiring: bool = False,
+) -> Page[QuoteSummary]:
+    number = requested_page(page)
+    day = today(services)
+    by, wanted = _narrowed(day, states, expiring)
+    if wanted is not None and not wanted:
+        return Page(items=(), total=0, number=number, size=per_page)
+    return uow.quotes.page(
+        today=day,
+        client_id=client_id,
+        states=wanted,
+        valid_until_by=by,
+        number=number,
+        size=per_page,
+    )
+
+
+def _narrowed(
+    day: date, states: frozenset[QuoteState] | None, expiring: bool
+) -> tuple[date | None, Sequence[QuoteState] | None]:
+    """The last day of validity and the states a list asks the store for (about to expire:
+    sent, and valid for at most :data:`EXPIRING_WITHIN` longer)."""
+    by = day + EXPIRING_WITHIN if expiring else None
+    if expiring:
+        states = frozenset({QuoteState.SENT}) if states is None else states & {QuoteState.SENT}
+    return by, sorted(states) if states is not None else None
 
 
 def list_client_quotes(
@@ -175,6 +211,28 @@ def list_quote_queue(
     )
 
 
+def quotes_tally(*, waiting: str | None = None, expiring: bool = False) -> Tally:
+    """The count of quotes waiting for ``waiting``'s move (``staff`` or ``client``), or about
+    to expire, as staff see it at a glance (one statement)."""
+    states = parse_filter(None, waiting)
+
+    def read(services: Services, uow: UnitOfWork) -> int:
+        day = today(services)
+        by, wanted = _narrowed(day, states, expiring)
+        if wanted is not None and not wanted:
+            return 0
+        return uow.quotes.count(today=day, states=wanted, valid_until_by=by)
+
+    return Tally(Permission.QUOTES_MANAGE, read)
+
+
+QUOTES_WAITING_FOR_STAFF = quotes_tally(waiting="staff")
+"""The staff dashboard's quote requests waiting for an answer."""
+
+QUOTES_EXPIRING = quotes_tally(expiring=True)
+"""The staff dashboard's sent quotes about to expire."""
+
+
 def count_quotes(
     *, services: Services, actor: Account, waiting: str | None = None, expiring: bool = False
 ) -> int:
@@ -183,9 +241,7 @@ def count_quotes(
     Raises:
         PermissionDenied: the actor may not manage quotes.
     """
-    return list_quote_queue(
-        services=services, actor=actor, waiting=waiting, expiring=expiring, per_page=1
-    ).total
+    return tally(services, actor, quotes_tally(waiting=waiting, expiring=expiring))
 
 
 def get_client_quote(*, services: Services, actor: Account, quote_id: str) -> QuoteView:

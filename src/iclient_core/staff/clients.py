@@ -9,7 +9,7 @@ erased account).
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -18,7 +18,7 @@ from iclient_core.accounts import tokens
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import LANGUAGES, Account, Profile, Role, Status
-from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.permissions import Permission, Tally, allowed, require
 from iclient_core.accounts.registration import send_activation
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind, Notification
@@ -118,14 +118,24 @@ def find_clients(
 
 @attrs.frozen
 class Attention:
-    """What needs staff's attention on the dashboard."""
+    """What needs staff's attention on the dashboard.
+
+    Attributes:
+        tallies: the other areas' counts asked for, by name; one the actor may not see is
+            left out.
+    """
 
     pending_activation: int
     deletion_requested: int
+    tallies: Mapping[str, int] = attrs.field(factory=dict)
 
 
-def attention(*, services: Services, actor: Account) -> Attention:
-    """Counts for the dashboard: clients still to activate, deletion requests.
+def attention(
+    *, services: Services, actor: Account, tallies: Mapping[str, Tally] | None = None
+) -> Attention:
+    """Counts for the dashboard: clients still to activate, deletion requests, and the
+    other areas' ``tallies`` (quotes waiting, new submissions…), all in one unit of work,
+    the actor as stored now read once.
 
     Raises:
         PermissionDenied: the actor may not see clients.
@@ -137,6 +147,11 @@ def attention(*, services: Services, actor: Account) -> Attention:
                 roles={Role.CLIENT}, statuses={Status.PENDING_ACTIVATION}
             ),
             deletion_requested=uow.accounts.count(roles={Role.CLIENT}, deletion_requested=True),
+            tallies={
+                name: counted.read(services, uow)
+                for name, counted in (tallies or {}).items()
+                if allowed(actor, counted.permission)
+            },
         )
 
 

@@ -26,9 +26,11 @@ import attrs
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import (
     Permission,
+    Tally,
     active_staff,
     as_active_client,
     require,
+    tally,
 )
 from iclient_core.shared import audit
 from iclient_core.shared.downloads import Download
@@ -535,15 +537,22 @@ def list_requests(
     return Page(items=tuple(items), total=total, number=number, size=size)
 
 
+REQUESTS_WAITING = Tally(
+    PERMISSION,
+    lambda services, uow: sum(
+        uow.support.count(ConversationFilter(status=s)) for s in AWAITING_STAFF
+    ),
+)
+"""The staff dashboard's requests waiting for staff (open or waiting on staff)."""
+
+
 def count_waiting(*, services: Services, actor: Account) -> int:
     """How many requests wait for staff (open or waiting on staff), for the dashboard.
 
     Raises:
         PermissionDenied: the actor may not manage clients.
     """
-    with services.uow() as uow:
-        require(uow, actor, PERMISSION)
-        return sum(uow.support.count(ConversationFilter(status=s)) for s in AWAITING_STAFF)
+    return tally(services, actor, REQUESTS_WAITING)
 
 
 def client_requests(*, services: Services, actor: Account, client_id: str) -> list[Conversation]:

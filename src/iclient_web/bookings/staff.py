@@ -18,10 +18,10 @@ from wtforms import SelectChoice
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission
 from iclient_core.bookings.booking import (
+    BOOKINGS_TODAY,
     CalendarEntry,
     book_for_client,
     bookings_of_client,
-    count_upcoming,
     get_booking,
     local,
     mark_no_show,
@@ -378,15 +378,11 @@ def client_section(actor: Account, client: Account) -> dict[str, Any]:
     return {"found": found, "by_id": by_id, "zone": ZoneInfo(rules.time_zone)}
 
 
-def _today(actor: object) -> int:
-    return count_upcoming(services=services(), actor=actor, days=1)[0]  # type: ignore[arg-type]
-
-
 def plug_into_the_staff_area(app: Flask) -> None:
     """The admin menu's links and the dashboard's count of today's bookings."""
     provide_nav(app, _l("Bookings"), "bookings.admin.calendar", Permission.CLIENTS_MANAGE)
     provide_attention(
-        app, "bookings_today", count=_today, endpoint="bookings.admin.calendar", view="day"
+        app, "bookings_today", count=BOOKINGS_TODAY, endpoint="bookings.admin.calendar", view="day"
     )
     provide_client_section(
         app, "bookings", template="admin/bookings/_client_section.html", context=client_section

@@ -27,8 +27,8 @@ from iclient_core.documents.managing import (
 )
 from iclient_core.documents.model import Document
 from iclient_core.documents.publishing import replace_file, upload_documents
-from iclient_core.documents.reading import count_unopened
-from iclient_core.documents.scrub import count_damaged
+from iclient_core.documents.reading import DOCUMENTS_UNOPENED
+from iclient_core.documents.scrub import DOCUMENTS_DAMAGED
 from iclient_core.shared.errors import InvalidInput
 from iclient_core.shared.intake import Upload
 from iclient_core.shared.storage import StorageUnavailable
@@ -348,12 +348,12 @@ def plug_into_the_staff_area(app: Flask) -> None:
     provide_attention(
         app,
         "documents_unopened",
-        count=lambda actor: count_unopened(services=services(), actor=actor),
+        count=DOCUMENTS_UNOPENED,
         endpoint="admin_unopened.index",
     )
     provide_attention(
         app,
         "documents_damaged",
-        count=lambda actor: count_damaged(services=services(), actor=actor),
+        count=DOCUMENTS_DAMAGED,
         endpoint="admin_integrity.index",
     )

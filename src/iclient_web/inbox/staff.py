@@ -17,8 +17,8 @@ from wtforms import SelectChoice
 from iclient_core.accounts.permissions import Permission
 from iclient_core.inbox.forms import all_forms
 from iclient_core.inbox.submissions import (
+    SUBMISSIONS_NEW,
     assignable_staff,
-    count_new,
     export_submissions,
     get_submission,
     list_submissions,
@@ -158,7 +158,7 @@ def plug_into_the_staff_area(app: Flask) -> None:
     provide_attention(
         app,
         "inbox_new",
-        count=lambda actor: count_new(services=services(), actor=actor),
+        count=SUBMISSIONS_NEW,
         endpoint="inbox.admin.index",
         status="new",
     )

@@ -26,8 +26,9 @@ from iclient_core.quotes.proposals import (
     send_proposal,
 )
 from iclient_core.quotes.queries import (
+    QUOTES_EXPIRING,
+    QUOTES_WAITING_FOR_STAFF,
     QuoteView,
-    count_quotes,
     get_staff_quote,
     list_quote_queue,
     vat_rates_for_proposals,
@@ -302,14 +303,14 @@ def plug_into_the_staff_area(app: Flask) -> None:
     provide_attention(
         app,
         "quote_requests_waiting",
-        count=lambda actor: count_quotes(services=services(), actor=actor, waiting="staff"),
+        count=QUOTES_WAITING_FOR_STAFF,
         endpoint="quotes.admin.queue",
         waiting="staff",
     )
     provide_attention(
         app,
         "quotes_expiring",
-        count=lambda actor: count_quotes(services=services(), actor=actor, expiring=True),
+        count=QUOTES_EXPIRING,
         endpoint="quotes.admin.queue",
         expiring="1",
     )

@@ -12,7 +12,7 @@ from iclient_core.staff.clients import ClientFilter, attention
 from iclient_web.deps import services
 from iclient_web.security import require_staff
 from iclient_web.staff.audit_sentences import sentence
-from iclient_web.staff.hooks import attention_counts, hooks
+from iclient_web.staff.hooks import attention_counts, attention_tallies, hooks
 from iclient_web.staff.labels import action_label, role_label, status_label
 
 bp = Blueprint("admin", __name__, url_prefix="/<lang>/admin")
@@ -68,11 +68,12 @@ def admin_context() -> dict[str, Any]:
 @bp.get("/")
 def dashboard() -> str:
     """The staff home page: what needs attention, each count linking to its list."""
+    counts = attention(services=services(), actor=g.account, tallies=attention_tallies())
     return render_template(
         "admin/dashboard.html",
         account=g.account,
-        counts=attention(services=services(), actor=g.account),
-        slots=attention_counts(g.account),
+        counts=counts,
+        slots=attention_counts(counts.tallies),
         pending=ClientFilter.PENDING_ACTIVATION.value,
         deletion=ClientFilter.DELETION_REQUESTED.value,
     )

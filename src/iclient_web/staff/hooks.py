@@ -1,9 +1,11 @@
 """How other areas plug into the staff pages without editing them.
 
 - **Dashboard counts** — ``provide_attention(app, slot, count=..., endpoint=...)`` for one of
-  :data:`ATTENTION_SLOTS`; ``count(actor)`` calls the area's core use case, and the
-  dashboard links the number to ``endpoint``. A slot without a provider says so and shows no
-  number (no invented data).
+  :data:`ATTENTION_SLOTS`; ``count`` is the area's core ``Tally`` (its permission and how it
+  is read), and the dashboard links the number to ``endpoint``. The dashboard reads every
+  count in one unit of work (``iclient_core.staff.clients.attention``). A slot without a
+  provider says so and shows no number (no invented data); a count the actor may not see is
+  left out.
 - **Sections of a client's page** — ``provide_client_section(app, area, template=...,
   context=...)`` for one of :data:`CLIENT_SECTIONS`: the client page's view calls
   ``context(actor, client)`` (the area's core use case) and the page includes ``template``
@@ -17,14 +19,14 @@ Call them from the area's ``init_app(app)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 from flask import Flask, current_app
 
 from iclient_core.accounts.model import Account
-from iclient_core.accounts.permissions import Permission
+from iclient_core.accounts.permissions import Permission, Tally
 
 ATTENTION_SLOTS = (
     "quote_requests_waiting",
@@ -43,9 +45,9 @@ CLIENT_SECTIONS = ("consent", "documents", "quotes", "bookings", "support")
 
 @attrs.frozen
 class AttentionSlot:
-    """A dashboard count: ``count(actor)`` and the list it links to."""
+    """A dashboard count: the area's tally and the list it links to."""
 
-    count: Callable[[Account], int]
+    count: Tally
     endpoint: str
     values: dict[str, Any] = attrs.field(factory=dict)
 
@@ -82,9 +84,7 @@ def hooks(app: Flask | None = None) -> AdminHooks:
     return found
 
 
-def provide_attention(
-    app: Flask, slot: str, *, count: Callable[[Account], int], endpoint: str, **values: Any
-) -> None:
+def provide_attention(app: Flask, slot: str, *, count: Tally, endpoint: str, **values: Any) -> None:
     """Give a dashboard slot its count and the page it links to."""
     if slot not in ATTENTION_SLOTS:
         raise ValueError(f"unknown dashboard slot {slot!r}; one of {ATTENTION_SLOTS}")
@@ -106,12 +106,24 @@ def provide_nav(app: Flask, label: Any, endpoint: str, permission: Permission) -
     hooks(app).nav.append((label, endpoint, permission))
 
 
-def attention_counts(actor: Account) -> list[tuple[str, AttentionSlot | None, int | None]]:
-    """Every dashboard slot, its provider (or None) and the count ``actor`` sees (or None)."""
-    found = []
+def attention_tallies() -> dict[str, Tally]:
+    """The provided dashboard counts, by slot, for the core to read together."""
+    return {slot: provided.count for slot, provided in hooks().attention.items()}
+
+
+def attention_counts(
+    counted: Mapping[str, int],
+) -> list[tuple[str, AttentionSlot | None, int | None]]:
+    """Every dashboard slot, its provider (or None) and its number in ``counted`` (what the
+    core read of :func:`attention_tallies`); a provided slot the actor may not see is left
+    out."""
+    found: list[tuple[str, AttentionSlot | None, int | None]] = []
     for slot in ATTENTION_SLOTS:
         provided = hooks().attention.get(slot)
-        found.append((slot, provided, provided.count(actor) if provided is not None else None))
+        if provided is None:
+            found.append((slot, None, None))
+        elif slot in counted:
+            found.append((slot, provided, counted[slot]))
     return found
 
 

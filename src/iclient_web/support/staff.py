@@ -20,11 +20,11 @@ from iclient_core.accounts.permissions import Permission
 from iclient_core.shared.errors import InvalidInput, NotFound
 from iclient_core.support.conversations import (
     PERMISSION,
+    REQUESTS_WAITING,
     assignable_staff,
     canned_answer,
     canned_answers,
     client_requests,
-    count_waiting,
     delete_canned,
     download_staff_attachment,
     list_requests,
@@ -264,7 +264,7 @@ def plug_into_the_staff_area(app: Flask) -> None:
     provide_attention(
         app,
         "support_waiting",
-        count=lambda actor: count_waiting(services=services(), actor=actor),
+        count=REQUESTS_WAITING,
         endpoint="support.admin.index",
         status="waiting_on_staff",
     )
