@@ -214,3 +214,25 @@ def test_the_staff_dashboard_reads_every_count_in_one_unit_of_work(
     assert len(checkouts) == 2 * 2 * 2, len(checkouts)
     page = staff.get("/pt/admin/").get_data(as_text=True)
     assert re.search(r'id="quote-requests-waiting">\s*<a class="count"[^>]*>6<', page), page
+
+
+def test_the_list_of_pages_with_help_costs_the_same_whatever_admins_wrote(
+    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+) -> None:
+    app = create_app({"TESTING": True}, portal=on_sql)
+    staff = Browser(app.test_client(), on_sql, transport)
+    staff.staff_account()
+    with on_sql.services.uow() as uow:
+        admin = uow.accounts.get_by_email_key(email_key("gestora@example.pt"))
+    assert admin is not None
+    costs = []
+    for pages in (("documents.index",), ("quotes.client.index", "home.dashboard", "faq.index")):
+        for page in pages:
+            save_page_help(
+                services=on_sql.services, actor=admin, page=page, language="pt", text="Ajuda."
+            )
+        costs.append(len(statements(database, staff, "/pt/admin/help/")))
+    # The session, the admin as stored now, every text written: one statement each, not one
+    # per page and language.
+    assert costs == [3, 3], costs
+    assert staff.get("/pt/admin/help/").get_data(as_text=True).count("O seu texto") == 4

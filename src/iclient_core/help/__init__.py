@@ -17,7 +17,7 @@ The public names of the package, by module:
   ``move_faq_entry``, ``published_faq``
 - :mod:`.page_ports`: ``PageHelpRepository``, ``PageHelpText``
 - :mod:`.pages`: ``page_help_for_editing``, ``page_help_overrides``,
-  ``restore_page_help``, ``save_page_help``
+  ``restore_page_help``, ``save_page_help``, ``written_page_help``
 """
 
 from iclient_core.help.faq import FaqEntry, FaqGroup
@@ -39,6 +39,7 @@ from iclient_core.help.pages import (
     page_help_overrides,
     restore_page_help,
     save_page_help,
+    written_page_help,
 )
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "published_faq",
     "restore_page_help",
     "save_page_help",
+    "written_page_help",
 ]

@@ -49,6 +49,20 @@ def page_help_for_editing(
         return uow.page_help.get(page, language)
 
 
+def written_page_help(
+    *, services: Services, actor: Account
+) -> Mapping[tuple[str, str], PageHelpText]:
+    """Every text admins wrote, by ``(page, language)``, for the list of pages with help (two
+    statements, however many pages there are).
+
+    Raises:
+        PermissionDenied: the actor may not manage settings.
+    """
+    with services.uow() as uow:
+        require(uow, actor, Permission.SETTINGS_MANAGE)
+        return {(t.page, t.language): t for t in uow.page_help.list()}
+
+
 def _check_page(page: str, language: str, errors: list[FieldError]) -> None:
     if not _PAGE_NAME.fullmatch(page) or len(page) > 100:
         errors.append(FieldError("page", "invalid_choice"))

@@ -16,6 +16,7 @@ from iclient_core.help.pages import (
     page_help_for_editing,
     restore_page_help,
     save_page_help,
+    written_page_help,
 )
 from iclient_core.shared.errors import InvalidInput
 from iclient_web.deps import client_ip, services
@@ -72,15 +73,10 @@ def _edit_page(page: str, language: str, form: PageHelpForm, status: int = 200) 
 def index() -> str:
     """Every page with help, and in which languages an admin wrote its text."""
     pages = help_pages(current_app)
+    texts = written_page_help(services=services(), actor=g.account)
     rows = []
     for page in pages:
-        written = {
-            language: page_help_for_editing(
-                services=services(), actor=g.account, page=page, language=language
-            )
-            is not None
-            for language in LANGUAGES
-        }
+        written = {language: (page, language) in texts for language in LANGUAGES}
         found = shipped(page, g.lang) or shipped(page, LANGUAGES[0])
         rows.append((page, found.title if found else page, written))
     return render_template("admin/help/index.html", rows=rows, language_names=LANGUAGE_NAMES)
