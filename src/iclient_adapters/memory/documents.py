@@ -99,6 +99,12 @@ class MemoryDocumentRepository:
         found.sort(key=lambda r: (r.at, r.id), reverse=True)
         return found[:limit]
 
+    def downloads_by(self, account_id: str) -> Sequence[DownloadRecord]:
+        """Every download the account made, newest first."""
+        found = [r for r in self._state.document_downloads.values() if r.account_id == account_id]
+        found.sort(key=lambda r: (r.at, r.id), reverse=True)
+        return found
+
     def _unopened(self, before: datetime) -> Sequence[Document]:
         found = [
             d

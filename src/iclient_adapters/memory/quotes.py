@@ -65,6 +65,14 @@ class MemoryQuoteRepository:
         found = self._state.quotes.get(quote_id)
         return copy.deepcopy(found) if found is not None else None
 
+    def get_many(self, quote_ids: Collection[str]) -> dict[str, Quote]:
+        """The quotes with these ids, by id."""
+        return {
+            quote_id: copy.deepcopy(self._state.quotes[quote_id])
+            for quote_id in quote_ids
+            if quote_id in self._state.quotes
+        }
+
     def save(self, quote: Quote) -> None:
         """Write back a changed quote (optimistic version check)."""
         stored = self._state.quotes.get(quote.id)

@@ -83,6 +83,13 @@ class MemorySupportRepository:
         """The conversation's messages in order."""
         return self._of(conversation_id, internal)
 
+    def messages_of(
+        self, conversation_ids: Collection[str], *, internal: bool
+    ) -> Mapping[str, Sequence[Message]]:
+        """The messages of several conversations, by conversation, in order."""
+        found = {c: self._of(c, internal) for c in set(conversation_ids)}
+        return {c: messages for c, messages in found.items() if messages}
+
     def latest(
         self, conversation_ids: Collection[str], *, internal: bool, side: Side | None = None
     ) -> Mapping[str, int]:

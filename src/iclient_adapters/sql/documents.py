@@ -402,6 +402,18 @@ class SqlDocumentRepository:
             for row in self._db.execute(query).mappings()
         ]
 
+    def downloads_by(self, account_id: str) -> Sequence[DownloadRecord]:
+        """Every download the account made, of any document, newest first: one query."""
+        query = (
+            sa.select(document_downloads)
+            .where(document_downloads.c.account_id == account_id)
+            .order_by(document_downloads.c.at.desc(), document_downloads.c.id.desc())
+        )
+        return [
+            self._converter.structure(row, DownloadRecord)
+            for row in self._db.execute(query).mappings()
+        ]
+
     # ------------------------------------------------------------------ integrity
 
     def stored_versions(self, *, after_key: str = "", limit: int = 100) -> Sequence[StoredVersion]:

@@ -297,35 +297,48 @@ class SqlQuoteRepository:
 
     def get(self, quote_id: str) -> Quote | None:
         """The whole quote in four queries, or None."""
-        row = self._db.execute(sa.select(quotes).where(quotes.c.id == quote_id)).mappings().first()
-        if row is None:
-            return None
-        proposals = (
-            self._db.execute(
-                sa.select(quote_proposals)
-                .where(quote_proposals.c.quote_id == quote_id)
-                .order_by(quote_proposals.c.number)
-            )
-            .mappings()
-            .all()
-        )
-        lines: dict[int, list[Row]] = {}
+        return self.get_many([quote_id]).get(quote_id)
+
+    def get_many(self, quote_ids: Collection[str]) -> dict[str, Quote]:
+        """The whole quotes with these ids, by id, in four queries (their rows, their
+        versions, the versions' lines, their history)."""
+        ids = sorted(set(quote_ids))
+        if not ids:
+            return {}
+        rows = self._db.execute(sa.select(quotes).where(quotes.c.id.in_(ids))).mappings().all()
+        if not rows:
+            return {}
+        proposals: dict[str, list[Row]] = {}
+        for proposal in self._db.execute(
+            sa.select(quote_proposals)
+            .where(quote_proposals.c.quote_id.in_(ids))
+            .order_by(quote_proposals.c.quote_id, quote_proposals.c.number)
+        ).mappings():
+            proposals.setdefault(proposal["quote_id"], []).append(proposal)
+        lines: dict[str, dict[int, list[Row]]] = {}
         for line in self._db.execute(
             sa.select(quote_lines)
-            .where(quote_lines.c.quote_id == quote_id)
-            .order_by(quote_lines.c.number, quote_lines.c.position)
+            .where(quote_lines.c.quote_id.in_(ids))
+            .order_by(quote_lines.c.quote_id, quote_lines.c.number, quote_lines.c.position)
         ).mappings():
-            lines.setdefault(line["number"], []).append(line)
-        events = (
-            self._db.execute(
-                sa.select(quote_events)
-                .where(quote_events.c.quote_id == quote_id)
-                .order_by(quote_events.c.seq)
+            lines.setdefault(line["quote_id"], {}).setdefault(line["number"], []).append(line)
+        events: dict[str, list[Row]] = {}
+        for event in self._db.execute(
+            sa.select(quote_events)
+            .where(quote_events.c.quote_id.in_(ids))
+            .order_by(quote_events.c.quote_id, quote_events.c.seq)
+        ).mappings():
+            events.setdefault(event["quote_id"], []).append(event)
+        return {
+            row["id"]: quote_from_rows(
+                self._converter,
+                row,
+                proposals.get(row["id"], []),
+                lines.get(row["id"], {}),
+                events.get(row["id"], []),
             )
-            .mappings()
-            .all()
-        )
-        return quote_from_rows(self._converter, row, proposals, lines, events)
+            for row in rows
+        }
 
     def save(self, quote: Quote) -> None:
         """Write back a changed quote and bump its version.

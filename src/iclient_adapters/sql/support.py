@@ -191,6 +191,23 @@ class SqlSupportRepository:
         rows = self._db.execute(query.order_by(support_messages.c.seq))
         return [_message(row) for row in rows]
 
+    def messages_of(
+        self, conversation_ids: Collection[str], *, internal: bool
+    ) -> Mapping[str, Sequence[Message]]:
+        """The messages of several conversations, by conversation, in order: one query."""
+        ids = sorted(set(conversation_ids))
+        if not ids:
+            return {}
+        query = sa.select(support_messages).where(support_messages.c.conversation_id.in_(ids))
+        if not internal:
+            query = query.where(support_messages.c.internal == sa.false())
+        found: dict[str, list[Message]] = {}
+        ordered = query.order_by(support_messages.c.conversation_id, support_messages.c.seq)
+        for row in self._db.execute(ordered):
+            message = _message(row)
+            found.setdefault(message.conversation_id, []).append(message)
+        return found
+
     def latest(
         self, conversation_ids: Collection[str], *, internal: bool, side: Side | None = None
     ) -> Mapping[str, int]:

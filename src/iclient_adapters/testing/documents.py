@@ -455,6 +455,26 @@ class DocumentsContract:
             assert list(uow.documents.downloads(item.id)) == [records[2], records[0], records[1]]
             assert list(uow.documents.downloads(item.id, limit=1)) == [records[2]]
 
+    def test_documents_downloads_by_one_person_across_documents_newest_first(
+        self, uow_factory: UnitOfWorkFactory, documents_clients: tuple[Account, Account]
+    ) -> None:
+        ana, eva = documents_clients
+        first, second, hers = document(ana, title="A"), document(ana, title="B"), document(eva)
+        self.documents_store(uow_factory, first, second, hers)
+        records = [
+            self.documents_download(first, ana, T0 + timedelta(minutes=1)),
+            self.documents_download(second, ana, T0 + timedelta(minutes=3)),
+            self.documents_download(hers, eva, T0 + timedelta(minutes=2)),
+        ]
+        with uow_factory() as uow:
+            for record in records:
+                uow.documents.add_download(record)
+            uow.commit()
+        with uow_factory() as uow:
+            assert list(uow.documents.downloads_by(ana.id)) == [records[1], records[0]]
+            assert list(uow.documents.downloads_by(eva.id)) == [records[2]]
+            assert list(uow.documents.downloads_by("nobody")) == []
+
     # ------------------------------------------------------------------ sweeping
 
     def test_documents_stale_lists_documents_with_an_old_pending_file(

@@ -148,6 +148,18 @@ class QuotesContract:
         self.quotes_store(uow_factory, quote)
         assert self.quotes_load(uow_factory, quote.id) == quote
 
+    def test_quotes_several_whole_quotes_at_once(
+        self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
+    ) -> None:
+        ana, _, rui = quotes_people
+        asked = requested(ana)
+        answered = sent(ana, rui, message="Com andaimes.")
+        self.quotes_store(uow_factory, asked, answered)
+        with uow_factory() as uow:
+            found = uow.quotes.get_many([answered.id, asked.id, "no-such-quote"])
+            assert found == {asked.id: asked, answered.id: answered}
+            assert uow.quotes.get_many([]) == {}
+
     def test_quotes_a_decided_quote_round_trips_with_every_field(
         self, uow_factory: UnitOfWorkFactory, quotes_people: tuple[Account, Account, Account]
     ) -> None:

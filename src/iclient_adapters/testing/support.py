@@ -150,6 +150,34 @@ class SupportContract:
             with pytest.raises(AlreadyExists):
                 uow.support.add_message(first)
 
+    def test_support_messages_of_several_conversations_at_once(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        ana, rui = self.support_people(uow_factory)
+        first, second, quiet = (support_sample_conversation(ana.id) for _ in range(3))
+        with uow_factory() as uow:
+            for conversation in (first, second, quiet):
+                uow.support.add(conversation)
+            asked = uow.support.add_message(support_sample_message(first, author_id=ana.id))
+            note = uow.support.add_message(
+                support_sample_message(
+                    first, side=Side.STAFF, internal=True, author_id=rui.id, text="Só nós."
+                )
+            )
+            other = uow.support.add_message(support_sample_message(second, author_id=ana.id))
+            uow.commit()
+        with uow_factory() as uow:
+            ids = [first.id, second.id, quiet.id, "no-such-request"]
+            assert uow.support.messages_of(ids, internal=True) == {
+                first.id: [asked, note],
+                second.id: [other],
+            }
+            assert uow.support.messages_of(ids, internal=False) == {
+                first.id: [asked],
+                second.id: [other],
+            }
+            assert uow.support.messages_of([], internal=True) == {}
+
     def test_support_two_staff_replying_at_once_both_keep_their_reply_in_order(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

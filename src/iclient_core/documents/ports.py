@@ -61,6 +61,9 @@ class DocumentRepository(Protocol):
     def downloads(self, document_id: str, *, limit: int = 50) -> Sequence[DownloadRecord]:
         """The document's downloads, newest first."""
 
+    def downloads_by(self, account_id: str) -> Sequence[DownloadRecord]:
+        """Every download the account made, of any document, newest first (one query)."""
+
     def unopened(self, before: datetime, *, limit: int = 20, offset: int = 0) -> Sequence[Document]:
         """Ready documents of any client, created before ``before`` and never downloaded by
         their client, oldest first."""

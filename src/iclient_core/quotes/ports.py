@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -74,6 +74,10 @@ class QuoteRepository(Protocol):
 
     def get(self, quote_id: str) -> Quote | None:
         """The whole quote, or None (a fixed number of queries, whatever its size)."""
+
+    def get_many(self, quote_ids: Collection[str]) -> Mapping[str, Quote]:
+        """The whole quotes with these ids, by id (unknown ids left out), in as many queries
+        as :meth:`get` takes for one."""
 
     def save(self, quote: Quote) -> None:
         """Write back a quote changed since it was read, and bump its ``version``.

@@ -7,13 +7,18 @@ it sits with the staff area on top of them, although the person asks for it them
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from iclient_core.accounts.model import Account, Status
-from iclient_core.documents.model import Document, DocumentQuery, DocumentStatus
+from iclient_core.documents.model import (
+    Document,
+    DocumentQuery,
+    DocumentStatus,
+    DownloadRecord,
+)
 from iclient_core.notifications.model import Channel
 from iclient_core.notifications.preferences import Event, preferences_of
 from iclient_core.quotes.common import today
@@ -213,8 +218,9 @@ def _quotes(services: Services, uow: UnitOfWork, account: Account) -> Iterator[d
     offset = 0
     while True:
         found = uow.quotes.list(today=day, client_id=account.id, limit=BATCH, offset=offset)
+        whole = uow.quotes.get_many([summary.id for summary in found])
         for summary in found:
-            quote = uow.quotes.get(summary.id)
+            quote = whole.get(summary.id)
             if quote is not None and quote.client_id == account.id:
                 yield _quote(quote)
         if len(found) < BATCH:
@@ -222,7 +228,7 @@ def _quotes(services: Services, uow: UnitOfWork, account: Account) -> Iterator[d
         offset += BATCH
 
 
-def _document(uow: UnitOfWork, document: Document, account: Account) -> dict[str, Any]:
+def _document(document: Document, downloads: Sequence[DownloadRecord]) -> dict[str, Any]:
     return {
         "id": document.id,
         "title": document.title,
@@ -247,15 +253,14 @@ def _document(uow: UnitOfWork, document: Document, account: Account) -> dict[str
             for file in document.versions
         ],
         # The person's own downloads (staff opening the file is the business's record).
-        "downloads": [
-            {"at": _iso(d.at), "version": d.version, "ip": d.ip}
-            for d in uow.documents.downloads(document.id, limit=10_000)
-            if d.account_id == account.id
-        ],
+        "downloads": [{"at": _iso(d.at), "version": d.version, "ip": d.ip} for d in downloads],
     }
 
 
 def _documents(uow: UnitOfWork, account: Account) -> Iterator[dict[str, Any]]:
+    downloads: dict[str, list[DownloadRecord]] = {}
+    for download in uow.documents.downloads_by(account.id):
+        downloads.setdefault(download.document_id, []).append(download)
     number = 1
     while True:
         page = uow.documents.list(
@@ -268,7 +273,7 @@ def _documents(uow: UnitOfWork, account: Account) -> Iterator[dict[str, Any]]:
         )
         for document in page.items:
             if document.client_id == account.id:
-                yield _document(uow, document, account)
+                yield _document(document, downloads.get(document.id, []))
         if number * BATCH >= page.total or not page.items:
             return
         number += 1
@@ -363,6 +368,7 @@ def _support(uow: UnitOfWork, account: Account) -> list[dict[str, Any]]:
     found = uow.support.conversations(
         ConversationFilter(client_id=account.id), limit=100_000, offset=0
     )
+    messages = uow.support.messages_of([c.id for c in found], internal=False)
     return [
         {
             "id": conversation.id,
@@ -381,7 +387,7 @@ def _support(uow: UnitOfWork, account: Account) -> list[dict[str, Any]]:
                         for a in message.attachments
                     ],
                 }
-                for message in uow.support.messages(conversation.id, internal=False)
+                for message in messages.get(conversation.id, [])
             ],
         }
         for conversation in found

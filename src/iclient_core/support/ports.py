@@ -60,6 +60,13 @@ class SupportRepository(Protocol):
         """The conversation's messages in ``seq`` order; internal notes only if
         ``internal``."""
 
+    def messages_of(
+        self, conversation_ids: Collection[str], *, internal: bool
+    ) -> Mapping[str, Sequence[Message]]:
+        """The messages of several conversations, by conversation, each in ``seq`` order
+        (internal notes only if ``internal``; conversations without any are left out), in
+        one query."""
+
     def latest(
         self, conversation_ids: Collection[str], *, internal: bool, side: Side | None = None
     ) -> Mapping[str, int]:
