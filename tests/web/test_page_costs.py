@@ -318,3 +318,44 @@ def test_no_page_costs_more_statements_for_more_data(
     exports = {p: costs[1].pop(p) for p in list(costs[1]) if p.endswith("/data-export")}
     assert exports and max(exports.values()) <= 25, exports
     assert max(costs[1].values()) == costs[1]["manager /pt/admin/"] == 13, costs[1]
+
+
+def test_the_staff_page_of_a_client_reads_every_section_in_one_unit_of_work(
+    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+) -> None:
+    """The client's profile, timeline and the other areas' sections (their latest
+    documents, quotes, bookings and support requests) in one unit of work, the staff
+    member read once, the same statements with one of everything as with five."""
+    app = create_app({"TESTING": True}, portal=on_sql)
+    ensure_default_forms(services=on_sql.services)
+    client = Browser(app.test_client(), on_sql, transport)
+    client.client_account("ana@example.pt")
+    staff = Browser(app.test_client(), on_sql, transport)
+    staff.staff_account()
+    with on_sql.services.uow() as uow:
+        ana = uow.accounts.get_by_email_key(email_key("ana@example.pt"))
+    assert ana is not None
+    page = f"/pt/admin/clients/{ana.id}"
+    checkouts: list[object] = []
+
+    def checked_out(*args: Any) -> None:
+        checkouts.append(args[0])
+
+    costs = []
+    for round_, count in ((1, 1), (2, 4)):
+        _more_of_everything(on_sql, "ana@example.pt", count, round_)
+        sa.event.listen(database.engine, "checkout", checked_out)
+        try:
+            costs.append(len(statements(database, staff, page)))
+        finally:
+            sa.event.remove(database.engine, "checkout", checked_out)
+    assert costs[0] == costs[1], costs
+    # The session; the staff member, the client, the timeline (its count, its page and the
+    # people it names), the open sessions, whether staff invited them, their notification
+    # choices, their second step; the latest documents, the latest quotes, their bookings
+    # (with the rules and the services) and their support requests.
+    assert costs[1] == 16, costs
+    # Per GET: one connection for the session, one for the whole page.
+    assert len(checkouts) == 2 * 2 * 2, len(checkouts)
+    shown = staff.get(page).get_data(as_text=True)
+    assert "Fatura 3" in shown and "Pedido de ajuda 2.3" in shown

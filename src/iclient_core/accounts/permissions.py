@@ -111,6 +111,20 @@ class Tally:
     read: Callable[[Services, UnitOfWork], int]
 
 
+@attrs.frozen
+class ClientReading:
+    """What an area shows of one client on the staff's page of that client (the latest
+    documents, quotes, bookings…): the permission it needs and how it is read in a unit of
+    work that is already open, for the client's account.
+
+    The client's page reads every area's in the unit of work of the rest of the page, the
+    actor's account read once (``iclient_core.staff.clients.client_file``).
+    """
+
+    permission: Permission
+    read: Callable[[Services, UnitOfWork, Account], object]
+
+
 def tally(services: Services, actor: Account | None, counted: Tally) -> int:
     """One tally in a unit of work of its own, for the actor as stored now.
 

@@ -19,7 +19,7 @@ import attrs
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.events import notify_event
 from iclient_core.accounts.model import Account, Role, Status, email_key
-from iclient_core.accounts.permissions import Permission, Tally, require
+from iclient_core.accounts.permissions import ClientReading, Permission, Tally, require
 from iclient_core.accounts.ports import TokenClaims
 from iclient_core.bookings.model import (
     Audience,
@@ -811,6 +811,18 @@ def bookings_of_client(
         by_id = {s.id: s for s in uow.bookings.services()}
         rules = uow.bookings.rules()
     return rules, found, by_id
+
+
+def _of_client(
+    services: Services, uow: UnitOfWork, client: Account
+) -> tuple[BookingRules, Sequence[Booking], dict[str, Service]]:
+    found = uow.bookings.bookings_of_account(client.id)
+    return uow.bookings.rules(), found, {s.id: s for s in uow.bookings.services()}
+
+
+CLIENT_BOOKINGS = ClientReading(Permission.CLIENTS_VIEW, _of_client)
+"""A client's bookings, newest first, with the rules (for the time zone) and the services
+they are of, for their page in the staff area (three statements)."""
 
 
 def link_of(*, services: Services, booking: Booking) -> str:

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 import attrs
 
 from iclient_core.accounts.model import Account, Role
-from iclient_core.accounts.permissions import Permission, require
+from iclient_core.accounts.permissions import ClientReading, Permission, require
 from iclient_core.documents.inputs import clean_details, list_query
 from iclient_core.documents.model import (
     VISIBLE_TO_STAFF,
     Document,
+    DocumentQuery,
     DocumentStatus,
     DownloadRecord,
 )
@@ -43,6 +44,20 @@ class DocumentRecord:
     document: Document
     client: Account
     downloads: Sequence[DownloadRecord]
+
+
+def _latest_of_client(services: Services, uow: UnitOfWork, client: Account) -> Page[Document]:
+    return uow.documents.list(
+        DocumentQuery(client_id=client.id, statuses=VISIBLE_TO_STAFF, per_page=LATEST)
+    )
+
+
+LATEST = 5
+"""How many of a client's documents their page in the staff area shows."""
+
+CLIENT_DOCUMENTS = ClientReading(Permission.DOCUMENTS_MANAGE, _latest_of_client)
+"""The latest documents of a client, every status, with the total, for their page in the
+staff area (one statement)."""
 
 
 def _client(uow: UnitOfWork, client_id: str) -> Account:

@@ -11,6 +11,7 @@ import attrs
 from iclient_core.accounts.authentication import lookup_key
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import (
+    ClientReading,
     Permission,
     Tally,
     as_active_client,
@@ -242,6 +243,15 @@ def count_quotes(
         PermissionDenied: the actor may not manage quotes.
     """
     return tally(services, actor, quotes_tally(waiting=waiting, expiring=expiring))
+
+
+def _latest_of_client(services: Services, uow: UnitOfWork, client: Account) -> Page[QuoteSummary]:
+    return _read_page(services, uow, client_id=client.id, states=None, page=1, per_page=5)
+
+
+CLIENT_QUOTES = ClientReading(Permission.QUOTES_MANAGE, _latest_of_client)
+"""A client's five latest quotes, with the total, for their page in the staff area (one
+statement)."""
 
 
 def get_client_quote(*, services: Services, actor: Account, quote_id: str) -> QuoteView:

@@ -18,7 +18,13 @@ from iclient_core.accounts import tokens
 from iclient_core.accounts.contact import clean_email
 from iclient_core.accounts.mail import notify
 from iclient_core.accounts.model import LANGUAGES, Account, Profile, Role, Status
-from iclient_core.accounts.permissions import Permission, Tally, allowed, require
+from iclient_core.accounts.permissions import (
+    ClientReading,
+    Permission,
+    Tally,
+    allowed,
+    require,
+)
 from iclient_core.accounts.registration import send_activation
 from iclient_core.accounts.tokens import Purpose
 from iclient_core.notifications.model import Kind, Notification
@@ -168,6 +174,8 @@ class ClientFile:
         invited: created by staff (a resend sends an invitation, not an activation).
         phone_confirmed: the client confirmed their current phone for SMS with a code.
         two_step: the client signs in in two steps (an authenticator app or a passkey).
+        sections: the other areas' readings asked for, by name; one the actor may not see
+            is left out.
     """
 
     account: Account
@@ -176,6 +184,7 @@ class ClientFile:
     invited: bool
     phone_confirmed: bool = False
     two_step: bool = False
+    sections: Mapping[str, object] = attrs.field(factory=dict)
 
 
 def plausible_id(value: str) -> bool:
@@ -210,9 +219,12 @@ def client_file(
     client_id: str,
     timeline_page: int | str | None = None,
     timeline_size: int = TIMELINE_SIZE,
+    sections: Mapping[str, ClientReading] | None = None,
 ) -> ClientFile:
-    """One client's page: profile, status and page ``timeline_page`` of the timeline
-    (a fixed number of queries, whatever the page and the length of the history).
+    """One client's page: profile, status, page ``timeline_page`` of the timeline and the
+    other areas' ``sections`` (their latest documents, quotes…), in one unit of work, the
+    actor as stored now read once (a fixed number of queries, whatever the page and the
+    length of the history).
 
     Raises:
         PermissionDenied: the actor may not see clients.
@@ -228,6 +240,11 @@ def client_file(
             invited=uow.audit.count(target_id=client_id, action=CREATED) > 0,
             phone_confirmed=preferences_of(uow, client_id).phone_confirmed(account.profile.phone),
             two_step=uow.two_step.has_second_step(client_id),
+            sections={
+                name: reading.read(services, uow, account)
+                for name, reading in (sections or {}).items()
+                if allowed(actor, reading.permission)
+            },
         )
 
 

@@ -25,6 +25,7 @@ import attrs
 
 from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import (
+    ClientReading,
     Permission,
     Tally,
     active_staff,
@@ -555,6 +556,19 @@ def count_waiting(*, services: Services, actor: Account) -> int:
     return tally(services, actor, REQUESTS_WAITING)
 
 
+def _requests_of(uow: UnitOfWork, client_id: str) -> list[Conversation]:
+    return list(
+        uow.support.conversations(ConversationFilter(client_id=client_id), limit=50, offset=0)
+    )
+
+
+CLIENT_REQUESTS = ClientReading(
+    PERMISSION, lambda services, uow, client: _requests_of(uow, client.id)
+)
+"""A client's requests, latest activity first, for their page in the staff area (one
+statement)."""
+
+
 def client_requests(*, services: Services, actor: Account, client_id: str) -> list[Conversation]:
     """A client's requests, latest activity first, for their page in the staff area.
 
@@ -563,9 +577,7 @@ def client_requests(*, services: Services, actor: Account, client_id: str) -> li
     """
     with services.uow() as uow:
         require(uow, actor, PERMISSION)
-        return list(
-            uow.support.conversations(ConversationFilter(client_id=client_id), limit=50, offset=0)
-        )
+        return _requests_of(uow, client_id)
 
 
 def staff_thread(*, services: Services, actor: Account, conversation_id: str) -> Thread:

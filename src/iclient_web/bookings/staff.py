@@ -5,6 +5,7 @@ staff member's hours and the booking rules. Its places in the staff area."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,9 +20,9 @@ from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission
 from iclient_core.bookings.booking import (
     BOOKINGS_TODAY,
+    CLIENT_BOOKINGS,
     CalendarEntry,
     book_for_client,
-    bookings_of_client,
     get_booking,
     local,
     mark_no_show,
@@ -42,8 +43,8 @@ from iclient_core.bookings.catalogue import (
     save_rules,
     save_service,
 )
-from iclient_core.bookings.model import Service, SlotTaken
-from iclient_core.shared.errors import InvalidInput, NotFound, PermissionDenied
+from iclient_core.bookings.model import Booking, BookingRules, Service, SlotTaken
+from iclient_core.shared.errors import InvalidInput, NotFound
 from iclient_web.bookings import forms
 from iclient_web.deps import client_ip, services
 from iclient_web.security import require_staff
@@ -366,15 +367,14 @@ def rules() -> tuple[str, int] | Response:
     return render_template("admin/bookings/rules.html", form=form), status
 
 
-def client_section(actor: Account, client: Account) -> dict[str, Any]:
+def client_section(
+    read: tuple[BookingRules, Sequence[Booking], dict[str, Service]] | None, client: Account
+) -> dict[str, Any]:
     """A client's bookings for their page in the staff area (None when the actor may not
     see them)."""
-    try:
-        rules, found, by_id = bookings_of_client(
-            services=services(), actor=actor, account_id=client.id
-        )
-    except PermissionDenied:
+    if read is None:
         return {"found": None}
+    rules, found, by_id = read
     return {"found": found, "by_id": by_id, "zone": ZoneInfo(rules.time_zone)}
 
 
@@ -385,5 +385,9 @@ def plug_into_the_staff_area(app: Flask) -> None:
         app, "bookings_today", count=BOOKINGS_TODAY, endpoint="bookings.admin.calendar", view="day"
     )
     provide_client_section(
-        app, "bookings", template="admin/bookings/_client_section.html", context=client_section
+        app,
+        "bookings",
+        template="admin/bookings/_client_section.html",
+        reading=CLIENT_BOOKINGS,
+        present=client_section,
     )

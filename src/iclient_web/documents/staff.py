@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from iclient_core.accounts.model import Account
-from iclient_core.accounts.permissions import Permission, allowed
 from iclient_core.documents.download import download_document
 from iclient_core.documents.managing import (
+    CLIENT_DOCUMENTS,
     archive_document,
     client_documents,
     delete_document,
@@ -29,6 +29,7 @@ from iclient_core.documents.model import Document
 from iclient_core.documents.publishing import replace_file, upload_documents
 from iclient_core.documents.reading import DOCUMENTS_UNOPENED
 from iclient_core.documents.scrub import DOCUMENTS_DAMAGED
+from iclient_core.shared import paging
 from iclient_core.shared.errors import InvalidInput
 from iclient_core.shared.intake import Upload
 from iclient_core.shared.storage import StorageUnavailable
@@ -333,17 +334,20 @@ def download(client_id: str, document_id: str) -> Response:
 # --------------------------------------------------------------------------- the staff area
 
 
-def client_section(actor: Account, client: Account) -> Any:
-    """The documents section of the staff's client page: the latest few, and the way in."""
-    if not allowed(actor, Permission.DOCUMENTS_MANAGE):
-        return None
-    return client_documents(services=services(), actor=actor, client_id=client.id, per_page=5)
+def client_section(found: paging.Page[Document] | None, client: Account) -> Any:
+    """The documents section of the staff's client page: the latest few, and the way in
+    (None when the actor may not manage documents)."""
+    return None if found is None else {"page": found}
 
 
 def plug_into_the_staff_area(app: Flask) -> None:
     """The documents section of a client's page and the dashboard's unopened documents."""
     provide_client_section(
-        app, "documents", template="admin/documents/_section.html", context=client_section
+        app,
+        "documents",
+        template="admin/documents/_section.html",
+        reading=CLIENT_DOCUMENTS,
+        present=client_section,
     )
     provide_attention(
         app,

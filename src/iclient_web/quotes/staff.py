@@ -15,9 +15,10 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from iclient_core.accounts.model import Account
-from iclient_core.accounts.permissions import Permission, allowed
+from iclient_core.accounts.permissions import Permission
 from iclient_core.quotes.attachments import download_quote_attachment
 from iclient_core.quotes.model import InvalidTransition, QuoteState
+from iclient_core.quotes.ports import QuoteSummary
 from iclient_core.quotes.proposals import (
     cancel_quote,
     default_valid_until,
@@ -26,6 +27,7 @@ from iclient_core.quotes.proposals import (
     send_proposal,
 )
 from iclient_core.quotes.queries import (
+    CLIENT_QUOTES,
     QUOTES_EXPIRING,
     QUOTES_WAITING_FOR_STAFF,
     QuoteView,
@@ -36,6 +38,7 @@ from iclient_core.quotes.queries import (
 from iclient_core.quotes.requests import invite_requester
 from iclient_core.shared.errors import ConcurrentUpdate, DomainError, InvalidInput
 from iclient_core.shared.money import Money, scaled_to_input
+from iclient_core.shared.paging import Page
 from iclient_web.deps import client_ip, services
 from iclient_web.downloads import download_response
 from iclient_web.i18n import current_language
@@ -286,14 +289,11 @@ def invite(quote_id: str) -> tuple[str, int] | Response:
 # --------------------------------------------------------------------------- the staff area
 
 
-def client_section(actor: Account, client_account: Account) -> dict[str, Any]:
+def client_section(page: Page[QuoteSummary] | None, client_account: Account) -> dict[str, Any]:
     """The quotes section of the staff's client page: the latest few, and the helpers to show
     them (the page belongs to another blueprint, which does not have this one's)."""
-    if not allowed(actor, Permission.QUOTES_MANAGE):
+    if page is None:
         return {"page": None}
-    page = list_quote_queue(
-        services=services(), actor=actor, client_id=client_account.id, per_page=5
-    )
     return {"page": page, "client_id": client_account.id, **quote_helpers()}
 
 
@@ -315,5 +315,9 @@ def plug_into_the_staff_area(app: Flask) -> None:
         expiring="1",
     )
     provide_client_section(
-        app, "quotes", template="admin/quotes/_client_section.html", context=client_section
+        app,
+        "quotes",
+        template="admin/quotes/_client_section.html",
+        reading=CLIENT_QUOTES,
+        present=client_section,
     )

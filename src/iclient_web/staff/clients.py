@@ -46,7 +46,7 @@ from iclient_web.forms import ButtonForm, apply_errors
 from iclient_web.messages import field_message
 from iclient_web.security import require_staff
 from iclient_web.staff.forms import ClientForm, ImportForm
-from iclient_web.staff.hooks import client_sections
+from iclient_web.staff.hooks import client_readings, client_sections
 from iclient_web.staff.labels import two_step_reset_done
 
 bp = Blueprint("admin_clients", __name__, url_prefix="/<lang>/admin/clients")
@@ -128,12 +128,13 @@ def show(client_id: str) -> str:
         actor=g.account,
         client_id=client_id,
         timeline_page=request.args.get("page"),
+        sections=client_readings(),
     )
     return render_template(
         "admin/clients/show.html",
         file=found,
         client=found.account,
-        sections=client_sections(g.account, found.account),
+        sections=client_sections(found.sections, found.account),
         button=ButtonForm(),
     )
 

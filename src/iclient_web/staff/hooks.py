@@ -7,10 +7,11 @@
   provider says so and shows no number (no invented data); a count the actor may not see is
   left out.
 - **Sections of a client's page** — ``provide_client_section(app, area, template=...,
-  context=...)`` for one of :data:`CLIENT_SECTIONS`: the client page's view calls
-  ``context(actor, client)`` (the area's core use case) and the page includes ``template``
-  (one of the area's own) with ``section`` set to the answer. Until then the section shows a
-  short "not available" line.
+  reading=..., present=...)`` for one of :data:`CLIENT_SECTIONS`: ``reading`` is the area's
+  core ``ClientReading``, which the client page reads with the rest of the page in one unit
+  of work (``iclient_core.staff.clients.client_file``); ``present(found, client)`` turns what
+  it read (None when the actor may not see it) into what ``template`` (one of the area's
+  own) shows as ``section``. Until then the section shows a short "not available" line.
 - **The admin menu** — ``provide_nav(app, _l("Quotes"), "quotes.admin.queue",
   Permission.QUOTES_MANAGE)``.
 
@@ -26,7 +27,7 @@ import attrs
 from flask import Flask, current_app
 
 from iclient_core.accounts.model import Account
-from iclient_core.accounts.permissions import Permission, Tally
+from iclient_core.accounts.permissions import ClientReading, Permission, Tally
 
 ATTENTION_SLOTS = (
     "quote_requests_waiting",
@@ -54,10 +55,12 @@ class AttentionSlot:
 
 @attrs.frozen
 class ClientSection:
-    """A section of the client page: a template and what it shows."""
+    """A section of the client page: a template, what the core reads for it, and how that
+    is shown (``present(found, client)``; ``found`` is None when the actor may not see it)."""
 
     template: str
-    context: Callable[[Account, Account], Any]
+    reading: ClientReading
+    present: Callable[[Any, Account], Any]
 
 
 @attrs.frozen
@@ -92,13 +95,20 @@ def provide_attention(app: Flask, slot: str, *, count: Tally, endpoint: str, **v
 
 
 def provide_client_section(
-    app: Flask, area: str, *, template: str, context: Callable[[Account, Account], Any]
+    app: Flask,
+    area: str,
+    *,
+    template: str,
+    reading: ClientReading,
+    present: Callable[[Any, Account], Any],
 ) -> None:
     """Give a section of the client page its content: ``template`` shows ``section``, which
-    is ``context(actor, client)``."""
+    is ``present(what reading read, client)``."""
     if area not in CLIENT_SECTIONS:
         raise ValueError(f"unknown client section {area!r}; one of {CLIENT_SECTIONS}")
-    hooks(app).client_sections[area] = ClientSection(template=template, context=context)
+    hooks(app).client_sections[area] = ClientSection(
+        template=template, reading=reading, present=present
+    )
 
 
 def provide_nav(app: Flask, label: Any, endpoint: str, permission: Permission) -> None:
@@ -127,9 +137,18 @@ def attention_counts(
     return found
 
 
-def client_sections(actor: Account, client: Account) -> dict[str, ShownSection]:
-    """The provided sections of ``client``'s page, as ``actor`` sees them, by area."""
+def client_readings() -> dict[str, ClientReading]:
+    """What the provided sections of a client's page read, by area, for the core to read
+    together."""
+    return {area: provided.reading for area, provided in hooks().client_sections.items()}
+
+
+def client_sections(found: Mapping[str, object], client: Account) -> dict[str, ShownSection]:
+    """The provided sections of ``client``'s page, by area, from what the core read of
+    :func:`client_readings` (an area missing from ``found`` is one the actor may not see)."""
     return {
-        area: ShownSection(template=provided.template, section=provided.context(actor, client))
+        area: ShownSection(
+            template=provided.template, section=provided.present(found.get(area), client)
+        )
         for area, provided in hooks().client_sections.items()
     }

@@ -19,12 +19,12 @@ from iclient_core.accounts.model import Account
 from iclient_core.accounts.permissions import Permission
 from iclient_core.shared.errors import InvalidInput, NotFound
 from iclient_core.support.conversations import (
+    CLIENT_REQUESTS,
     PERMISSION,
     REQUESTS_WAITING,
     assignable_staff,
     canned_answer,
     canned_answers,
-    client_requests,
     delete_canned,
     download_staff_attachment,
     list_requests,
@@ -34,6 +34,7 @@ from iclient_core.support.conversations import (
     staff_thread,
     update_request,
 )
+from iclient_core.support.model import Conversation
 from iclient_web.deps import client_ip, services
 from iclient_web.downloads import download_response
 from iclient_web.security import require_staff
@@ -251,11 +252,8 @@ def delete(answer_id: str) -> Response:
     return redirect(url_for("support.admin.canned"), 303)
 
 
-def _client_section(actor: Account, client: Account) -> dict[str, Any]:
-    return {
-        "requests": client_requests(services=services(), actor=actor, client_id=client.id),
-        "status_labels": forms.STATUS_LABELS,
-    }
+def _client_section(found: list[Conversation] | None, client: Account) -> dict[str, Any]:
+    return {"requests": found or [], "status_labels": forms.STATUS_LABELS}
 
 
 def plug_into_the_staff_area(app: Flask) -> None:
@@ -269,7 +267,11 @@ def plug_into_the_staff_area(app: Flask) -> None:
         status="waiting_on_staff",
     )
     provide_client_section(
-        app, "support", template="admin/support/_client.html", context=_client_section
+        app,
+        "support",
+        template="admin/support/_client.html",
+        reading=CLIENT_REQUESTS,
+        present=_client_section,
     )
 
 
