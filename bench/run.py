@@ -392,7 +392,7 @@ def measure_sign_in(portal: str, floor: str) -> list[Row]:
             ratio=post / one,
             goal="≤ 1.15×",
             passed=post / one <= 1.15,
-            note="median of 20 (the redirect after it not followed)",
+            note="median of 20, the redirect after it not followed",
         ),
         Row(
             what="the floor's sign-in POST",
