@@ -26,7 +26,7 @@ from iclient_core.quotes.requests import request_quote
 from iclient_core.shared.intake import Upload
 from iclient_core.staff.members import create_staff
 from iclient_core.staff.settings import save_settings
-from iclient_core.support.conversations import open_request
+from iclient_core.support.conversations import open_request, reply_as_client, staff_reply
 from iclient_web import create_app
 from tests.web.conftest import PASSWORD, Browser
 
@@ -359,3 +359,102 @@ def test_the_staff_page_of_a_client_reads_every_section_in_one_unit_of_work(
     assert len(checkouts) == 2 * 2 * 2, len(checkouts)
     shown = staff.get(page).get_data(as_text=True)
     assert "Fatura 3" in shown and "Pedido de ajuda 2.3" in shown
+
+
+def _first_ids(database: SqlDatabase) -> dict[str, str]:
+    """The oldest document, quote, support request, form message and consent version."""
+    found: dict[str, str] = {}
+    with database.engine.connect() as connection:
+        for name, table in (
+            ("document_id", "documents"),
+            ("quote_id", "quotes"),
+            ("conversation_id", "support_conversations"),
+            ("submission_id", "inbox_submissions"),
+        ):
+            found[name] = connection.execute(
+                sa.text(f"SELECT id FROM {table} ORDER BY created_at, id LIMIT 1")
+            ).scalar_one()
+        found["version_id"] = connection.execute(
+            sa.text("SELECT id FROM consent_versions ORDER BY id LIMIT 1")
+        ).scalar_one()
+    return found
+
+
+def test_no_page_of_one_thing_costs_more_statements_for_more_data(
+    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+) -> None:
+    """Every page of one thing (a client, a document, a quote, a support request, a form
+    message…), walked on the URL map with the ids of the first of each, sends the same
+    statements when the portal holds one of everything as with five, and when the support
+    request holds more messages; no page of one thing sends more than the staff page of a
+    client."""
+    app = create_app({"TESTING": True}, portal=on_sql)
+    ensure_default_forms(services=on_sql.services)
+    staff = Browser(app.test_client(), on_sql, transport)
+    staff.staff_account()
+    client = Browser(app.test_client(), on_sql, transport)
+    client.client_account("ana@example.pt")
+    with on_sql.services.uow() as uow:
+        ana = uow.accounts.get_by_email_key(email_key("ana@example.pt"))
+        admin = uow.accounts.get_by_email_key(email_key("gestora@example.pt"))
+    assert ana is not None and admin is not None
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ())
+        and rule.rule.startswith("/<lang>/")
+        and "lang" in rule.arguments
+        and len(rule.arguments) > 1
+        and "/api/" not in rule.rule
+    ]
+    ids: dict[str, str] = {}
+    costs: list[dict[str, int]] = []
+    for round_, count in ((1, 1), (2, 4)):
+        _more_of_everything(on_sql, "ana@example.pt", count, round_)
+        ids = ids or {
+            **_first_ids(database),
+            "client_id": ana.id,
+            "staff_id": admin.id,
+            "page": "documents.index",
+            "language": "pt",
+            "slug": "contact",
+        }
+        for n in range(count):
+            reply_as_client(
+                services=on_sql.services,
+                account_id=ana.id,
+                conversation_id=ids["conversation_id"],
+                message=f"Ainda não imprime ({round_}.{n}).",
+                ip="203.0.113.9",
+            )
+            staff_reply(
+                services=on_sql.services,
+                actor=admin,
+                conversation_id=ids["conversation_id"],
+                message=f"Vamos ver ({round_}.{n}).",
+                ip="203.0.113.10",
+            )
+        found: dict[str, int] = {}
+        for rule in rules:
+            if not rule.arguments - {"lang"} <= set(ids):
+                continue  # a token, a file of a message, a booking…: nothing of the kind here
+            path = rule.rule.replace("<lang>", "pt")
+            for name in rule.arguments - {"lang"}:
+                path = path.replace(f"<{name}>", ids[name])
+            for browser, who in ((client, "client"), (staff, "manager")):
+                if browser.client.get(path).status_code == 200:
+                    found[f"{who} {rule.rule}"] = len(
+                        statements(database, browser, path, warmed=True)
+                    )
+        costs.append(found)
+    assert {
+        "client /<lang>/quotes/<quote_id>",
+        "client /<lang>/support/<conversation_id>",
+        "manager /<lang>/admin/clients/<client_id>",
+        "manager /<lang>/admin/support/<conversation_id>",
+        "manager /<lang>/admin/inbox/<submission_id>",
+    } <= set(costs[0]), sorted(costs[0])
+    grew = {page: (costs[0][page], costs[1].get(page)) for page in costs[0]}
+    assert {p: c for p, c in grew.items() if c[0] != c[1]} == {}
+    heaviest = costs[1]["manager /<lang>/admin/clients/<client_id>"]
+    assert {p: c for p, c in costs[1].items() if c > heaviest} == {}, costs[1]
