@@ -703,6 +703,12 @@ def test_history_lists_a_clients_records_newest_first_with_titles(
     with pytest.raises(PermissionDenied):
         consent.client_history(services=seeded, actor=client, client_id=client.id)
     assert consent.history(services=seeded, account_id=admin.id) == []
+    # The account page's view: the same status and history, read together.
+    for language in ("pt", "en", None):
+        assert consent.account_consents(services=seeded, account=client, language=language) == (
+            consent.consent_status(services=seeded, account=client, language=language),
+            entries,
+        )
 
 
 def test_staff_see_a_clients_consent_state_and_evidence(

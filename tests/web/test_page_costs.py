@@ -318,6 +318,10 @@ def test_no_page_costs_more_statements_for_more_data(
     exports = {p: costs[1].pop(p) for p in list(costs[1]) if p.endswith("/data-export")}
     assert exports and max(exports.values()) <= 25, exports
     assert max(costs[1].values()) == costs[1]["manager /pt/admin/"] == 13, costs[1]
+    # The account page: the session, the consent texts and the person's records (once for
+    # both where they stand and their history), the kinds, and the settings (the business's
+    # name in example texts).
+    assert costs[1]["client /pt/account"] == 5, costs[1]
 
 
 def test_the_staff_page_of_a_client_reads_every_section_in_one_unit_of_work(

@@ -104,10 +104,24 @@ def _status(
     services: Services, uow: UnitOfWork, account: Account, language: str | None = None
 ) -> ConsentStatus:
     repo = uow.consent
+    return _status_of(
+        services, uow, account, language, repo.versions(), repo.records_for_account(account.id)
+    )
+
+
+def _status_of(
+    services: Services,
+    uow: UnitOfWork,
+    account: Account,
+    language: str | None,
+    stored: Sequence[ConsentVersion],
+    records: Sequence[ConsentRecord],
+) -> ConsentStatus:
+    """:func:`_status` from the versions and the account's records already read."""
+    repo = uow.consent
     readable = _shown(services, uow)
-    versions = [readable(v) for v in repo.versions()]
+    versions = [readable(v) for v in stored]
     by_id = {v.id: v for v in versions}
-    records = repo.records_for_account(account.id)
     wanted = language if language in LANGUAGES else account.language
     fallback = services.settings.default_language
     states: list[KindState] = []
@@ -426,11 +440,29 @@ def history(*, services: Services, account_id: str) -> list[HistoryEntry]:
 
 
 def _history(uow: UnitOfWork, account_id: str) -> list[HistoryEntry]:
-    titles = {v.id: v.title for v in uow.consent.versions()}
-    records = uow.consent.records_for_account(account_id)
+    return _history_of(uow.consent.versions(), uow.consent.records_for_account(account_id))
+
+
+def _history_of(
+    versions: Sequence[ConsentVersion], records: Sequence[ConsentRecord]
+) -> list[HistoryEntry]:
+    titles = {v.id: v.title for v in versions}
     return [
         HistoryEntry(record=r, title=titles.get(r.version_id, r.kind)) for r in reversed(records)
     ]
+
+
+def account_consents(
+    *, services: Services, account: Account, language: str | None = None
+) -> tuple[ConsentStatus, list[HistoryEntry]]:
+    """Where ``account`` stands with every kind (as :func:`consent_status`) and its history
+    (as :func:`history`), for the account's own page: one unit of work, each text and record
+    read once."""
+    with services.uow() as uow:
+        versions = uow.consent.versions()
+        records = uow.consent.records_for_account(account.id)
+        status = _status_of(services, uow, account, language, versions, records)
+        return status, _history_of(versions, records)
 
 
 def client_history(*, services: Services, actor: Account, client_id: str) -> list[HistoryEntry]:

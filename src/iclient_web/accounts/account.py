@@ -16,8 +16,7 @@ from iclient_core.accounts.profile import (
     request_email_change,
     update_profile,
 )
-from iclient_core.consent.use_cases import consent_status, give, withdraw
-from iclient_core.consent.use_cases import history as consent_history
+from iclient_core.consent.use_cases import account_consents, give, withdraw
 from iclient_core.shared.errors import InvalidInput, TokenExpired, TokenInvalid
 from iclient_core.staff.personal_data import export_data
 from iclient_web import formats
@@ -62,6 +61,9 @@ def _page(
     own_id(password.current_password, "password-current_password")
     own_id(email.current_password, "email-current_password")
     own_id(deletion.current_password, "delete-current_password")
+    consent, history = account_consents(
+        services=services(), account=account, language=current_language()
+    )
     body = render_template(
         "account/account.html",
         account=account,
@@ -69,8 +71,8 @@ def _page(
         password_form=password,
         email_form=email,
         deletion_form=deletion,
-        consent=consent_status(services=services(), account=account, language=current_language()),
-        history=consent_history(services=services(), account_id=account.id),
+        consent=consent,
+        history=history,
     )
     return body, status
 
