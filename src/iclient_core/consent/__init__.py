@@ -11,10 +11,10 @@ The public names of the package, by module:
 - :mod:`.model`: ``Action``, ``ConsentKind``, ``ConsentRecord``, ``ConsentVersion``, ``Method``
 - :mod:`.ports`: ``ConsentRepository``
 - :mod:`.use_cases`: ``ClientConsent``, ``ConsentStatus``, ``HistoryEntry``, ``KindState``,
-  ``accept``, ``add_kind``, ``catalogue``, ``client_consent``, ``client_history``,
-  ``consent_status``, ``current_text``, ``ensure_defaults``, ``give``, ``history``,
-  ``is_gated``, ``missing_languages``, ``preview_version``, ``publish_version``,
-  ``record_on_behalf``, ``withdraw``
+  ``accept``, ``account_consents``, ``add_kind``, ``catalogue``, ``client_consent``,
+  ``client_history``, ``consent_status``, ``current_text``, ``ensure_defaults``, ``give``,
+  ``history``, ``is_gated``, ``missing_languages``, ``preview_version``,
+  ``publish_version``, ``record_on_behalf``, ``withdraw``
 - :mod:`.legal`: ``accepted_text``, ``published_text``
 """
 
@@ -27,6 +27,7 @@ from iclient_core.consent.use_cases import (
     HistoryEntry,
     KindState,
     accept,
+    account_consents,
     add_kind,
     catalogue,
     client_consent,
@@ -57,6 +58,7 @@ __all__ = [
     "Method",
     "accept",
     "accepted_text",
+    "account_consents",
     "add_kind",
     "catalogue",
     "client_consent",
