@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 
 from iclient_adapters.compose import Portal
 from iclient_adapters.mail import MemoryTransport
@@ -51,24 +52,65 @@ def on_sql(portal: Portal, database: SqlDatabase) -> Portal:
     return Portal(config=portal.config, services=services)
 
 
-def statements(
-    database: SqlDatabase, browser: Browser, path: str, *, warmed: bool = False
-) -> list[str]:
-    """The SQL statements one GET of ``path`` sends (after a first visit warmed the caches,
-    this one unless ``warmed``)."""
+@attrs.define
+class Sent:
+    """What one GET sent the database: its statements, and how many times it took a
+    connection from the pool (once per unit of work)."""
+
+    statements: list[str] = attrs.Factory(list)
+    checkouts: int = 0
+
+
+def sent_by(database: SqlDatabase, browser: Browser, path: str, *, warmed: bool = False) -> Sent:
+    """What one GET of ``path`` sends (after a first visit warmed the caches, this one
+    unless ``warmed``)."""
     if not warmed:
         assert browser.client.get(path).status_code == 200
-    sent: list[str] = []
+    sent = Sent()
 
     def note(*args: Any) -> None:
-        sent.append(str(args[2]))
+        sent.statements.append(str(args[2]))
+
+    def checked_out(*args: Any) -> None:
+        sent.checkouts += 1
 
     sa.event.listen(database.engine, "before_cursor_execute", note)
+    sa.event.listen(database.engine, "checkout", checked_out)
     try:
         assert browser.client.get(path).status_code == 200
     finally:
         sa.event.remove(database.engine, "before_cursor_execute", note)
+        sa.event.remove(database.engine, "checkout", checked_out)
     return sent
+
+
+def statements(
+    database: SqlDatabase, browser: Browser, path: str, *, warmed: bool = False
+) -> list[str]:
+    """The SQL statements one GET of ``path`` sends (see :func:`sent_by`)."""
+    return sent_by(database, browser, path, warmed=warmed).statements
+
+
+@attrs.frozen
+class People:
+    """The portal on SQLite with its public forms, and at two browsers a client who accepted
+    the texts (Ana) and a manager."""
+
+    app: Flask
+    client: Browser
+    staff: Browser
+
+
+@pytest.fixture
+def people(on_sql: Portal, transport: MemoryTransport) -> People:
+    """Ana and a manager, each signed in at a browser of their own."""
+    app = create_app({"TESTING": True}, portal=on_sql)
+    ensure_default_forms(services=on_sql.services)
+    client = Browser(app.test_client(), on_sql, transport)
+    client.client_account("ana@example.pt")
+    staff = Browser(app.test_client(), on_sql, transport)
+    staff.staff_account()
+    return People(app=app, client=client, staff=staff)
 
 
 def give_documents(on_sql: Portal, owner_email: str, count: int) -> None:
@@ -187,39 +229,25 @@ def test_the_page_help_is_read_once_per_revision_and_an_admins_text_reaches_ever
 
 
 def test_the_staff_dashboard_reads_every_count_in_one_unit_of_work(
-    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+    on_sql: Portal, database: SqlDatabase, people: People
 ) -> None:
     """Each area's count (quotes, documents, the inbox, bookings, support) is read beside
     the clients' in one unit of work, the staff member's account read once, whatever there
     is to count."""
-    app = create_app({"TESTING": True}, portal=on_sql)
-    browser = Browser(app.test_client(), on_sql, transport)
-    browser.client_account("ana@example.pt")
-    staff = Browser(app.test_client(), on_sql, transport)
-    staff.staff_account()
-    checkouts: list[object] = []
-
-    def checked_out(*args: Any) -> None:
-        checkouts.append(args[0])
-
-    costs = []
+    costs, checkouts = [], []
     for total in (2, 12):
         give_documents(on_sql, "ana@example.pt", 2 if total == 2 else 10)
-        sa.event.listen(database.engine, "checkout", checked_out)
-        try:
-            sent = statements(database, staff, "/pt/admin/")
-        finally:
-            sa.event.remove(database.engine, "checkout", checked_out)
-        costs.append(len(sent))
+        sent = sent_by(database, people.staff, "/pt/admin/")
+        costs.append(len(sent.statements))
+        checkouts.append(sent.checkouts)
     assert costs[0] == costs[1], costs
     # The session, the staff member as stored now, the clients' two counts, two for the
     # quotes, two for the documents, one for the inbox, two for bookings (the business's
     # time zone and the day), two for support (open, and waiting on staff).
     assert costs[1] == 13, costs
-    # Per GET: one connection for the session, one for the whole dashboard (the first
-    # GET of each round warms the caches).
-    assert len(checkouts) == 2 * 2 * 2, len(checkouts)
-    page = staff.get("/pt/admin/").get_data(as_text=True)
+    # Per GET: one connection for the session, one for the whole dashboard.
+    assert checkouts == [2, 2], checkouts
+    page = people.staff.get("/pt/admin/").get_data(as_text=True)
     assert re.search(r'id="quote-requests-waiting">\s*<a class="count"[^>]*>6<', page), page
 
 
@@ -277,20 +305,14 @@ def _more_of_everything(on_sql: Portal, owner_email: str, count: int, round_: in
 
 
 def test_no_page_costs_more_statements_for_more_data(
-    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+    on_sql: Portal, database: SqlDatabase, people: People
 ) -> None:
     """Every page a client or a manager opens without an id in its address, walked on the URL
     map, sends the same statements with one of everything as with five (no statement per row),
     and no page sends more than the staff dashboard."""
-    app = create_app({"TESTING": True}, portal=on_sql)
-    ensure_default_forms(services=on_sql.services)
-    staff = Browser(app.test_client(), on_sql, transport)
-    staff.staff_account()
-    client = Browser(app.test_client(), on_sql, transport)
-    client.client_account("ana@example.pt")
     paths = sorted(
         rule.rule.replace("<lang>", "pt")
-        for rule in app.url_map.iter_rules()
+        for rule in people.app.url_map.iter_rules()
         if "GET" in (rule.methods or ())
         and rule.arguments == {"lang"}
         and not rule.rule.startswith(("/<lang>/api", "/<lang>/auth"))
@@ -299,7 +321,7 @@ def test_no_page_costs_more_statements_for_more_data(
     for round_, count in ((1, 1), (2, 4)):
         _more_of_everything(on_sql, "ana@example.pt", count, round_)
         found: dict[str, int] = {}
-        for browser, who in ((client, "client"), (staff, "manager")):
+        for browser, who in ((people.client, "client"), (people.staff, "manager")):
             for path in paths:
                 if browser.client.get(path).status_code != 200:
                     continue  # not this person's page (or a form that needs what is not there)
@@ -325,34 +347,21 @@ def test_no_page_costs_more_statements_for_more_data(
 
 
 def test_the_staff_page_of_a_client_reads_every_section_in_one_unit_of_work(
-    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+    on_sql: Portal, database: SqlDatabase, people: People
 ) -> None:
     """The client's profile, timeline and the other areas' sections (their latest
     documents, quotes, bookings and support requests) in one unit of work, the staff
     member read once, the same statements with one of everything as with five."""
-    app = create_app({"TESTING": True}, portal=on_sql)
-    ensure_default_forms(services=on_sql.services)
-    client = Browser(app.test_client(), on_sql, transport)
-    client.client_account("ana@example.pt")
-    staff = Browser(app.test_client(), on_sql, transport)
-    staff.staff_account()
     with on_sql.services.uow() as uow:
         ana = uow.accounts.get_by_email_key(email_key("ana@example.pt"))
     assert ana is not None
     page = f"/pt/admin/clients/{ana.id}"
-    checkouts: list[object] = []
-
-    def checked_out(*args: Any) -> None:
-        checkouts.append(args[0])
-
-    costs = []
+    costs, checkouts = [], []
     for round_, count in ((1, 1), (2, 4)):
         _more_of_everything(on_sql, "ana@example.pt", count, round_)
-        sa.event.listen(database.engine, "checkout", checked_out)
-        try:
-            costs.append(len(statements(database, staff, page)))
-        finally:
-            sa.event.remove(database.engine, "checkout", checked_out)
+        sent = sent_by(database, people.staff, page)
+        costs.append(len(sent.statements))
+        checkouts.append(sent.checkouts)
     assert costs[0] == costs[1], costs
     # The session; the staff member, the client, the timeline (its count, its page and the
     # people it names), the open sessions, whether staff invited them, their notification
@@ -360,8 +369,8 @@ def test_the_staff_page_of_a_client_reads_every_section_in_one_unit_of_work(
     # (with the rules and the services) and their support requests.
     assert costs[1] == 16, costs
     # Per GET: one connection for the session, one for the whole page.
-    assert len(checkouts) == 2 * 2 * 2, len(checkouts)
-    shown = staff.get(page).get_data(as_text=True)
+    assert checkouts == [2, 2], checkouts
+    shown = people.staff.get(page).get_data(as_text=True)
     assert "Fatura 3" in shown and "Pedido de ajuda 2.3" in shown
 
 
@@ -385,26 +394,20 @@ def _first_ids(database: SqlDatabase) -> dict[str, str]:
 
 
 def test_no_page_of_one_thing_costs_more_statements_for_more_data(
-    on_sql: Portal, database: SqlDatabase, transport: MemoryTransport
+    on_sql: Portal, database: SqlDatabase, people: People
 ) -> None:
     """Every page of one thing (a client, a document, a quote, a support request, a form
     message…), walked on the URL map with the ids of the first of each, sends the same
     statements when the portal holds one of everything as with five, and when the support
     request holds more messages; no page of one thing sends more than the staff page of a
     client."""
-    app = create_app({"TESTING": True}, portal=on_sql)
-    ensure_default_forms(services=on_sql.services)
-    staff = Browser(app.test_client(), on_sql, transport)
-    staff.staff_account()
-    client = Browser(app.test_client(), on_sql, transport)
-    client.client_account("ana@example.pt")
     with on_sql.services.uow() as uow:
         ana = uow.accounts.get_by_email_key(email_key("ana@example.pt"))
         admin = uow.accounts.get_by_email_key(email_key("gestora@example.pt"))
     assert ana is not None and admin is not None
     rules = [
         rule
-        for rule in app.url_map.iter_rules()
+        for rule in people.app.url_map.iter_rules()
         if "GET" in (rule.methods or ())
         and rule.rule.startswith("/<lang>/")
         and "lang" in rule.arguments
@@ -445,7 +448,7 @@ def test_no_page_of_one_thing_costs_more_statements_for_more_data(
             path = rule.rule.replace("<lang>", "pt")
             for name in rule.arguments - {"lang"}:
                 path = path.replace(f"<{name}>", ids[name])
-            for browser, who in ((client, "client"), (staff, "manager")):
+            for browser, who in ((people.client, "client"), (people.staff, "manager")):
                 if browser.client.get(path).status_code == 200:
                     found[f"{who} {rule.rule}"] = len(
                         statements(database, browser, path, warmed=True)

@@ -711,6 +711,17 @@ class CalendarEntry:
     local_end: datetime
 
 
+def _local_days(
+    services: Services, rules: BookingRules, first_day: date | None, days: int
+) -> tuple[datetime, datetime]:
+    """The moments (UTC) that ``days`` local days from ``first_day`` (today by default), in
+    the business's time zone, begin and end."""
+    zone = zone_of(rules)
+    day = first_day or local(services.clock.now(), rules).date()
+    start = datetime.combine(day, time(), zone).astimezone(UTC)
+    return start, datetime.combine(day + timedelta(days=days), time(), zone).astimezone(UTC)
+
+
 def calendar(
     *,
     services: Services,
@@ -728,10 +739,7 @@ def calendar(
     with services.uow() as uow:
         require(uow, actor, Permission.CLIENTS_MANAGE)
         rules = uow.bookings.rules()
-        zone = zone_of(rules)
-        day = first_day or local(services.clock.now(), rules).date()
-        start = datetime.combine(day, time(), zone).astimezone(UTC)
-        end = datetime.combine(day + timedelta(days=days), time(), zone).astimezone(UTC)
+        start, end = _local_days(services, rules, first_day, days)
         found = uow.bookings.bookings_between(
             start, end, staff_id=staff_id or None, include_cancelled=True
         )
@@ -771,11 +779,7 @@ def count_upcoming(*, services: Services, actor: Account, days: int = 7) -> tupl
 
 
 def _confirmed_today(services: Services, uow: UnitOfWork) -> int:
-    rules = uow.bookings.rules()
-    zone = zone_of(rules)
-    day = local(services.clock.now(), rules).date()
-    start = datetime.combine(day, time(), zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
+    start, end = _local_days(services, uow.bookings.rules(), None, 1)
     return sum(
         1
         for b in uow.bookings.bookings_between(start, end)
@@ -807,20 +811,19 @@ def bookings_of_client(
             if current is None or current.role is not Role.CLIENT:
                 raise PermissionDenied("bookings.own")
             owner = current.id
-        found = uow.bookings.bookings_of_account(owner)
-        by_id = {s.id: s for s in uow.bookings.services()}
-        rules = uow.bookings.rules()
-    return rules, found, by_id
+        return _bookings_of(uow, owner)
 
 
-def _of_client(
-    services: Services, uow: UnitOfWork, client: Account
+def _bookings_of(
+    uow: UnitOfWork, owner: str
 ) -> tuple[BookingRules, Sequence[Booking], dict[str, Service]]:
-    found = uow.bookings.bookings_of_account(client.id)
+    found = uow.bookings.bookings_of_account(owner)
     return uow.bookings.rules(), found, {s.id: s for s in uow.bookings.services()}
 
 
-CLIENT_BOOKINGS = ClientReading(Permission.CLIENTS_VIEW, _of_client)
+CLIENT_BOOKINGS = ClientReading(
+    Permission.CLIENTS_VIEW, lambda services, uow, client: _bookings_of(uow, client.id)
+)
 """A client's bookings, newest first, with the rules (for the time zone) and the services
 they are of, for their page in the staff area (three statements)."""
 

@@ -46,14 +46,15 @@ class DocumentRecord:
     downloads: Sequence[DownloadRecord]
 
 
+LATEST = 5
+"""How many of a client's documents their page in the staff area shows."""
+
+
 def _latest_of_client(services: Services, uow: UnitOfWork, client: Account) -> Page[Document]:
     return uow.documents.list(
         DocumentQuery(client_id=client.id, statuses=VISIBLE_TO_STAFF, per_page=LATEST)
     )
 
-
-LATEST = 5
-"""How many of a client's documents their page in the staff area shows."""
 
 CLIENT_DOCUMENTS = ClientReading(Permission.DOCUMENTS_MANAGE, _latest_of_client)
 """The latest documents of a client, every status, with the total, for their page in the

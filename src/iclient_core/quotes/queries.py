@@ -95,30 +95,6 @@ def parse_filter(
     return frozenset(found) if found is not None else None
 
 
-def _page(
-    services: Services,
-    *,
-    staff: Account | None = None,
-    client_id: str | None,
-    states: frozenset[QuoteState] | None,
-    page: int | str | None,
-    per_page: int,
-    expiring: bool = False,
-) -> Page[QuoteSummary]:
-    with services.uow() as uow:
-        if staff is not None:
-            require(uow, staff, Permission.QUOTES_MANAGE)
-        return _read_page(
-            services,
-            uow,
-            client_id=client_id,
-            states=states,
-            page=page,
-            per_page=per_page,
-            expiring=expiring,
-        )
-
-
 def _read_page(
     services: Services,
     uow: UnitOfWork,
@@ -170,13 +146,15 @@ def list_client_quotes(
         PermissionDenied: the actor is not an active client.
     """
     client = as_active_client(actor, FOR_CLIENTS)
-    return _page(
-        services,
-        client_id=client.id,
-        states=parse_filter(state, waiting),
-        page=page,
-        per_page=per_page,
-    )
+    with services.uow() as uow:
+        return _read_page(
+            services,
+            uow,
+            client_id=client.id,
+            states=parse_filter(state, waiting),
+            page=page,
+            per_page=per_page,
+        )
 
 
 def list_quote_queue(
@@ -201,15 +179,17 @@ def list_quote_queue(
     Raises:
         PermissionDenied: the actor may not manage quotes.
     """
-    return _page(
-        services,
-        staff=actor,
-        client_id=client_id,
-        states=parse_filter(state, waiting),
-        page=page,
-        per_page=per_page,
-        expiring=expiring,
-    )
+    with services.uow() as uow:
+        require(uow, actor, Permission.QUOTES_MANAGE)
+        return _read_page(
+            services,
+            uow,
+            client_id=client_id,
+            states=parse_filter(state, waiting),
+            page=page,
+            per_page=per_page,
+            expiring=expiring,
+        )
 
 
 def quotes_tally(*, waiting: str | None = None, expiring: bool = False) -> Tally:
